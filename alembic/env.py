@@ -1,0 +1,39 @@
+"""Alembic environment: migrations run against the URL that pledges resolves (--db / PLEDGES_DB)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from alembic import context
+from pledges.db import make_engine, resolve_url
+from pledges.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run(connection)
+        return
+    engine = make_engine(resolve_url(config.get_main_option("sqlalchemy.url") or None))
+    with engine.connect() as conn:
+        run(conn)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("pledges migrations run online only: give a database with --db or PLEDGES_DB")
+run_migrations_online()

@@ -1,0 +1,3 @@
+from pledges.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Setting the register up: init, schema migrations, and the published JSON Schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledges.cli.options import Author, Db, author_name
+
+app = typer.Typer()
+db_app = typer.Typer(help="Schema migrations of the database.", no_args_is_help=True)
+
+
+@app.command()
+def init(
+    db: Db = None,
+    author: Author = None,
+    seeds: Annotated[
+        Path | None, typer.Option(help="A seed register folder. Default: the project's seeds/.")
+    ] = None,
+) -> None:
+    """Create or upgrade the database; load the seed register when it is empty."""
+    from pledges import render, service
+
+    render.init_result(service.init(db, author=author_name(author), seeds=seeds))
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: Db = None, revision: Annotated[str, typer.Option(help="Target revision.")] = "head"
+) -> None:
+    """Upgrade the database schema (to the latest revision by default)."""
+    _migrate(db, "upgrade", revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+    db: Db = None,
+) -> None:
+    """Downgrade the database schema to an earlier revision."""
+    _migrate(db, "downgrade", revision)
+
+
+@db_app.command("current")
+def db_current(db: Db = None) -> None:
+    """Print the schema revision the database is at, and the one this version needs."""
+    from pledges import migrate
+    from pledges.db import open_engine, schema_revision
+
+    engine = open_engine(db, current=False)
+    typer.echo(f"database: {schema_revision(engine) or 'empty'}\ncode: {migrate.head()}")
+
+
+def _migrate(db: str | None, action: str, revision: str) -> None:
+    from pledges import migrate
+    from pledges.db import open_engine, schema_revision, transaction
+
+    engine = open_engine(db, current=False)
+    with transaction(engine, write=True) as session:
+        getattr(migrate, action)(session.connection(), revision)
+    typer.echo(f"database now at revision {schema_revision(engine) or 'base (empty)'}", err=True)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option(help="Folder to write the JSON Schema files to.")] = Path(
+        "schema"
+    ),
+) -> None:
+    """Write the JSON Schema of each record (actor, source, pledge, evidence, revision)."""
+    from pledges.jsonschema import write
+
+    for path in write(out):
+        typer.echo(str(path), err=True)

@@ -1,0 +1,41 @@
+"""Options shared by many commands, and the settings they resolve to."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The register: a file path (SQLite) or a URL such as postgresql://user@host/db. "
+        "Default: $PLEDGES_DB, else ./pledges.db.",
+        show_default=False,
+    ),
+]
+Author = Annotated[
+    str | None,
+    typer.Option(
+        "--author", help="Who makes the change. Default: $PLEDGES_AUTHOR, else your login name."
+    ),
+]
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+class ShowFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def author_name(author: str | None) -> str:
+    return author or os.environ.get("PLEDGES_AUTHOR") or getpass.getuser()

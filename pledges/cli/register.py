@@ -1,0 +1,48 @@
+"""Reading the register: list and show."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pledges.cli.options import Db, Format, ShowFormat
+
+app = typer.Typer()
+
+
+@app.command("list")
+def list_(
+    actor: Annotated[str | None, typer.Option(help="Only pledges by this actor, e.g. CN.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status, e.g. in_progress.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. emissions_peak.")] = None,
+    formality: Annotated[str | None, typer.Option(help="Only this formality, e.g. in_law.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.TABLE,
+    db: Db = None,
+) -> None:
+    """List the pledges of the register, optionally filtered."""
+    from pledges import render, service
+    from pledges.db import open_engine, transaction
+
+    with transaction(open_engine(db)) as session:
+        pledges = service.list_pledges(
+            session, actor=actor, status=status, kind=kind, formality=formality
+        )
+    render.pledge_list(pledges, format.value)
+
+
+@app.command()
+def show(
+    pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge's id.")],
+    format: Annotated[
+        ShowFormat, typer.Option("--format", help="table or json.")
+    ] = ShowFormat.TABLE,
+    db: Db = None,
+) -> None:
+    """Show one pledge: its actors, and each quote inside the sentence it stands in."""
+    from pledges import render, service
+    from pledges.db import open_engine, transaction
+
+    with transaction(open_engine(db)) as session:
+        view = service.show_pledge(session, pledge_id)
+    render.pledge_view(view, format.value)

@@ -1,0 +1,169 @@
+"""Showing results: rich tables for people, JSON and CSV for machines.
+
+Machine output goes to stdout and nothing else does; notes for people go to stderr. This is the
+only module that imports rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from pledges.schema import Pledge, Source
+from pledges.service import InitResult, PledgeView, Quoted
+
+PLEDGE_COLUMNS = (
+    "id",
+    "title",
+    "actors",
+    "kind",
+    "target_year",
+    "formality",
+    "status",
+    "confidence",
+    "announced_on",
+)
+
+
+def _out() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
+    if format == "json":
+        _json([p.model_dump(mode="json") for p in pledges])
+        return
+    rows = [p.model_dump(mode="json") for p in pledges]
+    if format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(PLEDGE_COLUMNS)
+        for row in rows:
+            row["actors"] = ";".join(row["actors"])
+            writer.writerow(["" if row[c] is None else row[c] for c in PLEDGE_COLUMNS])
+        return
+    table = Table(title=f"{len(pledges)} pledges", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=20)
+    for column in ("actors", "kind", "target", "formality", "status", "confidence"):
+        table.add_column(column, no_wrap=True)
+    for p in pledges:
+        table.add_row(
+            p.id,
+            p.title,
+            ", ".join(p.actors),
+            p.kind.value,
+            "" if p.target_year is None else str(p.target_year),
+            p.formality.value,
+            p.status.value,
+            p.confidence.value,
+        )
+    _out().print(table)
+
+
+def source_line(source: Source) -> str:
+    """Title — publisher, date: what a reader needs to find the article again."""
+    publisher = source.publisher or "publisher not stated"
+    if source.published_on is None:
+        date = "date unknown"
+    else:
+        date = source.published_on.isoformat() + (" (inferred)" if source.date_inferred else "")
+    return f"{source.title} — {publisher}, {date}"
+
+
+def _quoted_json(item: Quoted) -> dict[str, Any]:
+    source = item.source
+    return {
+        **item.evidence.model_dump(mode="json"),
+        "located": item.start is not None,
+        "context": item.context,
+        "quote_start": item.start,
+        "quote_end": item.end,
+        "source": source.model_dump(mode="json", exclude={"text"}),
+    }
+
+
+def pledge_view(view: PledgeView, format: str) -> None:
+    pledge = view.pledge
+    if format == "json":
+        _json(
+            {
+                "pledge": pledge.model_dump(mode="json"),
+                "actors": [a.model_dump(mode="json") for a in view.actors],
+                "evidence": [_quoted_json(item) for item in view.evidence],
+            }
+        )
+        return
+    console = _out()
+    console.print(Text(pledge.title, style="bold"), Text(f"  {pledge.id}", style="dim"))
+    if pledge.statement:
+        console.print(pledge.statement)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    facts.add_row("actors", ", ".join(f"{a.name} ({a.id})" for a in view.actors))
+    facts.add_row("kind", pledge.kind.value)
+    target = [str(pledge.target_year)] if pledge.target_year else []
+    if pledge.target_value is not None:
+        target.append(f"{pledge.target_value:g} {pledge.target_unit}")
+    facts.add_row("target", ", ".join(target) or "none stated")
+    facts.add_row("formality", pledge.formality.value)
+    facts.add_row("status", pledge.status.value)
+    facts.add_row("confidence", pledge.confidence.value)
+    facts.add_row(
+        "announced", pledge.announced_on.isoformat() if pledge.announced_on else "not dated"
+    )
+    facts.add_row("version", str(pledge.version))
+    if pledge.notes:
+        facts.add_row("notes", pledge.notes)
+    console.print(facts)
+    console.print(Text(f"\nEvidence ({len(view.evidence)})", style="bold"))
+    for n, item in enumerate(view.evidence, start=1):
+        e = item.evidence
+        label = f"{e.stance.value}, {e.rank.value}"
+        if e.asserts_status:
+            label += f", asserts {e.asserts_status.value}"
+        console.print(Text(f"[{n}] {source_line(item.source)}", style="bold"), Text(f"  {label}"))
+        passage = Text()
+        if item.start is None or item.end is None:
+            passage.append(f"“{e.quote}”", style="red")
+            passage.append("  (quote not found in the source)", style="red")
+        else:
+            passage.append(item.context[: item.start])
+            passage.append(item.context[item.start : item.end], style="bold yellow underline")
+            passage.append(item.context[item.end :])
+        console.print(Padding(passage, (0, 0, 0, 4)))
+        if e.note:
+            console.print(Padding(Text(f"note: {e.note}", style="dim"), (0, 0, 0, 4)))
+
+
+def init_result(result: InitResult) -> None:
+    console = _err()
+    if result.revision_before == result.revision_after:
+        console.print(f"Database {result.where} is at schema revision {result.revision_after}.")
+    else:
+        before = result.revision_before or "empty"
+        console.print(f"Database {result.where}: schema {before} -> {result.revision_after}.")
+    if result.loaded is None:
+        console.print("It already holds a register; nothing was loaded.")
+    else:
+        n = result.loaded
+        console.print(
+            f"Loaded the seed register: {n.actors} actors, {n.sources} sources, "
+            f"{n.pledges} pledges, {n.evidence} quotes ({n.revisions} revisions)."
+        )

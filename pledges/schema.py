@@ -1,0 +1,250 @@
+"""The contract: what an actor, source, pledge, piece of evidence and revision is.
+
+Input shapes (`*In`) are what a person or a file may supply: strict, unknown fields refused.
+Stored shapes add what the register assigns (sha256, version, timestamps, ids). The JSON Schema in
+`schema/` is generated from the stored shapes (`pledges schema --out schema`).
+
+This module validates; it never touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from pledges.vocab import (
+    Action,
+    ActorKind,
+    Confidence,
+    Entity,
+    Formality,
+    PledgeKind,
+    Rank,
+    SourceKind,
+    Stance,
+    Status,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ACTOR_ID_PATTERN = r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$"
+TARGET_YEAR_MIN, TARGET_YEAR_MAX = 1990, 2100
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
+ActorId = Annotated[str, StringConstraints(pattern=ACTOR_ID_PATTERN, min_length=2, max_length=32)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+TargetYear = Annotated[int, Field(ge=TARGET_YEAR_MIN, le=TARGET_YEAR_MAX)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _in_calendar(value: date) -> date:
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValueError(f"dates must fall between {YEAR_MIN} and {YEAR_MAX}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_calendar)]
+
+
+def _quote(value: str) -> str:
+    if not value.strip():
+        raise ValueError("a quote cannot be blank")
+    return value
+
+
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_quote)]
+
+
+def text_sha256(text: str) -> str:
+    """The fingerprint of a source's text, taken when it is added and checked by the audit."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+class ActorIn(Record):
+    """Who commits: a country (ISO 3166 alpha-2), a bloc, or an organisation."""
+
+    id: ActorId = Field(description="Short upper-case code: CN, US, EU, GREENPEACE.")
+    name: Text
+    kind: ActorKind
+    aliases: tuple[Text, ...] = Field(
+        default=(),
+        description="Names the audit looks for in text: 'China', 'Beijing', 'Xi Jinping'.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_aliases(self) -> Self:
+        seen = [a.casefold() for a in self.aliases]
+        if len(set(seen)) != len(seen):
+            raise ValueError("aliases must not repeat")
+        return self
+
+
+class Actor(ActorIn):
+    pass
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+class SourceIn(Record):
+    """One article or document, with its full text."""
+
+    id: Slug
+    title: Text
+    publisher: Text | None = Field(
+        default=None, description="Left empty when the text does not show it."
+    )
+    kind: SourceKind = SourceKind.NEWS
+    url: Text | None = None
+    published_on: Day | None = None
+    date_inferred: bool = Field(
+        default=False, description="True when published_on was inferred rather than stated."
+    )
+    date_note: LongText | None = Field(
+        default=None, description="How the date was established, required when it was inferred."
+    )
+    retrieved_on: Day | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] = "en"
+    notes: LongText | None = Field(
+        default=None, description="Curation notes, e.g. where the publisher was read from."
+    )
+    text: Annotated[str, StringConstraints(min_length=1)]
+
+    @model_validator(mode="after")
+    def _inferred_dates_explained(self) -> Self:
+        if self.date_inferred and (self.published_on is None or not self.date_note):
+            raise ValueError("an inferred date needs published_on and a date_note saying from what")
+        if not self.text.strip():
+            raise ValueError("a source's text cannot be blank")
+        return self
+
+
+class Source(SourceIn):
+    sha256: Sha256 = Field(description="sha256 of the UTF-8 text, taken when the source was added.")
+
+
+# --- pledges ----------------------------------------------------------------------------------
+
+
+class PledgeIn(Record):
+    """One commitment. The id is a stable slug that does not depend on the wording."""
+
+    id: Slug = Field(description="Stable slug, e.g. cn-co2-peak-2030.")
+    title: Text
+    statement: LongText | None = Field(
+        default=None, description="Neutral wording of the commitment."
+    )
+    actors: tuple[ActorId, ...] = Field(
+        min_length=1, description="One or more; a joint pledge has several."
+    )
+    kind: PledgeKind
+    target_year: TargetYear | None = None
+    target_value: float | None = None
+    target_unit: Text | None = None
+    baseline_year: Year | None = None
+    gases: tuple[Text, ...] = ()
+    formality: Formality = Formality.DECLARED
+    status: Status = Status.NOT_YET_RATED
+    confidence: Confidence = Confidence.LOW
+    announced_on: Day | None = None
+    parent_id: Slug | None = Field(
+        default=None, description="The joint pledge this one follows up."
+    )
+    superseded_by: Slug | None = None
+    notes: LongText | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if len(set(self.actors)) != len(self.actors):
+            raise ValueError("actors must not repeat")
+        if self.status is Status.SUPERSEDED and self.superseded_by is None:
+            raise ValueError(
+                "status superseded needs superseded_by naming the pledge that replaces it"
+            )
+        if self.superseded_by is not None and self.status is not Status.SUPERSEDED:
+            raise ValueError("superseded_by is set, so status must be superseded")
+        if self.id in (self.superseded_by, self.parent_id):
+            raise ValueError("a pledge cannot supersede or follow up itself")
+        if self.target_value is not None and self.target_unit is None:
+            raise ValueError("target_value needs target_unit")
+        return self
+
+
+class Pledge(PledgeIn):
+    version: int = Field(ge=1, description="Optimistic lock: bumped by every change.")
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+class EvidenceIn(Record):
+    """A verbatim quote from a source, linked to the pledge it bears on."""
+
+    pledge_id: Slug
+    source_id: Slug
+    quote: Quote
+    stance: Stance = Stance.SUPPORTS
+    asserts_status: Status | None = Field(
+        default=None, description="The delivery status this source reports as of its date."
+    )
+    rank: Rank = Rank.NORMAL
+    note: LongText | None = None
+
+
+class Evidence(EvidenceIn):
+    id: int = Field(ge=1)
+    created_at: datetime
+    verified_on: date | None = Field(default=None, description="When the quote was last located.")
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+class FieldChange(Record):
+    before: Any = None
+    after: Any = None
+
+
+class Revision(Record):
+    """One entry of the append-only history; `hash` chains it to the one before."""
+
+    seq: int = Field(ge=1)
+    at: datetime
+    author: Text
+    action: Action
+    entity: Entity
+    entity_id: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    reason: Text
+    changes: dict[str, FieldChange]
+    prev_hash: Sha256 | None
+    hash: Sha256
+
+
+PUBLISHED: dict[str, type[BaseModel]] = {
+    "actor": Actor,
+    "source": Source,
+    "pledge": Pledge,
+    "evidence": Evidence,
+    "revision": Revision,
+}

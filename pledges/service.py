@@ -1,0 +1,182 @@
+"""Use cases of the register. Each public function is one unit of work on one session.
+
+The command line only wires these to arguments and renders what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import process
+from sqlalchemy.orm import Session
+
+from pledges import history
+from pledges import repository as repo
+from pledges.errors import NotFound
+from pledges.schema import Actor, Evidence, Pledge, Source
+from pledges.seeds import Register
+from pledges.textmatch import locate, sentence_bounds
+from pledges.validation import choice
+from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
+
+SEED_REASON = "load the seed register"
+
+
+def suggest(wanted: str, known: Sequence[str], limit: int = 3) -> list[str]:
+    """Known ids close to a mistyped one, best first."""
+    matches = process.extract(wanted, known, limit=limit, score_cutoff=60)
+    return [match[0] for match in matches]
+
+
+def not_found(kind: str, wanted: str, known: Sequence[str], command: str) -> NotFound:
+    close = suggest(wanted, known)
+    hint = f"did you mean {', '.join(close)}?" if close else f"run '{command}' to see the ids"
+    return NotFound(f"no {kind} with id {wanted!r}", hint)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    actors: int = 0
+    sources: int = 0
+    pledges: int = 0
+    evidence: int = 0
+    revisions: int = field(default=0)
+
+
+def load(session: Session, register: Register, *, author: str, reason: str) -> Loaded:
+    """Write a validated register, one revision per record, all under one timestamp."""
+    at = history.now()
+    done = Loaded()
+
+    def log(entity: Entity, entity_id: str, after: dict[str, object]) -> None:
+        history.append(
+            session,
+            author=author,
+            action=Action.CREATE,
+            entity=entity,
+            entity_id=entity_id,
+            reason=reason,
+            changes=history.diff(None, after),
+            at=at,
+        )
+        done.revisions += 1
+
+    for actor in register.actors:
+        log(Entity.ACTOR, actor.id, repo.add_actor(session, actor).model_dump(mode="json"))
+        done.actors += 1
+    for source in register.sources:
+        stored = repo.add_source(session, source)
+        log(Entity.SOURCE, source.id, stored.model_dump(mode="json", exclude={"text"}))
+        done.sources += 1
+    for pledge in register.pledges:
+        log(Entity.PLEDGE, pledge.id, repo.add_pledge(session, pledge, at).model_dump(mode="json"))
+        done.pledges += 1
+    for item in register.evidence:
+        stored_evidence = repo.add_evidence(session, item, at)
+        log(Entity.EVIDENCE, str(stored_evidence.id), stored_evidence.model_dump(mode="json"))
+        done.evidence += 1
+    return done
+
+
+@dataclass(frozen=True)
+class InitResult:
+    where: str
+    revision_before: str | None
+    revision_after: str
+    loaded: Loaded | None
+
+
+def init(db: str | None, *, author: str, seeds: Path | None = None) -> InitResult:
+    """Create or upgrade the database; load the seed register when it holds nothing yet."""
+    from pledges import migrate
+    from pledges import seeds as seed_files
+    from pledges.db import describe, open_engine, schema_revision, transaction
+
+    register = seed_files.read(seeds or seed_files.default_folder())  # validate before writing
+    engine = open_engine(db, create=True, current=False)
+    try:
+        before = schema_revision(engine)
+        loaded = None
+        with transaction(engine, write=True) as session:
+            migrate.upgrade(session.connection())
+            if repo.is_empty(session):
+                loaded = load(session, register, author=author, reason=SEED_REASON)
+        return InitResult(describe(engine.url), before, migrate.head(), loaded)
+    finally:
+        engine.dispose()
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def list_pledges(
+    session: Session,
+    *,
+    actor: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    formality: str | None = None,
+) -> list[Pledge]:
+    if actor is not None:
+        actor = actor.upper()
+        if repo.get_actor(session, actor) is None:
+            known = [a.id for a in repo.list_actors(session)]
+            raise not_found("actor", actor, known, "pledges actor list")
+    return repo.list_pledges(
+        session,
+        actor=actor,
+        status=None if status is None else choice(Status, "status", status),
+        kind=None if kind is None else choice(PledgeKind, "kind", kind),
+        formality=None if formality is None else choice(Formality, "formality", formality),
+    )
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A piece of evidence as a reader sees it: the quote inside the sentence it stands in."""
+
+    evidence: Evidence
+    source: Source
+    context: str
+    start: int | None  # the quote's place within `context`; None when it is not located
+    end: int | None
+
+
+@dataclass(frozen=True)
+class PledgeView:
+    pledge: Pledge
+    actors: list[Actor]
+    evidence: list[Quoted]
+
+
+def quoted(evidence: Evidence, source: Source) -> Quoted:
+    span = locate(evidence.quote, source.text)
+    if span is None:
+        return Quoted(evidence, source, evidence.quote, None, None)
+    begin, finish = sentence_bounds(source.text, span.start, span.end)
+    context = source.text[begin:finish]
+    return Quoted(evidence, source, context, span.start - begin, span.end - begin)
+
+
+def get_pledge(session: Session, pledge_id: str) -> Pledge:
+    pledge = repo.get_pledge(session, pledge_id)
+    if pledge is None:
+        raise not_found("pledge", pledge_id, repo.pledge_ids(session), "pledges list")
+    return pledge
+
+
+def show_pledge(session: Session, pledge_id: str) -> PledgeView:
+    pledge = get_pledge(session, pledge_id)
+    evidence = repo.evidence_for(session, pledge.id)
+    sources = repo.get_sources(session, sorted({e.source_id for e in evidence}))
+    actors = {a.id: a for a in repo.list_actors(session, pledge.actors)}
+    return PledgeView(
+        pledge,
+        [actors[a] for a in pledge.actors],
+        [quoted(item, sources[item.source_id]) for item in evidence],
+    )

@@ -1,0 +1,162 @@
+"""Find quotes in article text, and the sentence each one stands in.
+
+A quote stands in its source when it is there exactly, or after normalising whitespace, case, and
+typographic quotes and dashes: nothing else. Every match is reported as a span of the *original*
+text, so that it can be shown in context and highlighted.
+
+Pure functions over strings; no database, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+_TYPOGRAPHIC = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+}
+
+
+class Method(StrEnum):
+    EXACT = "exact"
+    NORMALISED = "normalised"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a quote stands in a text: text[start:end], and how it was found."""
+
+    start: int
+    end: int
+    method: Method
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A normalised text and, for each of its characters, the offset it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span behind normalised text[start:end]."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalise(text: str) -> Normalised:
+    """Fold case, typographic quotes and dashes, and runs of whitespace to one space."""
+    out: list[str] = []
+    origin: list[int] = []
+    in_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if not in_space and out:
+                out.append(" ")
+                origin.append(index)
+            in_space = True
+            continue
+        in_space = False
+        folded = _TYPOGRAPHIC.get(char, char).casefold()
+        out.extend(folded)
+        origin.extend([index] * len(folded))
+    if out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return Normalised("".join(out), tuple(origin))
+
+
+@lru_cache(maxsize=256)
+def _normalised(text: str) -> Normalised:
+    return normalise(text)
+
+
+def locate(quote: str, text: str) -> Span | None:
+    """Where `quote` stands in `text`, exactly or after normalisation; None when it does not."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    at = text.find(quote)
+    if at >= 0:
+        return Span(at, at + len(quote), Method.EXACT)
+    needle = normalise(quote).text
+    haystack = _normalised(text)
+    at = haystack.text.find(needle)
+    if at < 0:
+        return None
+    start, end = haystack.span(at, at + len(needle))
+    return Span(start, end, Method.NORMALISED)
+
+
+# A sentence ends at . ! or ? (optionally followed by closing quotes) before whitespace, unless the
+# word before the stop is a known abbreviation or a run of initials (U.S., U.N.).
+_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n[ \t]*\n")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "prof",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "no",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]$")
+
+
+def _is_boundary(text: str, stop: re.Match[str]) -> bool:
+    if stop.group().startswith("\n"):
+        return True
+    word_start = stop.start()
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start : stop.start()].lstrip("\"'\u201c\u2018(")
+    if word.casefold() in _ABBREVIATIONS or (word and "." in word and _INITIALS.match(word)):
+        return False
+    rest = text[stop.end() :].lstrip()
+    return not rest or not rest[0].islower()
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The smallest run of whole sentences of `text` that holds text[start:end]."""
+    begin, finish = 0, len(text)
+    for stop in _STOP.finditer(text):
+        if not _is_boundary(text, stop):
+            continue
+        if stop.end() <= start:
+            begin = stop.end()
+        elif stop.start() >= end - 1 and stop.end() >= end:
+            finish = stop.end() if not stop.group().startswith("\n") else stop.start()
+            break
+    while begin < start and text[begin].isspace():
+        begin += 1
+    while finish > end and text[finish - 1].isspace():
+        finish -= 1
+    return begin, finish

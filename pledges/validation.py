@@ -1,0 +1,70 @@
+"""Turning invalid input into one line that names the field and says what is allowed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pledges.errors import InvalidInput
+from pledges.vocab import allowed
+
+E = TypeVar("E", bound=StrEnum)
+M = TypeVar("M", bound=BaseModel)
+
+# What to tell the user, by field, when the value does not fit.
+_HINTS = {
+    "id": "use lower-case letters, digits and single hyphens, e.g. cn-co2-peak-2030",
+    "pledge_id": "use lower-case letters, digits and single hyphens, e.g. cn-co2-peak-2030",
+    "source_id": "use lower-case letters, digits and single hyphens, e.g. kerry-not-dictating",
+    "parent_id": "use the id of an existing pledge (lower-case slug)",
+    "superseded_by": "use the id of an existing pledge (lower-case slug)",
+    "actors": "use upper-case actor codes such as CN, US or EU",
+    "target_year": "use a year from 1990 to 2100",
+    "baseline_year": "use a year from 1900 to 2100",
+    "sha256": "use 64 lower-case hexadecimal digits",
+    "language": "use a language code such as en or zh-Hans",
+}
+
+
+def choice(enum: type[E], field: str, value: str) -> E:
+    """The member of a vocabulary named by `value`, or an error listing what is allowed."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise InvalidInput(f"{field} {value!r} is not allowed", f"use {allowed(enum)}") from None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def explain(error: ValidationError, where: str = "") -> InvalidInput:
+    """The first problem of a pydantic error as one line naming the field and what is allowed."""
+    first = error.errors(include_url=False)[0]
+    loc = [str(part) for part in first["loc"]]
+    field = loc[0] if loc else ""
+    prefix = f"{where}: " if where else ""
+    kind = first["type"]
+    value = first.get("input")
+    if kind == "extra_forbidden":
+        return InvalidInput(f"{prefix}unknown field {field!r}", "remove it or check its spelling")
+    if kind == "missing":
+        return InvalidInput(f"{prefix}{field} is required", "give a value for it")
+    if not field:  # a rule across fields
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return InvalidInput(f"{prefix}{message}", "correct the record and try again")
+    hint = _HINTS.get(field) or str(first["msg"]).removeprefix("Value error, ")
+    if kind == "enum":
+        hint = "use " + str(first.get("ctx", {}).get("expected", hint))
+    label = ".".join(loc) if len(loc) > 1 and not loc[1].isdigit() else field
+    return InvalidInput(f"{prefix}{label} {_shown(value)} is not allowed", hint)
+
+
+def validate(model: type[M], data: dict[str, Any], where: str = "") -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise explain(error, where) from None

@@ -1,0 +1,103 @@
+"""The closed vocabularies of the register (DESIGN.md), as plain enums.
+
+Kept free of pydantic and SQLAlchemy so that the command line can name the allowed values
+without paying for heavy imports.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActorKind(StrEnum):
+    COUNTRY = "country"
+    BLOC = "bloc"
+    SUBNATIONAL = "subnational"
+    ORGANISATION = "organisation"
+    COMPANY = "company"
+
+
+class SourceKind(StrEnum):
+    OFFICIAL = "official"
+    NEWS = "news"
+    ANALYSIS = "analysis"
+    OTHER = "other"
+
+
+class Formality(StrEnum):
+    """How firmly a pledge is institutionalised, weakest first (Net Zero Tracker's ladder)."""
+
+    PROPOSED = "proposed"
+    DECLARED = "declared"
+    IN_POLICY = "in_policy"
+    IN_LAW = "in_law"
+
+
+class Status(StrEnum):
+    """Whether a pledge is delivered (PolitiFact, OGP, Wikidata deprecation)."""
+
+    NOT_YET_RATED = "not_yet_rated"
+    IN_PROGRESS = "in_progress"
+    STALLED = "stalled"
+    PARTIALLY_KEPT = "partially_kept"
+    KEPT = "kept"
+    BROKEN = "broken"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
+    UNVERIFIABLE = "unverifiable"
+
+
+class Confidence(StrEnum):
+    """How well a record is supported by its evidence, weakest first."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class PledgeKind(StrEnum):
+    EMISSIONS_PEAK = "emissions_peak"
+    CARBON_NEUTRALITY = "carbon_neutrality"
+    NET_ZERO = "net_zero"
+    EMISSIONS_REDUCTION = "emissions_reduction"
+    RENEWABLE_ENERGY = "renewable_energy"
+    COAL = "coal"
+    METHANE_NON_CO2 = "methane_non_co2"
+    FINANCE = "finance"
+    FORESTS = "forests"
+    DIPLOMATIC_PROCESS = "diplomatic_process"
+    COOPERATION = "cooperation"
+    OTHER = "other"
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+
+
+class Rank(StrEnum):
+    """Evidence is deprecated, never deleted."""
+
+    PREFERRED = "preferred"
+    NORMAL = "normal"
+    DEPRECATED = "deprecated"
+
+
+class Action(StrEnum):
+    """What a revision did to its entity."""
+
+    CREATE = "create"
+    UPDATE = "update"
+
+
+class Entity(StrEnum):
+    ACTOR = "actor"
+    SOURCE = "source"
+    PLEDGE = "pledge"
+    EVIDENCE = "evidence"
+
+
+def allowed(enum: type[StrEnum]) -> str:
+    """The allowed values of a vocabulary, for messages: 'a, b or c'."""
+    values = [member.value for member in enum]
+    return ", ".join(values[:-1]) + " or " + values[-1]
