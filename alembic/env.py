@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from alembic import context
 from sqlalchemy import Connection
 
-from alembic import context
 from pledges.db import make_engine, resolve_url
 from pledges.models import Base
 

@@ -29,7 +29,7 @@ DEFAULT_DB = "pledges.db"
 ENV_VAR = "PLEDGES_DB"
 # The alembic revision this code expects; tests/test_migrations.py pins it to alembic's head so
 # that opening a database never has to import alembic.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def resolve_url(db: str | None = None) -> URL:
@@ -105,7 +105,13 @@ def open_engine(db: str | None = None, *, create: bool = False, current: bool = 
             "use a file path (SQLite) or postgresql://user@host:5432/dbname",
         ) from None
     if current:
-        revision = schema_revision(engine)
+        try:
+            revision = schema_revision(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        if revision != HEAD_REVISION:
+            engine.dispose()
         if revision is None:
             raise NotInitialised(
                 f"the database at {where} holds no register yet",
@@ -170,3 +176,20 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def opened(db: str | None, *, create: bool = False, current: bool = True) -> Iterator[Engine]:
+    """An engine for the length of a command; its connections are closed afterwards."""
+    engine = open_engine(db, create=create, current=current)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def unit_of_work(db: str | None, *, write: bool = False) -> Iterator[Session]:
+    """Open the register, run one transaction on it, close it: what each command does."""
+    with opened(db) as engine, transaction(engine, write=write) as session:
+        yield session

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
-
-from alembic import command
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -161,6 +161,7 @@ class EvidenceRow(Base):
     stance: Mapped[Stance] = mapped_column(vocabulary(Stance, "stance"))
     asserts_status: Mapped[Status | None] = mapped_column(vocabulary(Status, "asserts_status"))
     rank: Mapped[Rank] = mapped_column(vocabulary(Rank, "rank"))
+    deprecated_reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     verified_on: Mapped[date | None] = mapped_column(Date)

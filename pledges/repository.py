@@ -85,6 +85,7 @@ def _evidence(row: EvidenceRow) -> Evidence:
         stance=row.stance,
         asserts_status=row.asserts_status,
         rank=row.rank,
+        deprecated_reason=row.deprecated_reason,
         note=row.note,
         created_at=row.created_at,
         verified_on=row.verified_on,

@@ -209,7 +209,16 @@ class EvidenceIn(Record):
         default=None, description="The delivery status this source reports as of its date."
     )
     rank: Rank = Rank.NORMAL
+    deprecated_reason: LongText | None = Field(
+        default=None, description="Why the evidence no longer counts; required when deprecated."
+    )
     note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _deprecation_explained(self) -> Self:
+        if (self.rank is Rank.DEPRECATED) != (self.deprecated_reason is not None):
+            raise ValueError("deprecated evidence needs a deprecated_reason, and only it has one")
+        return self
 
 
 class Evidence(EvidenceIn):

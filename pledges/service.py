@@ -125,8 +125,8 @@ def list_pledges(
     if actor is not None:
         actor = actor.upper()
         if repo.get_actor(session, actor) is None:
-            known = [a.id for a in repo.list_actors(session)]
-            raise not_found("actor", actor, known, "pledges actor list")
+            known = ", ".join(a.id for a in repo.list_actors(session))
+            raise NotFound(f"no actor with id {actor!r}", f"the register's actors are {known}")
     return repo.list_pledges(
         session,
         actor=actor,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
+
 from pledges.models import UTCDateTime
 
 revision: str = "0001"
