@@ -188,3 +188,12 @@ def test_the_installed_command_runs_without_traceback(seeded_sqlite: str) -> Non
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert one_line(bad.stderr).startswith("Error: no pledge with id 'nope'")
+
+
+def test_list_and_show_on_either_database(cli: CLI, seeded: str) -> None:
+    listed = json.loads(cli("list", "--db", seeded, "--format", "json", "--actor", "CN").out)
+    assert "us-cn-cop28-success" in [r["id"] for r in listed]
+    shown = cli("show", "us-cn-cop28-success", "--db", seeded, "--format", "json")
+    assert shown.code == 0
+    quotes = [e["quote"] for e in json.loads(shown.out)["evidence"]]
+    assert any("jointly push for the success of the COP28 conference" in q for q in quotes)

@@ -48,20 +48,22 @@ def db_downgrade(
 def db_current(db: Db = None) -> None:
     """Print the schema revision the database is at, and the one this version needs."""
     from pledges import migrate
-    from pledges.db import open_engine, schema_revision
+    from pledges.db import opened, schema_revision
 
-    engine = open_engine(db, current=False)
-    typer.echo(f"database: {schema_revision(engine) or 'empty'}\ncode: {migrate.head()}")
+    with opened(db, current=False) as engine:
+        revision = schema_revision(engine)
+    typer.echo(f"database: {revision or 'empty'}\ncode: {migrate.head()}")
 
 
 def _migrate(db: str | None, action: str, revision: str) -> None:
     from pledges import migrate
-    from pledges.db import open_engine, schema_revision, transaction
+    from pledges.db import opened, schema_revision, transaction
 
-    engine = open_engine(db, current=False)
-    with transaction(engine, write=True) as session:
-        getattr(migrate, action)(session.connection(), revision)
-    typer.echo(f"database now at revision {schema_revision(engine) or 'base (empty)'}", err=True)
+    with opened(db, current=False) as engine:
+        with transaction(engine, write=True) as session:
+            getattr(migrate, action)(session.connection(), revision)
+        now = schema_revision(engine)
+    typer.echo(f"database now at revision {now or 'base (empty)'}", err=True)
 
 
 @app.command()

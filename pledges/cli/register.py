@@ -22,9 +22,9 @@ def list_(
 ) -> None:
     """List the pledges of the register, optionally filtered."""
     from pledges import render, service
-    from pledges.db import open_engine, transaction
+    from pledges.db import unit_of_work
 
-    with transaction(open_engine(db)) as session:
+    with unit_of_work(db) as session:
         pledges = service.list_pledges(
             session, actor=actor, status=status, kind=kind, formality=formality
         )
@@ -41,8 +41,8 @@ def show(
 ) -> None:
     """Show one pledge: its actors, and each quote inside the sentence it stands in."""
     from pledges import render, service
-    from pledges.db import open_engine, transaction
+    from pledges.db import unit_of_work
 
-    with transaction(open_engine(db)) as session:
+    with unit_of_work(db) as session:
         view = service.show_pledge(session, pledge_id)
     render.pledge_view(view, format.value)
