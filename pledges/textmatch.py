@@ -93,7 +93,7 @@ def locate(quote: str, text: str) -> Span | None:
 
 # A sentence ends at . ! or ? (optionally followed by closing quotes) before whitespace, unless the
 # word before the stop is a known abbreviation or a run of initials (U.S., U.N.).
-_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n[ \t]*\n")
+_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n[ \t\r]*\n")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -152,8 +152,8 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
             continue
         if stop.end() <= start:
             begin = stop.end()
-        elif stop.start() >= end - 1 and stop.end() >= end:
-            finish = stop.end() if not stop.group().startswith("\n") else stop.start()
+        elif stop.end() >= end:  # the stop ends the quote's sentence, closing quotes and all
+            finish = stop.end() if not stop.group().startswith("\n") else max(stop.start(), end)
             break
     while begin < start and text[begin].isspace():
         begin += 1

@@ -26,6 +26,11 @@ _HINTS = {
     "sha256": "use 64 lower-case hexadecimal digits",
     "language": "use a language code such as en or zh-Hans",
 }
+# Where a field name means something else in one record (an actor's id is a code, not a slug).
+_MODEL_HINTS = {
+    ("ActorIn", "id"): "use an upper-case code such as CN, US, EU or GREENPEACE",
+    ("Actor", "id"): "use an upper-case code such as CN, US, EU or GREENPEACE",
+}
 
 
 def choice(enum: type[E], field: str, value: str) -> E:
@@ -37,7 +42,10 @@ def choice(enum: type[E], field: str, value: str) -> E:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int longer than Python will print (sys.get_int_max_str_digits)
+        return "a number with too many digits to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -49,14 +57,18 @@ def explain(error: ValidationError, where: str = "") -> InvalidInput:
     prefix = f"{where}: " if where else ""
     kind = first["type"]
     value = first.get("input")
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "invalid_key"):
         return InvalidInput(f"{prefix}unknown field {field!r}", "remove it or check its spelling")
     if kind == "missing":
         return InvalidInput(f"{prefix}{field} is required", "give a value for it")
     if not field:  # a rule across fields
         message = str(first["msg"]).removeprefix("Value error, ")
         return InvalidInput(f"{prefix}{message}", "correct the record and try again")
-    hint = _HINTS.get(field) or str(first["msg"]).removeprefix("Value error, ")
+    hint = (
+        _MODEL_HINTS.get((error.title, field))
+        or _HINTS.get(field)
+        or str(first["msg"]).removeprefix("Value error, ")
+    )
     if kind == "enum":
         hint = "use " + str(first.get("ctx", {}).get("expected", hint))
     label = ".".join(loc) if len(loc) > 1 and not loc[1].isdigit() else field
