@@ -8,24 +8,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rapidfuzz import process
 from sqlalchemy.orm import Session
 
-from pledges import history
 from pledges import repository as repo
 from pledges.errors import NotFound
 from pledges.schema import Actor, Evidence, Pledge, Source
-from pledges.seeds import Register
 from pledges.textmatch import locate, sentence_bounds
 from pledges.validation import choice
 from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
+
+if TYPE_CHECKING:
+    from pledges.seeds import Register
+
+# Start-up time: rapidfuzz (only for suggestions), history (only for writing) and seeds (PyYAML,
+# only for init) are imported inside the functions that use them, so that reading commands such
+# as `pledges show` do not pay for them (bench/startup.py measures it).
 
 SEED_REASON = "load the seed register"
 
 
 def suggest(wanted: str, known: Sequence[str], limit: int = 3) -> list[str]:
     """Known ids close to a mistyped one, best first."""
+    from rapidfuzz import process
+
     matches = process.extract(wanted, known, limit=limit, score_cutoff=60)
     return [match[0] for match in matches]
 
@@ -50,6 +57,8 @@ class Loaded:
 
 def load(session: Session, register: Register, *, author: str, reason: str) -> Loaded:
     """Write a validated register, one revision per record, all under one timestamp."""
+    from pledges import history
+
     at = history.now()
     done = Loaded()
 
