@@ -69,10 +69,11 @@ def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
     table = Table(
         title=f"{len(pledges)} pledges", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
     )
-    table.add_column("pledge\ntitle", min_width=25, overflow="fold")
+    longest_id = max((len(p.id) for p in pledges), default=6)
+    table.add_column("pledge\ntitle", min_width=min(longest_id, 40), overflow="fold")
     table.add_column("actors")
     table.add_column("kind\ntarget")
-    table.add_column("status\nformality/confidence")
+    table.add_column("status\nformality/\nconfidence")
     for p in pledges:
         target = "no target year" if p.target_year is None else f"by {p.target_year}"
         table.add_row(
