@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
+from pledges.models import ActorRow, Base, EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
 from pledges.schema import (
     Actor,
     ActorIn,
@@ -28,68 +30,31 @@ from pledges.vocab import Formality, PledgeKind, Status
 
 # --- conversions --------------------------------------------------------------------------------
 
+R = TypeVar("R", bound=BaseModel)
+
+
+def _record(model: type[R], row: Base, **derived: Any) -> R:
+    """The pydantic record for an ORM row: every field read from the column of the same name,
+    except those given (fields that are not a plain column, such as a pledge's actors)."""
+    fields = {name: getattr(row, name) for name in model.model_fields if name not in derived}
+    return model.model_validate({**fields, **derived})
+
 
 def _actor(row: ActorRow) -> Actor:
-    return Actor(id=row.id, name=row.name, kind=row.kind, aliases=tuple(row.aliases))
+    return _record(Actor, row, aliases=tuple(row.aliases))
 
 
 def _source(row: SourceRow) -> Source:
-    return Source(
-        id=row.id,
-        title=row.title,
-        publisher=row.publisher,
-        kind=row.kind,
-        url=row.url,
-        published_on=row.published_on,
-        date_inferred=row.date_inferred,
-        date_note=row.date_note,
-        retrieved_on=row.retrieved_on,
-        language=row.language,
-        notes=row.notes,
-        text=row.text,
-        sha256=row.sha256,
-    )
+    return _record(Source, row)
 
 
 def _pledge(row: PledgeRow) -> Pledge:
-    return Pledge(
-        id=row.id,
-        title=row.title,
-        statement=row.statement,
-        actors=tuple(link.actor_id for link in row.actor_links),
-        kind=row.kind,
-        target_year=row.target_year,
-        target_value=row.target_value,
-        target_unit=row.target_unit,
-        baseline_year=row.baseline_year,
-        gases=tuple(row.gases),
-        formality=row.formality,
-        status=row.status,
-        confidence=row.confidence,
-        announced_on=row.announced_on,
-        parent_id=row.parent_id,
-        superseded_by=row.superseded_by,
-        notes=row.notes,
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    actors = tuple(link.actor_id for link in row.actor_links)
+    return _record(Pledge, row, actors=actors, gases=tuple(row.gases))
 
 
 def _evidence(row: EvidenceRow) -> Evidence:
-    return Evidence(
-        id=row.id,
-        pledge_id=row.pledge_id,
-        source_id=row.source_id,
-        quote=row.quote,
-        stance=row.stance,
-        asserts_status=row.asserts_status,
-        rank=row.rank,
-        deprecated_reason=row.deprecated_reason,
-        note=row.note,
-        created_at=row.created_at,
-        verified_on=row.verified_on,
-    )
+    return _record(Evidence, row)
 
 
 # --- actors -------------------------------------------------------------------------------------
