@@ -30,6 +30,7 @@ ENV_VAR = "PLEDGES_DB"
 # The alembic revision this code expects; tests/test_migrations.py pins it to alembic's head so
 # that opening a database never has to import alembic.
 HEAD_REVISION = "0002"
+WRITER_LOCK = 7_412_001  # PostgreSQL advisory lock key held by every writing transaction
 
 
 def resolve_url(db: str | None = None) -> URL:
@@ -164,6 +165,10 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     bind = engine.execution_options(pledges_write=True) if write else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
     try:
+        if write and engine.dialect.name == "postgresql":
+            # Writers queue for the head of the revision chain (SQLite's BEGIN IMMEDIATE does the
+            # same there); the lock is released when the transaction ends.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
         yield session
         session.commit()
     except sa_exc.OperationalError as error:

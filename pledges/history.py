@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledges.models import RevisionRow
-from pledges.schema import FieldChange, Revision
-from pledges.vocab import Action, Entity
+from pledges.schema import Evidence, FieldChange, Revision
+from pledges.vocab import Action, Entity, Rank
 
 Changes = dict[str, dict[str, Any]]
 
@@ -72,9 +74,6 @@ def append(
     at: datetime | None = None,
 ) -> Revision:
     """Append one revision at the head of the chain."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise writers on the chain head; released when the transaction ends.
-        session.execute(text("SELECT pg_advisory_xact_lock(7412)"))
     head = session.execute(
         select(RevisionRow.seq, RevisionRow.hash).order_by(RevisionRow.seq.desc()).limit(1)
     ).first()
@@ -109,3 +108,133 @@ def to_revision(row: RevisionRow) -> Revision:
         prev_hash=row.prev_hash,
         hash=row.hash,
     )
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    revisions: int
+    records: int
+    sources: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _describe(row: RevisionRow) -> str:
+    when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"revision {row.seq} ({row.action} {row.entity} {row.entity_id}, {when} by {row.author})"
+
+
+def check_chain(rows: Sequence[RevisionRow]) -> str | None:
+    """The first revision that breaks the chain, described; None when every link holds."""
+    prev_hash: str | None = None
+    for expected, row in enumerate(rows, start=1):
+        if row.seq != expected:
+            return f"revision {expected} is missing: the log goes from {expected - 1} to {row.seq}"
+        if row.prev_hash != prev_hash:
+            return f"{_describe(row)} does not follow revision {expected - 1}: the chain is cut"
+        if row.hash != chain_hash(prev_hash, body(row)):
+            return (
+                f"{_describe(row)} was altered after it was written: it no longer matches its hash"
+            )
+        prev_hash = row.hash
+    return None
+
+
+def replay(rows: Sequence[RevisionRow]) -> dict[tuple[Entity, str], dict[str, Any]]:
+    """Every record as the log says it should be now: creations, then each change applied."""
+    state: dict[tuple[Entity, str], dict[str, Any]] = {}
+    for row in rows:
+        record = state.setdefault((Entity(row.entity), row.entity_id), {})
+        for name, change in row.changes.items():
+            record[name] = change.get("after")
+    return state
+
+
+def verify(session: Session) -> Verification:
+    """Recompute the chain, replay the log against the register, and re-hash every source text."""
+    from pledges import repository as repo
+    from pledges.schema import text_sha256
+
+    rows = repo.revisions(session)
+    problems = []
+    broken = check_chain(rows)
+    if broken:
+        problems.append(broken)
+    logged = replay(rows)
+    stored = repo.all_records(session)
+    for key in sorted(set(logged) | set(stored)):
+        entity, entity_id = key
+        if key not in logged:
+            problems.append(f"{entity} {entity_id} has no revision: it was added without pledges")
+        elif key not in stored:
+            problems.append(f"{entity} {entity_id} is in the log but not in the register: deleted")
+        else:
+            for name, value in stored[key].items():
+                if logged[key].get(name) != value:
+                    problems.append(
+                        f"{entity} {entity_id}: {name} is {value!r} in the register but "
+                        f"{logged[key].get(name)!r} in the log: changed without a revision"
+                    )
+    texts = repo.source_texts(session)
+    for source_id, text, recorded in texts:
+        if text_sha256(text) != recorded:
+            problems.append(
+                f"source {source_id}: its text no longer matches the sha256 recorded when it was "
+                "added: the article was changed in the database"
+            )
+    return Verification(len(rows), len(stored), len(texts), problems)
+
+
+# --- the timeline of a pledge -------------------------------------------------------------------
+
+TIMELINE_FIELDS = ("status", "formality")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change of a pledge's status or formality, with the evidence that asserts it."""
+
+    at: datetime
+    field: str
+    before: Any
+    after: Any
+    author: str
+    reason: str
+    evidence: tuple[Evidence, ...]
+
+
+def timeline(rows: Sequence[RevisionRow], evidence: Sequence[Evidence]) -> list[Step]:
+    steps = []
+    for row in rows:
+        if row.entity != Entity.PLEDGE:
+            continue
+        for name in TIMELINE_FIELDS:
+            change = row.changes.get(name)
+            if change is None:
+                continue
+            asserting = tuple(
+                e
+                for e in evidence
+                if name == "status"
+                and e.asserts_status is not None
+                and e.asserts_status.value == change.get("after")
+                and e.rank is not Rank.DEPRECATED
+            )
+            steps.append(
+                Step(
+                    row.at,
+                    name,
+                    change.get("before"),
+                    change.get("after"),
+                    row.author,
+                    row.reason,
+                    asserting,
+                )
+            )
+    return steps

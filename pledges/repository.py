@@ -11,10 +11,20 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import exists, func, select
+from sqlalchemy import String, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
-from pledges.models import ActorRow, Base, EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
+from pledges.errors import Conflict
+from pledges.models import (
+    ActorRow,
+    Base,
+    EvidenceRow,
+    PledgeActorRow,
+    PledgeRow,
+    RevisionRow,
+    SourceRow,
+)
 from pledges.schema import (
     Actor,
     ActorIn,
@@ -26,7 +36,7 @@ from pledges.schema import (
     SourceIn,
     text_sha256,
 )
-from pledges.vocab import Formality, PledgeKind, Status
+from pledges.vocab import Entity, Formality, PledgeKind, Rank, Status
 
 # --- conversions --------------------------------------------------------------------------------
 
@@ -160,8 +170,12 @@ def evidence_counts(session: Session) -> dict[str, int]:
 # --- evidence -----------------------------------------------------------------------------------
 
 
-def add_evidence(session: Session, evidence: EvidenceIn, at: datetime) -> Evidence:
-    row = EvidenceRow(**evidence.model_dump(), created_at=at, verified_on=at.date())
+def add_evidence(
+    session: Session, evidence: EvidenceIn, at: datetime, *, located: bool = True
+) -> Evidence:
+    """Store a quote; `verified_on` records the day it was found in its source, if it was."""
+    verified = at.date() if located else None
+    row = EvidenceRow(**evidence.model_dump(), created_at=at, verified_on=verified)
     session.add(row)
     session.flush()
     return _evidence(row)
@@ -175,3 +189,98 @@ def evidence_for(session: Session, pledge_id: str) -> list[Evidence]:
 def is_empty(session: Session) -> bool:
     tables = (ActorRow, SourceRow, PledgeRow)
     return not any(session.scalar(select(exists().select_from(t))) for t in tables)
+
+
+def get_evidence(session: Session, evidence_id: int) -> Evidence | None:
+    row = session.get(EvidenceRow, evidence_id)
+    return None if row is None else _evidence(row)
+
+
+def evidence_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(EvidenceRow.id).order_by(EvidenceRow.id)))
+
+
+def deprecate_evidence(session: Session, evidence_id: int, reason: str) -> Evidence:
+    row = session.get_one(EvidenceRow, evidence_id)
+    row.rank = Rank.DEPRECATED
+    row.deprecated_reason = reason
+    session.flush()
+    return _evidence(row)
+
+
+# --- changing pledges ---------------------------------------------------------------------------
+
+
+def update_pledge(
+    session: Session, pledge: PledgeIn, *, expected_version: int, at: datetime
+) -> Pledge:
+    """Write new values over a pledge, provided it is still at `expected_version`."""
+    row = session.get_one(PledgeRow, pledge.id, options=[selectinload(PledgeRow.actor_links)])
+    if row.version != expected_version:
+        raise stale(pledge.id, expected_version, row.version)
+    fields = pledge.model_dump(exclude={"id", "actors"})
+    fields["gases"] = list(pledge.gases)
+    for name, value in fields.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    if tuple(link.actor_id for link in row.actor_links) != pledge.actors:
+        row.actor_links.clear()
+        session.flush()
+        row.actor_links.extend(
+            PledgeActorRow(actor_id=actor_id, position=index)
+            for index, actor_id in enumerate(pledge.actors)
+        )
+    row.updated_at = at
+    try:
+        session.flush()  # UPDATE ... WHERE version = expected: SQLAlchemy's version counter
+    except StaleDataError:
+        raise stale(pledge.id, expected_version, None) from None
+    return _pledge(row)
+
+
+def stale(pledge_id: str, expected: int, now: int | None) -> Conflict:
+    found = "" if now is None else f", it is now at version {now}"
+    return Conflict(
+        f"pledge {pledge_id} was changed by someone else since you read it "
+        f"(you had version {expected}{found}); nothing was written",
+        f"run 'pledges show {pledge_id}' to see the latest version, then make your change again",
+    )
+
+
+# --- revisions ----------------------------------------------------------------------------------
+
+
+def revisions(session: Session, pledge_id: str | None = None) -> list[RevisionRow]:
+    """The log in order; for one pledge, its own revisions and those of its evidence."""
+    query = select(RevisionRow).order_by(RevisionRow.seq)
+    if pledge_id is not None:
+        evidence = select(func.cast(EvidenceRow.id, String)).where(
+            EvidenceRow.pledge_id == pledge_id
+        )
+        query = query.where(
+            or_(
+                (RevisionRow.entity == Entity.PLEDGE) & (RevisionRow.entity_id == pledge_id),
+                (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence),
+            )
+        )
+    return list(session.scalars(query))
+
+
+def all_records(session: Session) -> dict[tuple[Entity, str], dict[str, Any]]:
+    """Every record as the revision log describes it (JSON values; source texts left out)."""
+    out: dict[tuple[Entity, str], dict[str, Any]] = {}
+    for actor in list_actors(session):
+        out[(Entity.ACTOR, actor.id)] = actor.model_dump(mode="json")
+    for row in session.scalars(select(SourceRow)):
+        out[(Entity.SOURCE, row.id)] = _source(row).model_dump(mode="json", exclude={"text"})
+    for pledge in list_pledges(session):
+        out[(Entity.PLEDGE, pledge.id)] = pledge.model_dump(mode="json")
+    for evidence in session.scalars(select(EvidenceRow)):
+        out[(Entity.EVIDENCE, str(evidence.id))] = _evidence(evidence).model_dump(mode="json")
+    return out
+
+
+def source_texts(session: Session) -> list[tuple[str, str, str]]:
+    """(id, text, recorded sha256) of every source."""
+    query = select(SourceRow.id, SourceRow.text, SourceRow.sha256).order_by(SourceRow.id)
+    return [(i, t, s) for i, t, s in session.execute(query).tuples()]

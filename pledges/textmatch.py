@@ -91,6 +91,34 @@ def locate(quote: str, text: str) -> Span | None:
     return Span(start, end, Method.NORMALISED)
 
 
+@dataclass(frozen=True, slots=True)
+class Near:
+    """The passage of a text most like a quote that is not in it, and how alike (0-100)."""
+
+    start: int
+    end: int
+    similarity: float
+
+
+def closest(quote: str, text: str) -> Near | None:
+    """The passage of `text` most like `quote`, compared after normalisation (rapidfuzz)."""
+    from rapidfuzz import fuzz
+
+    needle = normalise(quote).text
+    haystack = _normalised(text)
+    if not needle or not haystack.text:
+        return None
+    found = fuzz.partial_ratio_alignment(needle, haystack.text)
+    if found is None or found.dest_end <= found.dest_start:
+        return None
+    start, end = haystack.span(found.dest_start, found.dest_end)
+    while start > 0 and not text[start - 1].isspace():  # whole words only
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return Near(start, end, round(found.score, 1))
+
+
 # A sentence ends at . ! or ? (optionally followed by closing quotes) before whitespace, unless the
 # word before the stop is a known abbreviation or a run of initials (U.S., U.N.).
 _STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n[ \t\r]*\n")

@@ -22,7 +22,8 @@ def init(
     ] = None,
 ) -> None:
     """Create or upgrade the database; load the seed register when it is empty."""
-    from pledges import render, service
+    from pledges import service
+    from pledges.render import register as render
 
     render.init_result(service.init(db, author=author_name(author), seeds=seeds))
 

@@ -21,8 +21,9 @@ def list_(
     db: Db = None,
 ) -> None:
     """List the pledges of the register, optionally filtered."""
-    from pledges import render, service
+    from pledges import service
     from pledges.db import unit_of_work
+    from pledges.render import register as render
 
     with unit_of_work(db) as session:
         pledges = service.list_pledges(
@@ -40,8 +41,9 @@ def show(
     db: Db = None,
 ) -> None:
     """Show one pledge: its actors, and each quote inside the sentence it stands in."""
-    from pledges import render, service
+    from pledges import service
     from pledges.db import unit_of_work
+    from pledges.render import register as render
 
     with unit_of_work(db) as session:
         view = service.show_pledge(session, pledge_id)

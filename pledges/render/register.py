@@ -1,21 +1,13 @@
-"""Showing results: rich tables for people, JSON and CSV for machines.
-
-Machine output goes to stdout and nothing else does; notes for people go to stderr. This is the
-only module that imports rich, and it does so inside the functions that draw for people, so that
-JSON and CSV output does not pay for it at start-up (bench/startup.py measures start-up).
-"""
+"""Drawing pledges: the register as a list, one pledge with its evidence and timeline, init."""
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from pledges.render import err, out, write_csv, write_json
 
+if TYPE_CHECKING:
     from pledges.schema import Pledge, Source
     from pledges.service import InitResult, PledgeView, Quoted
 
@@ -32,33 +24,13 @@ PLEDGE_COLUMNS = (
 )
 
 
-def _out() -> Console:
-    from rich.console import Console
-
-    return Console(soft_wrap=False, highlight=False)
-
-
-def _err() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
 def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
     if format == "json":
-        _json([p.model_dump(mode="json") for p in pledges])
+        write_json([p.model_dump(mode="json") for p in pledges])
         return
-    rows = [p.model_dump(mode="json") for p in pledges]
     if format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(PLEDGE_COLUMNS)
-        for row in rows:
-            row["actors"] = ";".join(row["actors"])
-            writer.writerow(["" if row[c] is None else row[c] for c in PLEDGE_COLUMNS])
+        rows = [p.model_dump(mode="json") for p in pledges]
+        write_csv(PLEDGE_COLUMNS, ({**r, "actors": ";".join(r["actors"])} for r in rows))
         return
     from rich import box
     from rich.table import Table
@@ -84,7 +56,7 @@ def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
                 p.status.value, "\n", (f"{p.formality.value}/{p.confidence.value}", "dim")
             ),
         )
-    _out().print(table)
+    out().print(table)
 
 
 def source_line(source: Source) -> str:
@@ -112,7 +84,7 @@ def _quoted_json(item: Quoted) -> dict[str, Any]:
 def pledge_view(view: PledgeView, format: str) -> None:
     pledge = view.pledge
     if format == "json":
-        _json(
+        write_json(
             {
                 "pledge": pledge.model_dump(mode="json"),
                 "actors": [a.model_dump(mode="json") for a in view.actors],
@@ -124,7 +96,7 @@ def pledge_view(view: PledgeView, format: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = _out()
+    console = out()
     console.print(Text(pledge.title, style="bold"), Text(f"  {pledge.id}", style="dim"))
     if pledge.statement:
         console.print(pledge.statement)
@@ -169,7 +141,7 @@ def pledge_view(view: PledgeView, format: str) -> None:
 
 
 def init_result(result: InitResult) -> None:
-    console = _err()
+    console = err()
     if result.revision_before == result.revision_after:
         console.print(f"Database {result.where} is at schema revision {result.revision_after}.")
     else:

@@ -1,0 +1,233 @@
+"""Changing the register: each use case validates, writes, and appends its revisions.
+
+Every function takes the session of one transaction and flushes; the caller's `transaction()`
+commits, so a failure anywhere leaves the database as it was. Nothing is ever deleted: evidence is
+deprecated with a reason, a pledge is superseded or withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pledges import history
+from pledges import repository as repo
+from pledges.errors import AlreadyExists, InvalidInput, NotFound
+from pledges.schema import (
+    Actor,
+    ActorIn,
+    Evidence,
+    EvidenceIn,
+    Pledge,
+    PledgeIn,
+    Source,
+    SourceIn,
+)
+from pledges.service import get_pledge, not_found
+from pledges.textmatch import closest, locate, normalise
+from pledges.validation import validate
+from pledges.vocab import Action, Entity, Rank
+
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who makes a change and why: both are recorded in every revision it writes."""
+
+    author: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason or not self.reason.strip():
+            raise InvalidInput(
+                "--reason is required", "say in a few words why you make this change"
+            )
+        if len(self.reason) > REASON_MAX:
+            raise InvalidInput(
+                f"--reason is {len(self.reason)} characters long",
+                f"keep it within {REASON_MAX}; put detail in the record's notes",
+            )
+        if not self.author.strip():
+            raise InvalidInput("the author is blank", "give --author or set PLEDGES_AUTHOR")
+
+
+def _log(
+    session: Session,
+    who: Who,
+    action: Action,
+    entity: Entity,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    history.append(
+        session,
+        author=who.author,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        reason=who.reason.strip(),
+        changes=history.diff(before, after),
+    )
+
+
+# --- actors and sources -------------------------------------------------------------------------
+
+
+def add_actor(session: Session, actor: ActorIn, who: Who) -> Actor:
+    if repo.get_actor(session, actor.id) is not None:
+        raise AlreadyExists(f"actor {actor.id} already exists", "choose another id")
+    stored = repo.add_actor(session, actor)
+    _log(session, who, Action.CREATE, Entity.ACTOR, actor.id, None, stored.model_dump(mode="json"))
+    return stored
+
+
+def add_source(session: Session, source: SourceIn, who: Who) -> Source:
+    if repo.get_source(session, source.id) is not None:
+        raise AlreadyExists(
+            f"source {source.id} already exists", "choose another id; a source's text never changes"
+        )
+    stored = repo.add_source(session, source)
+    after = stored.model_dump(mode="json", exclude={"text"})
+    _log(session, who, Action.CREATE, Entity.SOURCE, source.id, None, after)
+    return stored
+
+
+def get_source(session: Session, source_id: str) -> Source:
+    source = repo.get_source(session, source_id)
+    if source is None:
+        raise not_found("source", source_id, repo.source_ids(session), "pledges source list")
+    return source
+
+
+# --- pledges ------------------------------------------------------------------------------------
+
+
+def _check_references(session: Session, pledge: PledgeIn) -> None:
+    known = {a.id for a in repo.list_actors(session)}
+    for actor in pledge.actors:
+        if actor not in known:
+            names = ", ".join(sorted(known))
+            hint = f"the register's actors are {names}; add one with 'pledges actor add'"
+            raise NotFound(f"actor {actor!r} is not in the register", hint)
+    for field in ("parent_id", "superseded_by"):
+        other = getattr(pledge, field)
+        if other is not None and repo.get_pledge(session, other) is None:
+            raise not_found(
+                f"pledge (for {field})", other, repo.pledge_ids(session), "pledges list"
+            )
+
+
+def add_pledge(session: Session, pledge: PledgeIn, who: Who) -> Pledge:
+    if repo.get_pledge(session, pledge.id) is not None:
+        raise AlreadyExists(
+            f"pledge {pledge.id} already exists", f"change it with 'pledges update {pledge.id}'"
+        )
+    _check_references(session, pledge)
+    stored = repo.add_pledge(session, pledge, history.now())
+    _log(
+        session, who, Action.CREATE, Entity.PLEDGE, pledge.id, None, stored.model_dump(mode="json")
+    )
+    return stored
+
+
+EDITABLE = tuple(name for name in PledgeIn.model_fields if name != "id")
+
+
+def update_pledge(
+    session: Session,
+    pledge_id: str,
+    changes: Mapping[str, Any],
+    who: Who,
+    *,
+    expected_version: int | None = None,
+) -> Pledge:
+    """Apply new values to a pledge's fields; refused when the pledge moved past
+    `expected_version` (another editor got there first) or when nothing would change."""
+    current = get_pledge(session, pledge_id)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput(
+            f"{unknown[0]} cannot be changed", f"change one of: {', '.join(EDITABLE)}"
+        )
+    if not changes:
+        raise InvalidInput("no change given", "name at least one field, e.g. --status in_progress")
+    data = current.model_dump(include=set(PledgeIn.model_fields))
+    data.update(changes)
+    new = validate(PledgeIn, data)
+    if new == PledgeIn.model_validate(current.model_dump(include=set(PledgeIn.model_fields))):
+        raise InvalidInput(
+            f"pledge {pledge_id} already has these values", "nothing was written; check the values"
+        )
+    _check_references(session, new)
+    version = current.version if expected_version is None else expected_version
+    stored = repo.update_pledge(session, new, expected_version=version, at=history.now())
+    before, after = current.model_dump(mode="json"), stored.model_dump(mode="json")
+    _log(session, who, Action.UPDATE, Entity.PLEDGE, pledge_id, before, after)
+    return stored
+
+
+# --- evidence -----------------------------------------------------------------------------------
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cite(
+    session: Session, evidence: EvidenceIn, who: Who, *, allow_unlocated: bool = False
+) -> Evidence:
+    """Link a pledge to a quote of a source, once the quote is found in the source's text."""
+    get_pledge(session, evidence.pledge_id)
+    source = get_source(session, evidence.source_id)
+    if evidence.rank is Rank.DEPRECATED:
+        raise InvalidInput("new evidence cannot start deprecated", "cite it, then deprecate it")
+    span = locate(evidence.quote, source.text)
+    if span is None and not allow_unlocated:
+        near = closest(evidence.quote, source.text)
+        where = (
+            f"the closest passage ({near.similarity:.0f}% alike) is "
+            f"“{_shorten(source.text[near.start : near.end])}”; "
+            if near is not None
+            else ""
+        )
+        raise InvalidInput(
+            f"the quote does not stand in source {source.id}",
+            f"{where}copy the words exactly as the article has them, or add --allow-unlocated "
+            "to record it anyway (the audit will report it)",
+        )
+    wanted = normalise(evidence.quote).text
+    for other in repo.evidence_for(session, evidence.pledge_id):
+        same = other.source_id == source.id and normalise(other.quote).text == wanted
+        if same and other.rank is not Rank.DEPRECATED:
+            raise AlreadyExists(
+                f"pledge {evidence.pledge_id} already cites this quote of {source.id} "
+                f"(evidence {other.id})",
+                "nothing was written",
+            )
+    stored = repo.add_evidence(session, evidence, history.now(), located=span is not None)
+    after = stored.model_dump(mode="json")
+    _log(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, after)
+    return stored
+
+
+def deprecate_evidence(session: Session, evidence_id: int, who: Who) -> Evidence:
+    """Evidence is never deleted: it stops counting, and keeps the reason beside it."""
+    current = repo.get_evidence(session, evidence_id)
+    if current is None:
+        known = [str(i) for i in repo.evidence_ids(session)]
+        raise not_found("evidence", str(evidence_id), known, "pledges show PLEDGE_ID")
+    if current.rank is Rank.DEPRECATED:
+        raise InvalidInput(
+            f"evidence {evidence_id} is already deprecated ({current.deprecated_reason})",
+            "nothing was written",
+        )
+    stored = repo.deprecate_evidence(session, evidence_id, who.reason.strip())
+    before, after = current.model_dump(mode="json"), stored.model_dump(mode="json")
+    _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), before, after)
+    return stored
