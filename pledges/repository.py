@@ -181,6 +181,16 @@ def add_evidence(
     return _evidence(row)
 
 
+def evidence_citing(session: Session, source_id: str) -> list[Evidence]:
+    query = select(EvidenceRow).where(EvidenceRow.source_id == source_id).order_by(EvidenceRow.id)
+    return [_evidence(row) for row in session.scalars(query)]
+
+
+def quote_counts(session: Session) -> dict[str, int]:
+    query = select(EvidenceRow.source_id, func.count()).group_by(EvidenceRow.source_id)
+    return {source_id: count for source_id, count in session.execute(query).tuples()}
+
+
 def evidence_for(session: Session, pledge_id: str) -> list[Evidence]:
     query = select(EvidenceRow).where(EvidenceRow.pledge_id == pledge_id).order_by(EvidenceRow.id)
     return [_evidence(row) for row in session.scalars(query)]

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from pledges import history
 from pledges import repository as repo
 from pledges.errors import NotFound
+from pledges.history import Step, timeline
 from pledges.schema import Actor, Evidence, Pledge, Source
 from pledges.textmatch import locate, sentence_bounds
 from pledges.validation import choice
@@ -22,8 +24,8 @@ from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
 if TYPE_CHECKING:
     from pledges.seeds import Register
 
-# Start-up time: rapidfuzz (only for suggestions), history (only for writing) and seeds (PyYAML,
-# only for init) are imported inside the functions that use them, so that reading commands such
+# Start-up time: rapidfuzz (only for suggestions) and seeds (PyYAML, only for init) are imported
+# inside the functions that use them, so that reading commands such
 # as `pledges show` do not pay for them (bench/startup.py measures it).
 
 SEED_REASON = "load the seed register"
@@ -57,8 +59,6 @@ class Loaded:
 
 def load(session: Session, register: Register, *, author: str, reason: str) -> Loaded:
     """Write a validated register, one revision per record, all under one timestamp."""
-    from pledges import history
-
     at = history.now()
     done = Loaded()
 
@@ -161,6 +161,7 @@ class PledgeView:
     pledge: Pledge
     actors: list[Actor]
     evidence: list[Quoted]
+    timeline: list[Step]
 
 
 def quoted(evidence: Evidence, source: Source) -> Quoted:
@@ -188,4 +189,25 @@ def show_pledge(session: Session, pledge_id: str) -> PledgeView:
         pledge,
         [actors[a] for a in pledge.actors],
         [quoted(item, sources[item.source_id]) for item in evidence],
+        timeline(repo.revisions(session, pledge.id), evidence),
     )
+
+
+@dataclass(frozen=True)
+class SourceView:
+    source: Source
+    evidence: list[Evidence]
+
+
+def show_source(session: Session, source_id: str) -> SourceView:
+    source = repo.get_source(session, source_id)
+    if source is None:
+        raise not_found("source", source_id, repo.source_ids(session), "pledges source list")
+    return SourceView(source, repo.evidence_citing(session, source_id))
+
+
+def list_sources(session: Session) -> tuple[list[Source], dict[str, int]]:
+    """Every source, with how many quotes cite each."""
+    ids = repo.source_ids(session)
+    sources = repo.get_sources(session, ids)
+    return [sources[i] for i in ids], repo.quote_counts(session)

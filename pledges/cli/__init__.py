@@ -18,7 +18,7 @@ from typer._click.exceptions import (  # typer vendors click from 0.29 on
     NoArgsIsHelpError,
 )
 
-from pledges.cli import admin, register
+from pledges.cli import admin, edit, log, register, sources
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -33,7 +33,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.registered_commands += admin.app.registered_commands + register.app.registered_commands
+for group in (admin.app, register.app, edit.app, log.app):
+    app.registered_commands += group.registered_commands
+app.add_typer(sources.source_app, name="source")
+app.add_typer(sources.actor_app, name="actor")
+app.add_typer(edit.evidence_app, name="evidence")
+app.add_typer(log.log_app, name="log")
 app.add_typer(admin.db_app, name="db")
 
 

@@ -39,3 +39,20 @@ class ShowFormat(StrEnum):
 
 def author_name(author: str | None) -> str:
     return author or os.environ.get("PLEDGES_AUTHOR") or getpass.getuser()
+
+
+Reason = Annotated[
+    str,
+    typer.Option(
+        "--reason", help="Why you make this change; kept in the history.", show_default=False
+    ),
+]
+
+
+def given(**values: object) -> dict[str, object]:
+    """The options the user gave, by schema field name (lists only when non-empty)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if value is not None and not (isinstance(value, list) and not value)
+    }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pledges.render import err, out, write_csv, write_json
 
 if TYPE_CHECKING:
+    from pledges.history import Step
     from pledges.schema import Pledge, Source
     from pledges.service import InitResult, PledgeView, Quoted
 
@@ -81,6 +82,32 @@ def _quoted_json(item: Quoted) -> dict[str, Any]:
     }
 
 
+def _step_json(step: Step) -> dict[str, Any]:
+    return {
+        "at": step.at.isoformat(),
+        "field": step.field,
+        "before": step.before,
+        "after": step.after,
+        "author": step.author,
+        "reason": step.reason,
+        "asserted_by": [e.id for e in step.evidence],
+    }
+
+
+def _step_line(step: Step, sources: dict[str, Source]) -> str:
+    change = (
+        f"{step.field} set to {step.after}"
+        if step.before is None
+        else f"{step.field} {step.before} → {step.after}"
+    )
+    line = f"{step.at:%Y-%m-%d}  {change} — {step.reason} ({step.author})"
+    for e in step.evidence:
+        source = sources.get(e.source_id)
+        dated = f", {source.published_on}" if source and source.published_on else ""
+        line += f"; asserted by evidence {e.id} ({e.source_id}{dated})"
+    return line
+
+
 def pledge_view(view: PledgeView, format: str) -> None:
     pledge = view.pledge
     if format == "json":
@@ -89,6 +116,7 @@ def pledge_view(view: PledgeView, format: str) -> None:
                 "pledge": pledge.model_dump(mode="json"),
                 "actors": [a.model_dump(mode="json") for a in view.actors],
                 "evidence": [_quoted_json(item) for item in view.evidence],
+                "timeline": [_step_json(step) for step in view.timeline],
             }
         )
         return
@@ -119,10 +147,15 @@ def pledge_view(view: PledgeView, format: str) -> None:
     if pledge.notes:
         facts.add_row("notes", pledge.notes)
     console.print(facts)
+    if view.timeline:
+        console.print(Text("\nTimeline", style="bold"))
+        sources = {item.source.id: item.source for item in view.evidence}
+        for step in view.timeline:
+            console.print(Padding(Text(_step_line(step, sources)), (0, 0, 0, 2)))
     console.print(Text(f"\nEvidence ({len(view.evidence)})", style="bold"))
     for n, item in enumerate(view.evidence, start=1):
         e = item.evidence
-        label = f"{e.stance.value}, {e.rank.value}"
+        label = f"evidence {e.id}: {e.stance.value}, {e.rank.value}"
         if e.asserts_status:
             label += f", asserts {e.asserts_status.value}"
         console.print(Text(f"[{n}] {source_line(item.source)}", style="bold"))
@@ -136,6 +169,10 @@ def pledge_view(view: PledgeView, format: str) -> None:
             passage.append(item.context[item.start : item.end], style="bold yellow underline")
             passage.append(item.context[item.end :])
         console.print(Padding(passage, (0, 0, 0, 4)))
+        if e.deprecated_reason:
+            console.print(
+                Padding(Text(f"deprecated: {e.deprecated_reason}", style="dim"), (0, 0, 0, 4))
+            )
         if e.note:
             console.print(Padding(Text(f"note: {e.note}", style="dim"), (0, 0, 0, 4)))
 

@@ -1,0 +1,171 @@
+"""Changing pledges: add, update, cite, and deprecating evidence. Each is one transaction."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pledges.cli.options import Author, Db, Reason, author_name, given
+
+app = typer.Typer()
+evidence_app = typer.Typer(
+    help="Evidence: quotes linking pledges to sources.", no_args_is_help=True
+)
+
+Opt = typer.Option
+
+
+@app.command()
+def add(
+    pledge_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A new slug, e.g. cn-coal-cap-2025.")
+    ],
+    title: Annotated[str, Opt(help="A short title.", show_default=False)],
+    actor: Annotated[list[str], Opt(help="Who commits (repeat for a joint pledge).")],
+    kind: Annotated[str, Opt(help="e.g. emissions_peak, coal, cooperation.", show_default=False)],
+    reason: Reason,
+    statement: Annotated[str | None, Opt(help="The commitment in neutral words.")] = None,
+    target_year: Annotated[str | None, Opt(help="1990 to 2100.")] = None,
+    target_value: Annotated[str | None, Opt(help="e.g. 65 (with --target-unit).")] = None,
+    target_unit: Annotated[str | None, Opt(help="e.g. % below 2005.")] = None,
+    baseline_year: Annotated[str | None, Opt(help="The baseline year of the target.")] = None,
+    gas: Annotated[list[str] | None, Opt(help="A gas covered (repeat).")] = None,
+    formality: Annotated[str | None, Opt(help="proposed, declared, in_policy or in_law.")] = None,
+    status: Annotated[str | None, Opt(help="Default not_yet_rated.")] = None,
+    confidence: Annotated[str | None, Opt(help="low, medium or high.")] = None,
+    announced_on: Annotated[str | None, Opt(help="YYYY-MM-DD.")] = None,
+    parent_id: Annotated[str | None, Opt(help="The joint pledge this follows up.")] = None,
+    notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Add a pledge to the register."""
+    from pledges.db import unit_of_work
+    from pledges.editing import Who, add_pledge
+    from pledges.render import note
+    from pledges.schema import PledgeIn
+    from pledges.validation import validate
+
+    who = Who(author_name(author), reason)
+    fields = given(
+        id=pledge_id, title=title, actors=[a.upper() for a in actor], kind=kind,
+        statement=statement, target_year=target_year, target_value=target_value,
+        target_unit=target_unit, baseline_year=baseline_year, gases=gas, formality=formality,
+        status=status, confidence=confidence, announced_on=announced_on, parent_id=parent_id,
+        notes=notes,
+    )  # fmt: skip
+    pledge = validate(PledgeIn, fields)
+    with unit_of_work(db, write=True) as session:
+        stored = add_pledge(session, pledge, who)
+    note(f"Added pledge {stored.id} (version {stored.version}). Cite its evidence with "
+         f"'pledges cite {stored.id} SOURCE_ID --quote ...'.")  # fmt: skip
+
+
+@app.command()
+def update(
+    pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge to change.")],
+    reason: Reason,
+    title: Annotated[str | None, Opt()] = None,
+    statement: Annotated[str | None, Opt()] = None,
+    actor: Annotated[list[str] | None, Opt(help="Replaces the actors (repeat).")] = None,
+    kind: Annotated[str | None, Opt()] = None,
+    target_year: Annotated[str | None, Opt(help="1990 to 2100.")] = None,
+    target_value: Annotated[str | None, Opt()] = None,
+    target_unit: Annotated[str | None, Opt()] = None,
+    baseline_year: Annotated[str | None, Opt()] = None,
+    gas: Annotated[list[str] | None, Opt(help="Replaces the gases (repeat).")] = None,
+    formality: Annotated[str | None, Opt(help="proposed, declared, in_policy or in_law.")] = None,
+    status: Annotated[
+        str | None, Opt(help="e.g. in_progress, kept, withdrawn, superseded.")
+    ] = None,
+    confidence: Annotated[str | None, Opt(help="low, medium or high.")] = None,
+    announced_on: Annotated[str | None, Opt(help="YYYY-MM-DD.")] = None,
+    parent_id: Annotated[str | None, Opt()] = None,
+    superseded_by: Annotated[str | None, Opt(help="The pledge that replaces this one.")] = None,
+    notes: Annotated[str | None, Opt()] = None,
+    clear: Annotated[list[str] | None, Opt(help="Empty a field, e.g. --clear target_year.")] = None,
+    expect_version: Annotated[
+        int | None, Opt(help="Refuse the change unless the pledge is still at this version.")
+    ] = None,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Change any field of a pledge. A superseded or withdrawn pledge stays in the register."""
+    from pledges.db import unit_of_work
+    from pledges.editing import Who, update_pledge
+    from pledges.render import note
+
+    who = Who(author_name(author), reason)
+    changes: dict[str, object] = given(
+        title=title, statement=statement, actors=[a.upper() for a in actor or []], kind=kind,
+        target_year=target_year, target_value=target_value, target_unit=target_unit,
+        baseline_year=baseline_year, gases=gas, formality=formality, status=status,
+        confidence=confidence, announced_on=announced_on, parent_id=parent_id,
+        superseded_by=superseded_by, notes=notes,
+    )  # fmt: skip
+    for name in clear or []:
+        changes[name] = [] if name in ("gases",) else None
+    with unit_of_work(db, write=True) as session:
+        stored = update_pledge(session, pledge_id, changes, who, expected_version=expect_version)
+    note(f"Updated pledge {stored.id}: now at version {stored.version}.")
+
+
+@app.command()
+def cite(
+    pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge.")],
+    source_id: Annotated[str, typer.Argument(metavar="SOURCE_ID", help="The article quoted.")],
+    quote: Annotated[
+        str, Opt(help="The words, exactly as the article has them.", show_default=False)
+    ],
+    reason: Reason,
+    stance: Annotated[str | None, Opt(help="supports (default) or contradicts.")] = None,
+    asserts_status: Annotated[
+        str | None, Opt(help="The delivery status this source reports, e.g. in_progress.")
+    ] = None,
+    rank: Annotated[str | None, Opt(help="normal (default) or preferred.")] = None,
+    note_text: Annotated[str | None, Opt("--note", help="A note on this evidence.")] = None,
+    allow_unlocated: Annotated[
+        bool, Opt(help="Record a quote that is not found in the source (the audit reports it).")
+    ] = False,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Cite a quote of a source as evidence for a pledge; the quote must stand in the source."""
+    from pledges.db import unit_of_work
+    from pledges.editing import Who
+    from pledges.editing import cite as cite_quote
+    from pledges.render import note
+    from pledges.schema import EvidenceIn
+    from pledges.validation import validate
+
+    who = Who(author_name(author), reason)
+    fields = given(
+        pledge_id=pledge_id, source_id=source_id, quote=quote, stance=stance,
+        asserts_status=asserts_status, rank=rank, note=note_text,
+    )  # fmt: skip
+    evidence = validate(EvidenceIn, fields)
+    with unit_of_work(db, write=True) as session:
+        stored = cite_quote(session, evidence, who, allow_unlocated=allow_unlocated)
+    located = "" if stored.verified_on else " (not found in the source: the audit will report it)"
+    note(f"Added evidence {stored.id} to pledge {stored.pledge_id}{located}.")
+
+
+@evidence_app.command("deprecate")
+def deprecate(
+    evidence_id: Annotated[
+        int, typer.Argument(metavar="EVIDENCE_ID", help="As in 'pledges show'.")
+    ],
+    reason: Reason,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Stop a piece of evidence counting; it stays in the register with the reason."""
+    from pledges.db import unit_of_work
+    from pledges.editing import Who, deprecate_evidence
+    from pledges.render import note
+
+    who = Who(author_name(author), reason)
+    with unit_of_work(db, write=True) as session:
+        stored = deprecate_evidence(session, evidence_id, who)
+    note(f"Deprecated evidence {stored.id} of pledge {stored.pledge_id}.")

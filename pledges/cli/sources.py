@@ -1,0 +1,128 @@
+"""Sources (the articles quoted) and actors (who commits)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledges.cli.options import Author, Db, Format, Reason, ShowFormat, author_name, given
+
+source_app = typer.Typer(help="Sources: the articles the register quotes.", no_args_is_help=True)
+actor_app = typer.Typer(help="Actors: who makes pledges.", no_args_is_help=True)
+
+Opt = typer.Option
+
+
+@source_app.command("add")
+def source_add(
+    path: Annotated[Path, typer.Argument(help="The article: a .txt file, or an .html page.")],
+    source_id: Annotated[
+        str, Opt("--id", help="A new slug, e.g. kerry-beijing-2023.", show_default=False)
+    ],
+    title: Annotated[str, Opt(help="The article's title.", show_default=False)],
+    reason: Reason,
+    publisher: Annotated[str | None, Opt(help="Only when the article shows it.")] = None,
+    kind: Annotated[str | None, Opt(help="official, news (default), analysis or other.")] = None,
+    published: Annotated[str | None, Opt(help="Publication date, YYYY-MM-DD.")] = None,
+    date_inferred: Annotated[bool, Opt(help="The date is inferred, not stated.")] = False,
+    date_note: Annotated[str | None, Opt(help="How the date was established.")] = None,
+    url: Annotated[str | None, Opt(help="Where the article was found.")] = None,
+    retrieved: Annotated[str | None, Opt(help="When it was retrieved, YYYY-MM-DD.")] = None,
+    language: Annotated[str | None, Opt(help="e.g. en (default), zh.")] = None,
+    notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Add an article: its text is stored with its sha256 (HTML is reduced to the article text)."""
+    from pledges import articles
+    from pledges.db import unit_of_work
+    from pledges.editing import Who, add_source
+    from pledges.render import note
+    from pledges.schema import SourceIn
+    from pledges.validation import validate
+
+    who = Who(author_name(author), reason)
+    fields = given(
+        id=source_id, title=title, publisher=publisher, kind=kind, published_on=published,
+        date_inferred=date_inferred or None, date_note=date_note, url=url,
+        retrieved_on=retrieved, language=language, notes=notes,
+    )  # fmt: skip
+    source = validate(SourceIn, {**fields, "text": articles.read(path)})
+    with unit_of_work(db, write=True) as session:
+        stored = add_source(session, source, who)
+    note(f"Added source {stored.id}: {len(stored.text)} characters, sha256 {stored.sha256[:12]}…")
+
+
+@source_app.command("list")
+def source_list(
+    format: Annotated[Format, Opt("--format", help="table, json or csv.")] = Format.TABLE,
+    db: Db = None,
+) -> None:
+    """List the sources, with how many quotes cite each."""
+    from pledges import service
+    from pledges.db import unit_of_work
+    from pledges.render import sources as render
+
+    with unit_of_work(db) as session:
+        found, quotes = service.list_sources(session)
+    render.source_list(found, quotes, format.value)
+
+
+@source_app.command("show")
+def source_show(
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source's id.")],
+    text: Annotated[bool, Opt("--text", help="Print the article's full text too.")] = False,
+    format: Annotated[ShowFormat, Opt("--format", help="table or json.")] = ShowFormat.TABLE,
+    db: Db = None,
+) -> None:
+    """Show a source: its metadata, sha256 and the evidence that cites it."""
+    from pledges import service
+    from pledges.db import unit_of_work
+    from pledges.render import sources as render
+
+    with unit_of_work(db) as session:
+        view = service.show_source(session, source_id)
+    render.source_view(view, format.value, text=text)
+
+
+@actor_app.command("add")
+def actor_add(
+    actor_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. IN, EU, UNFCCC.")],
+    name: Annotated[str, Opt(help="The actor's name.", show_default=False)],
+    kind: Annotated[
+        str, Opt(help="country, bloc, subnational, organisation or company.", show_default=False)
+    ],
+    reason: Reason,
+    alias: Annotated[list[str] | None, Opt(help="A name to look for in articles (repeat).")] = None,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Add an actor."""
+    from pledges.db import unit_of_work
+    from pledges.editing import Who, add_actor
+    from pledges.render import note
+    from pledges.schema import ActorIn
+    from pledges.validation import validate
+
+    who = Who(author_name(author), reason)
+    actor = validate(ActorIn, given(id=actor_id.upper(), name=name, kind=kind, aliases=alias))
+    with unit_of_work(db, write=True) as session:
+        stored = add_actor(session, actor, who)
+    note(f"Added actor {stored.id} ({stored.name}).")
+
+
+@actor_app.command("list")
+def actor_list(
+    format: Annotated[Format, Opt("--format", help="table, json or csv.")] = Format.TABLE,
+    db: Db = None,
+) -> None:
+    """List the actors and their aliases."""
+    from pledges import repository
+    from pledges.db import unit_of_work
+    from pledges.render import sources as render
+
+    with unit_of_work(db) as session:
+        actors = repository.list_actors(session)
+    render.actor_list(actors, format.value)

@@ -1,0 +1,112 @@
+"""Drawing sources and actors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pledges.render import out, write_csv, write_json
+from pledges.render.register import source_line
+
+if TYPE_CHECKING:
+    from pledges.schema import Actor, Source
+    from pledges.service import SourceView
+
+SOURCE_COLUMNS = ("id", "title", "publisher", "kind", "published_on", "date_inferred", "sha256")
+
+
+def source_list(sources: Sequence[Source], quotes: dict[str, int], format: str) -> None:
+    rows = [
+        {**s.model_dump(mode="json", exclude={"text"}), "quotes": quotes.get(s.id, 0)}
+        for s in sources
+    ]
+    if format == "json":
+        write_json(rows)
+        return
+    if format == "csv":
+        write_csv((*SOURCE_COLUMNS, "quotes"), rows)
+        return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"{len(sources)} sources", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    longest = max((len(s.id) for s in sources), default=6)
+    table.add_column("source\ntitle", min_width=min(longest, 40), overflow="fold")
+    table.add_column("publisher")
+    table.add_column("date")
+    table.add_column("quotes", justify="right")
+    for s in sources:
+        date = "unknown" if s.published_on is None else s.published_on.isoformat()
+        table.add_row(
+            Text.assemble((s.id, "bold"), "\n", (s.title, "dim")),
+            s.publisher or "not stated",
+            date + ("\n(inferred)" if s.date_inferred else ""),
+            str(quotes.get(s.id, 0)),
+        )
+    out().print(table)
+
+
+def source_view(view: SourceView, format: str, *, text: bool) -> None:
+    source = view.source
+    if format == "json":
+        exclude = set() if text else {"text"}
+        write_json(
+            {
+                "source": source.model_dump(mode="json", exclude=exclude),
+                "cited_by": [e.model_dump(mode="json") for e in view.evidence],
+            }
+        )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out()
+    console.print(Text(source_line(source), style="bold"), Text(f"  {source.id}", style="dim"))
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    facts.add_row("kind", source.kind.value)
+    facts.add_row("url", source.url or "none")
+    if source.date_note:
+        facts.add_row("date note", source.date_note)
+    facts.add_row(
+        "retrieved", source.retrieved_on.isoformat() if source.retrieved_on else "unknown"
+    )
+    facts.add_row("language", source.language)
+    facts.add_row("sha256", source.sha256)
+    facts.add_row("length", f"{len(source.text)} characters")
+    if source.notes:
+        facts.add_row("notes", source.notes)
+    console.print(facts)
+    console.print(Text(f"\nCited by ({len(view.evidence)})", style="bold"))
+    for e in view.evidence:
+        console.print(f"  evidence {e.id} → {e.pledge_id} ({e.rank.value}): “{e.quote}”")
+    if text:
+        console.print(Text("\nText", style="bold"))
+        console.print(Text(source.text))
+
+
+ACTOR_COLUMNS = ("id", "name", "kind", "aliases")
+
+
+def actor_list(actors: Sequence[Actor], format: str) -> None:
+    rows = [a.model_dump(mode="json") for a in actors]
+    if format == "json":
+        write_json(rows)
+        return
+    if format == "csv":
+        write_csv(ACTOR_COLUMNS, ({**r, "aliases": ";".join(r["aliases"])} for r in rows))
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("id", "name", "kind"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("aliases", ratio=1)
+    for a in actors:
+        table.add_row(a.id, a.name, a.kind.value, ", ".join(a.aliases))
+    out().print(table)
