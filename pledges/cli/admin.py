@@ -1,7 +1,5 @@
 """Setting the register up: init, schema migrations, and the published JSON Schema."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

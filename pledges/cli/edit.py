@@ -1,7 +1,5 @@
 """Changing pledges: add, update, cite, and deprecating evidence. Each is one transaction."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

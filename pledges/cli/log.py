@@ -1,7 +1,5 @@
 """The revision history and its verification."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

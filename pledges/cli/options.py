@@ -1,7 +1,5 @@
 """Options shared by many commands, and the settings they resolve to."""
 
-from __future__ import annotations
-
 import getpass
 import os
 from enum import StrEnum

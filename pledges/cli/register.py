@@ -1,7 +1,5 @@
 """Reading the register: list and show."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

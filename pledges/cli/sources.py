@@ -1,7 +1,5 @@
 """Sources (the articles quoted) and actors (who commits)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
