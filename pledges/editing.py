@@ -53,6 +53,11 @@ class Who:
             )
         if not self.author.strip():
             raise InvalidInput("the author is blank", "give --author or set PLEDGES_AUTHOR")
+        if len(self.author) > REASON_MAX:  # revisions hold at most 500 characters of it
+            raise InvalidInput(
+                f"the author is {len(self.author)} characters long",
+                f"keep --author (or PLEDGES_AUTHOR) within {REASON_MAX}",
+            )
 
 
 def _log(
@@ -149,11 +154,14 @@ def update_pledge(
     """Apply new values to a pledge's fields; refused when the pledge moved past
     `expected_version` (another editor got there first) or when nothing would change."""
     current = get_pledge(session, pledge_id)
+    if expected_version is not None and current.version != expected_version:
+        # Before judging the change: it was made against a version the editor no longer sees.
+        raise repo.stale(pledge_id, expected_version, current.version)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(
-            f"{unknown[0]} cannot be changed", f"change one of: {', '.join(EDITABLE)}"
-        )
+        # A name that is not a plain word (`--clear ''`, a newline) is shown quoted.
+        name = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])
+        raise InvalidInput(f"{name} cannot be changed", f"change one of: {', '.join(EDITABLE)}")
     if not changes:
         raise InvalidInput("no change given", "name at least one field, e.g. --status in_progress")
     data = current.model_dump(include=set(PledgeIn.model_fields))

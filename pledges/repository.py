@@ -164,7 +164,7 @@ def list_pledges(
 
 def evidence_counts(session: Session) -> dict[str, int]:
     query = select(EvidenceRow.pledge_id, func.count()).group_by(EvidenceRow.pledge_id)
-    return {pledge_id: count for pledge_id, count in session.execute(query).tuples()}
+    return {pledge_id: count for pledge_id, count in session.execute(query)}
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ def evidence_citing(session: Session, source_id: str) -> list[Evidence]:
 
 def quote_counts(session: Session) -> dict[str, int]:
     query = select(EvidenceRow.source_id, func.count()).group_by(EvidenceRow.source_id)
-    return {source_id: count for source_id, count in session.execute(query).tuples()}
+    return {source_id: count for source_id, count in session.execute(query)}
 
 
 def evidence_for(session: Session, pledge_id: str) -> list[Evidence]:
@@ -233,15 +233,17 @@ def update_pledge(
     for name, value in fields.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
-    if tuple(link.actor_id for link in row.actor_links) != pledge.actors:
-        row.actor_links.clear()
-        session.flush()
-        row.actor_links.extend(
-            PledgeActorRow(actor_id=actor_id, position=index)
-            for index, actor_id in enumerate(pledge.actors)
-        )
+    # Every column is set before the first flush, so the row is updated (and its version bumped)
+    # exactly once, even when the actors change too.
     row.updated_at = at
     try:
+        if tuple(link.actor_id for link in row.actor_links) != pledge.actors:
+            row.actor_links.clear()
+            session.flush()  # the old links go before new ones with the same keys arrive
+            row.actor_links.extend(
+                PledgeActorRow(actor_id=actor_id, position=index)
+                for index, actor_id in enumerate(pledge.actors)
+            )
         session.flush()  # UPDATE ... WHERE version = expected: SQLAlchemy's version counter
     except StaleDataError:
         raise stale(pledge.id, expected_version, None) from None
@@ -279,18 +281,34 @@ def revisions(session: Session, pledge_id: str | None = None) -> list[RevisionRo
 def all_records(session: Session) -> dict[tuple[Entity, str], dict[str, Any]]:
     """Every record as the revision log describes it (JSON values; source texts left out)."""
     out: dict[tuple[Entity, str], dict[str, Any]] = {}
-    for actor in list_actors(session):
-        out[(Entity.ACTOR, actor.id)] = actor.model_dump(mode="json")
-    for row in session.scalars(select(SourceRow)):
-        out[(Entity.SOURCE, row.id)] = _source(row).model_dump(mode="json", exclude={"text"})
-    for pledge in list_pledges(session):
-        out[(Entity.PLEDGE, pledge.id)] = pledge.model_dump(mode="json")
+    for actor in session.scalars(select(ActorRow)):
+        out[(Entity.ACTOR, actor.id)] = _logged(Actor, actor, aliases=tuple(actor.aliases))
+    for source in session.scalars(select(SourceRow)):
+        out[(Entity.SOURCE, source.id)] = _logged(Source, source, exclude={"text"})
+    pledges = select(PledgeRow).options(selectinload(PledgeRow.actor_links))
+    for pledge in session.scalars(pledges):
+        actors = tuple(link.actor_id for link in pledge.actor_links)
+        out[(Entity.PLEDGE, pledge.id)] = _logged(
+            Pledge, pledge, actors=actors, gases=tuple(pledge.gases)
+        )
     for evidence in session.scalars(select(EvidenceRow)):
-        out[(Entity.EVIDENCE, str(evidence.id))] = _evidence(evidence).model_dump(mode="json")
+        out[(Entity.EVIDENCE, str(evidence.id))] = _logged(Evidence, evidence)
     return out
+
+
+def _logged(
+    model: type[R], row: Base, *, exclude: set[str] | None = None, **derived: Any
+) -> dict[str, Any]:
+    """A row's fields as JSON values, as `_record(...).model_dump(mode="json")` gives them, but
+    unvalidated: a row edited behind the tool's back may break the schema (a pledge without
+    actors, a blank title), and `log verify` must name such a row rather than fail on it."""
+    skip = set(derived) | (exclude or set())
+    fields = {name: getattr(row, name) for name in model.model_fields if name not in skip}
+    record = model.model_construct(**fields, **derived)
+    return record.model_dump(mode="json", exclude=exclude, warnings=False)
 
 
 def source_texts(session: Session) -> list[tuple[str, str, str]]:
     """(id, text, recorded sha256) of every source."""
     query = select(SourceRow.id, SourceRow.text, SourceRow.sha256).order_by(SourceRow.id)
-    return [(i, t, s) for i, t, s in session.execute(query).tuples()]
+    return [(i, t, s) for i, t, s in session.execute(query)]

@@ -10,12 +10,14 @@ This module validates; it never touches the database.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -55,7 +57,16 @@ def _in_calendar(value: date) -> date:
     return value
 
 
-Day = Annotated[date, AfterValidator(_in_calendar)]
+def _written_as_day(value: Any) -> Any:
+    # pydantic alone would read '0' or '1700006400' as a Unix time and '2023-01-01T00:00' as a day.
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
+    ):
+        return value
+    raise ValueError("Input should be a valid date written YYYY-MM-DD, e.g. 2023-11-20")
+
+
+Day = Annotated[date, BeforeValidator(_written_as_day), AfterValidator(_in_calendar)]
 
 
 def _quote(value: str) -> str:
@@ -158,7 +169,7 @@ class PledgeIn(Record):
     )
     kind: PledgeKind
     target_year: TargetYear | None = None
-    target_value: float | None = None
+    target_value: Annotated[float, Field(allow_inf_nan=False)] | None = None
     target_unit: Text | None = None
     baseline_year: Year | None = None
     gases: tuple[Text, ...] = ()

@@ -51,6 +51,24 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     return code
 
 
+def _not_utf8(args: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8, named by its option if it has one.
+
+    Python keeps such bytes as lone surrogates, which can be neither stored nor hashed.
+    """
+    for index, arg in enumerate(args):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            option, equals, value = arg.partition("=")
+            if arg.startswith("--") and equals:
+                return f"{option} {value!r}"
+            before = args[index - 1] if index else ""
+            named = before.startswith("-") and before != "--" and "=" not in before
+            return f"{before if named else 'argument'} {arg!r}"
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code (what `main` exits with)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -58,6 +76,12 @@ def run(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     from pledges.errors import PledgesError
 
+    undecodable = _not_utf8(args)
+    if undecodable:
+        return _fail(
+            f"{undecodable} is not UTF-8 text — set the terminal to UTF-8 (e.g. LANG=C.UTF-8) "
+            "and type it again"
+        )
     try:
         code = app(args=args, prog_name="pledges", standalone_mode=False)
     except PledgesError as error:
@@ -68,17 +92,19 @@ def run(argv: list[str] | None = None) -> int:
         print(error.format_message())
         return _fail(f"no command given — see 'pledges {command} --help'".replace("  ", " "))
     except ClickException as error:
-        command = " ".join(a for a in args[:2] if not a.startswith("-"))
-        return _fail(
-            f"{error.format_message()} — see 'pledges {command} --help'".replace("  ", " ")
-        )
+        # The command that failed, as click parsed it: not the first words typed, which may be an
+        # argument (`update ID`) or a command that does not exist (`pledges foo`).
+        ctx = getattr(error, "ctx", None)
+        command = ctx.command_path if ctx is not None else "pledges"
+        return _fail(f"{error.format_message()} — see '{command} --help'")
     except (KeyboardInterrupt, typer.Abort):
         return _fail("interrupted; nothing was written", 130)
     except Exception as error:
         if debug:
             raise
+        detail = (str(error).strip().splitlines() or [""])[0]  # the message stays one line
         return _fail(
-            f"unexpected failure ({type(error).__name__}: {error}) — nothing was written; "
+            f"unexpected failure ({type(error).__name__}: {detail}) — nothing was written; "
             "rerun with --debug and report the traceback",
             EXIT_INTERNAL,
         )

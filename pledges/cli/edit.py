@@ -84,7 +84,8 @@ def update(
     notes: Annotated[str | None, Opt()] = None,
     clear: Annotated[list[str] | None, Opt(help="Empty a field, e.g. --clear target_year.")] = None,
     expect_version: Annotated[
-        int | None, Opt(help="Refuse the change unless the pledge is still at this version.")
+        int | None,
+        Opt(min=1, help="Refuse the change unless the pledge is still at this version."),
     ] = None,
     db: Db = None,
     author: Author = None,
@@ -133,11 +134,17 @@ def cite(
     from pledges.db import unit_of_work
     from pledges.editing import Who
     from pledges.editing import cite as cite_quote
+    from pledges.errors import InvalidInput
     from pledges.render import note
     from pledges.schema import EvidenceIn
     from pledges.validation import validate
 
     who = Who(author_name(author), reason)
+    if rank == "deprecated":  # else EvidenceIn asks for a deprecated_reason, which cite has not
+        raise InvalidInput(
+            "rank 'deprecated' is not allowed for new evidence",
+            "cite it as normal or preferred, then run 'pledges evidence deprecate EVIDENCE_ID'",
+        )
     fields = given(
         pledge_id=pledge_id, source_id=source_id, quote=quote, stance=stance,
         asserts_status=asserts_status, rank=rank, note=note_text,
