@@ -17,6 +17,8 @@ from pledges import history
 from pledges import repository as repo
 from pledges.errors import AlreadyExists, InvalidInput, NotFound
 from pledges.schema import (
+    CONTROL_CHARS,
+    LINE_BREAK,
     Actor,
     ActorIn,
     Evidence,
@@ -58,6 +60,12 @@ class Who:
                 f"the author is {len(self.author)} characters long",
                 f"keep --author (or PLEDGES_AUTHOR) within {REASON_MAX}",
             )
+        for option, value in (("--reason", self.reason), ("--author", self.author)):
+            if LINE_BREAK.search(value) or CONTROL_CHARS.search(value):
+                raise InvalidInput(
+                    f"{option} holds a line break or a control character",
+                    "write it on one line of plain text",
+                )
 
 
 def _log(
@@ -122,9 +130,8 @@ def _check_references(session: Session, pledge: PledgeIn) -> None:
     for field in ("parent_id", "superseded_by"):
         other = getattr(pledge, field)
         if other is not None and repo.get_pledge(session, other) is None:
-            raise not_found(
-                f"pledge (for {field})", other, repo.pledge_ids(session), "pledges list"
-            )
+            missing = not_found("pledge", other, repo.pledge_ids(session), "pledges list")
+            raise NotFound(f"{field}: {missing.message}", missing.hint)
 
 
 def add_pledge(session: Session, pledge: PledgeIn, who: Who) -> Pledge:
@@ -228,8 +235,10 @@ def deprecate_evidence(session: Session, evidence_id: int, who: Who) -> Evidence
     """Evidence is never deleted: it stops counting, and keeps the reason beside it."""
     current = repo.get_evidence(session, evidence_id)
     if current is None:
-        known = [str(i) for i in repo.evidence_ids(session)]
-        raise not_found("evidence", str(evidence_id), known, "pledges show PLEDGE_ID")
+        raise NotFound(
+            f"no evidence with id {evidence_id}",
+            "'pledges show PLEDGE_ID' lists each piece of evidence with its id",
+        )
     if current.rank is Rank.DEPRECATED:
         raise InvalidInput(
             f"evidence {evidence_id} is already deprecated ({current.deprecated_reason})",

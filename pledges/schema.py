@@ -44,10 +44,54 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 ActorId = Annotated[str, StringConstraints(pattern=ACTOR_ID_PATTERN, min_length=2, max_length=32)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-TargetYear = Annotated[int, Field(ge=TARGET_YEAR_MIN, le=TARGET_YEAR_MAX)]
-Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+# Control characters other than tab and line breaks have no place in a record (and PostgreSQL
+# refuses NUL outright); single-line fields take no line breaks either.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def _printable(value: str) -> str:
+    if CONTROL_CHARS.search(value):
+        raise ValueError("control characters are not allowed; remove them")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if LINE_BREAK.search(value):
+        raise ValueError("line breaks are not allowed here; keep it on one line")
+    return _printable(value)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("the text holds NUL characters; save the article as plain text again")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    # A year is written as digits: '2030' or 2030, never 2030.0, '2_030' or True.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("Input should be a whole number such as 2030")
+    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value.strip()):
+        raise ValueError("Input should be a whole number such as 2030")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_one_line),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    AfterValidator(_printable),
+]
+# The range comes before the validator so that the JSON Schema keeps minimum and maximum.
+TargetYear = Annotated[
+    int, Field(ge=TARGET_YEAR_MIN, le=TARGET_YEAR_MAX), BeforeValidator(_whole_number)
+]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX), BeforeValidator(_whole_number)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -72,7 +116,7 @@ Day = Annotated[date, BeforeValidator(_written_as_day), AfterValidator(_in_calen
 def _quote(value: str) -> str:
     if not value.strip():
         raise ValueError("a quote cannot be blank")
-    return value
+    return _printable(value)
 
 
 Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_quote)]
@@ -138,7 +182,7 @@ class SourceIn(Record):
     notes: LongText | None = Field(
         default=None, description="Curation notes, e.g. where the publisher was read from."
     )
-    text: Annotated[str, StringConstraints(min_length=1)]
+    text: Annotated[str, StringConstraints(min_length=1), AfterValidator(_no_nul)]
 
     @model_validator(mode="after")
     def _inferred_dates_explained(self) -> Self:

@@ -30,6 +30,11 @@ _HINTS = {
 _MODEL_HINTS = {
     ("ActorIn", "id"): "use an upper-case code such as CN, US, EU or GREENPEACE",
     ("Actor", "id"): "use an upper-case code such as CN, US, EU or GREENPEACE",
+    (
+        "SourceIn",
+        "id",
+    ): "use lower-case letters, digits and single hyphens, e.g. kerry-beijing-2023",
+    ("Source", "id"): "use lower-case letters, digits and single hyphens, e.g. kerry-beijing-2023",
 }
 
 

@@ -145,7 +145,7 @@ def test_add_refusals(cli: CLI, seeded: str) -> None:
     orphan = add("cn-co2-peak-2030-follow-up", "--actor", "CN", "--parent-id", "cn-co2-peak")
     assert orphan.code == 2
     assert one_line(orphan.err) == (
-        "Error: no pledge (for parent_id) with id 'cn-co2-peak' — did you mean cn-co2-peak-2030, "
+        "Error: parent_id: no pledge with id 'cn-co2-peak' — did you mean cn-co2-peak-2030, "
         "cn-clean-energy-system?"
     )
     bad_year = add("cn-coal-2200", "--actor", "CN", "--target-year", "2200")
@@ -257,7 +257,7 @@ def test_a_stale_expected_version_is_refused(cli: CLI, seeded: str) -> None:
         ),
         pytest.param(
             ["--status", "superseded", "--superseded-by", "cn-co2-peak", "--reason", "test"],
-            "Error: no pledge (for superseded_by) with id 'cn-co2-peak' — did you mean "
+            "Error: superseded_by: no pledge with id 'cn-co2-peak' — did you mean "
             "cn-co2-peak-2030, cn-clean-energy-system?",
             id="superseded by nothing",
         ),
@@ -515,7 +515,10 @@ def test_deprecating_evidence_keeps_it_with_the_reason(cli: CLI, register: str) 
     evidence_rows()
     unknown = cli("evidence", "deprecate", "9999", "--reason", "test", "--db", register)
     assert unknown.code == 2
-    assert one_line(unknown.err).startswith("Error: no evidence with id '9999' — ")
+    assert one_line(unknown.err) == (
+        "Error: no evidence with id 9999 — 'pledges show PLEDGE_ID' lists each piece of evidence "
+        "with its id"
+    )
     no_reason = cli("evidence", "deprecate", str(number), "--db", register)
     assert no_reason.code == 2
     assert one_line(no_reason.err) == (
@@ -574,3 +577,26 @@ def test_show_timeline_lists_status_and_formality_changes_in_order(cli: CLI, reg
         f"asserted by evidence {evidence['id']} ({SOURCE}, 2023-11-20)",
         f"{today}  formality in_policy → in_law — the law passed; work stalled (analyst)",
     ]
+
+
+def test_reason_and_author_stay_on_one_line(cli: CLI, seeded_sqlite: str) -> None:
+    for option, value in (("--reason", "first\nsecond"), ("--author", "ana\x1b[31m")):
+        args = ["update", "cn-co2-peak-2030", "--notes", "x", "--db", seeded_sqlite]
+        args += ["--reason", "ok"] if option == "--author" else []
+        result = cli(*args, option, value)
+        assert result.code == 2
+        assert one_line(result.err) == (
+            f"Error: {option} holds a line break or a control character — "
+            "write it on one line of plain text"
+        )
+
+
+def test_a_pledge_can_be_added_already_superseded(cli: CLI, seeded: str) -> None:
+    result = cli(
+        "add", "cn-co2-peak-2030-old", "--title", "An earlier wording", "--actor", "CN",
+        "--kind", "emissions_peak", "--status", "superseded",
+        "--superseded-by", "cn-co2-peak-2030", "--reason", "kept for the record", "--db", seeded,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    shown = json.loads(cli("show", "cn-co2-peak-2030-old", "--format", "json", "--db", seeded).out)
+    assert shown["pledge"]["superseded_by"] == "cn-co2-peak-2030"

@@ -582,3 +582,35 @@ def test_every_seeded_record_validates_against_its_published_schema(seeded_sqlit
         assert items, name
         for item in items:
             checker.validate(item.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize("year", ["2030.0", 2030.0, "2_030", True, "20 30"])
+def test_years_are_whole_numbers(year: object) -> None:
+    data = {"id": "cn-x", "title": "t", "actors": ["CN"], "kind": "coal", "target_year": year}
+    with pytest.raises(InvalidInput) as caught:
+        validate(PledgeIn, data)
+    assert str(caught.value).startswith("target_year ")
+    assert str(caught.value).endswith("— use a year from 1990 to 2100")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "China\nCoal", "title 'China\\nCoal' is not allowed — line breaks"),
+        ("title", "China\x00", "title 'China\\x00' is not allowed — control characters"),
+        ("notes", "two\nlines are fine\x07", "notes 'two\\nlines are fine\\x07' is not allowed"),
+    ],
+)
+def test_control_characters_are_refused(field: str, value: str, message: str) -> None:
+    data = {"id": "cn-x", "title": "t", "actors": ["CN"], "kind": "coal", field: value}
+    with pytest.raises(InvalidInput) as caught:
+        validate(PledgeIn, data)
+    assert str(caught.value).startswith(message)
+
+
+def test_notes_may_span_lines_and_source_text_may_not_hold_nul() -> None:
+    data = {"id": "cn-x", "title": "t", "actors": ["CN"], "kind": "coal", "notes": "a\nb\tc"}
+    assert validate(PledgeIn, data).notes == "a\nb\tc"
+    with pytest.raises(InvalidInput) as caught:
+        validate(SourceIn, {"id": "s-1", "title": "t", "text": "before\x00after"})
+    assert "NUL" in str(caught.value)

@@ -292,7 +292,7 @@ BAD = [
     bad("ok.txt", ["--id", "kerry-not-dictating"], "Error: source kerry-not-dictating already "
         "exists — choose another id; a source's text never changes", "duplicate id"),
     bad("ok.txt", ["--id", "NEA_2023"], "Error: id 'NEA_2023' is not allowed — use lower-case "
-        "letters, digits and single hyphens, e.g. cn-co2-peak-2030", "invalid id"),
+        "letters, digits and single hyphens, e.g. kerry-beijing-2023", "invalid id"),
     bad("ok.txt", ["--published", "2023-02-30"], "Error: published_on '2023-02-30' is not allowed "
         "— Input should be a valid date or datetime, day value is outside expected range",
         "impossible date"),

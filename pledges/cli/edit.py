@@ -34,6 +34,9 @@ def add(
     confidence: Annotated[str | None, Opt(help="low, medium or high.")] = None,
     announced_on: Annotated[str | None, Opt(help="YYYY-MM-DD.")] = None,
     parent_id: Annotated[str | None, Opt(help="The joint pledge this follows up.")] = None,
+    superseded_by: Annotated[
+        str | None, Opt(help="The pledge that replaces this one (with --status superseded).")
+    ] = None,
     notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
     db: Db = None,
     author: Author = None,
@@ -51,6 +54,7 @@ def add(
         statement=statement, target_year=target_year, target_value=target_value,
         target_unit=target_unit, baseline_year=baseline_year, gases=gas, formality=formality,
         status=status, confidence=confidence, announced_on=announced_on, parent_id=parent_id,
+        superseded_by=superseded_by,
         notes=notes,
     )  # fmt: skip
     pledge = validate(PledgeIn, fields)
