@@ -86,6 +86,7 @@ def quickstart() -> None:
     pledges = BIN / "pledges"
     step(pledges, "init")
     step(pledges, "list")
+    step(pledges, "audit")
     say("The register is in ./pledges.db. Try: .venv/bin/pledges show cn-co2-peak-2030")
 
 

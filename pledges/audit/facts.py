@@ -1,0 +1,88 @@
+"""What the audit learns about each quote from reading its source once.
+
+`examine` is the only place that looks at article text; every check works on the facts it
+returns, so that each article is read (and, when needed, normalised) once per audit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pledges.audit.actors import ActorMatcher
+from pledges.textmatch import (
+    Method,
+    closest,
+    fold,
+    locate,
+    locate_elided,
+    sentence_bounds,
+)
+from pledges.vocab import Rank, Stance, Status
+
+YEAR = re.compile(r"(?<![\w.-])(19[0-9]{2}|20[0-9]{2}|2100)(?![\w-])")
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A piece of evidence as stored: what the audit reads besides the source text."""
+
+    id: int
+    pledge_id: str
+    source_id: str
+    quote: str
+    stance: Stance
+    rank: Rank
+    asserts_status: Status | None
+    verified_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFact:
+    cited: Cited
+    method: Method | None  # how the quote was found in its source; None: it was not
+    named: frozenset[str]  # actors named where the quote stands (or last named before it)
+    years: tuple[int, ...]  # years the quote states
+    words: int
+    near: tuple[str, float] | None = None  # closest passage and similarity, when not found
+    elsewhere: tuple[str, ...] = ()  # other sources holding the quote, when not found
+
+    @property
+    def located(self) -> bool:
+        return self.method is not None
+
+    @property
+    def counts(self) -> bool:
+        """Evidence that counts toward confidence and support (DESIGN.md)."""
+        return self.located and self.cited.rank is not Rank.DEPRECATED
+
+
+def years(text: str) -> tuple[int, ...]:
+    return tuple(sorted({int(y) for y in YEAR.findall(text) if 1990 <= int(y) <= 2100}))
+
+
+def examine(cited: Cited, text: str, folded: str | None, actors: ActorMatcher) -> QuoteFact:
+    """Locate one quote in its source's text and note what the checks need.
+
+    `folded` is fold(text) when the caller has it already, or None to fold only if needed.
+    """
+    quote = cited.quote
+    stated = years(quote)
+    words = len(WORD.findall(quote))
+    span = locate(quote, text) if quote.strip() in text else None
+    if span is None:
+        folded = fold(text) if folded is None else folded
+        found = fold(quote) in folded
+        span = locate(quote, text) if found else locate_elided(quote, text)
+    if span is None:
+        near = closest(quote, text)
+        passage = None if near is None else (text[near.start : near.end], near.similarity)
+        return QuoteFact(cited, None, frozenset(), stated, words, passage)
+    begin, end = sentence_bounds(text, span.start, span.end)
+    named = actors.named(text[begin:end])
+    if not named:
+        last = actors.last_named(text[:begin])
+        named = frozenset() if last is None else frozenset({last})
+    return QuoteFact(cited, span.method, named, stated, words)
