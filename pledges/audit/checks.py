@@ -319,7 +319,8 @@ def metadata_missing(source: SourceFacts, ctx: Context) -> Iterator[Finding]:
         yield _finding(
             "source-metadata-missing", Severity.WARNING,
             f"{source.id} has no {' and no '.join(missing)}",
-            "record them if the article shows them; leave them empty rather than guess",
+            f"record the {' and the '.join(missing)} if the article shows "
+            f"{'them' if len(missing) > 1 else 'it'}; leave it empty rather than guess",
             source_id=source.id,
         )  # fmt: skip
 
