@@ -151,18 +151,36 @@ class Near:
     similarity: float
 
 
+def _original_span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
+    """Where folded[start:end] came from in `text`. Mapping the whole text character by
+    character is slow, so map only a window around where it should be; fall back to the whole."""
+    passage = folded[start:end]
+    guess = start * len(text) // max(len(folded), 1)
+    margin = 2 * (end - start) + 400
+    low = max(0, guess - margin)
+    window = normalise(text[low : guess + margin])
+    # Where the passage must start in the window (the same words may recur): after the folded
+    # text before the window, and the one space that whitespace at the cut folds into.
+    before = fold(text[:low])
+    cut = low > 0 and bool(before) and (text[low - 1].isspace() or text[low].isspace())
+    expected = start - len(before) - (1 if cut else 0)
+    if expected >= 0 and window.text[expected : expected + len(passage)] == passage:
+        begin, finish = window.span(expected, expected + len(passage))
+        return low + begin, low + finish
+    return _normalised(text).span(start, end)
+
+
 def closest(quote: str, text: str) -> Near | None:
     """The passage of `text` most like `quote`, compared after normalisation (rapidfuzz)."""
     from rapidfuzz import fuzz
 
-    needle = normalise(quote).text
-    haystack = _normalised(text)
-    if not needle or not haystack.text:
+    needle, haystack = fold(quote), fold(text)
+    if not needle or not haystack:
         return None
-    found = fuzz.partial_ratio_alignment(needle, haystack.text)
+    found = fuzz.partial_ratio_alignment(needle, haystack)
     if found is None or found.dest_end <= found.dest_start:
         return None
-    start, end = haystack.span(found.dest_start, found.dest_end)
+    start, end = _original_span(text, haystack, found.dest_start, found.dest_end)
     while start > 0 and not text[start - 1].isspace():  # whole words only
         start -= 1
     while end < len(text) and not text[end].isspace():
@@ -223,10 +241,15 @@ def _is_boundary(text: str, stop: re.Match[str]) -> bool:
     return not rest or not rest[0].islower()
 
 
+SENTENCE_WINDOW = 3000  # characters; a longer sentence is cut at the window's edge
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The smallest run of whole sentences of `text` that holds text[start:end]."""
-    begin, finish = 0, len(text)
-    for stop in _STOP.finditer(text):
+    # Sentences are local: look at a window around the span, not at the whole article.
+    low, high = max(0, start - SENTENCE_WINDOW), min(len(text), end + SENTENCE_WINDOW)
+    begin, finish = low, high
+    for stop in _STOP.finditer(text, low, min(len(text), high + 1)):
         if not _is_boundary(text, stop):
             continue
         if stop.end() <= start:

@@ -6,7 +6,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pledges import seeds
@@ -391,3 +391,15 @@ def test_the_context_of_a_located_quote_holds_it_and_is_trimmed(case: tuple[str,
     begin, finish = sentence_bounds(text, span.start, span.end)
     assert begin <= span.start < span.end <= finish
     assert text[begin:finish] == text[begin:finish].strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_windowed_mapping_agrees_with_the_full_map(data: st.DataObject) -> None:
+    from pledges.textmatch import _original_span, fold
+
+    text = data.draw(st.sampled_from(sorted(ARTICLES.values())))
+    folded = fold(text)
+    start = data.draw(st.integers(0, len(folded) - 2))
+    end = data.draw(st.integers(start + 1, min(len(folded), start + 300)))
+    assert _original_span(text, folded, start, end) == normalise(text).span(start, end)
