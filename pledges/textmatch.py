@@ -118,9 +118,10 @@ def elided_parts(quote: str) -> list[str]:
 
 def locate_elided(quote: str, text: str) -> Span | None:
     """An elided quote stands when its parts stand, in order, within one paragraph, each
-    ellipsis standing for at most MAX_ELISION characters."""
+    ellipsis standing for at most MAX_ELISION characters. A quote that only opens or closes
+    with an ellipsis ('… has pledged to') stands where its one part does."""
     parts = [normalise(part).text for part in elided_parts(quote)]
-    if len(parts) < 2:
+    if not parts or not _ELLIPSIS.search(quote):
         return None
     offset = 0
     for paragraph in [*_PARAGRAPH.split(text), ""]:
@@ -129,16 +130,30 @@ def locate_elided(quote: str, text: str) -> Span | None:
             continue
         offset = start + len(paragraph)
         folded = normalise(paragraph)
-        at, first = 0, -1
-        for part in parts:
-            found = folded.text.find(part, at)
-            if found < 0 or (first >= 0 and found - at > MAX_ELISION):
+        found = _parts_in(parts, folded.text)
+        if found is not None:
+            begin, end = folded.span(*found)
+            return Span(start + begin, start + end, Method.ELIDED)
+    return None
+
+
+def _parts_in(parts: list[str], text: str) -> tuple[int, int] | None:
+    """Where `parts` stand in `text` in order, each gap at most MAX_ELISION. The first part is
+    tried wherever it stands (the same words may recur far before the rest of the quote); each
+    later part is best taken where it first stands after the one before."""
+    first = text.find(parts[0])
+    while first >= 0:
+        at = first + len(parts[0])
+        for part in parts[1:]:
+            found = text.find(part, at)
+            if found < 0:
+                return None  # not after this start, so not after any later one either
+            if found - at > MAX_ELISION:
                 break
-            first = found if first < 0 else first
             at = found + len(part)
         else:
-            begin, end = folded.span(first, at)
-            return Span(start + begin, start + end, Method.ELIDED)
+            return first, at
+        first = text.find(parts[0], first + 1)
     return None
 
 

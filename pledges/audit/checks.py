@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pledges.audit.facts import QuoteFact
 from pledges.audit.findings import Finding, Severity
 from pledges.confidence import grade
-from pledges.vocab import Confidence, PledgeKind, SourceKind, Stance, Status
+from pledges.vocab import Confidence, PledgeKind, Rank, SourceKind, Stance, Status
 
 Scope = Literal["quote", "pledge", "source", "register"]
 DELIVERY = frozenset(
@@ -92,8 +92,9 @@ def _short(text: str, limit: int = 120) -> str:
 @check("quote-not-found", Severity.ERROR, "quote")
 def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
     """A quote must stand in its cited source: exactly, or after normalising whitespace, case and
-    typographic quotes and dashes; an elided quote when its parts stand in order in one passage."""
-    if fact.located:
+    typographic quotes and dashes; an elided quote when its parts stand in order in one passage.
+    Deprecated evidence is kept for the record, not checked: deprecating it retires a misquote."""
+    if fact.located or fact.cited.rank is Rank.DEPRECATED:
         return
     c = fact.cited
     message = f"quote “{_short(c.quote, 80)}” does not stand in {c.source_id}"
@@ -112,7 +113,7 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
 @check("quote-too-short", Severity.WARNING, "quote")
 def quote_too_short(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
     """A quote of fewer than four words proves too little: it could stand in almost any article."""
-    if fact.words < SHORT_QUOTE_WORDS:
+    if fact.words < SHORT_QUOTE_WORDS and fact.cited.rank is not Rank.DEPRECATED:
         c = fact.cited
         yield _finding(
             "quote-too-short", Severity.WARNING,
@@ -126,7 +127,7 @@ def quote_too_short(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
 def actor_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
     """The actors the evidence names (in the sentence holding the quote, or else the nearest
     mention before it) must include one of the pledge's actors."""
-    if not fact.located or not fact.named or fact.named & set(pledge.actors):
+    if not fact.counts or not fact.named or fact.named & set(pledge.actors):
         return
     c = fact.cited
     yield _finding(
@@ -222,13 +223,21 @@ def overclaimed(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -
     if supported is None:
         return  # no-supporting-evidence says it
     if CONFIDENCE_ORDER[pledge.confidence] > CONFIDENCE_ORDER[supported]:
-        publishers = {
-            ctx.sources[f.cited.source_id].publisher
+        # The reason, in the terms of the rule: the same publisher spelt twice is one publisher.
+        supporting = [
+            ctx.sources[f.cited.source_id]
             for f in facts
-            if f.counts and f.cited.source_id in ctx.sources
-        }
-        known = sorted(p for p in publishers if p)
-        why = f"publishers: {', '.join(known) or 'none known'}"
+            if f.counts and f.cited.stance is Stance.SUPPORTS and f.cited.source_id in ctx.sources
+        ]
+        names: dict[str, str] = {}
+        for publisher in sorted(s.publisher for s in supporting if s.publisher):
+            names.setdefault(publisher.casefold(), publisher)
+        official = any(s.kind is SourceKind.OFFICIAL for s in supporting)
+        why = f"publishers: {', '.join(sorted(names.values())) or 'none known'}; " + (
+            "an official source" if official else "no official source"
+        )
+        if any(f.counts and f.cited.stance is Stance.CONTRADICTS for f in facts):
+            why += "; contradicting evidence stands"
         yield _finding(
             "confidence-overclaimed", Severity.ERROR,
             f"confidence is {pledge.confidence.value} but the evidence earns {supported.value} "
@@ -330,9 +339,12 @@ def metadata_missing(source: SourceFacts, ctx: Context) -> Iterator[Finding]:
 
 @check("possible-duplicate", Severity.WARNING, "register")
 def duplicates(pledges: Sequence[PledgeFacts], ctx: Context) -> Iterator[Finding]:
-    """Pledges with the same actors, kind and target year are likely the same commitment."""
+    """Pledges with the same actors, kind and target year are likely the same commitment (a
+    superseded pledge is merged into its successor already)."""
     groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for pledge in pledges:
+        if pledge.status is Status.SUPERSEDED:
+            continue
         groups[(frozenset(pledge.actors), pledge.kind, pledge.target_year)].append(pledge.id)
     for ids in groups.values():
         if len(ids) < 2:

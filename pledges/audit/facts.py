@@ -22,7 +22,8 @@ from pledges.textmatch import (
 from pledges.vocab import Rank, Stance, Status
 
 YEAR = re.compile(r"(?<![\w.-])(19[0-9]{2}|20[0-9]{2}|2100)(?![\w-])")
-WORD = re.compile(r"\w+")
+# A word as a reader counts it: "1.5", "U.S.", "non-CO2" and "world's" are one word each.
+WORD = re.compile(r"\w+(?:[.,'\u2019-]\w+)*")
 
 
 @dataclass(frozen=True, slots=True)
