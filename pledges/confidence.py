@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from pledges.schema import EvidenceIn, Source
-from pledges.textmatch import locate
+from pledges.textmatch import find
 from pledges.vocab import Confidence, Rank, SourceKind, Stance
 
 
@@ -18,7 +18,7 @@ def counts(evidence: EvidenceIn, source: Source | None) -> bool:
     return (
         source is not None
         and evidence.rank is not Rank.DEPRECATED
-        and locate(evidence.quote, source.text) is not None
+        and find(evidence.quote, source.text) is not None
     )
 
 

@@ -7,8 +7,9 @@ deprecated with a reason, a pledge is superseded or withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from pledges.schema import (
     SourceIn,
 )
 from pledges.service import get_pledge, not_found
-from pledges.textmatch import closest, locate, normalise
+from pledges.textmatch import closest, find, normalise
 from pledges.validation import validate
 from pledges.vocab import Action, Entity, Rank
 
@@ -202,7 +203,7 @@ def cite(
     source = get_source(session, evidence.source_id)
     if evidence.rank is Rank.DEPRECATED:
         raise InvalidInput("new evidence cannot start deprecated", "cite it, then deprecate it")
-    span = locate(evidence.quote, source.text)
+    span = find(evidence.quote, source.text)
     if span is None and not allow_unlocated:
         near = closest(evidence.quote, source.text)
         where = (
@@ -248,3 +249,45 @@ def deprecate_evidence(session: Session, evidence_id: int, who: Who) -> Evidence
     before, after = current.model_dump(mode="json"), stored.model_dump(mode="json")
     _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), before, after)
     return stored
+
+
+def verify_evidence(
+    session: Session, evidence_ids: Sequence[int] | None, who: Who, *, today: date
+) -> list[Evidence]:
+    """Look for each quote in its source again and record today as the day it was verified.
+
+    All or nothing: a quote that no longer stands is named, and nothing is written. `None`
+    verifies every piece of evidence that is not deprecated.
+    """
+    if evidence_ids is None:
+        chosen = [e for e in repo.all_evidence(session) if e.rank is not Rank.DEPRECATED]
+    else:
+        chosen = []
+        for evidence_id in evidence_ids:
+            item = repo.get_evidence(session, evidence_id)
+            if item is None:
+                raise NotFound(
+                    f"no evidence with id {evidence_id}",
+                    "'pledges show PLEDGE_ID' lists each piece of evidence with its id",
+                )
+            chosen.append(item)
+    texts: dict[str, str] = {}
+    for item in chosen:
+        if item.source_id not in texts:
+            texts[item.source_id] = get_source(session, item.source_id).text
+        if find(item.quote, texts[item.source_id]) is None:
+            raise InvalidInput(
+                f"evidence {item.id}: the quote no longer stands in source {item.source_id}",
+                f"correct it, or deprecate it with 'pledges evidence deprecate {item.id}'; "
+                "nothing was written",
+            )
+    done = []
+    for item in chosen:
+        if item.verified_on == today:
+            done.append(item)
+            continue
+        stored = repo.mark_verified(session, item.id, today)
+        before, after = item.model_dump(mode="json"), stored.model_dump(mode="json")
+        _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(item.id), before, after)
+        done.append(stored)
+    return done

@@ -7,7 +7,7 @@ pydantic shapes of schema.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -206,8 +206,19 @@ def get_evidence(session: Session, evidence_id: int) -> Evidence | None:
     return None if row is None else _evidence(row)
 
 
+def all_evidence(session: Session) -> list[Evidence]:
+    return [_evidence(row) for row in session.scalars(select(EvidenceRow).order_by(EvidenceRow.id))]
+
+
 def evidence_ids(session: Session) -> list[int]:
     return list(session.scalars(select(EvidenceRow.id).order_by(EvidenceRow.id)))
+
+
+def mark_verified(session: Session, evidence_id: int, day: date) -> Evidence:
+    row = session.get_one(EvidenceRow, evidence_id)
+    row.verified_on = day
+    session.flush()
+    return _evidence(row)
 
 
 def deprecate_evidence(session: Session, evidence_id: int, reason: str) -> Evidence:

@@ -17,7 +17,7 @@ from pledges import repository as repo
 from pledges.errors import NotFound
 from pledges.history import Step, timeline
 from pledges.schema import Actor, Evidence, Pledge, Source
-from pledges.textmatch import locate, sentence_bounds
+from pledges.textmatch import find, sentence_bounds
 from pledges.validation import choice
 from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
 
@@ -165,7 +165,7 @@ class PledgeView:
 
 
 def quoted(evidence: Evidence, source: Source) -> Quoted:
-    span = locate(evidence.quote, source.text)
+    span = find(evidence.quote, source.text)
     if span is None:
         return Quoted(evidence, source, evidence.quote, None, None)
     begin, finish = sentence_bounds(source.text, span.start, span.end)

@@ -157,6 +157,12 @@ def _parts_in(parts: list[str], text: str) -> tuple[int, int] | None:
     return None
 
 
+def find(quote: str, text: str) -> Span | None:
+    """Where a quote stands in a text by the register's rule: exactly, after normalisation, or
+    as an elided quote. `cite`, `show`, confidence and the audit all decide by this."""
+    return locate(quote, text) or locate_elided(quote, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Near:
     """The passage of a text most like a quote that is not in it, and how alike (0-100)."""

@@ -6,6 +6,7 @@ Each test runs on a fresh SQLite file and a fresh PostgreSQL database (the `seed
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -600,3 +601,40 @@ def test_a_pledge_can_be_added_already_superseded(cli: CLI, seeded: str) -> None
     assert result.code == 0, result.err
     shown = json.loads(cli("show", "cn-co2-peak-2030-old", "--format", "json", "--db", seeded).out)
     assert shown["pledge"]["superseded_by"] == "cn-co2-peak-2030"
+
+
+def test_an_elided_quote_can_be_cited(cli: CLI, seeded: str) -> None:
+    db = seeded
+    quote = "We must actively and steadily work towards peak carbon … a new power system"
+    result = cli("cite", "cn-clean-energy-system", "china-rejects-us-calls", "--quote", quote,
+                 "--reason", "the whole sentence, shortened", "--db", db)  # fmt: skip
+    assert result.code == 0, result.err
+    shown = json.loads(cli("show", "cn-clean-energy-system", "--format", "json", "--db", db).out)
+    added = shown["evidence"][-1]
+    assert added["quote"] == quote and added["located"] and added["verified_on"] is not None
+
+
+def test_evidence_verify_records_the_day_or_refuses_all(cli: CLI, seeded: str) -> None:
+    from sqlalchemy import text
+
+    from pledges.db import make_engine, resolve_url
+
+    db = seeded
+    engine = make_engine(resolve_url(db))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE evidence SET verified_on = '2020-01-01' WHERE id IN (1, 2)"))
+    before = table_counts(db)
+    ok = cli("evidence", "verify", "1", "2", "--reason", "yearly check", "--db", db)
+    assert ok.code == 0, ok.err
+    assert table_counts(db)["revisions"] == before["revisions"] + 2
+    with engine.connect() as conn:
+        days = conn.execute(text("SELECT verified_on FROM evidence WHERE id IN (1, 2)")).all()
+    assert {str(d[0]) for d in days} == {date.today().isoformat()}
+    cited = cli("cite", "cn-co2-peak-2030", "kerry-no-agreement", "--quote", "not in the article",
+                "--allow-unlocated", "--reason", "test", "--db", db)  # fmt: skip
+    assert cited.code == 0
+    unlocated = cli("evidence", "verify", "--all", "--reason", "check", "--db", db)
+    assert unlocated.code == 2
+    assert one_line(unlocated.err).startswith("Error: evidence 22: the quote no longer stands")
+    assert table_counts(db)["revisions"] == before["revisions"] + 3  # the cite, nothing more
+    engine.dispose()

@@ -48,7 +48,7 @@ class ActorMatcher:
         """The actors a passage names."""
         return frozenset(actor for _, actor in self._matches(text))
 
-    def last_named(self, text: str) -> str | None:
-        """The actor named last in a passage (the nearest mention before what follows it)."""
+    def last_mention(self, text: str) -> int | None:
+        """Where the last mention of any actor in a passage starts."""
         found = self._matches(text)
-        return found[-1][1] if found else None
+        return found[-1][0] if found else None

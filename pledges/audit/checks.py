@@ -180,7 +180,8 @@ def not_reverified(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterat
         yield _finding(
             "evidence-not-reverified", Severity.WARNING,
             f"evidence {c.id} was verified {when} (limit: {ctx.reverify_days} days)",
-            "check the source again and cite the quote anew, or deprecate it",
+            "check the quote again with 'pledges evidence verify ID --reason ...', "
+            "or deprecate it",
             pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id,
         )  # fmt: skip
 

@@ -83,7 +83,9 @@ def examine(cited: Cited, text: str, folded: str | None, actors: ActorMatcher) -
         return QuoteFact(cited, None, frozenset(), stated, words, passage)
     begin, end = sentence_bounds(text, span.start, span.end)
     named = actors.named(text[begin:end])
-    if not named:
-        last = actors.last_named(text[:begin])
-        named = frozenset() if last is None else frozenset({last})
+    if not named:  # the nearest sentence before it that names anyone, and all it names
+        last = actors.last_mention(text[:begin])
+        if last is not None:
+            before, _ = sentence_bounds(text, last, last + 1)
+            named = actors.named(text[before:begin])
     return QuoteFact(cited, span.method, named, stated, words)

@@ -178,3 +178,29 @@ def deprecate(
     with unit_of_work(db, write=True) as session:
         stored = deprecate_evidence(session, evidence_id, who)
     note(f"Deprecated evidence {stored.id} of pledge {stored.pledge_id}.")
+
+
+@evidence_app.command("verify")
+def verify(
+    evidence_id: Annotated[
+        list[int] | None, typer.Argument(metavar="[EVIDENCE_ID]...", help="See 'pledges show'.")
+    ] = None,
+    all_: Annotated[bool, Opt("--all", help="Every piece of evidence not deprecated.")] = False,
+    reason: Reason = "",
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Check quotes against their sources again and record today as verified."""
+    from datetime import date
+
+    from pledges.db import unit_of_work
+    from pledges.editing import Who, verify_evidence
+    from pledges.errors import InvalidInput
+    from pledges.render import note
+
+    if bool(evidence_id) == all_:
+        raise InvalidInput("name the evidence to verify", "give EVIDENCE_ID... or --all, not both")
+    who = Who(author_name(author), reason)
+    with unit_of_work(db, write=True) as session:
+        done = verify_evidence(session, None if all_ else evidence_id, who, today=date.today())
+    note(f"Verified {len(done)} piece(s) of evidence: every quote stands in its source.")
