@@ -2,27 +2,38 @@
 """Build a large synthetic register for the audit benchmark (bench/audit.py).
 
     .venv/bin/python bench/generate_register.py [--pledges 100000] [--out PATH] [--seed 1]
+                                                [--actors 2000] [--created YYYY-MM-DD]
 
 It writes a migrated SQLite register at PATH (replacing what is there) holding:
 
-- eleven actors with aliases, in the style of seeds/actors.yaml;
+- actors with aliases in the style of seeds/actors.yaml: CN, US, EU, IN and seven more major
+  ones, then other countries, states and provinces, cities and companies up to --actors. A real
+  register of 100,000 pledges has thousands of actors (Net Zero Tracker follows some 4,000
+  entities); with a dozen, most pledges would share actors, kind and target year with dozens of
+  others, which no register does;
 - N/5 sources, each about 4 KB of news-like English made from varied sentences (numbers, years,
-  places and people vary, so no two articles are alike; some typographic quotes, apostrophes and
+  places and people vary, so no two articles are alike; typographic quotes, apostrophes and
   dashes), from a dozen publishers (some left empty), with a correct sha256;
 - N pledges with vocabulary values (status mostly not_yet_rated, confidence low, a target year
-  between 2025 and 2060 for most), each reported by a sentence in two different sources that names
-  its actor (an alias) and states its year;
+  between 2025 and 2060 for most, baseline and value where the commitment states them). Actors,
+  kind and target year are distinct but for one pledge in 200, entered twice. Each pledge is
+  reported by a sentence in two different sources that names its actor (by an alias) and states
+  its year;
 - 2N pieces of evidence: each quote is a verbatim 8-25 word span of the pledge's sentence in its
-  source, most often the part that states the target year. About one in ten is altered (a word or
-  the year changed) so that it no longer stands in its source; a few quotes write typographic
-  marks as plain ones (still located after normalisation, not exactly);
+  source (the whole sentence, or most often the part that states the target year), unique in
+  its article. About one in ten is altered (a word or the year changed) so that it no longer
+  stands in its source; about one in eight writes typographic marks plainly (located after
+  normalisation, not exactly). Evidence is verified on the day it is created, as `cite` does,
+  except altered quotes (recorded as with --allow-unlocated);
 - one `create` revision per record, with the hash chain computed as pledges.history does it, so
   that `pledges log verify` passes.
 
-Everything follows from --seed (the timestamps are fixed), so two runs give the same register.
-Rows go in with SQLAlchemy Core executemany inside one transaction. A manifest beside the file
-(PATH.manifest.json) records the counts, among them how many quotes are altered: the number of
-quotes that a correct audit fails to locate. It is written last, so a half-built register has none.
+Everything follows from --seed and --created (the day every record is created, at 09:30 UTC;
+by default today, so that evidence is freshly verified when the register is audited), so two
+runs with both the same give the same register. Rows go in with SQLAlchemy Core executemany in
+one transaction. A manifest beside the file (PATH.manifest.json) records the settings and counts,
+among them how many quotes are altered: the number a correct audit fails to locate. It is
+written last, so a half-built register has none.
 """
 
 from __future__ import annotations
@@ -30,12 +41,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import string
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +71,17 @@ from pledges.schema import Actor, Evidence, Pledge, Source, text_sha256
 from pledges.textmatch import normalise
 from pledges.vocab import Action, Entity
 
-GENERATOR_VERSION = 1  # bump when the register it builds changes, so --reuse rebuilds
-AT = datetime(2024, 6, 3, 9, 30, tzinfo=UTC)  # every record's creation time: deterministic
+GENERATOR_VERSION = 2  # bump when the register it builds changes, so --reuse rebuilds
 AUTHOR = "bench-generator"
 REASON = "generate the audit benchmark register"
 BATCH = 5_000
+DEFAULT_ACTORS = 2_000
+PLEDGES_PER_SOURCE = 5
 ALTERED_SHARE = 0.10
 PLAIN_MARKS_SHARE = 0.5  # of unaltered quotes that hold typographic marks: written plainly
+JOINT_SHARE = 0.04  # pledges of two countries together
+DUPLICATE_SHARE = 0.005  # pledges entered twice (same actors, kind and target year)
+ANNOUNCED_SHARE = 0.4  # pledges whose announcement day is recorded
 
 
 # --- actors -------------------------------------------------------------------------------------
@@ -73,28 +91,33 @@ PLAIN_MARKS_SHARE = 0.5  # of unaltered quotes that hold typographic marks: writ
 class ActorSpec:
     id: str
     name: str
+    noun: str  # the name as a sentence names it: "the European Union"
     kind: str
     aliases: tuple[str, ...]
     subjects: tuple[str, ...]  # how a sentence names it (each holds an alias)
-    speakers: tuple[str, ...]  # who speaks for it, with a title (each holds an alias)
+    speakers: tuple[str, ...]  # who speaks for it (each holds an alias)
     adjective: str
     cities: tuple[str, ...]
+    scope: str = "nation"  # which commitments it makes: nation, local or company
+    weight: float = 40.0  # how often it pledges, relative to the others
 
 
-ACTORS: tuple[ActorSpec, ...] = (
+MAJORS: tuple[ActorSpec, ...] = (
     ActorSpec(
         "CN",
+        "China",
         "China",
         "country",
         ("China", "Chinese", "Beijing", "PRC", "Xi Jinping", "Xie Zhenhua", "Li Qiang", "Xinhua"),
         ("China", "Beijing", "the Chinese government", "China’s State Council"),
         ("President Xi Jinping", "climate envoy Xie Zhenhua", "Premier Li Qiang"),
         "Chinese",
-        ("Beijing", "Shanghai", "Tianjin", "Guangzhou"),
+        ("Beijing", "Tianjin", "Guangzhou"),
     ),
     ActorSpec(
         "US",
         "United States",
+        "the United States",
         "country",
         (
             "United States",
@@ -115,6 +138,7 @@ ACTORS: tuple[ActorSpec, ...] = (
     ActorSpec(
         "EU",
         "European Union",
+        "the European Union",
         "bloc",
         ("European Union", "EU", "Brussels", "European Commission", "Ursula von der Leyen"),
         ("the European Union", "the EU", "Brussels", "the European Commission"),
@@ -125,55 +149,61 @@ ACTORS: tuple[ActorSpec, ...] = (
     ActorSpec(
         "IN",
         "India",
+        "India",
         "country",
         ("India", "Indian", "New Delhi", "Narendra Modi", "Bhupender Yadav"),
         ("India", "New Delhi", "the Indian government"),
         ("Prime Minister Narendra Modi", "environment minister Bhupender Yadav"),
         "Indian",
-        ("New Delhi", "Mumbai", "Bengaluru", "Chennai"),
+        ("New Delhi", "Kolkata", "Hyderabad"),
     ),
     ActorSpec(
         "JP",
+        "Japan",
         "Japan",
         "country",
         ("Japan", "Japanese", "Tokyo", "Fumio Kishida"),
         ("Japan", "Tokyo", "the Japanese government"),
         ("Prime Minister Fumio Kishida", "a Japanese trade ministry official"),
         "Japanese",
-        ("Tokyo", "Osaka", "Yokohama"),
+        ("Tokyo", "Kyoto", "Nagoya"),
     ),
     ActorSpec(
         "BR",
+        "Brazil",
         "Brazil",
         "country",
         ("Brazil", "Brazilian", "Brasília", "Lula", "Marina Silva"),
         ("Brazil", "Brasília", "the Brazilian government"),
         ("President Luiz Inácio Lula da Silva", "environment minister Marina Silva"),
         "Brazilian",
-        ("Brasília", "São Paulo", "Belém", "Rio de Janeiro"),
+        ("Brasília", "Belém", "Manaus"),
     ),
     ActorSpec(
         "GB",
         "United Kingdom",
+        "the United Kingdom",
         "country",
         ("United Kingdom", "UK", "Britain", "British", "London", "Whitehall"),
         ("Britain", "the UK", "the British government", "London"),
         ("Britain’s energy secretary", "a British government spokesperson"),
         "British",
-        ("London", "Glasgow", "Manchester"),
+        ("London", "Birmingham", "Leeds"),
     ),
     ActorSpec(
         "ZA",
+        "South Africa",
         "South Africa",
         "country",
         ("South Africa", "South African", "Pretoria", "Cyril Ramaphosa"),
         ("South Africa", "Pretoria", "the South African government"),
         ("President Cyril Ramaphosa", "a South African energy official"),
         "South African",
-        ("Pretoria", "Johannesburg", "Cape Town", "Durban"),
+        ("Pretoria", "Bloemfontein", "Gqeberha"),
     ),
     ActorSpec(
         "ID",
+        "Indonesia",
         "Indonesia",
         "country",
         ("Indonesia", "Indonesian", "Jakarta", "Joko Widodo"),
@@ -185,25 +215,456 @@ ACTORS: tuple[ActorSpec, ...] = (
     ActorSpec(
         "MX",
         "Mexico",
+        "Mexico",
         "country",
-        ("Mexico", "Mexican", "Mexico City"),
+        ("Mexico", "Mexican"),
         ("Mexico", "the Mexican government"),
         ("Mexico’s foreign minister", "a Mexican energy official"),
         "Mexican",
-        ("Mexico City", "Monterrey", "Guadalajara"),
+        ("Mexico City", "Puebla", "Tijuana"),
     ),
     ActorSpec(
         "KR",
+        "South Korea",
         "South Korea",
         "country",
         ("South Korea", "Korea", "Korean", "Seoul"),
         ("South Korea", "Seoul", "the South Korean government"),
         ("South Korea’s environment minister", "a Korean trade official"),
         "South Korean",
-        ("Seoul", "Busan", "Incheon"),
+        ("Seoul", "Daegu", "Incheon"),
     ),
 )
-ACTOR_WEIGHTS = (18, 14, 12, 10, 6, 7, 7, 6, 6, 5, 5)
+
+# code|name as a sentence names it|adjective|capital;another city (capital and name are aliases)
+COUNTRIES = """
+FR|France|French|Paris;Lille  DE|Germany|German|Berlin;Frankfurt  IT|Italy|Italian|Rome;Turin
+ES|Spain|Spanish|Madrid;Valencia  NL|the Netherlands|Dutch|Amsterdam;Utrecht
+SE|Sweden|Swedish|Stockholm;Malmö  NO|Norway|Norwegian|Oslo;Bergen
+DK|Denmark|Danish|Copenhagen;Aarhus
+FI|Finland|Finnish|Helsinki;Tampere  CA|Canada|Canadian|Ottawa;Winnipeg
+AU|Australia|Australian|Canberra;Perth  NZ|New Zealand|New Zealand|Wellington;Christchurch
+AR|Argentina|Argentine|Buenos Aires;Rosario  CL|Chile|Chilean|Santiago;Valparaíso
+CO|Colombia|Colombian|Bogotá;Cali  PE|Peru|Peruvian|Lima;Cusco  EG|Egypt|Egyptian|Cairo;Alexandria
+NG|Nigeria|Nigerian|Abuja;Kano  KE|Kenya|Kenyan|Nairobi;Mombasa
+ET|Ethiopia|Ethiopian|Addis Ababa;Dire Dawa  MA|Morocco|Moroccan|Rabat;Marrakesh
+SA|Saudi Arabia|Saudi|Riyadh;Dammam  AE|the United Arab Emirates|Emirati|Abu Dhabi;Sharjah
+QA|Qatar|Qatari|Doha;Al Wakrah  TR|Türkiye|Turkish|Ankara;Izmir
+PK|Pakistan|Pakistani|Islamabad;Lahore  BD|Bangladesh|Bangladeshi|Dhaka;Chittagong
+VN|Vietnam|Vietnamese|Hanoi;Da Nang  TH|Thailand|Thai|Bangkok;Chiang Mai
+MY|Malaysia|Malaysian|Kuala Lumpur;Penang  PH|the Philippines|Philippine|Manila;Davao
+SG|Singapore|Singaporean|Singapore;Jurong  KZ|Kazakhstan|Kazakh|Astana;Shymkent
+UA|Ukraine|Ukrainian|Kyiv;Lviv  CZ|the Czech Republic|Czech|Prague;Brno
+AT|Austria|Austrian|Vienna;Graz  CH|Switzerland|Swiss|Bern;Basel
+PT|Portugal|Portuguese|Lisbon;Porto
+GR|Greece|Greek|Athens;Thessaloniki  IE|Ireland|Irish|Dublin;Galway
+EC|Ecuador|Ecuadorian|Quito;Guayaquil  FJ|Fiji|Fijian|Suva;Nadi
+BB|Barbados|Barbadian|Bridgetown;Speightstown  GH|Ghana|Ghanaian|Accra;Kumasi
+SN|Senegal|Senegalese|Dakar;Thiès  TZ|Tanzania|Tanzanian|Dodoma;Arusha
+NP|Nepal|Nepali|Kathmandu;Pokhara  LK|Sri Lanka|Sri Lankan|Colombo;Kandy
+"""
+# id|name|a city in it
+SUBNATIONALS = """
+US-CA|California|Sacramento  US-TX|Texas|Austin  US-IL|Illinois|Springfield
+US-MA|Massachusetts|Worcester  US-OR|Oregon|Salem  CA-ON|Ontario|Hamilton
+CA-QC|Quebec|Gatineau  CA-BC|British Columbia|Kelowna  CA-AB|Alberta|Edmonton
+DE-BY|Bavaria|Nuremberg  DE-NW|North Rhine-Westphalia|Düsseldorf  DE-BW|Baden-Württemberg|Stuttgart
+ES-CT|Catalonia|Girona  GB-SCT|Scotland|Edinburgh  GB-WLS|Wales|Cardiff
+CN-GD|Guangdong|Dongguan  CN-JS|Jiangsu|Nanjing  CN-ZJ|Zhejiang|Hangzhou  CN-SD|Shandong|Qingdao
+IN-MH|Maharashtra|Pune  IN-GJ|Gujarat|Ahmedabad  IN-TN|Tamil Nadu|Coimbatore
+IN-KA|Karnataka|Mysuru  BR-MG|Minas Gerais|Belo Horizonte  AU-QLD|Queensland|Brisbane
+AU-NSW|New South Wales|Newcastle  ZA-GP|Gauteng|Soweto  ZA-WC|Western Cape|Stellenbosch
+MX-JAL|Jalisco|Zapopan  MX-NLE|Nuevo León|San Pedro  JP-HKD|Hokkaido|Sapporo
+KR-GG|Gyeonggi|Suwon  ID-JB|West Java|Bandung  IT-LOM|Lombardy|Bergamo
+"""
+CITIES = """
+Chicago|Los Angeles|San Francisco|Seattle|Boston|Toronto|Montreal|Vancouver|Rio de Janeiro
+Medellín|Lagos|Johannesburg|Cape Town|Durban|Mumbai|Bengaluru|Chennai|Shanghai|Shenzhen|Osaka
+Yokohama|Busan|Milan|Barcelona|Hamburg|Munich|Rotterdam|Gothenburg|Manchester|Glasgow|Lyon
+Marseille|Melbourne|Sydney|Auckland|Istanbul|Karachi|Ho Chi Minh City|Dubai|Casablanca
+"""
+COMPANY_PREFIXES = """
+Solvik Aurora Kestrel Meridian Northwind Tidewater Halcyon Bluepeak Cobalt Evergreen Falcon
+Granite Harbour Ironwood Juniper Keystone Lumen Mistral Nimbus Oakridge Pinnacle Quarry Redfern
+Summit Tamarind Umber Vantage Westmark Yarrow Zephyr Altura Boreal Cascade Fjord Gale Helix
+Indigo Jasper Kinetic Larch Magnolia Nordic Orion Polaris Quill Rowan Sable Terra Ultramar
+Verdant Willow Xenith Yellowfin Zenith Arcadia Beacon Crescent Dune Estuary Foxglove Glacier
+"""
+COMPANY_INDUSTRIES = """
+Steel Cement Power Energy Chemicals Airlines Shipping Motors Foods Mining Logistics Paper Glass
+Aluminium Utilities Telecom Bank Insurance Retail Textiles Petroleum Gas Rail Construction
+Semiconductors Pharmaceuticals Fertilisers Brewing Dairy Timber
+"""
+REGIONS = ("Asia", "Europe", "Americas", "Africa")
+BUSINESS_CITIES = (
+    "London", "New York", "Frankfurt", "Singapore", "Hong Kong", "Zurich", "Tokyo", "Paris",
+    "Mumbai", "São Paulo", "Toronto", "Sydney", "Seoul", "Stockholm", "Dubai", "Houston",
+)  # fmt: skip
+
+
+def ascii_id(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Z0-9]+", "-", plain.upper()).strip("-")
+
+
+def unique(names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return tuple(seen.values())
+
+
+def entries(block: str, separator: str) -> list[str]:
+    return [entry.strip() for entry in re.split(separator, block.strip()) if entry.strip()]
+
+
+def country(line: str) -> ActorSpec:
+    code, noun, adjective, cities = line.split("|")
+    capital, other = cities.split(";")
+    name = noun.removeprefix("the ")
+    return ActorSpec(
+        code,
+        name,
+        noun,
+        "country",
+        unique((name, adjective, capital)),
+        (noun, f"the {adjective} government", capital),
+        (
+            f"the {adjective} environment minister",
+            f"a {adjective} government spokesperson",
+            f"the {adjective} climate envoy",
+        ),
+        adjective,
+        (capital, other),
+        "nation",
+        6.0,
+    )
+
+
+def subnational(line: str) -> ActorSpec:
+    code, name, city = line.split("|")
+    return ActorSpec(
+        code,
+        name,
+        name,
+        "subnational",
+        (name,),
+        (name, f"the government of {name}"),
+        (f"{name}’s environment minister", f"a spokesperson for the government of {name}"),
+        f"{name}’s",
+        (city,),
+        "local",
+        3.0,
+    )
+
+
+def city(name: str) -> ActorSpec:
+    return ActorSpec(
+        f"CITY-{ascii_id(name)}",
+        name,
+        name,
+        "subnational",
+        (name,),
+        (name, f"the city of {name}", f"{name} city council"),
+        (f"the mayor of {name}", f"{name}’s deputy mayor for climate"),
+        f"{name}’s",
+        (name,),
+        "local",
+        3.0,
+    )
+
+
+def company(rng: random.Random, name: str) -> ActorSpec:
+    return ActorSpec(
+        ascii_id(name),
+        name,
+        name,
+        "company",
+        (name,),
+        (name, f"{name}’s board"),
+        (
+            f"the chief executive of {name}",
+            f"{with_article(name)} spokesperson",
+            f"{name}’s head of sustainability",
+        ),
+        f"{name}’s",
+        tuple(rng.sample(BUSINESS_CITIES, 2)),
+        "company",
+        1.0,
+    )
+
+
+def make_actors(count: int, rng: random.Random) -> list[ActorSpec]:
+    """The majors, then other countries, states, cities and companies, `count` in all."""
+    actors = list(MAJORS)
+    actors += [country(entry) for entry in entries(COUNTRIES, r"\s{2,}|\n")]
+    actors += [subnational(entry) for entry in entries(SUBNATIONALS, r"\s{2,}|\n")]
+    actors += [city(name) for name in entries(CITIES, r"\||\n")]
+    names = [f"{p} {i}" for i in COMPANY_INDUSTRIES.split() for p in COMPANY_PREFIXES.split()]
+    rng.shuffle(names)
+    names += [f"{name} {region}" for region in REGIONS for name in names]  # when more are wanted
+    actors += [company(rng, name) for name in names[: max(0, count - len(actors))]]
+    actors = actors[:count]
+    check_actors(actors)
+    return actors
+
+
+def check_actors(actors: Sequence[ActorSpec]) -> None:
+    """Every way a sentence names an actor holds one of its aliases, and no two actors share an
+    alias or an id: the audit finds actors in text by their aliases."""
+    owners: dict[str, str] = {}
+    ids: set[str] = set()
+    for actor in actors:
+        if actor.id in ids:
+            raise RuntimeError(f"two actors have the id {actor.id}")
+        ids.add(actor.id)
+        for alias in (actor.name, *actor.aliases):
+            owner = owners.setdefault(alias.casefold(), actor.id)
+            if owner != actor.id:
+                raise RuntimeError(f"{actor.id} and {owner} share the alias {alias!r}")
+        for phrase in (*actor.subjects, *actor.speakers):
+            if not any(alias in phrase for alias in (actor.name, *actor.aliases)):
+                raise RuntimeError(f"{actor.id}: {phrase!r} holds none of its aliases")
+
+
+# --- what pledges commit to ---------------------------------------------------------------------
+
+NATION = frozenset({"nation"})
+PUBLIC = frozenset({"nation", "local"})
+ALL = frozenset({"nation", "local", "company"})
+LOCAL = frozenset({"local"})
+COMPANY = frozenset({"company"})
+
+
+@dataclass(frozen=True)
+class Commitment:
+    kind: str
+    years: tuple[int, int] | None  # target years drawn from this range; None: no target year
+    phrases: tuple[str, ...]  # the verb phrase, with {year}, {pct}, {gw}, {bn}, {base}, {mha}
+    title: str  # what it commits to, verb first in its base form, with {year} etc.
+    scopes: frozenset[str]  # the actors that make it: nation, local, company
+    weight: float
+    gases: tuple[str, ...] = ()
+    unit: str | None = None  # when it states a value ({pct}): what the value measures
+
+
+COMMITMENTS: tuple[Commitment, ...] = (
+    Commitment(
+        "emissions_peak",
+        (2025, 2035),
+        (
+            "peak its carbon dioxide emissions by {year}",
+            "reach a peak in greenhouse gas emissions before {year}",
+            "ensure that its emissions stop rising no later than {year}",
+        ),
+        "peak CO2 emissions by {year}",
+        PUBLIC,
+        12,
+        ("CO2",),
+    ),
+    Commitment(
+        "carbon_neutrality",
+        (2045, 2060),
+        (
+            "become carbon neutral by {year}",
+            "achieve carbon neutrality before {year}",
+            "balance its remaining emissions with removals by {year}",
+        ),
+        "become carbon neutral by {year}",
+        ALL,
+        11,
+    ),
+    Commitment(
+        "net_zero",
+        (2040, 2060),
+        (
+            "reach net-zero emissions by {year}",
+            "bring its greenhouse gas emissions to net zero by {year}",
+        ),
+        "reach net zero by {year}",
+        ALL,
+        12,
+    ),
+    Commitment(
+        "emissions_reduction",
+        (2025, 2040),
+        (
+            "cut its emissions by {pct} per cent from {base} levels by {year}",
+            "reduce greenhouse gas emissions {pct}% below {base} levels by {year}",
+        ),
+        "cut emissions {pct}% below {base} by {year}",
+        PUBLIC,
+        12,
+        unit="% below baseline",
+    ),
+    Commitment(
+        "emissions_reduction",
+        (2025, 2040),
+        (
+            "cut its scope 1 and 2 emissions by {pct} per cent from {base} levels by {year}",
+            "reduce the emissions of its own operations {pct}% below {base} levels by {year}",
+        ),
+        "cut operational emissions {pct}% below {base} by {year}",
+        COMPANY,
+        14,
+        unit="% below baseline",
+    ),
+    Commitment(
+        "renewable_energy",
+        (2025, 2040),
+        (
+            "install {gw} gigawatts of wind and solar capacity by {year}",
+            "generate {pct} per cent of its electricity from renewable sources by {year}",
+            "triple its renewable power capacity by {year}",
+        ),
+        "expand renewable power by {year}",
+        PUBLIC,
+        12,
+    ),
+    Commitment(
+        "renewable_energy",
+        (2025, 2040),
+        (
+            "source all of its electricity from renewable power by {year}",
+            "buy only renewable electricity for its plants and offices from {year}",
+        ),
+        "run on renewable electricity by {year}",
+        COMPANY,
+        10,
+    ),
+    Commitment(
+        "coal",
+        (2025, 2045),
+        (
+            "phase out unabated coal power by {year}",
+            "stop approving new coal-fired power plants from {year}",
+            "cut the share of coal in its power mix to {pct} per cent by {year}",
+        ),
+        "phase down coal power by {year}",
+        PUBLIC,
+        9,
+    ),
+    Commitment(
+        "coal",
+        (2025, 2045),
+        (
+            "stop financing or buying power from new coal plants from {year}",
+            "close the coal-fired boilers at its sites by {year}",
+        ),
+        "end its use of coal by {year}",
+        COMPANY,
+        5,
+    ),
+    Commitment(
+        "methane_non_co2",
+        (2025, 2035),
+        (
+            "cut methane emissions by {pct} per cent by {year}",
+            "curb methane and other non-CO2 gases from its energy sector by {year}",
+        ),
+        "cut methane emissions by {year}",
+        NATION,
+        8,
+        ("CH4",),
+    ),
+    Commitment(
+        "methane_non_co2",
+        (2025, 2035),
+        (
+            "cut methane leaks from its operations by {pct} per cent by {year}",
+            "end routine flaring and venting at its facilities by {year}",
+        ),
+        "cut methane leaks by {year}",
+        COMPANY,
+        3,
+        ("CH4",),
+    ),
+    Commitment(
+        "finance",
+        (2025, 2035),
+        (
+            "provide ${bn} billion a year in climate finance by {year}",
+            "mobilise ${bn} billion for adaptation in poorer countries by {year}",
+        ),
+        "provide climate finance by {year}",
+        NATION,
+        6,
+    ),
+    Commitment(
+        "forests",
+        (2025, 2040),
+        (
+            "end illegal deforestation by {year}",
+            "restore {mha} million hectares of degraded forest by {year}",
+        ),
+        "protect forests by {year}",
+        PUBLIC,
+        6,
+    ),
+    Commitment(
+        "forests",
+        (2025, 2040),
+        ("end deforestation in its supply chain by {year}",),
+        "end deforestation in its supply chain by {year}",
+        COMPANY,
+        4,
+    ),
+    Commitment(
+        "other",
+        (2025, 2040),
+        (
+            "electrify its entire public bus fleet by {year}",
+            "require all new buildings to be zero-carbon from {year}",
+        ),
+        "decarbonise buses and new buildings by {year}",
+        LOCAL,
+        8,
+    ),
+    Commitment(
+        "diplomatic_process",
+        (2025, 2030),
+        (
+            "submit new national climate targets in {year}",
+            "present an updated nationally determined contribution in {year}",
+        ),
+        "submit new national targets in {year}",
+        NATION,
+        5,
+    ),
+    Commitment(
+        "diplomatic_process",
+        None,
+        (
+            "push for the success of the next UN climate summit",
+            "work towards ambitious, agreed outcomes at the coming climate conference",
+        ),
+        "push for a successful climate summit",
+        NATION,
+        5,
+    ),
+    Commitment(
+        "cooperation",
+        None,
+        (
+            "resume the working group on climate action and meet again before the end of the year",
+            "share data on methane leaks and cooperate on carbon capture projects",
+        ),
+        "continue climate cooperation",
+        NATION,
+        4,
+    ),
+)
+
+FORMALITIES = (("declared", 60), ("proposed", 15), ("in_policy", 17), ("in_law", 8))
+STATUSES = (
+    ("not_yet_rated", 900),
+    ("in_progress", 50),
+    ("partially_kept", 15),
+    ("stalled", 12),
+    ("kept", 10),
+    ("broken", 8),
+    ("unverifiable", 5),
+)
 
 
 # --- publishers ----------------------------------------------------------------------------------
@@ -226,148 +687,6 @@ PUBLISHERS: tuple[tuple[str | None, str | None], ...] = (
 )
 PUBLISHER_WEIGHTS = (14, 10, 8, 8, 8, 6, 6, 6, 5, 5, 4, 4, 8, 8)
 SOURCE_KINDS = (("news", 70), ("official", 12), ("analysis", 13), ("other", 5))
-
-
-# --- what pledges commit to ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Commitment:
-    kind: str
-    years: tuple[int, int] | None  # target years drawn from this range; None: no target year
-    phrases: tuple[str, ...]  # the verb phrase, with {year}, {pct}, {gw}, {bn}, {base}, {mha}
-    title: str  # with {name} and {year}
-    gases: tuple[str, ...] = ()
-
-
-COMMITMENTS: tuple[Commitment, ...] = (
-    Commitment(
-        "emissions_peak",
-        (2025, 2035),
-        (
-            "peak its carbon dioxide emissions by {year}",
-            "reach a peak in greenhouse gas emissions before {year}",
-            "ensure that its emissions stop rising no later than {year}",
-        ),
-        "{name} peaks CO2 emissions by {year}",
-        ("CO2",),
-    ),
-    Commitment(
-        "carbon_neutrality",
-        (2045, 2060),
-        (
-            "become carbon neutral by {year}",
-            "achieve carbon neutrality before {year}",
-            "balance its remaining emissions with removals by {year}",
-        ),
-        "{name} carbon neutral by {year}",
-    ),
-    Commitment(
-        "net_zero",
-        (2040, 2060),
-        (
-            "reach net-zero emissions by {year}",
-            "bring its greenhouse gas emissions to net zero by {year}",
-        ),
-        "{name} reaches net zero by {year}",
-    ),
-    Commitment(
-        "emissions_reduction",
-        (2025, 2040),
-        (
-            "cut its emissions by {pct} per cent from {base} levels by {year}",
-            "reduce greenhouse gas emissions {pct}% below {base} levels by {year}",
-        ),
-        "{name} cuts emissions {pct}% below {base} by {year}",
-    ),
-    Commitment(
-        "renewable_energy",
-        (2025, 2040),
-        (
-            "install {gw} gigawatts of wind and solar capacity by {year}",
-            "generate {pct} per cent of its electricity from renewable sources by {year}",
-            "triple its renewable power capacity by {year}",
-        ),
-        "{name} expands renewable power by {year}",
-    ),
-    Commitment(
-        "coal",
-        (2025, 2045),
-        (
-            "phase out unabated coal power by {year}",
-            "stop approving new coal-fired power plants from {year}",
-            "cut the share of coal in its power mix to {pct} per cent by {year}",
-        ),
-        "{name} phases down coal power by {year}",
-    ),
-    Commitment(
-        "methane_non_co2",
-        (2025, 2035),
-        (
-            "cut methane emissions by {pct} per cent by {year}",
-            "curb methane and other non-CO2 gases from its energy sector by {year}",
-        ),
-        "{name} cuts methane emissions by {year}",
-        ("CH4",),
-    ),
-    Commitment(
-        "finance",
-        (2025, 2035),
-        (
-            "provide ${bn} billion a year in climate finance by {year}",
-            "mobilise ${bn} billion for adaptation in poorer countries by {year}",
-        ),
-        "{name} provides climate finance by {year}",
-    ),
-    Commitment(
-        "forests",
-        (2025, 2040),
-        (
-            "end illegal deforestation by {year}",
-            "restore {mha} million hectares of degraded forest by {year}",
-        ),
-        "{name} protects forests by {year}",
-    ),
-    Commitment(
-        "diplomatic_process",
-        (2025, 2030),
-        (
-            "submit new national climate targets in {year}",
-            "present an updated nationally determined contribution in {year}",
-        ),
-        "{name} submits new national targets in {year}",
-    ),
-    Commitment(
-        "diplomatic_process",
-        None,
-        (
-            "push for the success of the next UN climate summit",
-            "work towards ambitious, agreed outcomes at the coming climate conference",
-        ),
-        "{name} pushes for a successful climate summit",
-    ),
-    Commitment(
-        "cooperation",
-        None,
-        (
-            "resume the working group on climate action and meet again before the end of the year",
-            "share data on methane leaks and cooperate on carbon capture projects",
-        ),
-        "{name} continues climate cooperation",
-    ),
-)
-COMMITMENT_WEIGHTS = (12, 11, 10, 12, 12, 9, 8, 6, 6, 5, 5, 4)
-
-FORMALITIES = (("declared", 60), ("proposed", 15), ("in_policy", 17), ("in_law", 8))
-STATUSES = (
-    ("not_yet_rated", 900),
-    ("in_progress", 50),
-    ("partially_kept", 15),
-    ("stalled", 12),
-    ("kept", 10),
-    ("broken", 8),
-    ("unverifiable", 5),
-)
 
 
 # --- the words articles are made of --------------------------------------------------------------
@@ -454,8 +773,8 @@ FILLERS: tuple[str, ...] = (
     "weather service said.",
     "Negotiators from {count} countries are expected at {event}, where finance for poorer nations "
     "is likely to dominate.",
-    "Since {past}, {subject} has added about {gw} gigawatts of {fuel} capacity, roughly {share} "
-    "of the world total.",
+    "Since {past}, {subject} has added about {gw} megawatts of {fuel} capacity, roughly {share} "
+    "of what it uses.",
     "{person} said the {adj} pace of change in the {sector} industry had surprised even its "
     "own executives.",
     "Officials did not say how the {noun} would be enforced, and a spokesperson declined to "
@@ -474,10 +793,10 @@ FILLERS: tuple[str, ...] = (
     "{groups} raised on {weekday}.",
     "The country’s climate law, amended in {past}, already caps emissions from the {sector} "
     "sector.",
-    "Analysts at {institute} said the figures suggested a {adj} shift rather than a turning point.",
+    "Analysts at {institute} said the figures suggested {a_adj} shift rather than a turning point.",
     "Floods and heatwaves cost the economy an estimated ${bn} billion in {past}, the finance "
     "ministry said.",
-    "The meeting ended with a {adj} {noun} and a promise to report back before {event}.",
+    "The meeting ended with {a_adj} {noun} and a promise to report back before {event}.",
 )
 
 PLEDGE_SENTENCES: tuple[str, ...] = (
@@ -513,6 +832,7 @@ SIGN_OFFS = ("", "", "", "\n\n(Reporting by {person}; editing by {person2})", "\
 
 _FORMATTER = string.Formatter()
 _FIELDS: dict[str, tuple[str, ...]] = {}
+ITS = re.compile(r"\bits\b")
 
 
 class Words:
@@ -521,8 +841,6 @@ class Words:
     def __init__(
         self, rng: random.Random, actor: ActorSpec, extra: dict[str, str] | None = None
     ) -> None:
-        self.rng = rng
-        self.actor = actor
         self.extra = dict(extra or {})
         self.slots: dict[str, Callable[[], str]] = {
             "institute": lambda: rng.choice(INSTITUTES),
@@ -555,14 +873,14 @@ class Words:
             "share": lambda: rng.choice(("a tenth", "a fifth", "a quarter", "a third", "half")),
             "thousand": lambda: str(rng.randint(12, 950)),
             "day": lambda: str(rng.randint(1, 28)),
+            "a_adj": lambda: with_article(rng.choice(ADJECTIVES)),
         }
 
     def slot(self, name: str) -> str:
         if name in self.extra:
             return self.extra[name]
         if name.endswith("_cap"):
-            value = self.slot(name.removesuffix("_cap"))
-            return value[:1].upper() + value[1:]
+            return capitalised(self.slot(name.removesuffix("_cap")))
         if name == "CITY":
             return self.slot("city").upper()
         return self.slots[name]()
@@ -579,82 +897,152 @@ def weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
+def with_article(word: str) -> str:
+    return f"{'an' if word[:1].lower() in set('aeiou') else 'a'} {word}"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a pledge commits to, before it has an id and sources."""
+
+    actors: tuple[ActorSpec, ...]
+    commitment: Commitment
+    year: int | None
+
+
 @dataclass
 class PledgePlan:
     index: int
     id: str
     actors: tuple[ActorSpec, ...]
     commitment: Commitment
-    phrase: str  # the verb phrase with its numbers filled in
+    phrase: str  # the verb phrase with its numbers filled in (and "its" for the owner)
     year: int | None
     title: str
+    value: float | None
+    baseline: int | None
     formality: str
     status: str
-    gases: tuple[str, ...]
     sources: tuple[int, int]  # where it is reported: primary, secondary
+    announced_on: date | None = None
 
 
-@dataclass
-class Mention:
-    pledge: int
-    sentence: str
+def joined(actors: Sequence[ActorSpec]) -> str:
+    return " and ".join(a.noun for a in actors)
 
 
-@dataclass
-class QuotePlan:
-    evidence_id: int
-    pledge: int
-    source: int
-    quote: str
-    altered: bool
+def title_of(actors: Sequence[ActorSpec], what: str) -> str:
+    """'China peaks CO2 emissions by 2030', 'The United States and China jointly push ...'."""
+    if len(actors) > 1:
+        return capitalised(f"{joined(actors)} jointly {what}")
+    verb, _, rest = what.partition(" ")
+    verb += "es" if verb.endswith(("sh", "ch", "s", "x")) else "s"
+    return capitalised(f"{actors[0].noun} {verb} {rest}")
 
 
-def plan_pledges(rng: random.Random, count: int, sources: int) -> list[PledgePlan]:
-    plans = []
+def possessive(phrase: str, whose: str) -> str:
+    """The commitment as the sentence's speaker says it: its, their or our."""
+    return ITS.sub(whose, phrase)
+
+
+def statement_of(plan: PledgePlan) -> str:
+    whose = "their" if len(plan.actors) > 1 else "its"
+    return capitalised(f"{joined(plan.actors)} will {possessive(plan.phrase, whose)}.")
+
+
+def draft_pledges(rng: random.Random, count: int, actors: Sequence[ActorSpec]) -> list[Draft]:
+    """`count` commitments, distinct in actors, kind and target year except for a few entered
+    twice: single actors drawn by weight without replacement from every (actor, commitment,
+    year) they could make, a few joint pledges of two countries, and the duplicates."""
+    options: list[tuple[ActorSpec, Commitment, int | None]] = []
+    weights: list[float] = []
+    for actor in actors:
+        for commitment in COMMITMENTS:
+            if actor.scope not in commitment.scopes:
+                continue
+            years: list[int | None] = (
+                [None]
+                if commitment.years is None
+                else list(range(commitment.years[0], commitment.years[1] + 1))
+            )
+            for year in years:
+                options.append((actor, commitment, year))
+                weights.append(actor.weight * commitment.weight / len(years))
+    joint = round(count * JOINT_SHARE)
+    twice = round(count * DUPLICATE_SHARE)
+    single = count - joint - twice
+    # Weighted sampling without replacement (Efraimidis and Spirakis): the largest keys u^(1/w).
+    keys = [rng.random() ** (1.0 / w) for w in weights]
+    order = sorted(range(len(options)), key=keys.__getitem__, reverse=True)
+    chosen = [options[i] for i in order[:single]]
+    while len(chosen) < single:  # more pledges than distinct commitments: repeat some
+        chosen.append(options[rng.choices(range(len(options)), weights=weights)[0]])
+    drafts = [Draft((actor,), commitment, year) for actor, commitment, year in chosen]
+
+    nations = [a for a in actors if a.scope == "nation"]
+    shared = [c for c in COMMITMENTS if "nation" in c.scopes]
+    seen: set[tuple[frozenset[str], str, int | None]] = set()
+    while joint > 0 and len(nations) > 1:
+        pair = tuple(rng.choices(nations, weights=[a.weight for a in nations], k=2))
+        commitment = rng.choices(shared, weights=[c.weight for c in shared])[0]
+        year = None if commitment.years is None else rng.randint(*commitment.years)
+        key = (frozenset(a.id for a in pair), commitment.kind, year)
+        if pair[0] is pair[1] or key in seen:
+            continue
+        seen.add(key)
+        drafts.append(Draft(pair, commitment, year))
+        joint -= 1
+    drafts += [rng.choice(drafts) for _ in range(twice)] if drafts else []
+    rng.shuffle(drafts)
+    return drafts
+
+
+def plan_pledges(
+    rng: random.Random, count: int, sources: int, actors: Sequence[ActorSpec]
+) -> list[PledgePlan]:
+    drafts = draft_pledges(rng, count, actors)
     rounds = -(-count // sources)
     perms = []
     for _ in range(rounds):
         perm = list(range(sources))
         rng.shuffle(perm)
         perms.append(perm)
-    for index in range(count):
-        actor = rng.choices(ACTORS, weights=ACTOR_WEIGHTS)[0]
-        actors: tuple[ActorSpec, ...] = (actor,)
-        if rng.random() < 0.08:
-            other = rng.choices(ACTORS, weights=ACTOR_WEIGHTS)[0]
-            if other is not actor:
-                actors = (actor, other)
-        commitment = rng.choices(COMMITMENTS, weights=COMMITMENT_WEIGHTS)[0]
-        year = None if commitment.years is None else rng.randint(*commitment.years)
+    plans = []
+    for index, draft in enumerate(drafts):
+        commitment = draft.commitment
+        template = rng.choice(commitment.phrases)
         numbers = {
-            "year": str(year),
+            "year": str(draft.year),
             "pct": str(rng.randint(10, 70)),
-            "base": str(rng.choice((1990, 2005, 2010, 2015, 2020))),
+            "base": str(rng.choice((1990, 2005, 2010, 2015, 2019))),
             "gw": str(rng.randint(20, 1200)),
             "bn": str(rng.randint(1, 120)),
             "mha": str(rng.randint(1, 40)),
         }
-        phrase = rng.choice(commitment.phrases).format_map(numbers)
-        name = " and ".join(a.name for a in actors)
-        title = commitment.title.format_map({**numbers, "name": name})
-        slug = "-".join(a.id.lower() for a in actors)
-        pledge_id = f"{slug}-{commitment.kind.replace('_', '-')}-{year or 'open'}-{index + 1:06d}"
+        states_value = commitment.unit is not None and "{pct}" in template
+        slug = "-".join(a.id.lower() for a in draft.actors)
+        kind = commitment.kind.replace("_", "-")
         primary = index % sources
         secondary = perms[index // sources][primary]
-        if secondary == primary and sources > 1:
+        if secondary == primary:
             secondary = (primary + 1) % sources
         plans.append(
             PledgePlan(
                 index=index,
-                id=pledge_id,
-                actors=actors,
+                id=f"{slug}-{kind}-{draft.year or 'open'}-{index + 1:06d}",
+                actors=draft.actors,
                 commitment=commitment,
-                phrase=phrase,
-                year=year,
-                title=title,
+                phrase=template.format_map(numbers),
+                year=draft.year,
+                title=title_of(draft.actors, commitment.title.format_map(numbers)),
+                value=float(numbers["pct"]) if states_value else None,
+                baseline=int(numbers["base"]) if "{base}" in template else None,
                 formality=weighted(rng, FORMALITIES),
                 status=weighted(rng, STATUSES),
-                gases=commitment.gases,
                 sources=(primary, secondary),
             )
         )
@@ -662,37 +1050,63 @@ def plan_pledges(rng: random.Random, count: int, sources: int) -> list[PledgePla
 
 
 def pledge_sentence(rng: random.Random, plan: PledgePlan) -> str:
-    words = Words(rng, plan.actors[0], {"phrase": plan.phrase})
+    words = Words(rng, plan.actors[0])
     if len(plan.actors) > 1:
         words.extra["other"] = rng.choice(plan.actors[1].subjects)
+        words.extra["phrase"] = possessive(plan.phrase, "their")
         return words.fill(rng.choice(JOINT_SENTENCES))
-    return words.fill(rng.choice(PLEDGE_SENTENCES))
+    template = rng.choice(PLEDGE_SENTENCES)
+    words.extra["phrase"] = possessive(plan.phrase, "our" if "We will" in template else "its")
+    return words.fill(template)
 
 
 @dataclass
 class SourcePlan:
     index: int
     id: str
-    title: str
     publisher: str | None
     domain: str | None
     kind: str
     published_on: date | None
-    text: str
-    mentions: dict[int, str]  # pledge index -> the sentence reporting it
+    title: str = ""
+    text: str = ""
+    mentions: dict[int, str] | None = None  # pledge index -> the sentence reporting it
+
+
+def plan_sources(rng: random.Random, count: int) -> list[SourcePlan]:
+    """Who published each article, and when."""
+    sources = []
+    for index in range(count):
+        publisher, domain = rng.choices(PUBLISHERS, weights=PUBLISHER_WEIGHTS)[0]
+        published = (
+            None if rng.random() < 0.05 else date(2015, 1, 1) + timedelta(rng.randrange(3650))
+        )
+        slug = ascii_id(publisher or "unattributed").lower()
+        day = published.isoformat() if published else "undated"
+        sources.append(
+            SourcePlan(
+                index=index,
+                id=f"{slug}-{day}-{index + 1:05d}",
+                publisher=publisher,
+                domain=domain,
+                kind=weighted(rng, SOURCE_KINDS),
+                published_on=published,
+            )
+        )
+    return sources
 
 
 def write_article(
-    rng: random.Random, index: int, plans: Sequence[PledgePlan], mentioned: Sequence[int]
-) -> SourcePlan:
+    rng: random.Random, source: SourcePlan, plans: Sequence[PledgePlan], mentioned: Sequence[int]
+) -> None:
+    """The article's text and headline: a sentence for each pledge it reports, among others."""
     lead = plans[mentioned[0]] if mentioned else None
-    actor = lead.actors[0] if lead else rng.choice(ACTORS)
+    actor = lead.actors[0] if lead else MAJORS[source.index % len(MAJORS)]
     words = Words(rng, actor)
     mentions = {p: pledge_sentence(rng, plans[p]) for p in mentioned}
     target = rng.randint(3500, 4600)
-    pledge_part = sum(len(s) + 1 for s in mentions.values())
+    size = sum(len(s) + 1 for s in mentions.values())
     fillers: list[str] = []
-    size = pledge_part
     while size < target:
         sentence = words.fill(rng.choice(FILLERS))
         fillers.append(sentence)
@@ -710,26 +1124,11 @@ def write_article(
         paragraphs.append(" ".join(sentences[at : at + take]))
         at += take
     paragraphs[0] = words.fill(rng.choice(DATELINES)) + paragraphs[0]
-    text = "\n\n".join(paragraphs) + words.fill(rng.choice(SIGN_OFFS)) + "\n"
-    publisher, domain = rng.choices(PUBLISHERS, weights=PUBLISHER_WEIGHTS)[0]
-    published = None if rng.random() < 0.05 else date(2015, 1, 1) + timedelta(rng.randrange(3650))
-    name = " and ".join(a.name for a in lead.actors) if lead else actor.name
-    short = (lead.phrase if lead else "cut emissions").replace("its ", "")
-    headline = Words(rng, actor, {"name": name, "short": short}).fill(rng.choice(HEADLINES))
-    slug = (publisher or "unattributed").lower().replace(" ", "-").replace("é", "e")
-    slug = "".join(c for c in slug if c.isalnum() or c == "-")
-    day = published.isoformat() if published else "undated"
-    return SourcePlan(
-        index=index,
-        id=f"{slug}-{day}-{index + 1:05d}",
-        title=headline,
-        publisher=publisher,
-        domain=domain,
-        kind=weighted(rng, SOURCE_KINDS),
-        published_on=published,
-        text=text,
-        mentions=mentions,
-    )
+    source.text = "\n\n".join(paragraphs) + words.fill(rng.choice(SIGN_OFFS)) + "\n"
+    short = possessive(lead.phrase, "its") if lead else "cut emissions"
+    extra = {"name": capitalised(actor.noun), "short": short}
+    source.title = Words(rng, actor, extra).fill(rng.choice(HEADLINES))
+    source.mentions = mentions
 
 
 def fold_table(alphabet: Iterable[str]) -> dict[int, str]:
@@ -752,19 +1151,20 @@ def fold(text: str, table: dict[int, str]) -> str:
 TYPOGRAPHIC_PLAIN = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'", "–": "-"})
 
 
-def choose_quote(rng: random.Random, sentence: str, year: int | None) -> tuple[str, int, int]:
-    """A verbatim 8-25 word span of the sentence, most often the part that states the year;
-    returns the span and the word range it covers."""
+def choose_quote(rng: random.Random, sentence: str, year: int | None) -> str:
+    """A verbatim 8-25 word span of the sentence: the whole sentence when it is short enough,
+    else most often the part that states the year."""
     words = sentence.split(" ")
+    draw = rng.random()
+    if draw < 0.35 and len(words) <= 25:
+        return sentence
     length = min(len(words), rng.randint(8, 25))
     year_at = next((i for i, w in enumerate(words) if year is not None and str(year) in w), None)
-    if year_at is not None and rng.random() < 0.7:
-        low = max(0, year_at - length + 1)
-        high = min(year_at, len(words) - length)
-        start = rng.randint(low, high)
+    if year_at is not None and draw < 0.8:
+        start = rng.randint(max(0, year_at - length + 1), min(year_at, len(words) - length))
     else:
         start = rng.randint(0, len(words) - length)
-    return " ".join(words[start : start + length]), start, start + length
+    return " ".join(words[start : start + length])
 
 
 def alter(rng: random.Random, quote: str, year: int | None) -> str:
@@ -784,7 +1184,29 @@ def alter(rng: random.Random, quote: str, year: int | None) -> str:
     return " ".join(words)
 
 
-# --- records and revisions -----------------------------------------------------------------------
+@dataclass
+class QuotePlan:
+    evidence_id: int
+    pledge: int
+    source: int
+    quote: str
+    altered: bool
+
+
+def quote_for(
+    rng: random.Random, sentence: str, year: int | None, folded: str, table: dict[int, str]
+) -> str:
+    """A quote that stands once in its article (after folding), so that it points at this
+    pledge's sentence and not at another one that shares its words."""
+    for _ in range(8):
+        quote = choose_quote(rng, sentence, year)
+        needle = fold(quote, table)
+        if folded.find(needle) == folded.rfind(needle):
+            return quote
+    return sentence
+
+
+# --- records and revisions ----------------------------------------------------------------------
 
 
 def iso_z(moment: datetime) -> str:
@@ -794,6 +1216,7 @@ def iso_z(moment: datetime) -> str:
 
 @dataclass
 class Register:
+    at: datetime  # when every record was created
     actors: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     pledges: list[dict[str, Any]]
@@ -804,38 +1227,41 @@ class Register:
     plain_marks: int
 
 
-def build(count: int, seed: int) -> Register:
+def build(count: int, seed: int, actor_count: int, created: date) -> Register:
     rng = random.Random(seed)
-    n_sources = max(2, round(count / 5))
-    plans = plan_pledges(rng, count, n_sources)
+    at = datetime.combine(created, clock(9, 30), UTC)
+    actors = make_actors(actor_count, rng)
+    n_sources = max(2, round(count / PLEDGES_PER_SOURCE))
+    sources = plan_sources(rng, n_sources)
+    plans = plan_pledges(rng, count, n_sources, actors)
     by_source: list[list[int]] = [[] for _ in range(n_sources)]
     for plan in plans:
         for s in plan.sources:
             by_source[s].append(plan.index)
-    sources = [write_article(rng, i, plans, by_source[i]) for i in range(n_sources)]
+        days = [d for s in plan.sources if (d := sources[s].published_on) is not None]
+        if days and rng.random() < ANNOUNCED_SHARE:
+            plan.announced_on = min(days)
+    for source in sources:
+        write_article(rng, source, plans, by_source[source.index])
 
     alphabet: set[str] = set()
     for source in sources:
         alphabet.update(source.text)
     table = fold_table(alphabet)
-    folded: dict[int, str] = {}
-
-    def folded_text(index: int) -> str:
-        if index not in folded:
-            folded[index] = fold(sources[index].text, table)
-        return folded[index]
-
+    folded_texts = [fold(source.text, table) for source in sources]
     quotes: list[QuotePlan] = []
     altered = plain_marks = 0
     for plan in plans:
         for s in plan.sources:
             source = sources[s]
-            quote, _, _ = choose_quote(rng, source.mentions[plan.index], plan.year)
+            assert source.mentions is not None
+            folded = folded_texts[s]
+            quote = quote_for(rng, source.mentions[plan.index], plan.year, folded, table)
             is_altered = rng.random() < ALTERED_SHARE
             if is_altered:
                 for _ in range(20):
                     changed = alter(rng, quote, plan.year)
-                    if fold(changed, table) not in folded_text(s):
+                    if fold(changed, table) not in folded:
                         break
                 else:
                     raise RuntimeError(f"could not alter a quote of source {source.id}")
@@ -845,10 +1271,23 @@ def build(count: int, seed: int) -> Register:
                 quote = quote.translate(TYPOGRAPHIC_PLAIN)
                 plain_marks += 1
             quotes.append(QuotePlan(len(quotes) + 1, plan.index, s, quote, is_altered))
+    return records(at, actors, sources, plans, quotes, altered, plain_marks, rng)
 
-    created = iso_z(AT)
+
+def records(
+    at: datetime,
+    actors: Sequence[ActorSpec],
+    sources: Sequence[SourcePlan],
+    plans: Sequence[PledgePlan],
+    quotes: Sequence[QuotePlan],
+    altered: int,
+    plain_marks: int,
+    rng: random.Random,
+) -> Register:
+    """The rows to insert, and each record as the revision log describes it (JSON values)."""
+    created, today = iso_z(at), at.date()
     actor_rows: list[dict[str, Any]] = [
-        {"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases)} for a in ACTORS
+        {"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases)} for a in actors
     ]
     logged: list[tuple[Entity, str, dict[str, Any]]] = [
         (Entity.ACTOR, row["id"], dict(row)) for row in actor_rows
@@ -864,7 +1303,7 @@ def build(count: int, seed: int) -> Register:
             "published_on": source.published_on,
             "date_inferred": False,
             "date_note": None,
-            "retrieved_on": AT.date(),
+            "retrieved_on": today,
             "language": "en",
             "notes": None,
             "text": source.text,
@@ -873,7 +1312,7 @@ def build(count: int, seed: int) -> Register:
         source_rows.append(row)
         record = {k: v for k, v in row.items() if k != "text"}
         record["published_on"] = source.published_on.isoformat() if source.published_on else None
-        record["retrieved_on"] = AT.date().isoformat()
+        record["retrieved_on"] = today.isoformat()
         logged.append((Entity.SOURCE, source.id, record))
     pledge_rows = []
     link_rows = []
@@ -881,29 +1320,30 @@ def build(count: int, seed: int) -> Register:
         row = {
             "id": plan.id,
             "title": plan.title,
-            "statement": f"{' and '.join(a.name for a in plan.actors)} will {plan.phrase}.",
+            "statement": statement_of(plan),
             "kind": plan.commitment.kind,
             "target_year": plan.year,
-            "target_value": None,
-            "target_unit": None,
-            "baseline_year": None,
-            "gases": list(plan.gases),
+            "target_value": plan.value,
+            "target_unit": plan.commitment.unit if plan.value is not None else None,
+            "baseline_year": plan.baseline,
+            "gases": list(plan.commitment.gases),
             "formality": plan.formality,
             "status": plan.status,
             "confidence": "low",
-            "announced_on": None,
+            "announced_on": plan.announced_on,
             "parent_id": None,
             "superseded_by": None,
             "notes": None,
             "version": 1,
-            "created_at": AT,
-            "updated_at": AT,
+            "created_at": at,
+            "updated_at": at,
         }
         pledge_rows.append(row)
         for position, actor in enumerate(plan.actors):
             link_rows.append({"pledge_id": plan.id, "actor_id": actor.id, "position": position})
         record = {**row, "actors": [a.id for a in plan.actors]}
         record["created_at"] = record["updated_at"] = created
+        record["announced_on"] = plan.announced_on.isoformat() if plan.announced_on else None
         logged.append((Entity.PLEDGE, plan.id, record))
     evidence_rows = []
     for item in quotes:
@@ -923,15 +1363,16 @@ def build(count: int, seed: int) -> Register:
             if rank == "deprecated"
             else None,
             "note": None,
-            "created_at": AT,
-            "verified_on": None if item.altered else AT.date(),  # as `cite` records it
+            "created_at": at,
+            "verified_on": None if item.altered else today,  # as `cite` records it
         }
         evidence_rows.append(row)
         record = dict(row)
         record["created_at"] = created
-        record["verified_on"] = None if item.altered else AT.date().isoformat()
+        record["verified_on"] = None if item.altered else today.isoformat()
         logged.append((Entity.EVIDENCE, str(item.evidence_id), record))
     return Register(
+        at,
         actor_rows,
         source_rows,
         pledge_rows,
@@ -945,7 +1386,7 @@ def build(count: int, seed: int) -> Register:
 
 def check_records(register: Register) -> None:
     """The hand-built JSON records are what pydantic's model_dump(mode="json") gives (what
-    `pledges log verify` compares the log with); checked on a sample, and the records validate."""
+    `pledges log verify` compares the log with), checked on a sample that also validates."""
     models: dict[Entity, type[BaseModel]] = {
         Entity.ACTOR: Actor,
         Entity.SOURCE: Source,
@@ -954,7 +1395,7 @@ def check_records(register: Register) -> None:
     }
     texts = {row["id"]: row["text"] for row in register.sources}
     for position, (entity, entity_id, record) in enumerate(register.logged):
-        if position >= 200 and position % 997:
+        if position >= 100 and position % 499:
             continue
         data = dict(record)
         if entity is Entity.SOURCE:
@@ -965,17 +1406,17 @@ def check_records(register: Register) -> None:
             raise RuntimeError(f"{entity} {entity_id}: {dumped} != {record}")
     for row in register.sources[:20]:  # the fast fold is the project's normalisation
         text = row["text"]
-        table = fold_table(set(text))
-        if fold(text, table) != normalise(text).text:
+        if fold(text, fold_table(set(text))) != normalise(text).text:
             raise RuntimeError(f"source {row['id']}: folding differs from textmatch.normalise")
 
 
-def revision_rows(logged: Sequence[tuple[Entity, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+def revision_rows(register: Register) -> list[dict[str, Any]]:
     """One create revision per record, chained as pledges.history.append chains them."""
     rows = []
     prev_hash: str | None = None
-    template = RevisionRow(at=AT, author=AUTHOR, action=Action.CREATE, reason=REASON)
-    for seq, (entity, entity_id, record) in enumerate(logged, start=1):
+    at = register.at
+    template = RevisionRow(at=at, author=AUTHOR, action=Action.CREATE, reason=REASON)
+    for seq, (entity, entity_id, record) in enumerate(register.logged, start=1):
         changes = {k: {"before": None, "after": v} for k, v in record.items() if v is not None}
         template.seq = seq
         template.entity = entity
@@ -986,7 +1427,7 @@ def revision_rows(logged: Sequence[tuple[Entity, str, dict[str, Any]]]) -> list[
         rows.append(
             {
                 "seq": seq,
-                "at": AT,
+                "at": at,
                 "author": AUTHOR,
                 "action": Action.CREATE.value,
                 "entity": entity.value,
@@ -1015,12 +1456,12 @@ def manifest_path(path: Path) -> Path:
     return Path(str(path) + ".manifest.json")
 
 
-def generate(count: int, out: Path, seed: int) -> dict[str, Any]:
+def generate(count: int, out: Path, seed: int, actors: int, created: date) -> dict[str, Any]:
     started = time.perf_counter()
-    register = build(count, seed)
+    register = build(count, seed, actors, created)
     built = time.perf_counter()
     check_records(register)
-    revisions = revision_rows(register.logged)
+    revisions = revision_rows(register)
     hashed = time.perf_counter()
 
     remove(out)
@@ -1030,13 +1471,13 @@ def generate(count: int, out: Path, seed: int) -> dict[str, Any]:
         with transaction(engine, write=True) as session:
             connection = session.connection()
             migrate.upgrade(connection)
-            tables: list[tuple[Table, list[dict[str, Any]]]] = [
-                (ActorRow.__table__, register.actors),  # type: ignore[list-item]
-                (SourceRow.__table__, register.sources),  # type: ignore[list-item]
-                (PledgeRow.__table__, register.pledges),  # type: ignore[list-item]
-                (PledgeActorRow.__table__, register.pledge_actors),  # type: ignore[list-item]
-                (EvidenceRow.__table__, register.evidence),  # type: ignore[list-item]
-                (RevisionRow.__table__, revisions),  # type: ignore[list-item]
+            tables: list[tuple[Any, list[dict[str, Any]]]] = [
+                (ActorRow.__table__, register.actors),
+                (SourceRow.__table__, register.sources),
+                (PledgeRow.__table__, register.pledges),
+                (PledgeActorRow.__table__, register.pledge_actors),
+                (EvidenceRow.__table__, register.evidence),
+                (RevisionRow.__table__, revisions),
             ]
             for table, rows in tables:
                 insert_all(connection, table, rows)
@@ -1048,11 +1489,17 @@ def generate(count: int, out: Path, seed: int) -> dict[str, Any]:
     manifest: dict[str, Any] = {
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
+        "created": created.isoformat(),
         "pledges": len(register.pledges),
         "sources": len(register.sources),
         "actors": len(register.actors),
         "evidence": evidence,
         "altered_quotes": register.altered,
+        "altered_quotes_not_deprecated": sum(
+            1
+            for row in register.evidence
+            if row["verified_on"] is None and row["rank"] != "deprecated"
+        ),
         "located_quotes": evidence - register.altered,
         "quotes_with_plain_marks": register.plain_marks,
         "revisions": len(revisions),
@@ -1070,7 +1517,7 @@ def generate(count: int, out: Path, seed: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1] if __doc__ else None)
     parser.add_argument("--pledges", type=int, default=100_000, help="how many pledges")
     parser.add_argument(
         "--out",
@@ -1079,18 +1526,32 @@ def main(argv: list[str] | None = None) -> int:
         help="the SQLite file to write (replaced)",
     )
     parser.add_argument("--seed", type=int, default=1, help="the random seed")
+    parser.add_argument(
+        "--actors",
+        type=int,
+        help=f"how many actors (default: {DEFAULT_ACTORS:,}, or one per 50 pledges if more)",
+    )
+    parser.add_argument(
+        "--created",
+        type=date.fromisoformat,
+        default=datetime.now(UTC).date(),
+        help="the day every record is created and every quote verified (default: today)",
+    )
     args = parser.parse_args(argv)
-    if args.pledges < 5:
-        parser.error("--pledges must be at least 5")
-    manifest = generate(args.pledges, args.out.resolve(), args.seed)
+    if args.pledges < PLEDGES_PER_SOURCE:
+        parser.error(f"--pledges must be at least {PLEDGES_PER_SOURCE}")
+    actors = args.actors or max(DEFAULT_ACTORS, args.pledges // 50)
+    if actors < 2:
+        parser.error("--actors must be at least 2")
+    manifest = generate(args.pledges, args.out.resolve(), args.seed, actors, args.created)
     seconds = manifest["seconds"]
     print(
-        f"{args.out}: {manifest['pledges']} pledges, {manifest['sources']} sources "
-        f"({manifest['source_text_bytes'] / 1e6:.1f} MB of text), {manifest['evidence']} quotes "
-        f"({manifest['altered_quotes']} altered), {manifest['revisions']} revisions; "
-        f"{manifest['file_bytes'] / 1e6:.0f} MB in {seconds['total']:.1f} s "
-        f"(build {seconds['build']:.1f}, check and hash {seconds['check_and_hash']:.1f}, "
-        f"write {seconds['write']:.1f})"
+        f"{args.out}: {manifest['pledges']} pledges, {manifest['actors']} actors, "
+        f"{manifest['sources']} sources ({manifest['source_text_bytes'] / 1e6:.1f} MB of text), "
+        f"{manifest['evidence']} quotes ({manifest['altered_quotes']} altered), "
+        f"{manifest['revisions']} revisions; {manifest['file_bytes'] / 1e6:.0f} MB in "
+        f"{seconds['total']:.1f} s (build {seconds['build']:.1f}, check and hash "
+        f"{seconds['check_and_hash']:.1f}, write {seconds['write']:.1f})"
     )
     return 0
 

@@ -10,6 +10,7 @@ Pure functions over strings; no database, no I/O.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -120,8 +121,10 @@ def locate_elided(quote: str, text: str) -> Span | None:
     """An elided quote stands when its parts stand, in order, within one paragraph, each
     ellipsis standing for at most MAX_ELISION characters. A quote that only opens or closes
     with an ellipsis ('… has pledged to') stands where its one part does."""
+    if not _ELLIPSIS.search(quote):
+        return None
     parts = [normalise(part).text for part in elided_parts(quote)]
-    if not parts or not _ELLIPSIS.search(quote):
+    if not parts:
         return None
     offset = 0
     for paragraph in [*_PARAGRAPH.split(text), ""]:
@@ -172,36 +175,48 @@ class Near:
     similarity: float
 
 
-def _original_span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
-    """Where folded[start:end] came from in `text`. Mapping the whole text character by
-    character is slow, so map only a window around where it should be; fall back to the whole."""
-    passage = folded[start:end]
-    guess = start * len(text) // max(len(folded), 1)
-    margin = 2 * (end - start) + 400
-    low = max(0, guess - margin)
-    window = normalise(text[low : guess + margin])
-    # Where the passage must start in the window (the same words may recur): after the folded
-    # text before the window, and the one space that whitespace at the cut folds into.
-    before = fold(text[:low])
-    cut = low > 0 and bool(before) and (text[low - 1].isspace() or text[low].isspace())
-    expected = start - len(before) - (1 if cut else 0)
-    if expected >= 0 and window.text[expected : expected + len(passage)] == passage:
-        begin, finish = window.span(expected, expected + len(passage))
-        return low + begin, low + finish
-    return _normalised(text).span(start, end)
+@lru_cache(maxsize=256)
+def _collapse_map(text: str) -> tuple[list[int], list[int]] | None:
+    """For texts whose case folding keeps every character's place (nearly all), folded and
+    original offsets differ only by the whitespace folded away: (breakpoints, removed), where
+    removed[i] characters were dropped before folded offset breakpoints[i]. None otherwise."""
+    folded = text.translate(_FOLD_TABLE).casefold()
+    if len(folded) != len(text):
+        return None
+    breakpoints, removed, dropped = [0], [0], 0
+    for run in _SPACES.finditer(folded):
+        start, end = run.span()
+        dropped += end - start if start == 0 else end - start - 1
+        breakpoints.append(end - dropped)
+        removed.append(dropped)
+    return breakpoints, removed
 
 
-def closest(quote: str, text: str) -> Near | None:
-    """The passage of `text` most like `quote`, compared after normalisation (rapidfuzz)."""
+def original_span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
+    """Where fold(text)[start:end] came from in `text`, without mapping every character."""
+    collapse = _collapse_map(text)
+    if collapse is None:
+        return _normalised(text).span(start, end)
+    breakpoints, removed = collapse
+
+    def origin(offset: int) -> int:
+        return offset + removed[bisect_right(breakpoints, offset) - 1]
+
+    return origin(start), origin(end - 1) + 1
+
+
+def closest(quote: str, text: str, folded: str | None = None) -> Near | None:
+    """The passage of `text` most like `quote`, compared after normalisation (rapidfuzz).
+    `folded` is fold(text), when the caller has it already."""
     from rapidfuzz import fuzz
 
-    needle, haystack = fold(quote), fold(text)
+    needle, haystack = fold(quote), fold(text) if folded is None else folded
     if not needle or not haystack:
         return None
     found = fuzz.partial_ratio_alignment(needle, haystack)
     if found is None or found.dest_end <= found.dest_start:
         return None
-    start, end = _original_span(text, haystack, found.dest_start, found.dest_end)
+    start, end = original_span(text, haystack, found.dest_start, found.dest_end)
     while start > 0 and not text[start - 1].isspace():  # whole words only
         start -= 1
     while end < len(text) and not text[end].isspace():
@@ -262,7 +277,7 @@ def _is_boundary(text: str, stop: re.Match[str]) -> bool:
     return not rest or not rest[0].islower()
 
 
-SENTENCE_WINDOW = 3000  # characters; a longer sentence is cut at the window's edge
+SENTENCE_WINDOW = 800  # characters either side; a longer sentence is cut at the window edge
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -396,10 +396,25 @@ def test_the_context_of_a_located_quote_holds_it_and_is_trimmed(case: tuple[str,
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_windowed_mapping_agrees_with_the_full_map(data: st.DataObject) -> None:
-    from pledges.textmatch import _original_span, fold
+    from pledges.textmatch import fold, original_span
 
     text = data.draw(st.sampled_from(sorted(ARTICLES.values())))
     folded = fold(text)
     start = data.draw(st.integers(0, len(folded) - 2))
     end = data.draw(st.integers(start + 1, min(len(folded), start + 300)))
-    assert _original_span(text, folded, start, end) == normalise(text).span(start, end)
+    assert original_span(text, folded, start, end) == normalise(text).span(start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), min_size=2), data=st.data())
+def test_offset_mapping_agrees_with_the_full_map_on_any_text(
+    text: str, data: st.DataObject
+) -> None:
+    from pledges.textmatch import fold, original_span
+
+    folded = fold(text)
+    assume(len(folded) >= 2)
+    assert folded == normalise(text).text
+    start = data.draw(st.integers(0, len(folded) - 1))
+    end = data.draw(st.integers(start + 1, len(folded)))
+    assert original_span(text, folded, start, end) == normalise(text).span(start, end)

@@ -1,48 +1,66 @@
-"""Finding which actors a passage names, by their aliases."""
+"""Finding which actors a passage names, by their names and aliases."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from typing import Any
 
 from pledges.schema import Actor
 
 
+def _lower(text: str) -> str:
+    """text.lower(), keeping every character's place (the few letters whose lower case is
+    longer, such as 'İ', stay as they are), so that offsets in the result are offsets in text."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 class ActorMatcher:
-    """One regular expression over every alias; short all-capital aliases (US, EU, PRC) match
-    only in capitals, so that 'us' the pronoun is not the United States."""
+    """Every alias in one Aho-Corasick automaton, matched on whole words. Short all-capital
+    aliases (US, EU, PRC, U.S.) match only in capitals, so that 'us' the pronoun is not the
+    United States; a match inside a longer one (Xi in Xi Jinping) counts once, as the longer."""
 
     def __init__(self, actors: Iterable[Actor]) -> None:
-        self._by_name: dict[str, str] = {}
-        exact, folded = [], []
+        import ahocorasick
+
+        self._automaton: Any = ahocorasick.Automaton()
+        entries: dict[str, list[tuple[str, str, bool]]] = {}
         for actor in actors:
             for name in (actor.name, *actor.aliases):
-                if name.isupper() and len(name.replace(".", "")) <= 4:
-                    self._by_name[name] = actor.id
-                    exact.append(name)
-                else:
-                    self._by_name[name.casefold()] = actor.id
-                    folded.append(name)
-        self._exact = self._compile(exact, 0)
-        self._folded = self._compile(folded, re.IGNORECASE)
-
-    @staticmethod
-    def _compile(names: list[str], flags: int) -> re.Pattern[str] | None:
-        if not names:
-            return None
-        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+                exact = name.isupper() and len(name.replace(".", "")) <= 4
+                entries.setdefault(_lower(name), []).append((name, actor.id, exact))
+        for key, value in entries.items():
+            self._automaton.add_word(key, value)
+        self._empty = not entries
+        if not self._empty:
+            self._automaton.make_automaton()
 
     def _matches(self, text: str) -> list[tuple[int, str]]:
-        found = []
-        if self._exact is not None:
-            found += [(m.start(), self._by_name[m.group()]) for m in self._exact.finditer(text)]
-        if self._folded is not None:
-            found += [
-                (m.start(), self._by_name[m.group().casefold()])
-                for m in self._folded.finditer(text)
-            ]
-        return sorted(found)
+        """(start, actor) of each whole-word mention, in order, longest first where they nest."""
+        if self._empty or not text:
+            return []
+        found: list[tuple[int, int, str]] = []
+        for last, entries in self._automaton.iter(_lower(text)):
+            for name, actor, exact in entries:
+                start, end = last - len(name) + 1, last + 1
+                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                    continue
+                if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    continue
+                if exact and text[start:end] != name:
+                    continue
+                found.append((start, end, actor))
+        found.sort(key=lambda m: (m[0], -m[1]))
+        kept: list[tuple[int, str]] = []
+        reach = -1
+        for start, end, actor in found:
+            if end <= reach:  # inside a longer mention already kept
+                continue
+            kept.append((start, actor))
+            reach = max(reach, end)
+        return kept
 
     def named(self, text: str) -> frozenset[str]:
         """The actors a passage names."""

@@ -13,10 +13,11 @@ from datetime import date
 from pledges.audit.actors import ActorMatcher
 from pledges.textmatch import (
     Method,
+    Span,
     closest,
     fold,
-    locate,
     locate_elided,
+    original_span,
     sentence_bounds,
 )
 from pledges.vocab import Rank, Stance, Status
@@ -64,21 +65,46 @@ def years(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in YEAR.findall(text) if 1990 <= int(y) <= 2100}))
 
 
-def examine(cited: Cited, text: str, folded: str | None, actors: ActorMatcher) -> QuoteFact:
-    """Locate one quote in its source's text and note what the checks need.
+class Article:
+    """One source's text, folded at most once however many quotes cite it."""
 
-    `folded` is fold(text) when the caller has it already, or None to fold only if needed.
-    """
-    quote = cited.quote
+    __slots__ = ("_folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+
+def _find(quote: str, article: Article) -> Span | None:
+    """textmatch.find, without mapping the whole article: the exact search, then the folded
+    one mapped back through a window, then the elided quote."""
+    text = article.text
+    exact = quote.strip()
+    at = text.find(exact) if exact else -1
+    if at >= 0:
+        return Span(at, at + len(exact), Method.EXACT)
+    needle = fold(quote)
+    at = article.folded.find(needle) if needle else -1
+    if at >= 0:
+        start, end = original_span(text, article.folded, at, at + len(needle))
+        return Span(start, end, Method.NORMALISED)
+    return locate_elided(quote, text)
+
+
+def examine(cited: Cited, article: Article, actors: ActorMatcher) -> QuoteFact:
+    """Locate one quote in its source's text and note what the checks need."""
+    quote, text = cited.quote, article.text
     stated = years(quote)
     words = len(WORD.findall(quote))
-    span = locate(quote, text) if quote.strip() in text else None
+    span = _find(quote, article)
     if span is None:
-        folded = fold(text) if folded is None else folded
-        found = fold(quote) in folded
-        span = locate(quote, text) if found else locate_elided(quote, text)
-    if span is None:
-        near = closest(quote, text)
+        near = closest(quote, text, article.folded)
         passage = None if near is None else (text[near.start : near.end], near.similarity)
         return QuoteFact(cited, None, frozenset(), stated, words, passage)
     begin, end = sentence_bounds(text, span.start, span.end)

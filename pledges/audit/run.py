@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from pledges import repository as repo
 from pledges.audit.actors import ActorMatcher
 from pledges.audit.checks import CHECKS, Context, PledgeFacts, SourceFacts
-from pledges.audit.facts import Cited, QuoteFact, examine
+from pledges.audit.facts import Article, Cited, QuoteFact, examine
 from pledges.audit.findings import Finding, Report
 from pledges.db import opened, transaction
 from pledges.models import EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
@@ -107,10 +107,8 @@ def examine_range(db: str, first: str, last: str) -> Examined:
             sources.append(
                 SourceFacts(source_id, publisher, kind, published_on, text_sha256(text) == sha256)
             )
-            folded = None
-            for item in cited.get(source_id, ()):
-                fact = examine(item, text, folded, matcher)
-                facts.append(fact)
+            article = Article(text)
+            facts.extend(examine(item, article, matcher) for item in cited.get(source_id, ()))
         return Examined(facts, sources)
 
 
