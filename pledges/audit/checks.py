@@ -33,6 +33,7 @@ class PledgeFacts:
     actors: tuple[str, ...]
     kind: PledgeKind
     target_year: int | None
+    baseline_year: int | None
     status: Status
     confidence: Confidence
     announced_on: date | None
@@ -142,11 +143,12 @@ def actor_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterat
 @check("target-year-mismatch", Severity.ERROR, "quote")
 def target_year_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
     """A supporting quote that states years, none of them the pledge's target year, states a
-    different year for the commitment."""
+    different year for the commitment (a baseline year is not a target: '65% below 2005')."""
     c = fact.cited
     if pledge.target_year is None or not fact.counts or c.stance is not Stance.SUPPORTS:
         return
-    if fact.years and pledge.target_year not in fact.years:
+    stated = set(fact.years) - {pledge.baseline_year}
+    if stated and pledge.target_year not in fact.years:
         yield _finding(
             "target-year-mismatch", Severity.ERROR,
             f"the quote states {', '.join(map(str, fact.years))}, the pledge {pledge.target_year}",

@@ -48,13 +48,13 @@ def _pledges(engine: Engine) -> list[PledgeFacts]:
             actors[pledge_id].append(actor_id)
         rows = conn.execute(
             select(
-                PledgeRow.id, PledgeRow.kind, PledgeRow.target_year, PledgeRow.status,
-                PledgeRow.confidence, PledgeRow.announced_on,
+                PledgeRow.id, PledgeRow.kind, PledgeRow.target_year, PledgeRow.baseline_year,
+                PledgeRow.status, PledgeRow.confidence, PledgeRow.announced_on,
             ).order_by(PledgeRow.id)
         )  # fmt: skip
         return [
-            PledgeFacts(i, tuple(actors[i]), kind, year, status, confidence, announced)
-            for i, kind, year, status, confidence, announced in rows
+            PledgeFacts(i, tuple(actors[i]), kind, year, base, status, confidence, announced)
+            for i, kind, year, base, status, confidence, announced in rows
         ]
 
 
