@@ -29,7 +29,7 @@ from pledges.schema import (
     Source,
     SourceIn,
 )
-from pledges.service import get_pledge, not_found
+from pledges.service import get_pledge, get_source, not_found
 from pledges.textmatch import closest, find, normalise
 from pledges.validation import validate
 from pledges.vocab import Action, Entity, Rank
@@ -109,13 +109,6 @@ def add_source(session: Session, source: SourceIn, who: Who) -> Source:
     after = stored.model_dump(mode="json", exclude={"text"})
     _log(session, who, Action.CREATE, Entity.SOURCE, source.id, None, after)
     return stored
-
-
-def get_source(session: Session, source_id: str) -> Source:
-    source = repo.get_source(session, source_id)
-    if source is None:
-        raise not_found("source", source_id, repo.source_ids(session), "pledges source list")
-    return source
 
 
 # --- pledges ------------------------------------------------------------------------------------

@@ -199,10 +199,15 @@ class SourceView:
     evidence: list[Evidence]
 
 
-def show_source(session: Session, source_id: str) -> SourceView:
+def get_source(session: Session, source_id: str) -> Source:
     source = repo.get_source(session, source_id)
     if source is None:
         raise not_found("source", source_id, repo.source_ids(session), "pledges source list")
+    return source
+
+
+def show_source(session: Session, source_id: str) -> SourceView:
+    source = get_source(session, source_id)
     return SourceView(source, repo.evidence_citing(session, source_id))
 
 
