@@ -43,11 +43,16 @@ from pledges.vocab import Entity, Formality, PledgeKind, Rank, Status
 R = TypeVar("R", bound=BaseModel)
 
 
-def _record(model: type[R], row: Base, **derived: Any) -> R:
-    """The pydantic record for an ORM row: every field read from the column of the same name,
-    except those given (fields that are not a plain column, such as a pledge's actors)."""
+def _fields(model: type[BaseModel], row: Base, derived: dict[str, Any]) -> dict[str, Any]:
+    """Every field of `model` read from the row's column of the same name, except those given
+    (fields that are not a plain column, such as a pledge's actors)."""
     fields = {name: getattr(row, name) for name in model.model_fields if name not in derived}
-    return model.model_validate({**fields, **derived})
+    return {**fields, **derived}
+
+
+def _record(model: type[R], row: Base, **derived: Any) -> R:
+    """The pydantic record for an ORM row."""
+    return model.model_validate(_fields(model, row, derived))
 
 
 def _actor(row: ActorRow) -> Actor:
@@ -313,9 +318,7 @@ def _logged(
     """A row's fields as JSON values, as `_record(...).model_dump(mode="json")` gives them, but
     unvalidated: a row edited behind the tool's back may break the schema (a pledge without
     actors, a blank title), and `log verify` must name such a row rather than fail on it."""
-    skip = set(derived) | (exclude or set())
-    fields = {name: getattr(row, name) for name in model.model_fields if name not in skip}
-    record = model.model_construct(**fields, **derived)
+    record = model.model_construct(**_fields(model, row, derived))
     return record.model_dump(mode="json", exclude=exclude, warnings=False)
 
 

@@ -6,7 +6,7 @@ The command line only wires these to arguments and renders what they return.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +54,7 @@ class Loaded:
     sources: int = 0
     pledges: int = 0
     evidence: int = 0
-    revisions: int = field(default=0)
+    revisions: int = 0
 
 
 def load(session: Session, register: Register, *, author: str, reason: str) -> Loaded:

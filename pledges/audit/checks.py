@@ -78,10 +78,6 @@ def check(code: str, severity: Severity, scope: Scope) -> Callable[[Any], Any]:
     return register
 
 
-def _finding(code: str, severity: Severity, message: str, hint: str, **where: Any) -> Finding:
-    return Finding(code, severity, message, hint, **where)
-
-
 def _short(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -107,7 +103,7 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
         hint = "cite the source that holds it, or correct the quote"
     else:
         hint = "correct the quote to the article's exact words, or deprecate the evidence"
-    yield _finding("quote-not-found", Severity.ERROR, message, hint,
+    yield Finding("quote-not-found", Severity.ERROR, message, hint,
                    pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id)  # fmt: skip
 
 
@@ -116,7 +112,7 @@ def quote_too_short(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
     """A quote of fewer than four words proves too little: it could stand in almost any article."""
     if fact.words < SHORT_QUOTE_WORDS and fact.cited.rank is not Rank.DEPRECATED:
         c = fact.cited
-        yield _finding(
+        yield Finding(
             "quote-too-short", Severity.WARNING,
             f"quote “{c.quote}” has {fact.words} word(s)",
             "quote the whole clause that states the commitment",
@@ -131,7 +127,7 @@ def actor_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterat
     if not fact.counts or not fact.named or fact.named & set(pledge.actors):
         return
     c = fact.cited
-    yield _finding(
+    yield Finding(
         "actor-mismatch", Severity.ERROR,
         f"the passage quoted from {c.source_id} names {', '.join(sorted(fact.named))}, "
         f"not the pledge's actors ({', '.join(pledge.actors)})",
@@ -149,7 +145,7 @@ def target_year_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> 
         return
     stated = set(fact.years) - {pledge.baseline_year}
     if stated and pledge.target_year not in fact.years:
-        yield _finding(
+        yield Finding(
             "target-year-mismatch", Severity.ERROR,
             f"the quote states {', '.join(map(str, fact.years))}, the pledge {pledge.target_year}",
             "correct the target year, or cite the passage that states it",
@@ -162,7 +158,7 @@ def contradicted(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator
     """Contradicting evidence that is not deprecated must be weighed: resolve it or deprecate it."""
     c = fact.cited
     if c.stance is Stance.CONTRADICTS and fact.counts:
-        yield _finding(
+        yield Finding(
             "contradicted", Severity.WARNING,
             f"{c.source_id} contradicts the pledge: “{_short(c.quote, 80)}”",
             "review the status and confidence, or deprecate the evidence with a reason",
@@ -179,7 +175,7 @@ def not_reverified(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterat
     limit = ctx.today - timedelta(days=ctx.reverify_days)
     if c.verified_on is None or c.verified_on < limit:
         when = "never" if c.verified_on is None else f"last on {c.verified_on}"
-        yield _finding(
+        yield Finding(
             "evidence-not-reverified", Severity.WARNING,
             f"evidence {c.id} was verified {when} (limit: {ctx.reverify_days} days)",
             "check the quote again with 'pledges evidence verify ID --reason ...', "
@@ -195,7 +191,7 @@ def not_reverified(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterat
 def no_support(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -> Iterator[Finding]:
     """Every pledge needs at least one located, non-deprecated quote that supports it."""
     if not any(f.counts and f.cited.stance is Stance.SUPPORTS for f in facts):
-        yield _finding(
+        yield Finding(
             "no-supporting-evidence", Severity.ERROR,
             f"pledge {pledge.id} has no located, non-deprecated supporting quote",
             f"cite one with 'pledges cite {pledge.id} SOURCE_ID --quote ...'",
@@ -241,7 +237,7 @@ def overclaimed(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -
         )
         if any(f.counts and f.cited.stance is Stance.CONTRADICTS for f in facts):
             why += "; contradicting evidence stands"
-        yield _finding(
+        yield Finding(
             "confidence-overclaimed", Severity.ERROR,
             f"confidence is {pledge.confidence.value} but the evidence earns {supported.value} "
             f"({why})",
@@ -259,7 +255,7 @@ def year_not_stated(
     if pledge.target_year is None:
         return
     if not any(f.counts and pledge.target_year in f.years for f in facts):
-        yield _finding(
+        yield Finding(
             "target-year-not-stated", Severity.WARNING,
             f"no located quote states the target year {pledge.target_year}",
             "cite the passage that states the year",
@@ -274,7 +270,7 @@ def status_unasserted(
     """A delivery status (in_progress, stalled, partially_kept, kept, broken) must be asserted by
     located evidence."""
     if pledge.status in DELIVERY and not _asserting(pledge, facts):
-        yield _finding(
+        yield Finding(
             "status-unasserted", Severity.ERROR,
             f"status {pledge.status.value} is asserted by no evidence",
             f"cite a source with '--asserts-status {pledge.status.value}', or correct the status",
@@ -298,7 +294,7 @@ def status_too_early(
     dates = [ctx.sources[f.cited.source_id].published_on for f in asserting
              if f.cited.source_id in ctx.sources]  # fmt: skip
     if dates and all(d is not None and d < pledge.announced_on for d in dates):
-        yield _finding(
+        yield Finding(
             "status-asserted-too-early", Severity.ERROR,
             f"status {pledge.status.value} is asserted only by sources dated before the "
             f"announcement ({pledge.announced_on})",
@@ -314,7 +310,7 @@ def status_too_early(
 def text_changed(source: SourceFacts, ctx: Context) -> Iterator[Finding]:
     """A source's stored text must still match the sha256 recorded when it was added."""
     if not source.text_matches_sha256:
-        yield _finding(
+        yield Finding(
             "source-text-changed", Severity.ERROR,
             f"the text of {source.id} no longer matches its recorded sha256",
             "restore the article's text; 'pledges log verify' shows what else changed",
@@ -328,7 +324,7 @@ def metadata_missing(source: SourceFacts, ctx: Context) -> Iterator[Finding]:
     fields = (("publisher", source.publisher), ("date", source.published_on))
     missing = [name for name, value in fields if value is None]
     if missing:
-        yield _finding(
+        yield Finding(
             "source-metadata-missing", Severity.WARNING,
             f"{source.id} has no {' and no '.join(missing)}",
             f"record the {' and the '.join(missing)} if the article shows "
@@ -354,7 +350,7 @@ def duplicates(pledges: Sequence[PledgeFacts], ctx: Context) -> Iterator[Finding
             continue
         for pledge_id in ids:
             others = ", ".join(i for i in sorted(ids) if i != pledge_id)
-            yield _finding(
+            yield Finding(
                 "possible-duplicate", Severity.WARNING,
                 f"same actors, kind and target year as {others}",
                 "merge them (supersede one), or make the difference clear",

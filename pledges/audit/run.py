@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from pledges import repository as repo
 from pledges.audit.actors import ActorMatcher
@@ -127,7 +127,7 @@ def _chunks(ids: Sequence[str], parts: int) -> list[tuple[str, str]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def _elsewhere(engine: Engine, facts: list[QuoteFact]) -> list[QuoteFact]:
+def _elsewhere(engine: Engine, ids: Sequence[str], facts: list[QuoteFact]) -> list[QuoteFact]:
     """For each quote not found in its source, the other sources that hold it (one pass over
     every article, matching all such quotes at once with an Aho-Corasick automaton)."""
     missing = {i: fold(f.cited.quote) for i, f in enumerate(facts) if not f.located}
@@ -143,7 +143,6 @@ def _elsewhere(engine: Engine, facts: list[QuoteFact]) -> list[QuoteFact]:
         automaton.add_word(quote, quote)
     automaton.make_automaton()
     found: dict[int, set[str]] = defaultdict(set)
-    ids = _source_range(engine)
     if ids:
         for source_id, text, _ in _texts(engine, ids[0], ids[-1]):
             for _, quote in automaton.iter(fold(text)):
@@ -169,7 +168,7 @@ def audit(
         pledges = _pledges(engine)
         ids = _source_range(engine)
         with engine.connect() as conn:
-            quotes = len(conn.scalars(select(EvidenceRow.id)).all())
+            quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         cores = workers or min(os.cpu_count() or 1, 4)
         parts = cores if quotes >= PARALLEL_FROM and cores > 1 else 1
         ranges = _chunks(ids, parts) if ids else []
@@ -181,7 +180,7 @@ def audit(
             results = [examine_range(url, first, last) for first, last in ranges]
         facts = [fact for result in results for fact in result.facts]
         sources = [source for result in results for source in result.sources]
-        facts = _elsewhere(engine, facts)
+        facts = _elsewhere(engine, ids, facts)
     context = Context(today or date.today(), reverify_days, {s.id: s for s in sources})
     findings = list(run_checks(pledges, facts, sources, context))
     return Report.of(findings, pledges=len(pledges), quotes=len(facts), sources=len(sources))
