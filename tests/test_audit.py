@@ -6,6 +6,8 @@ The accuracy cases built from the seed articles are in test_audit_cases.py.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
 import re
@@ -416,6 +418,25 @@ def test_table_groups_by_pledge_worst_first_then_the_summary(
     )
 
 
+def test_json_is_written_as_the_standard_library_writes_it(
+    cli: CLI, template: Path, tmp_path: Path, seeded_sqlite: str
+) -> None:
+    """The report is streamed one finding at a time; the bytes are json.dumps(indent=2)'s."""
+    url = register(template, tmp_path, WITH_ERRORS)
+    for db, today in ((url, TODAY.isoformat()), (seeded_sqlite, "2023-12-01")):
+        result = cli(
+            "audit", "--db", db, "--format", "json", "--today", today, "--fail-on", "never"
+        )
+        data = json.loads(result.out)
+        assert result.out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    empty = Report.of([], pledges=0, quotes=0, sources=0)
+    from pledges.render.audit import write_json
+
+    with contextlib.redirect_stdout(io.StringIO()) as written:
+        write_json(empty)
+    assert written.getvalue() == json.dumps(empty.as_dict(), indent=2) + "\n"
+
+
 def test_json_output(cli: CLI, template: Path, tmp_path: Path) -> None:
     url = register(template, tmp_path, WITH_ERRORS)
     result = cli("audit", "--db", url, "--format", "json", "--today", TODAY.isoformat())
@@ -655,14 +676,14 @@ def test_parallel_reading_gives_the_same_report(
     pools: list[int] = []
 
     class Pool(ProcessPoolExecutor):
-        def __init__(self, workers: int) -> None:
+        def __init__(self, workers: int, **options: Any) -> None:
             pools.append(workers)
-            super().__init__(workers)
+            super().__init__(workers, **options)
 
     monkeypatch.setattr(audit_run, "PARALLEL_FROM", 1)
     monkeypatch.setattr(audit_run, "ProcessPoolExecutor", Pool)
     parallel = audit(url, today=TODAY, workers=2)
-    assert pools == [2]
+    assert pools == [2, 2]  # the first pass, and the search for quotes not found
     assert parallel.as_dict() == serial.as_dict()
     assert set(serial.summary()["by_code"]) >= {
         "quote-not-found",

@@ -2,8 +2,9 @@
 docstring states the curation rule it enforces. `CHECKS` is the registry.
 
 Scopes: a `quote` check sees one quote's facts and its pledge; a `pledge` check sees a pledge and
-the facts of all its quotes; a `source` check sees one source; a `register` check sees every
-pledge at once. None of them reads article text: facts.examine did that once.
+what its evidence that counts (located, not deprecated) supports; a `source` check sees one
+source; a `register` check sees every pledge at once. None of them reads article text:
+facts.examine did that once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ DELIVERY = frozenset(
 )
 CONFIDENCE_ORDER = {Confidence.LOW: 1, Confidence.MEDIUM: 2, Confidence.HIGH: 3}
 SHORT_QUOTE_WORDS = 4
+NAMED_HOLDERS = 3  # a quote found in more sources than this names the first few
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,25 @@ class PledgeFacts:
     status: Status
     confidence: Confidence
     announced_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """What a pledge check needs of one quote that counts (located and not deprecated): a few
+    fields, not the quote, so that a register's worth of them stays small."""
+
+    source_id: str
+    stance: Stance
+    asserts_status: Status | None
+    years: tuple[int, ...]
+
+    @staticmethod
+    def of(fact: QuoteFact) -> Support | None:
+        """The support a quote lends its pledge; None when it does not count."""
+        if not fact.counts:
+            return None
+        c = fact.cited
+        return Support(c.source_id, c.stance, c.asserts_status, fact.years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +120,9 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
         passage, similarity = fact.near
         message += f"; closest passage ({similarity:.0f}% alike): “{_short(passage)}”"
     if fact.elsewhere:
-        message += f"; it stands in {', '.join(fact.elsewhere)}"
+        named = ", ".join(fact.elsewhere[:NAMED_HOLDERS])
+        others = len(fact.elsewhere) - NAMED_HOLDERS
+        message += f"; it stands in {named}" + (f" and {others} other sources" if others > 0 else "")
         hint = "cite the source that holds it, or correct the quote"
     else:
         hint = "correct the quote to the article's exact words, or deprecate the evidence"
@@ -188,9 +211,9 @@ def not_reverified(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterat
 
 
 @check("no-supporting-evidence", Severity.ERROR, "pledge")
-def no_support(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -> Iterator[Finding]:
+def no_support(pledge: PledgeFacts, facts: Sequence[Support], ctx: Context) -> Iterator[Finding]:
     """Every pledge needs at least one located, non-deprecated quote that supports it."""
-    if not any(f.counts and f.cited.stance is Stance.SUPPORTS for f in facts):
+    if not any(f.stance is Stance.SUPPORTS for f in facts):
         yield Finding(
             "no-supporting-evidence", Severity.ERROR,
             f"pledge {pledge.id} has no located, non-deprecated supporting quote",
@@ -199,14 +222,14 @@ def no_support(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) ->
         )  # fmt: skip
 
 
-def earned(facts: Sequence[QuoteFact], ctx: Context) -> Confidence | None:
+def earned(facts: Sequence[Support], ctx: Context) -> Confidence | None:
     supporting = []
     contradicted = False
     for fact in facts:
-        source = ctx.sources.get(fact.cited.source_id)
-        if not fact.counts or source is None:
+        source = ctx.sources.get(fact.source_id)
+        if source is None:
             continue
-        if fact.cited.stance is Stance.SUPPORTS:
+        if fact.stance is Stance.SUPPORTS:
             supporting.append((source.kind, source.publisher))
         else:
             contradicted = True
@@ -214,7 +237,7 @@ def earned(facts: Sequence[QuoteFact], ctx: Context) -> Confidence | None:
 
 
 @check("confidence-overclaimed", Severity.ERROR, "pledge")
-def overclaimed(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -> Iterator[Finding]:
+def overclaimed(pledge: PledgeFacts, facts: Sequence[Support], ctx: Context) -> Iterator[Finding]:
     """A recorded confidence may not exceed what the evidence earns: low needs one located quote;
     medium an official source or two independent publishers; high an official source and an
     independent publisher, or three, and no standing contradiction."""
@@ -224,9 +247,9 @@ def overclaimed(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -
     if CONFIDENCE_ORDER[pledge.confidence] > CONFIDENCE_ORDER[supported]:
         # The reason, in the terms of the rule: the same publisher spelt twice is one publisher.
         supporting = [
-            ctx.sources[f.cited.source_id]
+            ctx.sources[f.source_id]
             for f in facts
-            if f.counts and f.cited.stance is Stance.SUPPORTS and f.cited.source_id in ctx.sources
+            if f.stance is Stance.SUPPORTS and f.source_id in ctx.sources
         ]
         names: dict[str, str] = {}
         for publisher in sorted(s.publisher for s in supporting if s.publisher):
@@ -235,7 +258,7 @@ def overclaimed(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -
         why = f"publishers: {', '.join(sorted(names.values())) or 'none known'}; " + (
             "an official source" if official else "no official source"
         )
-        if any(f.counts and f.cited.stance is Stance.CONTRADICTS for f in facts):
+        if any(f.stance is Stance.CONTRADICTS for f in facts):
             why += "; contradicting evidence stands"
         yield Finding(
             "confidence-overclaimed", Severity.ERROR,
@@ -249,12 +272,12 @@ def overclaimed(pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context) -
 
 @check("target-year-not-stated", Severity.WARNING, "pledge")
 def year_not_stated(
-    pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context
+    pledge: PledgeFacts, facts: Sequence[Support], ctx: Context
 ) -> Iterator[Finding]:
     """A pledge's target year must be stated in its evidence."""
     if pledge.target_year is None:
         return
-    if not any(f.counts and pledge.target_year in f.years for f in facts):
+    if not any(pledge.target_year in f.years for f in facts):
         yield Finding(
             "target-year-not-stated", Severity.WARNING,
             f"no located quote states the target year {pledge.target_year}",
@@ -265,7 +288,7 @@ def year_not_stated(
 
 @check("status-unasserted", Severity.ERROR, "pledge")
 def status_unasserted(
-    pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context
+    pledge: PledgeFacts, facts: Sequence[Support], ctx: Context
 ) -> Iterator[Finding]:
     """A delivery status (in_progress, stalled, partially_kept, kept, broken) must be asserted by
     located evidence."""
@@ -278,21 +301,21 @@ def status_unasserted(
         )  # fmt: skip
 
 
-def _asserting(pledge: PledgeFacts, facts: Sequence[QuoteFact]) -> list[QuoteFact]:
-    return [f for f in facts if f.counts and f.cited.asserts_status is pledge.status]
+def _asserting(pledge: PledgeFacts, facts: Sequence[Support]) -> list[Support]:
+    return [f for f in facts if f.asserts_status is pledge.status]
 
 
 @check("status-asserted-too-early", Severity.ERROR, "pledge")
 def status_too_early(
-    pledge: PledgeFacts, facts: Sequence[QuoteFact], ctx: Context
+    pledge: PledgeFacts, facts: Sequence[Support], ctx: Context
 ) -> Iterator[Finding]:
     """A delivery status asserted only by sources dated before the pledge's announcement is
     asserted about something else: the pledge did not yet exist."""
     asserting = _asserting(pledge, facts)
     if pledge.status not in DELIVERY or not asserting or pledge.announced_on is None:
         return
-    dates = [ctx.sources[f.cited.source_id].published_on for f in asserting
-             if f.cited.source_id in ctx.sources]  # fmt: skip
+    dates = [ctx.sources[f.source_id].published_on for f in asserting
+             if f.source_id in ctx.sources]  # fmt: skip
     if dates and all(d is not None and d < pledge.announced_on for d in dates):
         yield Finding(
             "status-asserted-too-early", Severity.ERROR,

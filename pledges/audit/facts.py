@@ -61,8 +61,14 @@ class QuoteFact:
         return self.located and self.cited.rank is not Rank.DEPRECATED
 
 
+_YEARS: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
 def years(text: str) -> tuple[int, ...]:
-    return tuple(sorted({int(y) for y in YEAR.findall(text) if 1990 <= int(y) <= 2100}))
+    """The years a text states, in order (one shared tuple for each set of years: a register's
+    quotes state few different ones)."""
+    found = tuple(sorted({int(y) for y in YEAR.findall(text) if 1990 <= int(y) <= 2100}))
+    return _YEARS.setdefault(found, found)
 
 
 class Article:

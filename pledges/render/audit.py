@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from pledges.render import note, out, write_json
+from pledges.render import note, out
 
 if TYPE_CHECKING:
     from pledges.audit import Finding, Report
@@ -19,9 +20,23 @@ def summary_line(report: Report) -> str:
     )
 
 
+def write_json(report: Report) -> None:
+    """The report as render.write_json would write it (report.as_dict(), indented by two), one
+    finding at a time: a large register's report is never built whole in memory."""
+    import json
+
+    write = sys.stdout.write
+    summary = json.dumps(report.summary(), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    write('{\n  "summary": ' + summary + ',\n  "findings": [')
+    for index, finding in enumerate(report.findings):
+        item = json.dumps(finding.as_dict(), indent=2, ensure_ascii=False)
+        write(("," if index else "") + "\n    " + item.replace("\n", "\n    "))
+    write("\n  ]\n}\n" if report.findings else "]\n}\n")
+
+
 def report(report: Report, format: str) -> None:
     if format == "json":
-        write_json(report.as_dict())
+        write_json(report)
         return
     from rich import box
     from rich.table import Table
