@@ -122,7 +122,9 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
     if fact.elsewhere:
         named = ", ".join(fact.elsewhere[:NAMED_HOLDERS])
         others = len(fact.elsewhere) - NAMED_HOLDERS
-        message += f"; it stands in {named}" + (f" and {others} other sources" if others > 0 else "")
+        message += f"; it stands in {named}"
+        if others > 0:
+            message += f" and {others} other sources"
         hint = "cite the source that holds it, or correct the quote"
     else:
         hint = "correct the quote to the article's exact words, or deprecate the evidence"
