@@ -225,8 +225,11 @@ def cite(
     return stored
 
 
-def deprecate_evidence(session: Session, evidence_id: int, who: Who) -> Evidence:
-    """Evidence is never deleted: it stops counting, and keeps the reason beside it."""
+def deprecate_evidence(
+    session: Session, evidence_id: int, who: Who, *, reason: str | None = None
+) -> Evidence:
+    """Evidence is never deleted: it stops counting, and keeps the reason beside it (`reason`,
+    or else the change's own reason)."""
     current = repo.get_evidence(session, evidence_id)
     if current is None:
         raise NotFound(
@@ -238,7 +241,7 @@ def deprecate_evidence(session: Session, evidence_id: int, who: Who) -> Evidence
             f"evidence {evidence_id} is already deprecated ({current.deprecated_reason})",
             "nothing was written",
         )
-    stored = repo.deprecate_evidence(session, evidence_id, who.reason.strip())
+    stored = repo.deprecate_evidence(session, evidence_id, (reason or who.reason).strip())
     before, after = current.model_dump(mode="json"), stored.model_dump(mode="json")
     _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), before, after)
     return stored

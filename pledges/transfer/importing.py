@@ -1,0 +1,540 @@
+"""Reading an exported register back: a folder of CSVs or a data package.
+
+All or nothing. Every row is read and checked first; a bad row is named as file:row:column with
+what is allowed. Then every change is applied in one transaction, through the same functions as
+the commands (so a quote is located as `cite` locates it, and every change is a revision with the
+import's reason). If any row is refused, nothing is written; a dry run applies everything, reports
+what it did, and rolls it back.
+
+What an import may do: add actors, sources, pledges and evidence; change a pledge's fields;
+deprecate evidence. What it may not: change an actor or a source (their records have no edit
+command either), edit evidence in place (deprecate it and add the corrected quote), delete
+anything (a record missing from the files is left as it is). A pledge row carries the version it
+was exported at: if the pledge changed in the register since, the row is refused rather than
+overwriting that change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from pledges import editing
+from pledges import repository as repo
+from pledges.db import opened, transaction
+from pledges.errors import InvalidInput, PledgesError
+from pledges.schema import ActorIn, EvidenceIn, PledgeIn, SourceIn, text_sha256
+from pledges.transfer.tables import (
+    ACTORS,
+    EVIDENCE,
+    PLEDGES,
+    SOURCES,
+    SOURCES_PACKAGED,
+    Column,
+    Table,
+    restore,
+    split,
+)
+from pledges.validation import explain
+from pledges.vocab import Rank
+
+BOM = "\ufeff"
+T = TypeVar("T")
+_ORDER: tuple[Table, ...] = (ACTORS, SOURCES, PLEDGES, EVIDENCE)
+SHOWN_ERRORS = 5  # bad rows named in the one line, besides the first
+
+
+class BadRows(InvalidInput):
+    """Rows that cannot be imported: the first in full, the others by place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        first, *others = problems
+        message, _, hint = first.partition(" — ")
+        if others:
+            places = ", ".join(p.split(": ", 1)[0] for p in others[:SHOWN_ERRORS])
+            more = len(others) - SHOWN_ERRORS
+            hint = (hint + "; " if hint else "") + (
+                f"{len(others)} more row(s) are bad: {places}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+        super().__init__(
+            message, (hint + "; nothing was written") if hint else "nothing was written"
+        )
+        self.problems = problems
+
+
+@dataclass
+class Row:
+    file: str
+    number: int  # as a spreadsheet numbers it: the header is row 1
+    values: dict[str, Any]  # by column, read by the column's kind
+
+    def where(self, column: str) -> str:
+        return f"{self.file}:{self.number}:{column}"
+
+
+@dataclass
+class Plan:
+    """What an import did (or, in a dry run, would do)."""
+
+    added: dict[str, list[str]] = field(default_factory=lambda: {t.name: [] for t in _ORDER})
+    changed: dict[str, dict[str, list[tuple[str, Any, Any]]]] = field(
+        default_factory=lambda: {t.name: {} for t in _ORDER}
+    )
+    unchanged: dict[str, list[str]] = field(default_factory=lambda: {t.name: [] for t in _ORDER})
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> int:
+        return sum(map(len, self.added.values())) + sum(map(len, self.changed.values()))
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _read_cell(text: str, column: Column) -> Any:
+    """A cell's value by its column's kind; raises ValueError with what is allowed."""
+    if column.kind == "list":
+        return split(text)
+    if text == "":
+        return None
+    if column.kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number") from None
+    if column.kind == "float":
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"{text!r} is not a finite number")
+        return number
+    if column.kind == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"{text!r} is not allowed; use true or false")
+        return text.lower() == "true"
+    return text  # text, and dates and times: the schema reads those
+
+
+def read_table(folder: Path, table: Table, problems: list[str]) -> list[Row] | None:
+    """The rows of one CSV file, or None when the file is not there. Problems are added to
+    `problems`, one line each."""
+    path = folder / table.file
+    if not path.is_file():
+        return None
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(
+            f"{table.file}:{line}: the file is not UTF-8 text — save it as "
+            "'CSV UTF-8' (comma-delimited) and import again"
+        )
+        return []
+    excel = content.startswith(BOM)  # written with --excel, or saved by a spreadsheet
+    content = content.removeprefix(BOM)
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        problems.append(f"{table.file}:1: {error} — check the header line")
+        return []
+    if header is None:
+        problems.append(f"{table.file}:1: the file is empty — it needs at least its header line")
+        return []
+    header = [restore(h) if excel else h for h in header]
+    known = {c.name: c for c in table.columns}
+    for index, name in enumerate(header, 1):
+        if name not in known:
+            problems.append(
+                f"{table.file}:1:{name or index}: unknown column — the columns are "
+                f"{', '.join(table.names)}"
+            )
+            return []
+    needed = [c.name for c in table.columns if not c.derived]
+    lacking = [name for name in needed if name not in header]
+    if lacking:
+        problems.append(
+            f"{table.file}:1: the column {lacking[0]} is missing — keep every column "
+            f"of the export: {', '.join(needed)}"
+        )
+        return []
+    rows: list[Row] = []
+    number = 1
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            problems.append(f"{table.file}:{number + 1}: {error} — check the quoting of this row")
+            return rows
+        if cells is None:
+            break
+        number += 1
+        if not any(cells):
+            continue  # a blank line, as spreadsheets leave at the end
+        if len(cells) != len(header):
+            problems.append(
+                f"{table.file}:{number}: the row has {len(cells)} cells and the "
+                f"header {len(header)} — check for a stray comma or quote"
+            )
+            continue
+        values: dict[str, Any] = {}
+        for name, text in zip(header, cells, strict=True):
+            column = known[name]
+            if column.derived and name != "version":
+                continue
+            try:
+                values[name] = _read_cell(restore(text) if excel else text, column)
+            except ValueError as error:
+                problems.append(f"{table.file}:{number}:{name}: {error}")
+                values = {}
+                break
+        if values:
+            rows.append(Row(table.file, number, values))
+    return rows
+
+
+def _record(row: Row, model: type[BaseModel], data: dict[str, Any], problems: list[str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        loc = error.errors(include_url=False)[0]["loc"]
+        column = str(loc[0]) if loc else ""
+        problems.append(
+            str(explain(error, row.where(column) if column else f"{row.file}:{row.number}"))
+        )
+        return None
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+
+def _fields(model: type[BaseModel], record: BaseModel) -> dict[str, Any]:
+    return record.model_dump(include=set(model.model_fields))
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    return [(name, old.get(name), value) for name, value in new.items() if old.get(name) != value]
+
+
+class _Importer:
+    def __init__(self, session: Session, who: editing.Who, folder: Path, packaged: bool) -> None:
+        self.session, self.who, self.folder, self.packaged = session, who, folder, packaged
+        self.plan = Plan()
+        self.problems: list[str] = []
+
+    def attempt(
+        self, row: Row, column: str, action: Callable[..., T], *args: Any, **kw: Any
+    ) -> T | None:
+        """Run one change; a refusal becomes a problem named by the row and column."""
+        try:
+            return action(self.session, *args, **kw)
+        except PledgesError as error:
+            self.problems.append(f"{row.where(column)}: {error}")
+            return None
+
+    def actors(self, rows: list[Row]) -> None:
+        existing = {a.id: a for a in repo.list_actors(self.session)}
+        for row in rows:
+            actor = _record(row, ActorIn, row.values, self.problems)
+            if actor is None:
+                continue
+            current = existing.get(actor.id)
+            if current is None:
+                self.attempt(
+                    row, "id", lambda a=actor: editing.add_actor(self.session, a, self.who)
+                )
+                self.plan.added["actors"].append(actor.id)
+                continue
+            self._unchanged_or_refuse(
+                row, "actors", actor.id, ActorIn, current, actor, "actors are not changed by import"
+            )
+
+    def _unchanged_or_refuse(
+        self,
+        row: Row,
+        table: str,
+        key: str,
+        model: type[BaseModel],
+        current: BaseModel,
+        new: BaseModel,
+        why: str,
+    ) -> None:
+        diff = _differences(_fields(model, current), _fields(model, new))
+        if not diff:
+            self.plan.unchanged[table].append(key)
+            return
+        name, old, value = diff[0]
+        shown = "the text" if name == "text" else f"{_short(old)} → {_short(value)}"
+        self.problems.append(
+            f"{row.where(name)}: {key} differs from the register ({name}: "
+            f"{shown}) — {why}; put back the register's value"
+        )
+
+    def sources(self, rows: list[Row]) -> None:
+        ids = [str(r.values.get("id")) for r in rows]
+        existing = repo.get_sources(self.session, ids)
+        for row in rows:
+            data = dict(row.values)
+            text_column = "text_path" if self.packaged else "text"
+            text = self._text(row, data.pop(text_column, None), text_column)
+            if text is None:
+                continue
+            data["text"] = text
+            source = _record(row, SourceIn, data, self.problems)
+            if source is None:
+                continue
+            sha256 = row.values.get("sha256")
+            if sha256 is not None and text_sha256(source.text) != sha256:
+                self.problems.append(
+                    f"{row.where(text_column)}: the text of {source.id} does not match its sha256 "
+                    "— restore the article's text as exported (a spreadsheet keeps at most 32,767 "
+                    "characters in a cell)"
+                )
+                continue
+            current = existing.get(source.id)
+            if current is None:
+                self.attempt(
+                    row, "id", lambda s=source: editing.add_source(self.session, s, self.who)
+                )
+                self.plan.added["sources"].append(source.id)
+                continue
+            self._unchanged_or_refuse(
+                row,
+                "sources",
+                source.id,
+                SourceIn,
+                current,
+                source,
+                "sources are not changed by import",
+            )
+
+    def _text(self, row: Row, value: Any, column: str) -> str | None:
+        if value is None:
+            self.problems.append(
+                f"{row.where(column)}: a source needs its text — "
+                f"{'name its file' if self.packaged else 'keep the text cell'}"
+            )
+            return None
+        if not self.packaged:
+            return str(value)
+        path = (self.folder / str(value)).resolve()
+        if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
+            self.problems.append(
+                f"{row.where(column)}: {value!r} is not a file of the package — "
+                "name the source's text file, e.g. texts/ID.txt"
+            )
+            return None
+        try:
+            with path.open(encoding="utf-8", newline="") as stream:
+                return stream.read()
+        except UnicodeDecodeError:
+            self.problems.append(
+                f"{row.where(column)}: {value} is not UTF-8 text — save it as UTF-8"
+            )
+            return None
+
+    def pledges(self, rows: list[Row]) -> None:
+        existing = {p.id: p for p in repo.list_pledges(self.session)}
+        fields = set(PledgeIn.model_fields)
+        new: list[tuple[Row, PledgeIn]] = []
+        for row in rows:
+            data = {k: v for k, v in row.values.items() if k != "version"}
+            pledge = _record(row, PledgeIn, data, self.problems)
+            if pledge is None:
+                continue
+            current = existing.get(pledge.id)
+            if current is None:
+                new.append((row, pledge))
+                continue
+            diff = _differences(
+                current.model_dump(include=fields), pledge.model_dump(include=fields)
+            )
+            if not diff:
+                self.plan.unchanged["pledges"].append(pledge.id)
+                continue
+            version = row.values.get("version")
+            changes = {name: value for name, _, value in diff}
+            column = diff[0][0] if version is None else "version"
+            done = self.attempt(
+                row,
+                column,
+                editing.update_pledge,
+                pledge.id,
+                changes,
+                self.who,
+                expected_version=version,
+            )
+            if done is not None:
+                self.plan.changed["pledges"][pledge.id] = diff
+        # New pledges may name each other as parent or successor: add each once what it names is.
+        known = set(existing)
+        while new:
+            ready = [
+                (r, p)
+                for r, p in new
+                if {p.parent_id, p.superseded_by} - {None} <= known | {p.id}
+                or not ({p.parent_id, p.superseded_by} - {None}) & {q.id for _, q in new}
+            ]
+            if not ready:
+                ready = new  # a cycle: each will be refused as naming a pledge not yet there
+            for row, pledge in ready:
+                if self.attempt(
+                    row, "id", lambda p=pledge: editing.add_pledge(self.session, p, self.who)
+                ):
+                    self.plan.added["pledges"].append(pledge.id)
+                known.add(pledge.id)
+            new = [(r, p) for r, p in new if (r, p) not in ready]
+
+    def evidence(self, rows: list[Row]) -> None:
+        fields = set(EvidenceIn.model_fields)
+        for row in rows:
+            data = {k: v for k, v in row.values.items() if k not in ("id", "version")}
+            evidence = _record(row, EvidenceIn, data, self.problems)
+            if evidence is None:
+                continue
+            evidence_id = row.values.get("id")
+            if evidence_id is None:
+                done = self.attempt(
+                    row, "quote", lambda e=evidence: editing.cite(self.session, e, self.who)
+                )
+                if done is not None:
+                    self.plan.added["evidence"].append(str(done.id))
+                continue
+            current = repo.get_evidence(self.session, evidence_id)
+            if current is None:
+                self.problems.append(
+                    f"{row.where('id')}: there is no evidence {evidence_id} — leave "
+                    "id empty to add new evidence"
+                )
+                continue
+            diff = _differences(
+                current.model_dump(include=fields), evidence.model_dump(include=fields)
+            )
+            if not diff:
+                self.plan.unchanged["evidence"].append(str(evidence_id))
+                continue
+            changed = {name for name, _, _ in diff}
+            deprecating = (
+                evidence.rank is Rank.DEPRECATED
+                and current.rank is not Rank.DEPRECATED
+                and changed <= {"rank", "deprecated_reason"}
+            )
+            if not deprecating:
+                name, old, value = diff[0]
+                self.problems.append(
+                    f"{row.where(name)}: evidence {evidence_id} is not edited in place ({name}: "
+                    f"{_short(old)} → {_short(value)}) — put back its values, set its rank to "
+                    "deprecated with a deprecated_reason, and add the corrected quote as a new row "
+                    "with an empty id"
+                )
+                continue
+            if not evidence.deprecated_reason:
+                self.problems.append(
+                    f"{row.where('deprecated_reason')}: say why evidence "
+                    f"{evidence_id} is deprecated"
+                )
+                continue
+            reason = evidence.deprecated_reason
+            done = self.attempt(
+                row, "rank", editing.deprecate_evidence, evidence_id, self.who, reason=reason
+            )
+            if done is not None:
+                self.plan.changed["evidence"][str(evidence_id)] = diff
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = (
+        "empty"
+        if value is None or value == () or value == []
+        else (
+            ";".join(map(str, value))
+            if isinstance(value, list | tuple)
+            else str(getattr(value, "value", value))
+        )
+    )
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- the import ---------------------------------------------------------------------------------
+
+
+def locate(path: Path) -> tuple[Path, bool]:
+    """The folder to read, and whether it is a data package."""
+    if path.is_file() and path.name == "datapackage.json":
+        return path.parent, True
+    if not path.is_dir():
+        raise InvalidInput(
+            f"there is no folder {path}",
+            "give the folder 'pledges export' wrote, or its datapackage.json",
+        )
+    return path, (path / "datapackage.json").is_file()
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def import_register(db: str | None, path: Path, who: editing.Who, *, dry_run: bool) -> Plan:
+    folder, packaged = locate(path)
+    problems: list[str] = []
+    tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
+    read = {table.name: read_table(folder, table, problems) for table in tables}
+    if all(rows is None for rows in read.values()):
+        raise InvalidInput(
+            f"{folder} holds none of {', '.join(t.file for t in tables)}",
+            "give the folder 'pledges export' wrote",
+        )
+    if problems:
+        raise BadRows(problems)
+    with opened(db) as engine:
+        try:
+            with transaction(engine, write=True) as session:
+                importer = _Importer(session, who, folder, packaged)
+                importer.plan.files = [t.file for t in tables if read[t.name] is not None]
+                for table in tables:
+                    rows = read[table.name]
+                    if rows is not None:
+                        getattr(importer, table.name)(rows)
+                if importer.problems:
+                    raise BadRows(importer.problems)
+                if dry_run:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
+    return importer.plan
+
+
+def lines(plan: Plan) -> Iterator[str]:
+    """The plan, one line per pledge, then the other records in short."""
+    changed = plan.changed["pledges"]
+    for pledge_id in sorted({*plan.added["pledges"], *changed, *plan.unchanged["pledges"]}):
+        if pledge_id in plan.added["pledges"]:
+            yield f"+ {pledge_id}: added"
+        elif pledge_id in changed:
+            parts = "; ".join(f"{n}: {_short(o)} → {_short(v)}" for n, o, v in changed[pledge_id])
+            yield f"~ {pledge_id}: {parts}"
+        else:
+            yield f"= {pledge_id}: left alone"
+    for table in ("actors", "sources", "evidence"):
+        added, altered = plan.added[table], plan.changed[table]
+        same = plan.unchanged[table]
+        if added:
+            more = ", …" if len(added) > 10 else ""
+            yield f"+ {table}: {len(added)} added ({', '.join(added[:10])}{more})"
+        for key, diff in altered.items():
+            parts = "; ".join(f"{n}: {_short(o)} → {_short(v)}" for n, o, v in diff)
+            yield f"~ {table} {key}: {parts}"
+        if same:
+            yield f"= {table}: {len(same)} left alone"

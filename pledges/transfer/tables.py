@@ -1,0 +1,152 @@
+"""The four tables a register is exported as, and how each value is written in a cell.
+
+One row per record, in id order; columns in the order given here. Lists (a pledge's actors, an
+actor's aliases) are joined with ';'. A ';' or '\\' inside an item is written '\\;' or '\\\\', so
+that splitting undoes joining exactly. Dates are ISO 8601; booleans are `true` and `false`; an
+empty cell is a value that is not set.
+
+Columns marked `derived` are written for readers (a pledge's evidence count, its version, when
+it was created) and are not read back as values by an import; a pledge's `version` is read back
+as the version the row was exported at, so that a change made meanwhile is not overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from pledges.schema import ActorIn, EvidenceIn, PledgeIn, SourceIn
+
+Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = "text"
+    derived: bool = False  # written for readers; not read back as a value
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # also the file: NAME.csv
+    model: type[BaseModel]  # the record an imported row must make
+    key: str
+    columns: tuple[Column, ...]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+ACTORS = Table("actors", ActorIn, "id", (
+    Column("id"), Column("name"), Column("kind"), Column("aliases", "list"),
+))  # fmt: skip
+
+SOURCE_COLUMNS = (
+    Column("id"), Column("title"), Column("publisher"), Column("kind"), Column("url"),
+    Column("published_on", "date"), Column("date_inferred", "bool"), Column("date_note"),
+    Column("retrieved_on", "date"), Column("language"), Column("notes"),
+    Column("sha256", derived=True),
+)  # fmt: skip
+# The text of each source: in a cell of sources.csv, or (in a data package) in a file of its
+# own, named in the `text_path` column.
+SOURCES = Table("sources", SourceIn, "id", (*SOURCE_COLUMNS, Column("text")))
+SOURCES_PACKAGED = Table("sources", SourceIn, "id", (*SOURCE_COLUMNS, Column("text_path")))
+
+PLEDGES = Table("pledges", PledgeIn, "id", (
+    Column("id"), Column("title"), Column("statement"), Column("actors", "list"),
+    Column("kind"), Column("target_year", "int"), Column("target_value", "float"),
+    Column("target_unit"), Column("baseline_year", "int"), Column("gases", "list"),
+    Column("formality"), Column("status"), Column("confidence"), Column("announced_on", "date"),
+    Column("parent_id"), Column("superseded_by"), Column("notes"),
+    Column("version", "int", derived=True), Column("evidence_count", "int", derived=True),
+    Column("source_ids", "list", derived=True), Column("created_at", "datetime", derived=True),
+    Column("updated_at", "datetime", derived=True),
+))  # fmt: skip
+
+EVIDENCE = Table("evidence", EvidenceIn, "id", (
+    Column("id", "int"), Column("pledge_id"), Column("source_id"), Column("quote"),
+    Column("stance"), Column("asserts_status"), Column("rank"), Column("deprecated_reason"),
+    Column("note"), Column("created_at", "datetime", derived=True),
+    Column("verified_on", "date", derived=True),
+))  # fmt: skip
+
+TABLES = (ACTORS, SOURCES, PLEDGES, EVIDENCE)  # in the order an import applies them
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"(?<!\\)((?:\\\\)*);")  # a ';' not escaped by a backslash
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def join(items: Any) -> str:
+    return ";".join(str(i).replace("\\", "\\\\").replace(";", "\\;") for i in items)
+
+
+def split(cell: str) -> list[str]:
+    """The items of a joined cell; '' is no items. Raises ValueError on a lone backslash."""
+    if cell == "":
+        return []
+    items, start = [], 0
+    for separator in _SEPARATOR.finditer(cell):
+        items.append(cell[start : separator.end() - 1])
+        start = separator.end()
+    items.append(cell[start:])
+    out = []
+    for item in items:
+        if re.search(r"(?<!\\)(?:\\\\)*\\$", item) or re.search(r"\\[^\\;]", item):
+            raise ValueError("a backslash is written \\\\ and a ';' inside an item \\;")
+        out.append(_ESCAPED.sub(r"\1", item))
+    return out
+
+
+# --- cells --------------------------------------------------------------------------------------
+
+
+def cell(value: Any, kind: Kind) -> str:
+    """How a value is written in a cell."""
+    if value is None:
+        return ""
+    if kind == "list":
+        return join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same number
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- spreadsheets -------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PROTECT = "'"
+
+
+def neutralise(value: str) -> str:
+    """A cell no spreadsheet runs: one that starts like a formula gets a leading apostrophe, and
+    so does one that already starts with an apostrophe, so that `restore` undoes it exactly."""
+    if value.startswith((*FORMULA_START, PROTECT)):
+        return PROTECT + value
+    return value
+
+
+def restore(value: str) -> str:
+    return value[1:] if value.startswith(PROTECT) else value
