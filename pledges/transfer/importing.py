@@ -208,12 +208,17 @@ def _record(row: Row, model: type[BaseModel], data: dict[str, Any], problems: li
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        loc = error.errors(include_url=False)[0]["loc"]
-        column = str(loc[0]) if loc else ""
-        problems.append(
-            str(explain(error, row.where(column) if column else f"{row.file}:{row.number}"))
-        )
+        first = error.errors(include_url=False)[0]
+        column = str(first["loc"][0]) if first["loc"] else _named(str(first["msg"]), data)
+        problems.append(str(explain(error, row.where(column))))
         return None
+
+
+def _named(message: str, data: dict[str, Any]) -> str:
+    """The column a rule across fields is about: the first one its message names."""
+    names = sorted(data, key=len, reverse=True)
+    found = [(message.find(name), name) for name in names if name in message]
+    return min(found)[1] if found else next(iter(data), "")
 
 
 # --- applying -----------------------------------------------------------------------------------
@@ -251,9 +256,7 @@ class _Importer:
                 continue
             current = existing.get(actor.id)
             if current is None:
-                self.attempt(
-                    row, "id", lambda a=actor: editing.add_actor(self.session, a, self.who)
-                )
+                self.attempt(row, "id", editing.add_actor, actor, self.who)
                 self.plan.added["actors"].append(actor.id)
                 continue
             self._unchanged_or_refuse(
@@ -304,9 +307,7 @@ class _Importer:
                 continue
             current = existing.get(source.id)
             if current is None:
-                self.attempt(
-                    row, "id", lambda s=source: editing.add_source(self.session, s, self.who)
-                )
+                self.attempt(row, "id", editing.add_source, source, self.who)
                 self.plan.added["sources"].append(source.id)
                 continue
             self._unchanged_or_refuse(
@@ -389,9 +390,7 @@ class _Importer:
             if not ready:
                 ready = new  # a cycle: each will be refused as naming a pledge not yet there
             for row, pledge in ready:
-                if self.attempt(
-                    row, "id", lambda p=pledge: editing.add_pledge(self.session, p, self.who)
-                ):
+                if self.attempt(row, "id", editing.add_pledge, pledge, self.who):
                     self.plan.added["pledges"].append(pledge.id)
                 known.add(pledge.id)
             new = [(r, p) for r, p in new if (r, p) not in ready]
@@ -405,9 +404,21 @@ class _Importer:
                 continue
             evidence_id = row.values.get("id")
             if evidence_id is None:
-                done = self.attempt(
-                    row, "quote", lambda e=evidence: editing.cite(self.session, e, self.who)
-                )
+                if repo.get_pledge(self.session, evidence.pledge_id) is None:
+                    self.problems.append(
+                        f"{row.where('pledge_id')}: there is no pledge "
+                        f"{evidence.pledge_id!r} in the register or pledges.csv "
+                        "— cite an existing pledge, or add it in pledges.csv"
+                    )
+                    continue
+                if repo.get_source(self.session, evidence.source_id) is None:
+                    self.problems.append(
+                        f"{row.where('source_id')}: there is no source "
+                        f"{evidence.source_id!r} in the register or sources.csv "
+                        "— cite an existing source, or add it in sources.csv"
+                    )
+                    continue
+                done = self.attempt(row, "quote", editing.cite, evidence, self.who)
                 if done is not None:
                     self.plan.added["evidence"].append(str(done.id))
                 continue
@@ -439,13 +450,7 @@ class _Importer:
                     "with an empty id"
                 )
                 continue
-            if not evidence.deprecated_reason:
-                self.problems.append(
-                    f"{row.where('deprecated_reason')}: say why evidence "
-                    f"{evidence_id} is deprecated"
-                )
-                continue
-            reason = evidence.deprecated_reason
+            reason = evidence.deprecated_reason  # the schema requires it of deprecated evidence
             done = self.attempt(
                 row, "rank", editing.deprecate_evidence, evidence_id, self.who, reason=reason
             )

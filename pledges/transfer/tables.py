@@ -89,8 +89,8 @@ TABLES = (ACTORS, SOURCES, PLEDGES, EVIDENCE)  # in the order an import applies 
 
 # --- lists --------------------------------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"(?<!\\)((?:\\\\)*);")  # a ';' not escaped by a backslash
-_ESCAPED = re.compile(r"\\(.)")
+_TOKEN = re.compile(r"\\(.)|(;)|([^\\;]+)|(\\)", re.DOTALL)
+_BACKSLASHES = "a backslash is written \\\\ and a ';' inside an item \\;"
 
 
 def join(items: Any) -> str:
@@ -98,20 +98,23 @@ def join(items: Any) -> str:
 
 
 def split(cell: str) -> list[str]:
-    """The items of a joined cell; '' is no items. Raises ValueError on a lone backslash."""
+    """The items of a joined cell; '' is no items. Raises ValueError on a stray backslash."""
     if cell == "":
         return []
-    items, start = [], 0
-    for separator in _SEPARATOR.finditer(cell):
-        items.append(cell[start : separator.end() - 1])
-        start = separator.end()
-    items.append(cell[start:])
-    out = []
-    for item in items:
-        if re.search(r"(?<!\\)(?:\\\\)*\\$", item) or re.search(r"\\[^\\;]", item):
-            raise ValueError("a backslash is written \\\\ and a ';' inside an item \\;")
-        out.append(_ESCAPED.sub(r"\1", item))
-    return out
+    items: list[str] = []
+    current: list[str] = []
+    for escaped, separator, plain, lone in _TOKEN.findall(cell):
+        if separator:
+            items.append("".join(current))
+            current = []
+        elif plain:
+            current.append(plain)
+        elif lone or escaped not in ("\\", ";"):
+            raise ValueError(_BACKSLASHES)
+        else:
+            current.append(escaped)
+    items.append("".join(current))
+    return items
 
 
 # --- cells --------------------------------------------------------------------------------------

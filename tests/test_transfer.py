@@ -1,0 +1,558 @@
+"""Export and import: CSV for spreadsheets, JSON, data packages, and the way back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from pledges import editing
+from pledges.db import opened, transaction, unit_of_work
+from pledges.models import EvidenceRow, RevisionRow
+from pledges.schema import PledgeIn
+from pledges.service import get_pledge
+from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
+from pledges.vocab import Confidence, Formality, PledgeKind, Status
+from tests.conftest import CLI
+from tests.registers import copy_of, seeded_template
+from tests.test_atomicity import snapshot
+
+WHO = editing.Who("test", "set up the test")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeded_template(tmp_path_factory.mktemp("transfer"))
+
+
+@pytest.fixture
+def url(template: Path, tmp_path: Path) -> str:
+    return copy_of(template, tmp_path)
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def rewrite(path: Path, change: Any) -> None:
+    """Apply `change` to the rows of a CSV file (as dicts) and write it back as export did."""
+    bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.DictReader(stream)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    rows = change(rows) or rows
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def revisions(url: str) -> int:
+    with opened(url) as engine, engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(RevisionRow)) or 0
+
+
+def add_pledge(url: str, **fields: Any) -> None:
+    data = {"id": "xx-test-pledge", "title": "A test pledge", "actors": ["CN"], "kind": "other",
+            **fields}  # fmt: skip
+    with unit_of_work(url, write=True) as session:
+        editing.add_pledge(session, PledgeIn.model_validate(data), WHO)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def test_csv_export_writes_four_tables_in_a_stable_order(
+    cli: CLI, seeded: str, tmp_path: Path
+) -> None:
+    result = cli("export", "--db", seeded, "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["actors.csv", "evidence.csv", "pledges.csv", "sources.csv"]
+    for table in TABLES:
+        raw = (tmp_path / "out" / table.file).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf")  # plain UTF-8 unless --excel
+        header = next(csv.reader(io.StringIO(raw.decode("utf-8"))))
+        assert header == table.names
+    pledges = read(tmp_path / "out" / "pledges.csv")
+    assert [p["id"] for p in pledges] == sorted(p["id"] for p in pledges)
+    assert len(pledges) == 12
+    joint = next(p for p in pledges if p["id"] == "us-cn-cop28-success")
+    assert split(joint["actors"]) == ["CN", "US"] or split(joint["actors"]) == ["US", "CN"]
+    evidence = read(tmp_path / "out" / "evidence.csv")
+    assert [int(e["id"]) for e in evidence] == sorted(int(e["id"]) for e in evidence)
+    assert sum(int(p["evidence_count"]) for p in pledges) == len(evidence) == 21
+    assert {s for p in pledges for s in split(p["source_ids"])} == {
+        e["source_id"] for e in evidence
+    }
+    sources = read(tmp_path / "out" / "sources.csv")
+    assert all(date.fromisoformat(s["published_on"]) for s in sources if s["published_on"])
+    # Exporting twice gives the same bytes: the order of rows and columns is stable.
+    again = cli("export", "--db", seeded, "--out", str(tmp_path / "again"))
+    assert again.code == 0
+    for table in TABLES:
+        assert (tmp_path / "out" / table.file).read_bytes() == (
+            tmp_path / "again" / table.file
+        ).read_bytes()
+
+
+@given(st.lists(st.text(min_size=1, max_size=12)))
+def test_lists_join_and_split_exactly(items: list[str]) -> None:
+    """Items are never empty (the schema says so), and may hold ';' and '\\' themselves."""
+    assert split(join(items)) == items
+
+
+def test_a_lone_backslash_is_not_a_list() -> None:
+    with pytest.raises(ValueError, match="a backslash is written"):
+        split("CN\\")
+
+
+DANGEROUS = ["=SUM(A1:A2)", "+44 20 7946 0000", "-5% from 2005", "@cmd", "'quoted", "\tindent"]
+
+
+def test_excel_export_neutralises_formulas_and_import_restores_them(
+    cli: CLI, url: str, tmp_path: Path
+) -> None:
+    methane = "CH\u2084 \u2013 \u201cmethane\u201d"
+    add_pledge(url, title=DANGEROUS[0], statement=DANGEROUS[1], target_unit=DANGEROUS[2],
+               notes=DANGEROUS[3], gases=[DANGEROUS[4], methane])  # fmt: skip
+    out = tmp_path / "xl"
+    assert cli("export", "--db", url, "--out", str(out), "--excel").code == 0
+    for table in TABLES:
+        raw = (out / table.file).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        for cells in csv.reader(io.StringIO(raw.decode("utf-8-sig"))):
+            for value in cells:
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    row = next(r for r in read(out / "pledges.csv") if r["id"] == "xx-test-pledge")
+    assert row["title"] == "'=SUM(A1:A2)" and row["gases"].startswith("''quoted")
+    before = revisions(url)
+    result = cli("import", str(out), "--db", url, "--reason", "back from the spreadsheet")
+    assert result.code == 0, result.err
+    assert "= xx-test-pledge: left alone" in result.out
+    assert revisions(url) == before
+    with unit_of_work(url) as session:
+        pledge = get_pledge(session, "xx-test-pledge")
+    assert (pledge.title, pledge.statement, pledge.target_unit, pledge.notes) == tuple(
+        DANGEROUS[:4]
+    )
+    assert pledge.gases == (DANGEROUS[4], methane)
+
+
+def test_json_export(cli: CLI, url: str, tmp_path: Path) -> None:
+    assert cli("export", "--db", url, "--out", str(tmp_path), "--format", "json").code == 0
+    data = json.loads((tmp_path / "register.json").read_text("utf-8"))
+    assert sorted(data) == ["actors", "evidence", "pledges", "sources"]
+    assert len(data["pledges"]) == 12 and len(data["evidence"]) == 21
+    pledge = data["pledges"][0]
+    assert isinstance(pledge["actors"], list) and isinstance(pledge["version"], int)
+    assert all(s["text"] for s in data["sources"])
+
+
+def test_excel_is_only_for_csv(cli: CLI, url: str, tmp_path: Path) -> None:
+    result = cli("export", "--db", url, "--out", str(tmp_path), "--format", "json", "--excel")
+    assert result.code == 2 and result.err.startswith("Error: --excel is for --format csv")
+
+
+# --- data packages ------------------------------------------------------------------------------
+
+
+def test_data_package_is_valid_and_its_schemas_come_from_the_pydantic_schema(
+    cli: CLI, url: str, tmp_path: Path
+) -> None:
+    from frictionless import Package, validate
+
+    assert cli("export", "--db", url, "--out", str(tmp_path), "--format", "datapackage").code == 0
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    package = Package(str(tmp_path / "datapackage.json"))
+    pledges = package.get_resource("pledges").schema
+    assert pledges.primary_key == ["id"]
+    assert pledges.get_field("status").constraints["enum"] == [s.value for s in Status]
+    assert pledges.get_field("kind").constraints["enum"] == [k.value for k in PledgeKind]
+    assert pledges.get_field("formality").constraints["enum"] == [f.value for f in Formality]
+    assert pledges.get_field("confidence").constraints["enum"] == [c.value for c in Confidence]
+    assert pledges.get_field("target_year").type == "integer"
+    assert pledges.get_field("target_year").constraints["maximum"] == 2100
+    assert pledges.get_field("title").constraints["required"] is True
+    assert pledges.get_field("statement").constraints["required"] is False
+    evidence = package.get_resource("evidence").schema
+    references = {fk["fields"][0]: fk["reference"]["resource"] for fk in evidence.foreign_keys}
+    assert references == {"pledge_id": "pledges", "source_id": "sources"}
+    # Each source's text is a file of the package, named in sources.csv, with its sha256.
+    from pledges.schema import text_sha256
+
+    for row in read(tmp_path / "sources.csv"):
+        text = (tmp_path / row["text_path"]).read_bytes().decode("utf-8")
+        assert text_sha256(text) == row["sha256"]
+
+
+def test_frictionless_finds_what_the_schemas_forbid(cli: CLI, url: str, tmp_path: Path) -> None:
+    """The schemas have teeth: a dangling reference and an unknown status are reported."""
+    from frictionless import validate
+
+    assert cli("export", "--db", url, "--out", str(tmp_path), "--format", "datapackage").code == 0
+
+    def break_rows(rows: list[dict[str, str]]) -> None:
+        rows[0]["pledge_id"] = "no-such-pledge"
+
+    rewrite(tmp_path / "evidence.csv", break_rows)
+    rewrite(tmp_path / "pledges.csv", lambda rows: rows[1].update(status="done"))
+    report = validate(str(tmp_path / "datapackage.json"))
+    types = {error[2] for error in report.flatten(["rowNumber", "fieldName", "type"])}
+    assert {"foreign-key", "constraint-error"} <= types
+
+
+def test_a_data_package_brings_a_new_source_with_its_text(
+    cli: CLI, url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    assert cli("export", "--db", url, "--out", str(out), "--format", "datapackage").code == 0
+    article = "Beijing — China said on Monday it would “peak coal use by 2028”, officials said.\n"
+    (out / "texts" / "new-article.txt").write_text(article, encoding="utf-8")
+
+    def add_source(rows: list[dict[str, str]]) -> None:
+        rows.append({**{k: "" for k in rows[0]}, "id": "new-article", "title": "A new article",
+                     "kind": "news", "language": "en", "date_inferred": "false",
+                     "text_path": "texts/new-article.txt"})  # fmt: skip
+
+    def cite_it(rows: list[dict[str, str]]) -> None:
+        rows.append({**{k: "" for k in rows[0]}, "pledge_id": "cn-co2-peak-2030",
+                     "source_id": "new-article", "quote": "peak coal use by 2028",
+                     "stance": "supports", "rank": "normal"})  # fmt: skip
+
+    rewrite(out / "sources.csv", add_source)
+    rewrite(out / "evidence.csv", cite_it)
+    result = cli("import", str(out / "datapackage.json"), "--db", url, "--reason", "new article")
+    assert result.code == 0, result.err
+    assert "+ sources: 1 added (new-article)" in result.out
+    assert "+ evidence: 1 added" in result.out
+    assert cli("log", "verify", "--db", url).code == 0
+    # A text file that escapes the package is refused.
+    rewrite(out / "sources.csv", lambda rows: rows[-1].update(id="other", text_path="../x.txt"))
+    refused = cli("import", str(out), "--db", url, "--reason", "escape")
+    assert refused.code == 2
+    assert "sources.csv:7:text_path: '../x.txt' is not a file of the package" in refused.err
+
+
+# --- import: bad input --------------------------------------------------------------------------
+
+
+def _set(file: str, row: int, **values: str) -> Any:
+    def change(folder: Path) -> None:
+        rewrite(folder / file, lambda rows: rows[row].update(values))
+
+    return change
+
+
+def _append(file: str, **values: str) -> Any:
+    def change(folder: Path) -> None:
+        rewrite(folder / file, lambda rows: rows.append({**dict.fromkeys(rows[0], ""), **values}))
+
+    return change
+
+
+def _raw(file: str, old: bytes, new: bytes, count: int = 1) -> Any:
+    def change(folder: Path) -> None:
+        path = folder / file
+        path.write_bytes(path.read_bytes().replace(old, new, count))
+
+    return change
+
+
+NEW_EVIDENCE = {"pledge_id": "cn-co2-peak-2030", "stance": "supports", "rank": "normal"}
+BAD = {
+    "unknown status": (
+        _set("pledges.csv", 2, status="done"),
+        "Error: pledges.csv:4:status: status 'done' is not allowed — use 'not_yet_rated', "
+        "'in_progress'",
+    ),
+    "a year of 20300": (
+        _set("pledges.csv", 0, target_year="20300"),
+        "Error: pledges.csv:2:target_year: target_year 20300 is not allowed — use a year from "
+        "1990 to 2100",
+    ),
+    "a year that is not a number": (
+        _set("pledges.csv", 0, target_year="2030s"),
+        "Error: pledges.csv:2:target_year: '2030s' is not a whole number",
+    ),
+    "a malformed row": (
+        _raw("pledges.csv", b"\r\ncn-", b'\r\n"cn-'),
+        "Error: pledges.csv:2:",
+    ),
+    "a row with a cell too many": (
+        _raw("actors.csv", b"\r\nCN,", b"\r\nCN,extra,"),
+        "Error: actors.csv:2: the row has 5 cells and the header 4",
+    ),
+    "a quote not in its article": (
+        _append(
+            "evidence.csv",
+            **NEW_EVIDENCE,
+            source_id="china-us-talks-success",
+            quote="China will stop burning coal by 2025",
+        ),
+        "Error: evidence.csv:23:quote: the quote does not stand in source china-us-talks-success"
+        " — the closest passage",
+    ),
+    "a missing source": (
+        _append("evidence.csv", **NEW_EVIDENCE, source_id="no-such-article", quote="peak"),
+        "Error: evidence.csv:23:source_id: there is no source 'no-such-article' in the register "
+        "or sources.csv — cite an existing source, or add it in sources.csv",
+    ),
+    "an unknown column": (
+        _raw("actors.csv", b"aliases", b"aliases,colour"),
+        "Error: actors.csv:1:colour: unknown column — the columns are id, name, kind, aliases",
+    ),
+    "a file that is not UTF-8": (
+        _raw("pledges.csv", b"China", b"Chin\xe9"),
+        "Error: pledges.csv:2: the file is not UTF-8 text — save it as 'CSV UTF-8'",
+    ),
+    "evidence edited in place": (
+        _set("evidence.csv", 0, quote="China will reach carbon neutrality"),
+        "Error: evidence.csv:2:quote: evidence 1 is not edited in place",
+    ),
+    "an actor changed": (
+        _set("actors.csv", 0, name="People's Republic"),
+        "Error: actors.csv:2:name: CN differs from the register",
+    ),
+    "a deprecation without a reason": (
+        _set("evidence.csv", 0, rank="deprecated"),
+        "Error: evidence.csv:2:deprecated_reason: deprecated evidence needs a deprecated_reason",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_row_is_named_and_nothing_is_written(
+    case: str, cli: CLI, url: str, tmp_path: Path
+) -> None:
+    change, expected = BAD[case]
+    out = tmp_path / "out"
+    assert cli("export", "--db", url, "--out", str(out)).code == 0
+    # A good change beside the bad one: it must not be written either.
+    rewrite(out / "pledges.csv", lambda rows: rows[5].update(status="in_progress"))
+    change(out)
+    before = snapshot(url)
+    for extra in ((), ("--dry-run",)):
+        result = cli("import", str(out), "--db", url, "--reason", "bad", *extra)
+        assert result.code == 2, (result.out, result.err)
+        assert result.err.startswith(expected), result.err
+        assert result.err.count("\n") == 1 and "Traceback" not in result.err
+        assert "nothing was written" in result.err
+        assert snapshot(url) == before
+
+
+def test_every_bad_row_is_counted(cli: CLI, url: str, tmp_path: Path) -> None:
+    assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
+
+    def spoil(rows: list[dict[str, str]]) -> None:
+        for row in rows[:3]:
+            row["confidence"] = "certain"
+
+    rewrite(tmp_path / "pledges.csv", spoil)
+    result = cli("import", str(tmp_path), "--db", url, "--reason", "bad")
+    assert result.code == 2
+    assert result.err.startswith("Error: pledges.csv:2:confidence: confidence 'certain'")
+    assert "2 more row(s) are bad: pledges.csv:3:confidence, pledges.csv:4:confidence" in result.err
+
+
+def test_import_needs_a_reason_and_a_folder(cli: CLI, url: str, tmp_path: Path) -> None:
+    assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
+    missing = cli("import", str(tmp_path), "--db", url)
+    assert missing.code == 2 and missing.err.startswith("Error: --reason is required")
+    nowhere = cli("import", str(tmp_path / "nope"), "--db", url, "--reason", "x")
+    assert nowhere.code == 2 and nowhere.err.startswith(f"Error: there is no folder {tmp_path}")
+    (tmp_path / "empty").mkdir()
+    empty = cli("import", str(tmp_path / "empty"), "--db", url, "--reason", "x")
+    assert empty.code == 2 and "holds none of actors.csv, sources.csv" in empty.err
+
+
+# --- import: changes ----------------------------------------------------------------------------
+
+
+def test_dry_run_shows_each_pledge_and_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
+    assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
+
+    def edit(rows: list[dict[str, str]]) -> None:
+        rows[0].update(status="in_progress", confidence="low", target_year="2061")
+        rows.append({**rows[1], "id": "cn-new-pledge", "version": "", "title": "A new one"})
+
+    rewrite(tmp_path / "pledges.csv", edit)
+    first = read(tmp_path / "pledges.csv")[0]["id"]
+    before = snapshot(url)
+    result = cli("import", str(tmp_path), "--db", url, "--dry-run")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert f"~ {first}: target_year: 2060 → 2061; status: not_yet_rated → in_progress" in lines
+    assert "+ cn-new-pledge: added" in lines
+    assert sum(line.endswith(": left alone") for line in lines) == 11
+    assert "Would make 2 change(s)" in result.err and "nothing was written" in result.err
+    assert snapshot(url) == before
+
+
+def test_import_applies_changes_as_revisions_with_its_reason(
+    cli: CLI, db_url: str, tmp_path: Path
+) -> None:
+    assert cli("init", "--db", db_url).code == 0
+    out = tmp_path / "out"
+    assert cli("export", "--db", db_url, "--out", str(out)).code == 0
+    rewrite(out / "pledges.csv", lambda rows: rows[0].update(status="in_progress"))
+    rewrite(out / "evidence.csv", lambda rows: rows[1].update(
+        rank="deprecated", deprecated_reason="superseded by the full statement"))  # fmt: skip
+    before = revisions(db_url)
+    result = cli("import", str(out), "--db", db_url, "--reason", "quarterly review",
+                 "--author", "analyst")  # fmt: skip
+    assert result.code == 0, result.err
+    assert revisions(db_url) == before + 2
+    history = json.loads(cli("history", "--db", db_url, "--format", "json").out)
+    latest = history[-2:]
+    assert {r["reason"] for r in latest} == {"quarterly review"}
+    assert {r["author"] for r in latest} == {"analyst"}
+    with opened(db_url) as engine, transaction(engine) as session:
+        deprecated = session.get(EvidenceRow, 2)
+        assert deprecated is not None
+        assert deprecated.rank.value == "deprecated"
+        assert deprecated.deprecated_reason == "superseded by the full statement"
+    assert cli("log", "verify", "--db", db_url).code == 0
+    # The same files again: nothing left to change.
+    again = cli("import", str(out), "--db", db_url, "--reason", "again")
+    assert again.code == 0 and revisions(db_url) == before + 2
+
+
+def test_a_row_exported_before_someone_elses_change_is_refused(
+    cli: CLI, url: str, tmp_path: Path
+) -> None:
+    assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
+    first = read(tmp_path / "pledges.csv")[0]["id"]
+    assert cli("update", first, "--db", url, "--confidence", "low", "--notes", "checked",
+               "--reason", "a colleague's edit").code == 0  # fmt: skip
+    rewrite(tmp_path / "pledges.csv", lambda rows: rows[0].update(status="stalled"))
+    before = snapshot(url)
+    result = cli("import", str(tmp_path), "--db", url, "--reason", "mine")
+    assert result.code == 2
+    assert result.err.startswith(f"Error: pledges.csv:2:version: pledge {first}")
+    assert snapshot(url) == before
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+SAFE_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]),
+    min_size=1, max_size=40,
+).filter(lambda s: s.strip() == s and s)  # fmt: skip
+VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "title": SAFE_TEXT,
+    "statement": st.one_of(st.none(), SAFE_TEXT),
+    "target_year": st.one_of(st.none(), st.integers(1990, 2100)),
+    "target_value": st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False, width=64)),
+    "target_unit": st.one_of(st.none(), SAFE_TEXT, st.sampled_from(DANGEROUS[:4])),
+    "gases": st.lists(SAFE_TEXT, max_size=3, unique_by=str.casefold).map(tuple),
+    "status": st.sampled_from([s for s in Status if s is not Status.SUPERSEDED]),
+    "confidence": st.sampled_from(list(Confidence)),
+    "formality": st.sampled_from(list(Formality)),
+    "notes": st.one_of(st.none(), SAFE_TEXT, st.sampled_from(DANGEROUS)),
+}
+
+
+def valid(data: dict[str, Any]) -> bool:
+    """Whether a pledge with these fields passes the schema's rules across fields too."""
+    try:
+        PledgeIn.model_validate(data)
+    except ValueError:
+        return False
+    return True
+
+
+SETTINGS = settings(max_examples=15, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+
+
+@SETTINGS
+@given(fields=st.fixed_dictionaries({}, optional=VALUES), excel=st.booleans())
+def test_export_then_import_changes_nothing(
+    fields: dict[str, Any], excel: bool, cli: CLI, template: Path, tmp_path_factory: Any
+) -> None:
+    assume(
+        valid({"id": "xx-test-pledge", "title": "t", "actors": ["CN"], "kind": "other", **fields})
+    )
+    folder = tmp_path_factory.mktemp("roundtrip")
+    url = copy_of(template, folder)
+    add_pledge(url, **fields)
+    out = folder / "out"
+    assert cli("export", "--db", url, "--out", str(out), *(["--excel"] if excel else [])).code == 0
+    before = snapshot(url)
+    result = cli("import", str(out), "--db", url, "--reason", "round trip")
+    assert result.code == 0, result.err
+    assert "Made 0 change(s)" in result.err
+    assert snapshot(url) == before
+
+
+EDITABLE = ["title", "statement", "target_year", "target_value", "target_unit", "gases",
+            "status", "confidence", "formality", "notes"]  # fmt: skip
+
+
+@SETTINGS
+@given(data=st.data())
+def test_one_edited_cell_changes_that_field_in_one_revision(
+    data: st.DataObject, cli: CLI, template: Path, tmp_path_factory: Any
+) -> None:
+    folder = tmp_path_factory.mktemp("onecell")
+    url = copy_of(template, folder)
+    out = folder / "out"
+    excel = data.draw(st.booleans(), "excel")
+    assert cli("export", "--db", url, "--out", str(out), *(["--excel"] if excel else [])).code == 0
+    rows = read(out / "pledges.csv")
+    index = data.draw(st.integers(0, len(rows) - 1), "row")
+    column = data.draw(st.sampled_from(EDITABLE), "column")
+    with unit_of_work(url) as session:
+        current = get_pledge(session, rows[index]["id"])
+    old = getattr(current, column)
+    fields = current.model_dump(include=set(PledgeIn.model_fields))
+    value = data.draw(
+        VALUES[column].filter(lambda v: v != old and valid({**fields, column: v})), "value"
+    )
+    from pledges.transfer.tables import cell, neutralise
+
+    text = cell(value, PLEDGES.column(column).kind)
+    rewrite(out / "pledges.csv",
+            lambda rs: rs[index].update({column: neutralise(text) if excel else text}))  # fmt: skip
+    before_revisions = revisions(url)
+    result = cli("import", str(out), "--db", url, "--reason", "one cell")
+    assert result.code == 0, result.err
+    assert revisions(url) == before_revisions + 1
+    with unit_of_work(url) as session:
+        after = get_pledge(session, rows[index]["id"])
+    assert getattr(after, column) == value
+    changed = {
+        name for name in PledgeIn.model_fields if getattr(after, name) != getattr(current, name)
+    }
+    assert changed == {column}
+    # Nothing else moved: the other tables export as before.
+    again = folder / "again"
+    assert (
+        cli("export", "--db", url, "--out", str(again), *(["--excel"] if excel else [])).code == 0
+    )
+    for table in (EVIDENCE, SOURCES):
+        assert (again / table.file).read_bytes() == (out / table.file).read_bytes()
+
+
+def test_export_and_import_on_postgresql_too(cli: CLI, seeded: str, tmp_path: Path) -> None:
+    for form in ("csv", "datapackage"):
+        out = tmp_path / form
+        assert cli("export", "--db", seeded, "--out", str(out), "--format", form).code == 0
+        before = snapshot(seeded)
+        result = cli("import", str(out), "--db", seeded, "--reason", "round trip")
+        assert result.code == 0, result.err
+        assert snapshot(seeded) == before
+    shutil.rmtree(tmp_path / "csv")
