@@ -397,6 +397,9 @@ class _Importer:
 
     def evidence(self, rows: list[Row]) -> None:
         fields = set(EvidenceIn.model_fields)
+        stored = {e.id: e for e in repo.all_evidence(self.session)}
+        pledge_ids = set(repo.pledge_ids(self.session))
+        source_ids = set(repo.source_ids(self.session))
         for row in rows:
             data = {k: v for k, v in row.values.items() if k not in ("id", "version")}
             evidence = _record(row, EvidenceIn, data, self.problems)
@@ -404,14 +407,14 @@ class _Importer:
                 continue
             evidence_id = row.values.get("id")
             if evidence_id is None:
-                if repo.get_pledge(self.session, evidence.pledge_id) is None:
+                if evidence.pledge_id not in pledge_ids:
                     self.problems.append(
                         f"{row.where('pledge_id')}: there is no pledge "
                         f"{evidence.pledge_id!r} in the register or pledges.csv "
                         "— cite an existing pledge, or add it in pledges.csv"
                     )
                     continue
-                if repo.get_source(self.session, evidence.source_id) is None:
+                if evidence.source_id not in source_ids:
                     self.problems.append(
                         f"{row.where('source_id')}: there is no source "
                         f"{evidence.source_id!r} in the register or sources.csv "
@@ -422,7 +425,7 @@ class _Importer:
                 if done is not None:
                     self.plan.added["evidence"].append(str(done.id))
                 continue
-            current = repo.get_evidence(self.session, evidence_id)
+            current = stored.get(evidence_id)
             if current is None:
                 self.problems.append(
                     f"{row.where('id')}: there is no evidence {evidence_id} — leave "
