@@ -5,7 +5,8 @@
 
 Both create `.venv/` and install the project with its development tools when pyproject.toml has
 changed since the last install. Under CI=true, `test` also makes sure the local PostgreSQL server
-is up, because the PostgreSQL tests must run there.
+is up and LibreOffice Calc is installed, because the PostgreSQL and spreadsheet tests must run
+there.
 """
 
 from __future__ import annotations
@@ -81,6 +82,25 @@ def ensure_postgres() -> None:
         say("PostgreSQL is not reachable; its tests will fail, as they must under CI")
 
 
+def ensure_libreoffice() -> None:
+    """Under CI the spreadsheet round trip must run: install LibreOffice Calc if it is missing."""
+    if shutil.which("soffice"):
+        return
+    if not shutil.which("apt-get"):
+        say("LibreOffice (soffice) is missing and there is no apt-get to install it with; "
+            "the spreadsheet test will fail, as it must under CI")  # fmt: skip
+        return
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "libreoffice-calc"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    say(f"installing LibreOffice Calc for the spreadsheet test: {' '.join(install)}")
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        say("the install failed; apt-get update, then installing again")
+        subprocess.run(["apt-get", "update"], env=env, check=False)
+        subprocess.run(install, env=env, check=False)
+    if not shutil.which("soffice"):
+        say("LibreOffice could not be installed; the spreadsheet test will fail, as it must")
+
+
 def quickstart() -> None:
     setup()
     pledges = BIN / "pledges"
@@ -94,6 +114,7 @@ def test() -> None:
     setup()
     if os.environ.get("CI") == "true":
         ensure_postgres()
+        ensure_libreoffice()
     step(BIN / "ruff", "check", ".")
     step(BIN / "ruff", "format", "--check", ".")
     step(BIN / "mypy")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,8 +192,8 @@ def read_table(folder: Path, table: Table, problems: list[str]) -> list[Row] | N
         values: dict[str, Any] = {}
         for name, text in zip(header, cells, strict=True):
             column = known[name]
-            if column.derived and name != "version":
-                continue
+            if column.derived and name not in ("version", "sha256"):
+                continue  # a row's version and a text's sha256 are checked, not stored
             try:
                 values[name] = _read_cell(restore(text) if excel else text, column)
             except ValueError as error:
@@ -228,8 +229,30 @@ def _fields(model: type[BaseModel], record: BaseModel) -> dict[str, Any]:
     return record.model_dump(include=set(model.model_fields))
 
 
+def _line_breaks(value: Any) -> Any:
+    """A value with each line break written '\\n', as a spreadsheet keeps one inside a cell."""
+    return re.sub(r"\r\n?", "\n", value) if isinstance(value, str) else value
+
+
 def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    return [(name, old.get(name), value) for name, value in new.items() if old.get(name) != value]
+    """The fields whose values differ. LibreOffice reads a '\\r\\n' inside a cell as '\\n', so a
+    value that differs only by its line breaks is no change: the register's value is kept."""
+    return [
+        (name, old.get(name), value)
+        for name, value in new.items()
+        if _line_breaks(old.get(name)) != _line_breaks(value)
+    ]
+
+
+def _as_exported(text: str, sha256: str | None, registered: str | None) -> str:
+    """A source's text as exported, when a spreadsheet changed only its line breaks: the text the
+    register holds, or else the text with '\\r\\n' line breaks if that is the one `sha256` is of."""
+    if registered is not None and _line_breaks(text) == _line_breaks(registered):
+        return registered
+    if sha256 is None or text_sha256(text) == sha256:
+        return text
+    windows = _line_breaks(text).replace("\n", "\r\n")
+    return windows if text_sha256(windows) == sha256 else text
 
 
 class _Importer:
@@ -289,15 +312,16 @@ class _Importer:
         existing = repo.get_sources(self.session, ids)
         for row in rows:
             data = dict(row.values)
+            sha256 = data.pop("sha256", None)
             text_column = "text_path" if self.packaged else "text"
             text = self._text(row, data.pop(text_column, None), text_column)
             if text is None:
                 continue
-            data["text"] = text
+            registered = existing.get(str(data.get("id")))
+            data["text"] = _as_exported(text, sha256, registered.text if registered else None)
             source = _record(row, SourceIn, data, self.problems)
             if source is None:
                 continue
-            sha256 = row.values.get("sha256")
             if sha256 is not None and text_sha256(source.text) != sha256:
                 self.problems.append(
                     f"{row.where(text_column)}: the text of {source.id} does not match its sha256 "
