@@ -188,6 +188,30 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def unlocated(quote: str, source: Source) -> InvalidInput:
+    """The refusal of a quote that does not stand in its source, with the closest passage."""
+    near = closest(quote, source.text)
+    where = (
+        f"the closest passage ({near.similarity:.0f}% alike) is "
+        f"“{_shorten(source.text[near.start : near.end])}”; "
+        if near is not None
+        else ""
+    )
+    return InvalidInput(
+        f"the quote does not stand in source {source.id}",
+        f"{where}copy the words exactly as the article has them, or add --allow-unlocated "
+        "to record it anyway (the audit will report it)",
+    )
+
+
+def cited_already(evidence: EvidenceIn, other: int | str) -> AlreadyExists:
+    return AlreadyExists(
+        f"pledge {evidence.pledge_id} already cites this quote of {evidence.source_id} "
+        f"(evidence {other})",
+        "nothing was written",
+    )
+
+
 def cite(
     session: Session, evidence: EvidenceIn, who: Who, *, allow_unlocated: bool = False
 ) -> Evidence:
@@ -198,27 +222,12 @@ def cite(
         raise InvalidInput("new evidence cannot start deprecated", "cite it, then deprecate it")
     span = find(evidence.quote, source.text)
     if span is None and not allow_unlocated:
-        near = closest(evidence.quote, source.text)
-        where = (
-            f"the closest passage ({near.similarity:.0f}% alike) is "
-            f"“{_shorten(source.text[near.start : near.end])}”; "
-            if near is not None
-            else ""
-        )
-        raise InvalidInput(
-            f"the quote does not stand in source {source.id}",
-            f"{where}copy the words exactly as the article has them, or add --allow-unlocated "
-            "to record it anyway (the audit will report it)",
-        )
+        raise unlocated(evidence.quote, source)
     wanted = normalise(evidence.quote).text
     for other in repo.evidence_for(session, evidence.pledge_id):
         same = other.source_id == source.id and normalise(other.quote).text == wanted
         if same and other.rank is not Rank.DEPRECATED:
-            raise AlreadyExists(
-                f"pledge {evidence.pledge_id} already cites this quote of {source.id} "
-                f"(evidence {other.id})",
-                "nothing was written",
-            )
+            raise cited_already(evidence, other.id)
     stored = repo.add_evidence(session, evidence, history.now(), located=span is not None)
     after = stored.model_dump(mode="json")
     _log(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, after)

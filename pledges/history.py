@@ -35,16 +35,27 @@ def canonical(payload: dict[str, Any]) -> str:
 
 def body(row: RevisionRow) -> dict[str, Any]:
     """Everything a revision says, as hashed (its own hash aside)."""
+    return payload(
+        seq=row.seq, at=row.at, author=row.author, action=row.action, entity=row.entity,
+        entity_id=row.entity_id, reason=row.reason, changes=row.changes, prev_hash=row.prev_hash,
+    )  # fmt: skip
+
+
+def payload(
+    *, seq: int, at: datetime, author: str, action: Action | str, entity: Entity | str,
+    entity_id: str, reason: str, changes: Changes, prev_hash: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """What is hashed of a revision, from its fields (`body` gives it of a stored row)."""
     return {
-        "seq": row.seq,
-        "at": row.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "author": row.author,
-        "action": Action(row.action).value,
-        "entity": Entity(row.entity).value,
-        "entity_id": row.entity_id,
-        "reason": row.reason,
-        "changes": row.changes,
-        "prev_hash": row.prev_hash,
+        "seq": seq,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "author": author,
+        "action": Action(action).value,
+        "entity": Entity(entity).value,
+        "entity_id": entity_id,
+        "reason": reason,
+        "changes": changes,
+        "prev_hash": prev_hash,
     }
 
 

@@ -526,7 +526,7 @@ def test_one_edited_cell_changes_that_field_in_one_revision(
 
     text = cell(value, PLEDGES.column(column).kind)
     rewrite(out / "pledges.csv",
-            lambda rs: rs[index].update({column: neutralise(text) if excel else text}))  # fmt: skip
+            lambda rs: rs[index].update({column: neutralise(text, excel=excel)}))  # fmt: skip
     before_revisions = revisions(url)
     result = cli("import", str(out), "--db", url, "--reason", "one cell")
     assert result.code == 0, result.err

@@ -110,7 +110,11 @@ def _folder(out: Path) -> Path:
     return out
 
 
-def _write_csv(path: Path, table: Table, rows: Iterator[dict[str, Any]], excel: bool) -> int:
+def _write_csv(
+    path: Path, table: Table, rows: Iterator[dict[str, Any]], excel: bool, *, escape: bool = True
+) -> int:
+    """One CSV file. `escape`: cells are written as `neutralise` gives them (not in a data
+    package, whose readers are programs that take each cell as it is)."""
     kinds = [(c.name, c.kind) for c in table.columns]
     count = 0
     with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as stream:
@@ -118,7 +122,7 @@ def _write_csv(path: Path, table: Table, rows: Iterator[dict[str, Any]], excel: 
         writer.writerow(table.names)
         for values in rows:
             cells = [cell(values[name], kind) for name, kind in kinds]
-            writer.writerow([neutralise(c) for c in cells] if excel else cells)
+            writer.writerow([neutralise(c, excel=excel) for c in cells] if escape else cells)
             count += 1
     return count
 
@@ -179,7 +183,7 @@ def export_package(db: str | None, out: Path) -> Exported:
             (SOURCES_PACKAGED, source_rows(session, packaged=True)),
             (ACTORS, actor_rows(session)),
         ):
-            counts[table.name] = _write_csv(folder / table.file, table, rows, excel=False)
+            counts[table.name] = _write_csv(folder / table.file, table, rows, False, escape=False)
         for source_id, text in session.execute(
             select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
         ):

@@ -126,7 +126,9 @@ def _read_cell(text: str, column: Column) -> Any:
     return text  # text, and dates and times: the schema reads those
 
 
-def read_table(folder: Path, table: Table, problems: list[str]) -> list[Row] | None:
+def read_table(
+    folder: Path, table: Table, problems: list[str], *, escaped: bool = True
+) -> list[Row] | None:
     """The rows of one CSV file, or None when the file is not there. Problems are added to
     `problems`, one line each."""
     path = folder / table.file
@@ -142,8 +144,7 @@ def read_table(folder: Path, table: Table, problems: list[str]) -> list[Row] | N
             "'CSV UTF-8' (comma-delimited) and import again"
         )
         return []
-    excel = content.startswith(BOM)  # written with --excel, or saved by a spreadsheet
-    content = content.removeprefix(BOM)
+    content = content.removeprefix(BOM)  # written with --excel, or saved by a spreadsheet
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -153,7 +154,7 @@ def read_table(folder: Path, table: Table, problems: list[str]) -> list[Row] | N
     if header is None:
         problems.append(f"{table.file}:1: the file is empty — it needs at least its header line")
         return []
-    header = [restore(h) if excel else h for h in header]
+    header = [restore(h) if escaped else h for h in header]
     known = {c.name: c for c in table.columns}
     for index, name in enumerate(header, 1):
         if name not in known:
@@ -195,7 +196,7 @@ def read_table(folder: Path, table: Table, problems: list[str]) -> list[Row] | N
             if column.derived and name not in ("version", "sha256"):
                 continue  # a row's version and a text's sha256 are checked, not stored
             try:
-                values[name] = _read_cell(restore(text) if excel else text, column)
+                values[name] = _read_cell(restore(text) if escaped else text, column)
             except ValueError as error:
                 problems.append(f"{table.file}:{number}:{name}: {error}")
                 values = {}
@@ -522,7 +523,9 @@ def import_register(db: str | None, path: Path, who: editing.Who, *, dry_run: bo
     folder, packaged = locate(path)
     problems: list[str] = []
     tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
-    read = {table.name: read_table(folder, table, problems) for table in tables}
+    read = {
+        table.name: read_table(folder, table, problems, escaped=not packaged) for table in tables
+    }
     if all(rows is None for rows in read.values()):
         raise InvalidInput(
             f"{folder} holds none of {', '.join(t.file for t in tables)}",

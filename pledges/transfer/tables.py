@@ -143,10 +143,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PROTECT = "'"
 
 
-def neutralise(value: str) -> str:
-    """A cell no spreadsheet runs: one that starts like a formula gets a leading apostrophe, and
-    so does one that already starts with an apostrophe, so that `restore` undoes it exactly."""
-    if value.startswith((*FORMULA_START, PROTECT)):
+def neutralise(value: str, *, excel: bool) -> str:
+    """A cell as a CSV export writes it. A leading apostrophe always marks an escape, so a value
+    that starts with one gets another; with `excel`, so does a value that starts like a formula,
+    and no spreadsheet runs it. `restore` undoes both, whether or not the file kept the
+    byte-order mark that --excel writes (LibreOffice drops it)."""
+    if value.startswith(PROTECT) or (excel and value.startswith(FORMULA_START)):
         return PROTECT + value
     return value
 
