@@ -271,7 +271,25 @@ def _raw(file: str, old: bytes, new: bytes, count: int = 1) -> Any:
     return change
 
 
+def _duplicate(file: str, row: int) -> Any:
+    def change(folder: Path) -> None:
+        rewrite(folder / file, lambda rows: rows.append(dict(rows[row])))
+
+    return change
+
+
+def _both(*changes: Any) -> Any:
+    def change(folder: Path) -> None:
+        for each in changes:
+            each(folder)
+
+    return change
+
+
+NEW_PLEDGE = {"id": "xx-new", "title": "A new pledge", "actors": "CN", "kind": "other",
+              "formality": "declared", "status": "not_yet_rated", "confidence": "low"}  # fmt: skip
 NEW_EVIDENCE = {"pledge_id": "cn-co2-peak-2030", "stance": "supports", "rank": "normal"}
+STANDING = "become carbon neutral by 2060"
 BAD = {
     "unknown status": (
         _set("pledges.csv", 2, status="done"),
@@ -325,6 +343,40 @@ BAD = {
     "an actor changed": (
         _set("actors.csv", 0, name="People's Republic"),
         "Error: actors.csv:2:name: CN differs from the register",
+    ),
+    "an id twice": (
+        _duplicate("actors.csv", 1),
+        "Error: actors.csv:5:id: GREENPEACE is also on row 3 — keep one row per record",
+    ),
+    "an unknown actor": (
+        _append("pledges.csv", **{**NEW_PLEDGE, "actors": "CN;XX"}),
+        "Error: pledges.csv:14:actors: actor 'XX' is not in the register or actors.csv",
+    ),
+    "a parent that is not there": (
+        _append("pledges.csv", **NEW_PLEDGE, parent_id="no-such-pledge"),
+        "Error: pledges.csv:14:parent_id: the pledge 'no-such-pledge' is not there",
+    ),
+    "pledges that name each other": (
+        _both(
+            _append("pledges.csv", **{**NEW_PLEDGE, "parent_id": "xx-other"}),
+            _append("pledges.csv", **{**NEW_PLEDGE, "id": "xx-other", "parent_id": "xx-new"}),
+        ),
+        "Error: pledges.csv:",
+    ),
+    "a quote cited twice": (
+        _both(
+            _append(
+                "evidence.csv", **NEW_EVIDENCE, source_id="china-us-talks-success", quote=STANDING
+            ),
+            _append(
+                "evidence.csv",
+                **NEW_EVIDENCE,
+                source_id="china-us-talks-success",
+                quote=STANDING.upper(),
+            ),
+        ),
+        "Error: evidence.csv:24:quote: pledge cn-co2-peak-2030 already cites this quote of "
+        "china-us-talks-success",
     ),
     "a deprecation without a reason": (
         _set("evidence.csv", 0, rank="deprecated"),
@@ -428,6 +480,36 @@ def test_import_applies_changes_as_revisions_with_its_reason(
     # The same files again: nothing left to change.
     again = cli("import", str(out), "--db", db_url, "--reason", "again")
     assert again.code == 0 and revisions(db_url) == before + 2
+
+
+def test_new_records_are_added_with_the_revisions_the_commands_would_log(
+    cli: CLI, db_url: str, tmp_path: Path
+) -> None:
+    """A new actor, two pledges (one the parent of the other, listed first) and a quote, in one
+    import: the log replays to the register, and the audit reads them."""
+    assert cli("init", "--db", db_url).code == 0
+    assert cli("export", "--db", db_url, "--out", str(tmp_path)).code == 0
+    _append("actors.csv", id="UN", name="United Nations", kind="organisation",
+            aliases="UN;U.N.")(tmp_path)  # fmt: skip
+    _append("pledges.csv", **{**NEW_PLEDGE, "actors": "CN;UN", "parent_id": "xx-parent"})(tmp_path)
+    _append("pledges.csv", **{**NEW_PLEDGE, "id": "xx-parent", "title": "The parent"})(tmp_path)
+    _append("evidence.csv", **{**NEW_EVIDENCE, "pledge_id": "xx-new"},
+            source_id="china-us-talks-success", quote=STANDING)(tmp_path)  # fmt: skip
+    before = revisions(db_url)
+    result = cli("import", str(tmp_path), "--db", db_url, "--reason", "new records")
+    assert result.code == 0, result.err
+    assert {"+ xx-new: added", "+ xx-parent: added", "+ actors: 1 added (UN)"} <= set(
+        result.out.splitlines()
+    )
+    assert revisions(db_url) == before + 4
+    verified = cli("log", "verify", "--db", db_url)
+    assert verified.code == 0, verified.out + verified.err
+    shown = json.loads(cli("show", "xx-new", "--db", db_url, "--format", "json").out)
+    assert shown["pledge"]["actors"] == ["CN", "UN"]
+    assert shown["pledge"]["parent_id"] == "xx-parent"
+    assert [e["quote"] for e in shown["evidence"]] == [STANDING]
+    audit = json.loads(cli("audit", "--db", db_url, "--format", "json", "--fail-on", "never").out)
+    assert audit["summary"]["pledges"] == 14 and audit["summary"]["quotes"] == 22
 
 
 def test_a_row_exported_before_someone_elses_change_is_refused(

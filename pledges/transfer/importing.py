@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +31,9 @@ from pledges import editing
 from pledges import repository as repo
 from pledges.db import opened, transaction
 from pledges.errors import InvalidInput, PledgesError
-from pledges.schema import ActorIn, EvidenceIn, PledgeIn, SourceIn, text_sha256
+from pledges.schema import ActorIn, Evidence, EvidenceIn, PledgeIn, SourceIn, text_sha256
+from pledges.textmatch import fold
+from pledges.transfer.bulk import Batch, check_quotes
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -261,6 +263,16 @@ class _Importer:
         self.session, self.who, self.folder, self.packaged = session, who, folder, packaged
         self.plan = Plan()
         self.problems: list[str] = []
+        self.batch = Batch(session, who)
+
+    def once(self, row: Row, key: str, seen: dict[str, int]) -> bool:
+        """Whether this is the first row of its file with this key (a second is refused)."""
+        if key in seen:
+            self.problems.append(f"{row.where('id')}: {key} is also on row {seen[key]} — keep "
+                                 "one row per record")  # fmt: skip
+            return False
+        seen[key] = row.number
+        return True
 
     def attempt(
         self, row: Row, column: str, action: Callable[..., T], *args: Any, **kw: Any
@@ -274,18 +286,22 @@ class _Importer:
 
     def actors(self, rows: list[Row]) -> None:
         existing = {a.id: a for a in repo.list_actors(self.session)}
+        new: list[ActorIn] = []
+        seen: dict[str, int] = {}
         for row in rows:
             actor = _record(row, ActorIn, row.values, self.problems)
-            if actor is None:
+            if actor is None or not self.once(row, actor.id, seen):
                 continue
             current = existing.get(actor.id)
             if current is None:
-                self.attempt(row, "id", editing.add_actor, actor, self.who)
-                self.plan.added["actors"].append(actor.id)
+                new.append(actor)
                 continue
             self._unchanged_or_refuse(
                 row, "actors", actor.id, ActorIn, current, actor, "actors are not changed by import"
             )
+        if new and not self.problems:
+            self.batch.actors(new)
+            self.plan.added["actors"].extend(a.id for a in new)
 
     def _unchanged_or_refuse(
         self,
@@ -311,6 +327,8 @@ class _Importer:
     def sources(self, rows: list[Row]) -> None:
         ids = [str(r.values.get("id")) for r in rows]
         existing = repo.get_sources(self.session, ids)
+        new: list[SourceIn] = []
+        seen: dict[str, int] = {}
         for row in rows:
             data = dict(row.values)
             sha256 = data.pop("sha256", None)
@@ -321,7 +339,7 @@ class _Importer:
             registered = existing.get(str(data.get("id")))
             data["text"] = _as_exported(text, sha256, registered.text if registered else None)
             source = _record(row, SourceIn, data, self.problems)
-            if source is None:
+            if source is None or not self.once(row, source.id, seen):
                 continue
             if sha256 is not None and text_sha256(source.text) != sha256:
                 self.problems.append(
@@ -332,8 +350,7 @@ class _Importer:
                 continue
             current = existing.get(source.id)
             if current is None:
-                self.attempt(row, "id", editing.add_source, source, self.who)
-                self.plan.added["sources"].append(source.id)
+                new.append(source)
                 continue
             self._unchanged_or_refuse(
                 row,
@@ -344,6 +361,9 @@ class _Importer:
                 source,
                 "sources are not changed by import",
             )
+        if new and not self.problems:
+            self.batch.sources(new)
+            self.plan.added["sources"].extend(s.id for s in new)
 
     def _text(self, row: Row, value: Any, column: str) -> str | None:
         if value is None:
@@ -372,65 +392,86 @@ class _Importer:
 
     def pledges(self, rows: list[Row]) -> None:
         existing = {p.id: p for p in repo.list_pledges(self.session)}
+        actors = {a.id for a in repo.list_actors(self.session)}
         fields = set(PledgeIn.model_fields)
-        new: list[tuple[Row, PledgeIn]] = []
+        new: dict[str, tuple[Row, PledgeIn]] = {}
+        changed: list[tuple[Row, PledgeIn, list[tuple[str, Any, Any]]]] = []
+        seen: dict[str, int] = {}
         for row in rows:
             data = {k: v for k, v in row.values.items() if k != "version"}
             pledge = _record(row, PledgeIn, data, self.problems)
-            if pledge is None:
+            if pledge is None or not self.once(row, pledge.id, seen):
                 continue
             current = existing.get(pledge.id)
             if current is None:
-                new.append((row, pledge))
+                new[pledge.id] = (row, pledge)
                 continue
             diff = _differences(
                 current.model_dump(include=fields), pledge.model_dump(include=fields)
             )
-            if not diff:
+            if diff:
+                changed.append((row, pledge, diff))
+            else:
                 self.plan.unchanged["pledges"].append(pledge.id)
-                continue
+        # New pledges first (a changed one may name a new one as its successor), each after the
+        # pledges it names, checked as `pledges add` checks them.
+        added: list[PledgeIn] = []
+        placed: set[str] = set()
+
+        def place(pledge_id: str, path: tuple[str, ...]) -> None:
+            row, pledge = new[pledge_id]
+            for column in ("parent_id", "superseded_by"):
+                other = getattr(pledge, column)
+                if other is None or other in existing or other in placed:
+                    continue
+                if other not in new or other in path:
+                    why = "names itself, through others" if other in path else "is not there"
+                    self.problems.append(
+                        f"{row.where(column)}: the pledge {other!r} {why} — name a pledge of the "
+                        "register or of pledges.csv"
+                    )
+                    return
+                place(other, (*path, pledge_id))
+            unknown = [a for a in pledge.actors if a not in actors]
+            if unknown:
+                self.problems.append(f"{row.where('actors')}: actor {unknown[0]!r} is not in the "
+                                     "register or actors.csv — add it in actors.csv, or with "
+                                     "'pledges actor add'")  # fmt: skip
+                return
+            if pledge_id not in placed:
+                placed.add(pledge_id)
+                added.append(pledge)
+
+        for pledge_id in new:
+            if pledge_id not in placed:
+                place(pledge_id, ())
+        if added and not self.problems:
+            self.batch.pledges(added)
+            self.plan.added["pledges"].extend(p.id for p in added)
+        for row, pledge, diff in changed:
             version = row.values.get("version")
             changes = {name: value for name, _, value in diff}
             column = diff[0][0] if version is None else "version"
-            done = self.attempt(
-                row,
-                column,
-                editing.update_pledge,
-                pledge.id,
-                changes,
-                self.who,
-                expected_version=version,
-            )
+            done = self.attempt(row, column, editing.update_pledge, pledge.id, changes, self.who,
+                                expected_version=version)  # fmt: skip
             if done is not None:
                 self.plan.changed["pledges"][pledge.id] = diff
-        # New pledges may name each other as parent or successor: add each once what it names is.
-        known = set(existing)
-        while new:
-            ready = [
-                (r, p)
-                for r, p in new
-                if {p.parent_id, p.superseded_by} - {None} <= known | {p.id}
-                or not ({p.parent_id, p.superseded_by} - {None}) & {q.id for _, q in new}
-            ]
-            if not ready:
-                ready = new  # a cycle: each will be refused as naming a pledge not yet there
-            for row, pledge in ready:
-                if self.attempt(row, "id", editing.add_pledge, pledge, self.who):
-                    self.plan.added["pledges"].append(pledge.id)
-                known.add(pledge.id)
-            new = [(r, p) for r, p in new if (r, p) not in ready]
 
     def evidence(self, rows: list[Row]) -> None:
         fields = set(EvidenceIn.model_fields)
         stored = {e.id: e for e in repo.all_evidence(self.session)}
         pledge_ids = set(repo.pledge_ids(self.session))
         source_ids = set(repo.source_ids(self.session))
+        new: list[tuple[Row, EvidenceIn]] = []
+        seen: dict[str, int] = {}
         for row in rows:
             data = {k: v for k, v in row.values.items() if k not in ("id", "version")}
             evidence = _record(row, EvidenceIn, data, self.problems)
             if evidence is None:
                 continue
             evidence_id = row.values.get("id")
+            if evidence_id is not None and not self.once(row, str(evidence_id), seen):
+                continue
             if evidence_id is None:
                 if evidence.pledge_id not in pledge_ids:
                     self.problems.append(
@@ -446,9 +487,7 @@ class _Importer:
                         "— cite an existing source, or add it in sources.csv"
                     )
                     continue
-                done = self.attempt(row, "quote", editing.cite, evidence, self.who)
-                if done is not None:
-                    self.plan.added["evidence"].append(str(done.id))
+                new.append((row, evidence))
                 continue
             current = stored.get(evidence_id)
             if current is None:
@@ -484,6 +523,20 @@ class _Importer:
             )
             if done is not None:
                 self.plan.changed["evidence"][str(evidence_id)] = diff
+        self._cite(new, stored.values())
+
+    def _cite(self, new: list[tuple[Row, EvidenceIn]], stored: Iterable[Evidence]) -> None:
+        """New evidence, located and checked as `pledges cite` does, then added at once."""
+        if not new or self.problems:
+            return
+        cited = {(e.pledge_id, e.source_id, fold(e.quote)) for e in stored
+                 if e.rank is not Rank.DEPRECATED}  # fmt: skip
+        texts = repo.get_sources(self.session, sorted({e.source_id for _, e in new}))
+        for row, refusal in check_quotes(new, texts, cited):
+            self.problems.append(f"{row.where('quote')}: {refusal}")
+        if not self.problems:
+            ids = self.batch.evidence([e for _, e in new])
+            self.plan.added["evidence"].extend(map(str, ids))
 
 
 def _short(value: Any, limit: int = 60) -> str:
