@@ -98,24 +98,29 @@ class InitResult:
     revision_before: str | None
     revision_after: str
     loaded: Loaded | None
+    empty: bool = False  # asked for a register without the seeds
 
 
-def init(db: str | None, *, author: str, seeds: Path | None = None) -> InitResult:
-    """Create or upgrade the database; load the seed register when it holds nothing yet."""
+def init(
+    db: str | None, *, author: str, seeds: Path | None = None, empty: bool = False
+) -> InitResult:
+    """Create or upgrade the database; load the seed register when it holds nothing yet (unless
+    `empty`: a register to import into)."""
     from pledges import migrate
     from pledges import seeds as seed_files
     from pledges.db import describe, open_engine, schema_revision, transaction
 
-    register = seed_files.read(seeds or seed_files.default_folder())  # validate before writing
+    # The seeds are validated before anything is written.
+    register = None if empty else seed_files.read(seeds or seed_files.default_folder())
     engine = open_engine(db, create=True, current=False)
     try:
         before = schema_revision(engine)
         loaded = None
         with transaction(engine, write=True) as session:
             migrate.upgrade(session.connection())
-            if repo.is_empty(session):
+            if register is not None and repo.is_empty(session):
                 loaded = load(session, register, author=author, reason=SEED_REASON)
-        return InitResult(describe(engine.url), before, migrate.head(), loaded)
+        return InitResult(describe(engine.url), before, migrate.head(), loaded, empty)
     finally:
         engine.dispose()
 

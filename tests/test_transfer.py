@@ -638,3 +638,53 @@ def test_export_and_import_on_postgresql_too(cli: CLI, seeded: str, tmp_path: Pa
         assert result.code == 0, result.err
         assert snapshot(seeded) == before
     shutil.rmtree(tmp_path / "csv")
+
+
+def empty_register(cli: CLI, db_url: str) -> str:
+    """A register holding nothing, on the same kind of database as `db_url`."""
+    result = cli("init", "--empty", "--db", db_url)
+    assert result.code == 0, result.err
+    assert "No seeds were loaded" in result.err
+    assert cli("init", "--empty", "--seeds", "seeds", "--db", db_url).code == 2
+    return db_url
+
+
+def test_an_export_restores_into_an_empty_register(
+    cli: CLI, template: Path, db_url: str, tmp_path: Path
+) -> None:
+    """Everything comes across: evidence keeps its ids, deprecated evidence stays deprecated with
+    its reason, and a quote that does not stand comes only with --allow-unlocated, as with
+    cite. The new register's log is its own, and verifies."""
+    url = copy_of(template, tmp_path, "exported.db")
+    assert cli("evidence", "deprecate", "3", "--db", url, "--reason", "a better quote").code == 0
+    assert cli("cite", "cn-co2-peak-2030", "china-us-talks-success", "--db", url,
+               "--quote", "China will stop burning coal by 2025", "--allow-unlocated",
+               "--reason", "reported, not found").code == 0  # fmt: skip
+    out = tmp_path / "out"
+    assert cli("export", "--db", url, "--out", str(out)).code == 0
+    target = empty_register(cli, db_url)
+    refused = cli("import", str(out), "--db", target, "--reason", "restore")
+    assert refused.code == 2
+    assert refused.err.startswith(
+        "Error: evidence.csv:23:quote: the quote does not stand in source china-us-talks-success"
+    )
+    result = cli("import", str(out), "--db", target, "--reason", "restore", "--allow-unlocated")
+    assert result.code == 0, result.err
+    assert "+ evidence: 22 added" in result.out
+    again = tmp_path / "again"
+    assert cli("export", "--db", target, "--out", str(again)).code == 0
+    for table in (EVIDENCE, SOURCES):
+        skip = {"created_at", "verified_on"}
+        before = [{k: v for k, v in r.items() if k not in skip} for r in read(out / table.file)]
+        after = [{k: v for k, v in r.items() if k not in skip} for r in read(again / table.file)]
+        assert after == before, table.name
+    restored = {r["id"]: r for r in read(again / "evidence.csv")}
+    assert restored["3"]["rank"] == "deprecated"
+    assert restored["3"]["deprecated_reason"] == "a better quote"
+    assert restored["22"]["verified_on"] == ""  # not found, so never verified
+    assert cli("log", "verify", "--db", target).code == 0
+    # New evidence is numbered after the restored ids (PostgreSQL's sequence moved past them).
+    added = cli("cite", "cn-co2-peak-2030", "china-us-talks-success", "--db", target,
+                "--quote", STANDING, "--reason", "after the restore")  # fmt: skip
+    assert added.code == 0, added.err
+    assert "Added evidence 23 " in added.err

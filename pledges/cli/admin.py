@@ -18,12 +18,18 @@ def init(
     seeds: Annotated[
         Path | None, typer.Option(help="A seed register folder. Default: the project's seeds/.")
     ] = None,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Load no seeds: a register to import an export into.")
+    ] = False,
 ) -> None:
     """Create or upgrade the database; load the seed register when it is empty."""
     from pledges import service
+    from pledges.errors import InvalidInput
     from pledges.render import register as render
 
-    render.init_result(service.init(db, author=author_name(author), seeds=seeds))
+    if empty and seeds is not None:
+        raise InvalidInput("--empty loads no seeds", "give --empty or --seeds, not both")
+    render.init_result(service.init(db, author=author_name(author), seeds=seeds, empty=empty))
 
 
 @db_app.command("upgrade")

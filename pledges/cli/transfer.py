@@ -65,6 +65,14 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change, and write nothing.")
     ] = False,
+    allow_unlocated: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unlocated",
+            help="Add new quotes that do not stand in their source anyway, as 'cite "
+            "--allow-unlocated' does (the audit reports them).",
+        ),
+    ] = False,
     db: Db = None,
     author: Author = None,
 ) -> None:
@@ -77,7 +85,7 @@ def import_(
     if reason is None and not dry_run:
         raise InvalidInput("--reason is required", "say why, e.g. --reason 'spreadsheet review'")
     who = Who(author_name(author), reason or "dry run")
-    plan = import_register(db, path, who, dry_run=dry_run)
+    plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
     for line in lines(plan):
         print(line)
     verb = "Would make" if dry_run else "Made"

@@ -184,7 +184,9 @@ def init_result(result: InitResult) -> None:
     else:
         before = result.revision_before or "empty"
         console.print(f"Database {result.where}: schema {before} -> {result.revision_after}.")
-    if result.loaded is None:
+    if result.empty:
+        console.print("No seeds were loaded: import an export with 'pledges import DIR'.")
+    elif result.loaded is None:
         console.print("It already holds a register; nothing was loaded.")
     else:
         n = result.loaded

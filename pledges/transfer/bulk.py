@@ -10,15 +10,16 @@ chain computed in memory from its head.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from pledges import history
 from pledges.editing import Who, cited_already, unlocated
-from pledges.errors import InvalidInput, PledgesError
+from pledges.errors import PledgesError
 from pledges.models import (
     ActorRow,
     EvidenceRow,
@@ -118,43 +119,73 @@ class Batch:
             self._log(Entity.PLEDGE, pledge.id, stored.model_dump(mode="json"))
         self.flush()
 
-    def evidence(self, items: Sequence[EvidenceIn]) -> list[int]:
-        """Quotes already located in their sources; returns their new ids, in order."""
-        verified = self.at.date()
-        rows = [{**e.model_dump(), "created_at": self.at, "verified_on": verified} for e in items]
-        ids: list[int] = []
-        for part in _chunks(rows):
+    def evidence(
+        self, items: Sequence[EvidenceIn], ids: Sequence[int | None], located: Sequence[bool]
+    ) -> list[int]:
+        """Checked quotes, with the id each row gives (kept, as a restore needs) or none (the
+        database numbers them); `located`: whether each was found, so verified today. Returns
+        the ids, in order."""
+        rows = [
+            {
+                **e.model_dump(),
+                "created_at": self.at,
+                "verified_on": self.at.date() if found else None,
+            }
+            for e, found in zip(items, located, strict=True)
+        ]
+        given = [(i, r) for i, r in zip(ids, rows, strict=True) if i is not None]
+        if given:
+            self._insert(EvidenceRow, [{**row, "id": i} for i, row in given])
+            if self.session.get_bind().dialect.name == "postgresql":  # the sequence moves past them
+                self.session.execute(text(
+                    "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
+                    "(SELECT MAX(id) FROM evidence))"
+                ))  # fmt: skip
+        numbered: list[int] = []
+        fresh = [row for i, row in zip(ids, rows, strict=True) if i is None]
+        for part in _chunks(fresh):
             statement = insert(EvidenceRow).returning(EvidenceRow.id, sort_by_parameter_order=True)
-            ids.extend(self.session.scalars(statement, list(part)))
-        for item, evidence_id in zip(items, ids, strict=True):
-            stored = Evidence.model_construct(
-                **item.model_dump(), id=evidence_id, created_at=self.at, verified_on=verified
-            )
+            numbered.extend(self.session.scalars(statement, list(part)))
+        fresh_ids = iter(numbered)
+        out = [i if i is not None else next(fresh_ids) for i in ids]
+        for row, evidence_id in zip(rows, out, strict=True):
+            stored = Evidence.model_construct(**{**row, "id": evidence_id})
             self._log(Entity.EVIDENCE, str(evidence_id), stored.model_dump(mode="json"))
         self.flush()
-        return ids
+        return out
+
+
+@dataclass
+class Located:
+    found: list[bool] = field(default_factory=list)  # for each quote, in order
+    refused: list[tuple[Any, PledgesError]] = field(default_factory=list)  # (key, why)
 
 
 def check_quotes(
     items: Iterable[tuple[Any, EvidenceIn]],
     texts: dict[str, Source],
     cited: set[tuple[str, str, str]],
-) -> Iterator[tuple[Any, PledgesError]]:
-    """`cite`'s rules for each new quote: it stands in its source, it does not start deprecated,
-    and its pledge does not already cite it there (`cited`: (pledge, source, folded quote) of
-    the evidence that is not deprecated; the quotes that pass are added to it). Yields (key,
-    refusal)."""
+    *,
+    allow_unlocated: bool = False,
+) -> Located:
+    """`cite`'s rules for each new quote: it stands in its source (unless `allow_unlocated`, as
+    with `cite --allow-unlocated`), and its pledge does not already cite it there (`cited`:
+    (pledge, source, folded quote) of the evidence that is not deprecated; the quotes that pass
+    are added to it). Deprecated evidence, brought over as it was, is kept whether or not it
+    stands: it no longer counts."""
+    out = Located()
     for key, evidence in items:
-        if evidence.rank is Rank.DEPRECATED:
-            yield key, InvalidInput("new evidence cannot start deprecated",
-                                    "cite it, then deprecate it")  # fmt: skip
-            continue
         source = texts[evidence.source_id]
-        if find(evidence.quote, source.text) is None:
-            yield key, unlocated(evidence.quote, source)
+        found = find(evidence.quote, source.text) is not None
+        out.found.append(found)
+        if evidence.rank is Rank.DEPRECATED:
+            continue
+        if not found and not allow_unlocated:
+            out.refused.append((key, unlocated(evidence.quote, source)))
             continue
         seen = (evidence.pledge_id, evidence.source_id, fold(evidence.quote))
         if seen in cited:
-            yield key, cited_already(evidence, "in this import or the register")
+            out.refused.append((key, cited_already(evidence, "in this import or the register")))
             continue
         cited.add(seen)
+    return out

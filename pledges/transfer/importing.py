@@ -259,8 +259,12 @@ def _as_exported(text: str, sha256: str | None, registered: str | None) -> str:
 
 
 class _Importer:
-    def __init__(self, session: Session, who: editing.Who, folder: Path, packaged: bool) -> None:
+    def __init__(
+        self, session: Session, who: editing.Who, folder: Path, packaged: bool,
+        allow_unlocated: bool = False,
+    ) -> None:  # fmt: skip
         self.session, self.who, self.folder, self.packaged = session, who, folder, packaged
+        self.allow_unlocated = allow_unlocated
         self.plan = Plan()
         self.problems: list[str] = []
         self.batch = Batch(session, who)
@@ -472,7 +476,8 @@ class _Importer:
             evidence_id = row.values.get("id")
             if evidence_id is not None and not self.once(row, str(evidence_id), seen):
                 continue
-            if evidence_id is None:
+            current = None if evidence_id is None else stored.get(evidence_id)
+            if current is None:  # new: no id, or one the register does not hold (a restore)
                 if evidence.pledge_id not in pledge_ids:
                     self.problems.append(
                         f"{row.where('pledge_id')}: there is no pledge "
@@ -488,13 +493,6 @@ class _Importer:
                     )
                     continue
                 new.append((row, evidence))
-                continue
-            current = stored.get(evidence_id)
-            if current is None:
-                self.problems.append(
-                    f"{row.where('id')}: there is no evidence {evidence_id} — leave "
-                    "id empty to add new evidence"
-                )
                 continue
             diff = _differences(
                 current.model_dump(include=fields), evidence.model_dump(include=fields)
@@ -532,11 +530,13 @@ class _Importer:
         cited = {(e.pledge_id, e.source_id, fold(e.quote)) for e in stored
                  if e.rank is not Rank.DEPRECATED}  # fmt: skip
         texts = repo.get_sources(self.session, sorted({e.source_id for _, e in new}))
-        for row, refusal in check_quotes(new, texts, cited):
+        located = check_quotes(new, texts, cited, allow_unlocated=self.allow_unlocated)
+        for row, refusal in located.refused:
             self.problems.append(f"{row.where('quote')}: {refusal}")
         if not self.problems:
-            ids = self.batch.evidence([e for _, e in new])
-            self.plan.added["evidence"].extend(map(str, ids))
+            ids = [row.values.get("id") for row, _ in new]
+            done = self.batch.evidence([e for _, e in new], ids, located.found)
+            self.plan.added["evidence"].extend(map(str, done))
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -572,7 +572,9 @@ class _RolledBack(Exception):
     pass
 
 
-def import_register(db: str | None, path: Path, who: editing.Who, *, dry_run: bool) -> Plan:
+def import_register(
+    db: str | None, path: Path, who: editing.Who, *, dry_run: bool, allow_unlocated: bool = False
+) -> Plan:
     folder, packaged = locate(path)
     problems: list[str] = []
     tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
@@ -589,7 +591,7 @@ def import_register(db: str | None, path: Path, who: editing.Who, *, dry_run: bo
     with opened(db) as engine:
         try:
             with transaction(engine, write=True) as session:
-                importer = _Importer(session, who, folder, packaged)
+                importer = _Importer(session, who, folder, packaged, allow_unlocated)
                 importer.plan.files = [t.file for t in tables if read[t.name] is not None]
                 for table in tables:
                     rows = read[table.name]
