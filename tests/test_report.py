@@ -1,0 +1,515 @@
+"""The provenance report, without a browser: every page written, links that resolve, well-formed
+and escaped HTML, accessible basics, quotes highlighted exactly where `show` places them, the
+audit's findings on the pages they concern, and the `pledges report` command.
+
+tests/test_report_browser.py opens the same pages in Chromium.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pledges import repository as repo
+from pledges import service
+from pledges.audit import Severity, audit
+from pledges.db import opened, transaction, unit_of_work
+from pledges.report import build
+from pledges.report.passages import Article, segments
+from pledges.report.read import read
+from pledges.textmatch import find
+from tests.conftest import ROOT
+from tests.html_pages import Page
+from tests.registers import TODAY, copy_of, parse, seeded_template
+from tests.registers import build as add_to
+
+# A register that holds every case a page must show: a status changed by a revision and asserted
+# by dated evidence, a quote not found in its source, a deprecated quote, titles and a URL that
+# must not be taken as HTML, a quote on a line break, and two quotes that overlap.
+SNIPPET = """
+sources:
+  - id: tricky-source
+    title: "Coal <script>alert('title')</script> & Co's \\"plan\\""
+    publisher: "Smith & <b>Sons</b>"
+    kind: official
+    url: "javascript:alert('url')"
+    published_on: 2024-03-01
+    text: |
+      The ministry said on Friday that the country will stop building coal plants by 2030.
+      It added that the
+      plan is final & binding, <b>whatever</b> critics say.
+
+      A later paragraph repeats that coal plants stop by 2030.
+pledges:
+  - id: xx-coal-stop-2030
+    title: "Stop <em>new</em> coal plants & more by 2030"
+    statement: "No new coal plants after 2030 <script>alert('statement')</script>"
+    actors: [CN]
+    kind: coal
+    target_year: 2030
+    evidence:
+      - source: tricky-source
+        quote: the country will stop building coal plants by 2030
+        asserts_status: in_progress
+      - source: tricky-source
+        quote: "It added that the plan is final & binding, <b>whatever</b> critics say"
+      - source: tricky-source
+        quote: will stop building coal plants
+      - source: tricky-source
+        quote: the country will never build coal plants
+      - source: tricky-source
+        quote: coal plants stop by 2030
+        deprecated: a repetition adds nothing
+seed_pledges:
+  - id: xx-coal-stop-2030
+    status: in_progress
+"""
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeded_template(tmp_path_factory.mktemp("report-register"))
+
+
+@pytest.fixture(scope="module")
+def url(template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed register and SNIPPET."""
+    url = copy_of(template, tmp_path_factory.mktemp("report-db"))
+    add_to(url, parse(SNIPPET))
+    return url
+
+
+@pytest.fixture(scope="module")
+def site(url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "site"
+    build(url, out, today=TODAY)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[str, Page]:
+    return {str(p.relative_to(site)): Page.read(p) for p in sorted(site.rglob("*.html"))}
+
+
+def register_ids(url: str) -> tuple[list[str], list[str]]:
+    with unit_of_work(url) as session:
+        return repo.pledge_ids(session), repo.source_ids(session)
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def test_every_pledge_and_source_has_a_page(url: str, site: Path) -> None:
+    pledge_ids, source_ids = register_ids(url)
+    assert sorted(p.name for p in (site / "pledges").iterdir()) == [f"{i}.html" for i in pledge_ids]
+    assert sorted(p.name for p in (site / "sources").iterdir()) == [f"{i}.html" for i in source_ids]
+    for name in ("index.html", "audit.html", "assets/report.css", "assets/report.js"):
+        assert (site / name).is_file(), name
+    assert len(pledge_ids) == 13 and len(source_ids) == 6
+
+
+def test_every_page_is_well_formed_html(pages: dict[str, Page]) -> None:
+    assert len(pages) == 13 + 6 + 2
+    for name, page in pages.items():
+        assert page.doctype, name
+        assert page.problems == [], name
+
+
+def test_every_link_resolves(site: Path, pages: dict[str, Page]) -> None:
+    checked = 0
+    for name, page in pages.items():
+        for node in page.root.iter():
+            target = node.attrs.get("href") or node.attrs.get("src")
+            if not target or node.tag not in ("a", "link", "script"):
+                continue
+            parts = urlsplit(target)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme, f"{name}: {target}"
+            path = (site / name).parent / unquote(parts.path) if parts.path else site / name
+            assert path.resolve().is_file(), f"{name}: {target}"
+            assert site.resolve() in path.resolve().parents, f"{name}: {target} leaves the site"
+            if parts.fragment:
+                other = pages[str(path.resolve().relative_to(site.resolve()))]
+                assert parts.fragment in other.ids(), f"{name}: {target}"
+            checked += 1
+    assert checked > 200
+
+
+# --- escaping and safety ------------------------------------------------------------------------
+
+
+def test_titles_and_text_are_escaped_not_run(site: Path, pages: dict[str, Page]) -> None:
+    raw = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    for injected in ("<script>alert", "<b>Sons", "<em>new", "<b>whatever"):
+        assert injected not in raw
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; Co&#39;s" in raw
+    source = pages["sources/tricky-source.html"]
+    assert source.one("h1").text() == "Coal <script>alert('title')</script> & Co's \"plan\""
+    assert source.one("title").text().startswith("Coal <script>alert('title')</script> & Co's")
+    pledge = pages["pledges/xx-coal-stop-2030.html"]
+    assert pledge.one("h1").text() == "Stop <em>new</em> coal plants & more by 2030"
+    # The only scripts are the report's own.
+    scripts = [n.attrs.get("src") for p in pages.values() for n in p.all("script")]
+    assert set(scripts) == {"assets/report.js"}
+
+
+def test_a_link_that_is_not_http_is_not_made_clickable(pages: dict[str, Page]) -> None:
+    for page in pages.values():
+        for a in page.all("a"):
+            assert not a.attrs["href"].lower().startswith("javascript:")
+    source = pages["sources/tricky-source.html"]
+    assert "javascript:alert('url')" in source.root.text()
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+
+def test_pages_have_a_language_one_h1_and_named_landmarks(pages: dict[str, Page]) -> None:
+    for name, page in pages.items():
+        assert page.one("html").attrs.get("lang") == "en", name
+        assert len(page.all("h1")) == 1, name
+        assert page.one("main").attrs.get("id") == "main", name
+        assert page.one("nav").attrs.get("aria-label"), name
+        assert page.one("head").one("title").text().strip(), name
+        for svg in page.all("svg"):
+            assert svg.attrs.get("role") == "img", name
+            named = svg.attrs.get("aria-labelledby")
+            assert named and svg.one("title", id=named).text().strip(), name
+        for img in page.all("img"):
+            assert img.attrs.get("alt") is not None, name
+        for table in page.all("table"):
+            assert table.all("caption"), name
+            assert all(th.attrs.get("scope") for th in table.all("th")), name
+        headings = [int(n.tag[1]) for n in page.root.iter() if re.fullmatch(r"h[1-6]", n.tag)]
+        assert all(b - a <= 1 for a, b in pairwise(headings)), name
+
+
+def test_every_filter_control_has_a_label(pages: dict[str, Page]) -> None:
+    index = pages["index.html"]
+    form = index.one("form", id="filters")
+    controls = form.all("select") + form.all("input")
+    assert len(controls) == 7  # actor, kind, status, formality, confidence, audit, search
+    labelled = {label.attrs["for"]: label.text() for label in form.all("label")}
+    for control in controls:
+        assert labelled.get(control.attrs["id"], "").strip(), control.attrs
+    assert index.one("p", id="shown").attrs["aria-live"] == "polite"
+    # Without the script, the filters (which need it) stay hidden and every row shows.
+    assert "hidden" in form.attrs
+    assert not any("hidden" in row.attrs for row in index.one("tbody").all("tr"))
+
+
+def test_the_print_stylesheet_hides_the_filters_and_shows_link_urls(site: Path) -> None:
+    css = (site / "assets" / "report.css").read_text(encoding="utf-8")
+    printing = css.split("@media print", 1)[1]
+    assert ".filters" in printing.split("display: none")[0]
+    assert 'a[href^="http"]::after' in printing and "attr(href)" in printing
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+def test_index_rows_carry_what_the_filters_read(url: str, pages: dict[str, Page]) -> None:
+    report = audit(url, today=TODAY)
+    errors = Counter(f.pledge_id for f in report.findings if f.severity is Severity.ERROR)
+    warnings = Counter(f.pledge_id for f in report.findings if f.severity is Severity.WARNING)
+    with unit_of_work(url) as session:
+        pledges = service.list_pledges(session)
+    rows = pages["index.html"].one("tbody").all("tr")
+    assert [r.one("code").text() for r in rows] == [p.id for p in pledges]
+    for row, p in zip(rows, pledges, strict=True):
+        expected = "errors" if errors[p.id] else "warnings" if warnings[p.id] else "clean"
+        assert row.attrs == {
+            "data-actor": " ".join(p.actors),
+            "data-kind": p.kind.value,
+            "data-status": p.status.value,
+            "data-formality": p.formality.value,
+            "data-confidence": p.confidence.value,
+            "data-audit": expected,
+            "data-search": row.attrs["data-search"],
+        }
+        assert p.title.lower() in row.attrs["data-search"]
+        assert row.one("a").attrs["href"] == f"pledges/{p.id}.html"
+    states = Counter(row.attrs["data-audit"] for row in rows)
+    assert states["errors"] == 1 and states["clean"] == 12  # the snippet's pledge has errors
+    selects = {s.attrs["data-filter"]: s for s in pages["index.html"].all("select")}
+    assert [o.attrs["value"] for o in selects["actor"].all("option")] == [
+        "",
+        "CN",
+        "GREENPEACE",
+        "US",
+    ]
+    assert [o.attrs["value"] for o in selects["audit"].all("option")] == [
+        "", "clean", "warnings", "errors",
+    ]  # fmt: skip
+
+
+def test_index_and_audit_page_name_the_revision_and_date_built_from(
+    url: str, pages: dict[str, Page]
+) -> None:
+    with opened(url) as engine, transaction(engine) as session:
+        head = read(session).head
+    assert head is not None
+    for name in ("index.html", "audit.html"):
+        built = pages[name].one("p", class_="built").text()
+        assert f"revision {head.seq} ({head.hash})" in built
+        assert f"audited as of {TODAY.isoformat()}" in built
+        assert re.search(r"Built on \d{4}-\d\d-\d\d at \d\d:\d\d UTC", built)
+    for page in pages.values():
+        assert f"revision {head.seq} ({head.hash[:12]}…)" in page.one("footer").text()
+
+
+# --- a pledge's page ----------------------------------------------------------------------------
+
+
+def test_each_quote_is_highlighted_exactly_where_show_places_it(
+    url: str, pages: dict[str, Page]
+) -> None:
+    """The passage around each quote and the quote in it are the very text `pledges show` gives."""
+    with unit_of_work(url) as session:
+        ids = repo.pledge_ids(session)
+        views = {i: service.show_pledge(session, i) for i in ids}
+    compared = 0
+    for pledge_id, view in views.items():
+        page = pages[f"pledges/{pledge_id}.html"]
+        for item in view.evidence:
+            article = page.one("article", id=f"evidence-{item.evidence.id}")
+            marks = article.all("mark")
+            if item.start is None or item.end is None:
+                assert marks == []
+                assert item.evidence.quote in article.one("p", class_="not-found").text()
+                continue
+            assert [m.attrs["data-evidence"] for m in marks] == [str(item.evidence.id)]
+            assert marks[0].text() == item.context[item.start : item.end]
+            assert article.one("blockquote").text() == item.context
+            compared += 1
+    assert compared == 21 + 4
+
+
+def test_a_pledge_page_shows_facts_findings_and_sources(url: str, pages: dict[str, Page]) -> None:
+    page = pages["pledges/xx-coal-stop-2030.html"]
+    facts = dict(zip(
+        [n.text() for n in page.all("dt")], [n.text() for n in page.all("dd")], strict=False
+    ))  # fmt: skip
+    assert facts["Actors"] == "China (CN)"
+    assert facts["Target"] == "by 2030"
+    assert facts["Status"] == "in progress"
+    assert page.one("p", class_="statement").text().endswith("<script>alert('statement')</script>")
+    report = audit(url, today=TODAY)
+    mine = [f for f in report.findings if f.pledge_id == "xx-coal-stop-2030"]
+    shown = page.one("section", class_="audit").all("li")
+    assert [li.one("code").text() for li in shown] == [f.code for f in mine]
+    assert any(f.code == "quote-not-found" for f in mine)
+    for li, finding in zip(shown, mine, strict=True):
+        assert finding.message in li.text() and finding.hint in li.text()
+    # Each piece of evidence names its source: title, publisher, date, link and sha256.
+    with unit_of_work(url) as session:
+        source = service.get_source(session, "tricky-source")
+    article = page.all("article")[0]
+    cited = dict(zip(
+        [n.text() for n in article.all("dt")], [n.text() for n in article.all("dd")], strict=True
+    ))  # fmt: skip
+    assert cited == {
+        "Source": source.title,
+        "Publisher": "Smith & <b>Sons</b>",
+        "Date": "2024-03-01",
+        "Link": "javascript:alert('url')",
+        "sha256": source.sha256,
+    }
+    assert "deprecated" in page.all("article")[4].attrs["class"]
+
+
+def test_a_clean_pledge_says_so(pages: dict[str, Page]) -> None:
+    audit_section = pages["pledges/cn-co2-peak-2030.html"].one("section", class_="audit")
+    assert audit_section.all("li") == []
+    assert "found nothing" in audit_section.text()
+
+
+def test_the_chart_and_its_table_show_revisions_and_dated_evidence(pages: dict[str, Page]) -> None:
+    page = pages["pledges/xx-coal-stop-2030.html"]
+    svg = page.one("svg")
+    bars = [rect.attrs["class"] for rect in svg.all("rect")]
+    assert bars == ["bar v-declared", "bar v-not_yet_rated", "bar v-in_progress"]
+    assert len(svg.all("path", class_="asserted")) == 1
+    summary = svg.one("title", id="chart-title").text()
+    assert "status in progress since" in summary and "1 dated piece of evidence asserts" in summary
+    changes, asserted = page.all("table", class_="timeline")
+    rows = [[td.text() for td in tr.all("td")] for tr in changes.one("tbody").all("tr")]
+    assert [r[1].split(";")[0] for r in rows] == [
+        "status set to not yet rated", "formality set to declared",
+        "status not yet rated → in progress",
+    ]  # fmt: skip
+    assert rows[2][1].endswith("asserted by evidence 22")
+    assert [[td.text() for td in tr.all("td")] for tr in asserted.one("tbody").all("tr")] == [
+        ["2024-03-01", "in progress", "evidence 22 (tricky-source)"]
+    ]
+
+
+# --- a source's page ----------------------------------------------------------------------------
+
+
+def test_a_source_page_highlights_every_located_quote_in_its_text(
+    url: str, pages: dict[str, Page]
+) -> None:
+    """Quotes may overlap: each run of text names every quote covering it, and the runs of one
+    quote, joined, are the text `find` places it at."""
+    with unit_of_work(url) as session:
+        sources = service.list_sources(session)[0]
+        evidence = repo.all_evidence(session)
+    for source in sources:
+        page = pages[f"sources/{source.id}.html"]
+        text = page.one("div", class_="article-text")
+        assert text.text() == source.text
+        runs: dict[int, list[str]] = {}
+        for mark in text.all("mark"):
+            for evidence_id in mark.attrs["data-evidence"].split():
+                runs.setdefault(int(evidence_id), []).append(mark.text())
+        for item in (e for e in evidence if e.source_id == source.id):
+            span = find(item.quote, source.text)
+            if span is None:
+                assert item.id not in runs
+                continue
+            assert "".join(runs[item.id]) == source.text[span.start : span.end], item.id
+            assert f"evidence-{item.id}" in page.ids()
+    tricky = pages["sources/tricky-source.html"].one("div", class_="article-text")
+    overlapping = [m for m in tricky.all("mark") if len(m.attrs["data-evidence"].split()) > 1]
+    assert [m.text() for m in overlapping] == ["will stop building coal plants"]
+
+
+def test_segments_cut_where_quotes_begin_and_end() -> None:
+    found = segments("abcdefgh", [(1, 1, 5), (2, 3, 7)])
+    assert [(s.text, s.covered_by, s.starts) for s in found] == [
+        ("a", (), ()), ("bc", (1,), (1,)), ("de", (1, 2), (2,)), ("fg", (2,), ()), ("h", (), ()),
+    ]  # fmt: skip
+
+
+# --- finding quotes -----------------------------------------------------------------------------
+
+
+def test_the_report_finds_each_seed_quote_where_find_does(seeded_sqlite: str) -> None:
+    with unit_of_work(seeded_sqlite) as session:
+        evidence = repo.all_evidence(session)
+        sources = repo.get_sources(session, repo.source_ids(session))
+    for item in evidence:
+        text = sources[item.source_id].text
+        variants = [item.quote, item.quote.upper(), "  ".join(item.quote.split()),
+                    item.quote.replace("\u2019", "'"), item.quote.replace(" ", " … ", 1),
+                    item.quote + " nowhere"]  # fmt: skip
+        for quote in variants:
+            ours, theirs = Article(text).find(quote), find(quote, text)
+            assert (ours and (ours.start, ours.end)) == (theirs and (theirs.start, theirs.end))
+
+
+WORDS = [
+    "coal",
+    "Coal",
+    "plant",
+    "2030",
+    "“peak”",
+    "\u2018net\u2019",
+    "zero",
+    "—",
+    "-",
+    "…",
+    "...",
+    "a",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=30),
+    st.lists(st.sampled_from([" ", "  ", "\n", "\t", " \n "]), min_size=30, max_size=30),
+    st.integers(0, 29),
+    st.integers(1, 8),
+    st.sampled_from(["same", "upper", "spaces", "plain-marks"]),
+)
+def test_the_report_finds_any_quote_where_find_does(
+    words: list[str], gaps: list[str], start: int, length: int, change: str
+) -> None:
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    quote = " ".join(words[start : start + length]) or "coal"
+    quote = {
+        "same": quote,
+        "upper": quote.upper(),
+        "spaces": quote.replace(" ", "\n "),
+        "plain-marks": quote.replace("“", '"').replace("—", "-"),
+    }[change]
+    ours, theirs = Article(text).find(quote), find(quote, text)
+    assert (ours and (ours.start, ours.end)) == (theirs and (theirs.start, theirs.end))
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def _without_build_time(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): re.sub(
+            r"Built (on )?\d{4}-\d\d-\d\d (at )?\d\d:\d\d UTC", "Built", p.read_text("utf-8")
+        )
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_the_audit_run_aside_gives_the_same_report(url: str, tmp_path: Path) -> None:
+    """Large registers are audited in a process of their own while the pages are drawn."""
+    build(url, tmp_path / "inline", today=TODAY, aside_from=10**9)
+    build(url, tmp_path / "aside", today=TODAY, aside_from=0)
+    inline, aside = (
+        _without_build_time(tmp_path / "inline"),
+        _without_build_time(tmp_path / "aside"),
+    )
+    assert inline.keys() == aside.keys()
+    for name in inline:
+        assert inline[name] == aside[name], name
+
+
+def test_the_report_reads_postgresql_as_it_reads_sqlite(seeded: str, tmp_path: Path) -> None:
+    built = build(seeded, tmp_path / "site", today=TODAY)
+    assert (built.pledges, built.sources, built.pages) == (12, 5, 19)
+    page = Page.read(tmp_path / "site" / "pledges" / "cn-co2-peak-2030.html")
+    assert page.problems == []
+    assert len(page.all("mark")) == 2
+    rows = [tr for tr in page.one("table", class_="timeline").one("tbody").all("tr")]
+    assert [tr.all("td")[1].text() for tr in rows] == [
+        "status set to not yet rated", "formality set to declared",
+    ]  # fmt: skip
+
+
+def test_building_again_over_a_report_rewrites_it(url: str, tmp_path: Path) -> None:
+    first = build(url, tmp_path / "site", today=TODAY)
+    again = build(url, tmp_path / "site", today=TODAY)
+    assert first.pages == again.pages == 21
+
+
+# --- the package -------------------------------------------------------------------------------
+
+
+def test_help_does_not_import_jinja2() -> None:
+    """`pledges --help` stays fast: the report's libraries load only when it runs."""
+    code = "import sys; from pledges.cli import app; assert 'jinja2' not in sys.modules, 'jinja2'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_templates_and_assets_are_package_data() -> None:
+    """They ship in the wheel (hatch takes every file under pledges/) and are found beside the
+    code in an editable install."""
+    import pledges.report.site as site
+
+    names = {p.name for p in site.TEMPLATES.iterdir()}
+    assert {"layout.html.j2", "index.html.j2", "pledge.html.j2", "source.html.j2",
+            "audit.html.j2", "findings.html.j2", "cite.html.j2"} <= names  # fmt: skip
+    assert {p.name for p in site.STATIC.iterdir()} == {"report.css", "report.js"}
+    assert site.TEMPLATES.parent == ROOT / "pledges" / "report"
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'packages = ["pledges"]' in pyproject
