@@ -5,8 +5,8 @@
 
 Both create `.venv/` and install the project with its development tools when pyproject.toml has
 changed since the last install. Under CI=true, `test` also makes sure the local PostgreSQL server
-is up and LibreOffice Calc is installed, because the PostgreSQL and spreadsheet tests must run
-there.
+is up and LibreOffice Calc and Chromium (with chromedriver) are installed, because the PostgreSQL,
+spreadsheet and browser tests must run there.
 """
 
 from __future__ import annotations
@@ -101,6 +101,28 @@ def ensure_libreoffice() -> None:
         say("LibreOffice could not be installed; the spreadsheet test will fail, as it must")
 
 
+CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromedriver")  # Debian's, as the browser tests use
+
+
+def ensure_chromium() -> None:
+    """Under CI the browser tests must run: install Chromium and its driver if either is missing."""
+    if all(Path(program).exists() for program in CHROMIUM):
+        return
+    if not shutil.which("apt-get"):
+        say("Chromium or chromedriver is missing and there is no apt-get to install them with; "
+            "the browser tests will fail, as they must under CI")  # fmt: skip
+        return
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    say(f"installing Chromium for the browser tests: {' '.join(install)}")
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        say("the install failed; apt-get update, then installing again")
+        subprocess.run(["apt-get", "update"], env=env, check=False)
+        subprocess.run(install, env=env, check=False)
+    if not all(Path(program).exists() for program in CHROMIUM):
+        say("Chromium could not be installed; the browser tests will fail, as they must")
+
+
 def quickstart() -> None:
     setup()
     pledges = BIN / "pledges"
@@ -115,6 +137,7 @@ def test() -> None:
     if os.environ.get("CI") == "true":
         ensure_postgres()
         ensure_libreoffice()
+        ensure_chromium()
     step(BIN / "ruff", "check", ".")
     step(BIN / "ruff", "format", "--check", ".")
     step(BIN / "mypy")

@@ -87,15 +87,19 @@ class _Parser(HTMLParser):
 
 @dataclass
 class Page:
-    path: Path
+    path: Path | None
     root: Node
     problems: list[str]
     doctype: bool
 
     @staticmethod
     def read(path: Path) -> Page:
+        return Page.parse(path.read_text(encoding="utf-8"), path)
+
+    @staticmethod
+    def parse(html: str, path: Path | None = None) -> Page:
         parser = _Parser()
-        parser.feed(path.read_text(encoding="utf-8"))
+        parser.feed(html)
         parser.close()
         problems = list(parser.problems)
         problems += [f"<{n.tag}> (line {n.line}) is never closed" for n in parser.stack[1:]]

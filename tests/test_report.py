@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,7 +24,7 @@ from pledges import repository as repo
 from pledges import service
 from pledges.audit import Severity, audit
 from pledges.db import opened, transaction, unit_of_work
-from pledges.report import build
+from pledges.report import build, chart
 from pledges.report.passages import Article, segments
 from pledges.report.read import read
 from pledges.textmatch import find
@@ -338,10 +339,19 @@ def test_the_chart_and_its_table_show_revisions_and_dated_evidence(pages: dict[s
     page = pages["pledges/xx-coal-stop-2030.html"]
     svg = page.one("svg")
     bars = [rect.attrs["class"] for rect in svg.all("rect")]
-    assert bars == ["bar v-declared", "bar v-not_yet_rated", "bar v-in_progress"]
+    # Formality and status as recorded, then the status the evidence asserts.
+    assert bars == [
+        "bar v-declared",
+        "bar v-not_yet_rated",
+        "bar v-in_progress",
+        "bar v-in_progress",
+    ]
     assert len(svg.all("path", class_="asserted")) == 1
     summary = svg.one("title", id="chart-title").text()
-    assert "status in progress since" in summary and "1 dated piece of evidence asserts" in summary
+    assert "status in progress since" in summary
+    assert (
+        "1 dated piece of evidence asserts a status, lately in progress as of 2024-03-01" in summary
+    )
     changes, asserted = page.all("table", class_="timeline")
     rows = [[td.text() for td in tr.all("td")] for tr in changes.one("tbody").all("tr")]
     assert [r[1].split(";")[0] for r in rows] == [
@@ -352,6 +362,24 @@ def test_the_chart_and_its_table_show_revisions_and_dated_evidence(pages: dict[s
     assert [[td.text() for td in tr.all("td")] for tr in asserted.one("tbody").all("tr")] == [
         ["2024-03-01", "in progress", "evidence 22 (tricky-source)"]
     ]
+
+
+def test_the_chart_spans_every_event_whatever_day_the_report_is_dated() -> None:
+    """A report dated before the revisions (--today in the past) still draws their bars: each
+    runs to the end of the axis, which ends on the later of the report's and the last event's
+    day and begins with the first event."""
+    at = datetime(2026, 11, 23, 2, 14, tzinfo=UTC)
+    changes = [chart.Change("formality", at, "declared"), chart.Change("status", at, "kept")]
+    asserted = [chart.Assertion(7, "some-source", date(2026, 11, 20), "kept")]
+    for until in (date(2024, 6, 1), date(2026, 11, 23), date(2026, 12, 1)):
+        drawn = Page.parse(chart.draw(changes, asserted, until).svg)
+        axis_end = float(drawn.one("line", class_="axis").attrs["x2"])
+        for bar in drawn.all("rect"):
+            end = float(bar.attrs["x"]) + float(bar.attrs["width"])
+            assert float(bar.attrs["width"]) >= 2 and end == pytest.approx(axis_end, abs=0.2)
+        ticks = [t.text() for t in drawn.all("text", class_="tick")]
+        assert ticks == ["2026-11-20", max(until, at.date()).isoformat()]
+        assert len(drawn.all("path", class_="asserted")) == 1
 
 
 # --- a source's page ----------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """A pledge's status and formality over time, drawn as inline SVG on the server.
 
-Two lanes share one time axis: formality and status, each a run of bars, one bar per value it
-held, from the revision that set it to the next change (or to the day of the report). Evidence
-that asserts a status is a diamond on the status lane at its source's date. No script draws it;
-the page gives the same facts as a table for screen readers and print, and the SVG carries a
-one-line summary as its accessible name. Colours come from the page's stylesheet (classes
-`v-VALUE`), so that contrast and print are decided in one place.
+Three lanes share one time axis. Formality and status, as the register's log recorded them: a
+bar for each value, from the revision that set it to the next change (or to the axis' end).
+Under them, the status that dated evidence asserts: a diamond at its source's date, and a bar
+from there to the next assertion. The axis runs from the first event to the day of the report.
+No script draws it; the page gives the same facts as tables (for screen readers and print), and
+the SVG carries a one-line summary as its accessible name. Colours come from the stylesheet
+(classes `v-VALUE`), so that contrast and print are decided in one place.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from datetime import UTC, date, datetime, time
 from markupsafe import Markup, escape
 
 WIDTH = 640
-LEFT = 92  # the lane labels
+LEFT = 116  # the lane labels
 RIGHT = 12
-LANES = (("formality", "Formality", 8), ("status", "Status", 44))  # field, label, top
-LANE_HEIGHT = 28
-AXIS = 84  # the time axis' y
-HEIGHT = 104
+LANE = 26  # a lane's height
+GAP = 8
+LANES = (("formality", "Formality"), ("status", "Status"), ("asserted", "Status asserted"))
+AXIS = len(LANES) * (LANE + GAP) + 2  # the time axis' y
+HEIGHT = AXIS + 20
 CHAR = 6.6  # average width of a label character at 11px, to decide whether a label fits
 
 
@@ -64,63 +66,81 @@ def _day(moment: datetime | date) -> float:
 
 
 def draw(changes: Sequence[Change], assertions: Sequence[Assertion], until: date) -> Chart:
-    """The chart of a pledge's changes (in log order) and assertions, up to the day `until`."""
-    moments = [_day(c.at) for c in changes] + [_day(a.on) for a in assertions]
+    """The chart of a pledge's changes (in log order) and assertions (by date), up to `until`."""
+    runs: dict[str, list[tuple[float, str, str]]] = {name: [] for name, _ in LANES}
+    for c in changes:
+        runs[c.field].append((_day(c.at), c.value, f"{c.at:%Y-%m-%d}"))
+    for a in assertions:
+        runs["asserted"].append((_day(a.on), a.status, a.on.isoformat()))
+    moments = [moment for held in runs.values() for moment, _, _ in held]
     first = min(moments, default=_day(until))
-    last = max([*moments, _day(until) + 1])  # the end of that day
-    span = max(last - first, 1.0)
+    # The axis ends with the day of the report, or of the latest event if that came later.
+    last = max([_day(until), *(float(int(m)) for m in moments)]) + 1
     plot = WIDTH - LEFT - RIGHT
 
     def x(day: float) -> float:
-        return round(LEFT + (day - first) / span * plot, 1)
+        return round(LEFT + (day - first) / (last - first) * plot, 1)
 
     body: list[str] = []
-    summary: list[str] = []
-    for field, name, top in LANES:
+    for row, (name, title) in enumerate(LANES):
+        top = row * (LANE + GAP)
+        middle = top + LANE / 2
         body.append(
-            f'<text class="lane" x="{LEFT - 6}" y="{top + 18}" text-anchor="end">{name}</text>'
+            f'<text class="lane" x="{LEFT - 6}" y="{middle + 4}" text-anchor="end">{title}</text>'
         )
-        held = [c for c in changes if c.field == field]
-        for index, change in enumerate(held):
-            start = x(_day(change.at))
-            end = x(_day(held[index + 1].at)) if index + 1 < len(held) else x(last)
-            text = escape(label(change.value))
+        held = runs[name]
+        for index, (moment, value, day) in enumerate(held):
+            start = x(moment)
+            end = x(held[index + 1][0]) if index + 1 < len(held) else x(last)
+            text = escape(label(value))
             body.append(
-                f'<rect class="bar v-{escape(change.value)}" x="{start}" y="{top}" '
-                f'width="{max(end - start, 2)}" height="{LANE_HEIGHT}"><title>{name}: {text} '
-                f"from {change.at:%Y-%m-%d}</title></rect>"
+                f'<rect class="bar v-{escape(value)}" x="{start}" y="{top}" '
+                f'width="{max(end - start, 2)}" height="{LANE}"><title>{title}: {text} from '
+                f"{day}</title></rect>"
             )
-            if end - start > len(text) * CHAR + 8:
-                body.append(f'<text class="value" x="{start + 4}" y="{top + 18}">{text}</text>')
-        if held:
-            summary.append(f"{name.lower()} {label(held[-1].value)} since {held[-1].at:%Y-%m-%d}")
-    middle = LANES[1][2] + LANE_HEIGHT / 2
-    for item in assertions:
-        cx = x(_day(item.on))
-        body.append(
-            f'<path class="asserted" d="M{cx} {middle - 7}l7 7-7 7-7-7z"><title>evidence '
-            f"{item.evidence_id} ({escape(item.source_id)}, {item.on:%Y-%m-%d}) asserts "
-            f"{escape(label(item.status))}</title></path>"
-        )
+            inset = 10 if name == "asserted" else 4  # clear of the diamond
+            room = len(text) * CHAR + inset + 4
+            if end - start > room:
+                body.append(
+                    f'<text class="value" x="{start + inset}" y="{middle + 4}">{text}</text>'
+                )
+            elif index == len(held) - 1 and start - LEFT > room:  # beside its bar, on the left
+                body.append(
+                    f'<text class="value" x="{start - 4}" y="{middle + 4}" text-anchor="end">'
+                    f"{text}</text>"
+                )
+            if name == "asserted":
+                body.append(f'<path class="asserted" d="M{start} {middle - 7}l7 7-7 7-7-7z"/>')
     body.append(
         f'<line class="axis" x1="{LEFT}" y1="{AXIS}" x2="{WIDTH - RIGHT}" y2="{AXIS}"/>'
         f'<text class="tick" x="{LEFT}" y="{AXIS + 16}">{_date(first)}</text>'
         f'<text class="tick" x="{WIDTH - RIGHT}" y="{AXIS + 16}" text-anchor="end">'
         f"{_date(last - 1)}</text>"
     )
-    if assertions:
-        many = len(assertions) > 1
-        summary.append(
-            f"{len(assertions)} dated piece{'s' if many else ''} of evidence "
-            f"assert{'' if many else 's'} a status"
-        )
-    said = "; ".join(summary) or "no status or formality recorded"
-    said = said[0].upper() + said[1:] + "."
+    said = _summary(changes, assertions)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="chart-title"><title id="chart-title">{escape(said)}</title>'
     )
     return Chart(Markup(head + "".join(body) + "</svg>"), said)
+
+
+def _summary(changes: Sequence[Change], assertions: Sequence[Assertion]) -> str:
+    said = []
+    for name in ("formality", "status"):
+        held = [c for c in changes if c.field == name]
+        if held:
+            said.append(f"{name} {label(held[-1].value)} since {held[-1].at:%Y-%m-%d}")
+    if assertions:
+        latest = assertions[-1]
+        many = len(assertions) > 1
+        said.append(
+            f"{len(assertions)} dated piece{'s' if many else ''} of evidence "
+            f"assert{'' if many else 's'} a status, lately {label(latest.status)} as of "
+            f"{latest.on.isoformat()}"
+        )
+    text = "; ".join(said) or "no status or formality recorded"
+    return text[0].upper() + text[1:] + "."
 
 
 def _date(day: float) -> str:

@@ -43,7 +43,15 @@
 
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  form.addEventListener("reset", function (event) {
+    // Reset by hand, so that the rows follow at once (the event comes before the form resets).
+    event.preventDefault();
+    selects.forEach(function (select) { select.value = ""; });
+    if (search) {
+      search.value = "";
+    }
+    apply();
+  });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.hidden = false;
   apply();

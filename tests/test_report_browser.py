@@ -1,0 +1,362 @@
+"""The report in a real browser: headless Chromium, driven by Selenium, opens the pages from disk.
+
+Filtering the index shows exactly the rows that match, for each filter, two together and the
+search box, with the count said aloud; each highlighted passage is its quote; no page logs an
+error to the console; print hides the filters and shows where links go; without JavaScript every
+row shows. Screenshots of the index and of a pledge's page are kept in tests/output/ (index.png,
+pledge.png).
+
+Debian's /usr/bin/chromium and /usr/bin/chromedriver are used (`python3 tasks.py test` installs
+them under CI=true). Without them the tests are skipped, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pledges import repository as repo
+from pledges import service
+from pledges.db import unit_of_work
+from pledges.report import build
+from pledges.textmatch import elided_parts, find, fold
+from tests.conftest import ROOT
+from tests.registers import TODAY, copy_of, parse, seeded_template
+from tests.registers import build as add_to
+from tests.test_report import SNIPPET
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+OUTPUT = ROOT / "tests" / "output"  # kept after the run (git-ignored)
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync")  # fmt: skip
+# The ids of the rows the index shows now (hidden rows have no layout box).
+SHOWN = """
+return Array.from(document.querySelectorAll('#pledges tbody tr'))
+  .filter(row => row.offsetParent !== null)
+  .map(row => row.querySelector('code').textContent);
+"""
+
+
+def _chromium_missing() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if not missing:
+        return
+    what = " and ".join(missing)
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            f"the browser tests are required under CI=true and {what} is missing — install "
+            "chromium and chromium-driver ('python3 tasks.py test' does under CI=true)"
+        )
+    pytest.skip(f"{what} is missing; install Debian's chromium and chromium-driver to run these")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    _chromium_missing()
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument("--window-size=1280,1000")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(
+        options=options, service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    )
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed register and the report tests' snippet (clean pledges, one with errors), and an
+    article with a web address."""
+    folder = tmp_path_factory.mktemp("browser-register")
+    url = copy_of(seeded_template(folder), folder, "register-with-snippet.db")
+    add_to(url, parse(SNIPPET))
+    add_to(url, parse(LINKED))
+    return url
+
+
+@pytest.fixture(scope="module")
+def site(url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser-report") / "site"
+    build(url, out, today=TODAY)
+    return out
+
+
+LINKED = """
+sources:
+  - id: linked-source
+    title: An article with a web address
+    url: https://example.org/articles/coal?id=1&lang=en
+    text: Nothing is quoted from this article.
+"""
+
+
+def open_page(driver: Any, path: Path) -> None:
+    driver.get(path.as_uri())
+    assert driver.execute_script("return document.readyState") == "complete"
+
+
+def console_errors(driver: Any) -> list[str]:
+    """What the page logged at error level since the last look (reading the log empties it)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def choose(driver: Any, name: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+
+    Select(driver.find_element(By.ID, f"filter-{name}")).select_by_value(value)
+
+
+def shown_count(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(driver.find_element(By.ID, "shown").text)
+
+
+def reset(driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+def test_the_index_loads_without_errors_and_shows_every_row(browser: Any, site: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, site / "index.html")
+    assert console_errors(browser) == []
+    assert browser.find_element(By.ID, "filters").is_displayed()  # the script shows them
+    assert len(browser.execute_script(SHOWN)) == 13
+    assert shown_count(browser) == "All 13 pledges shown"
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(OUTPUT / "index.png"))
+
+
+def _expected(url: str, **wanted: str) -> list[str]:
+    """The ids of the pledges a filter should leave, worked out from the register itself."""
+    from pledges.audit import Severity, audit
+
+    report = audit(url, today=TODAY)
+    errors = {f.pledge_id for f in report.findings if f.severity is Severity.ERROR}
+    warnings = {f.pledge_id for f in report.findings if f.severity is Severity.WARNING}
+    with unit_of_work(url) as session:
+        pledges = service.list_pledges(session)
+    kept = []
+    for p in pledges:
+        state = "errors" if p.id in errors else "warnings" if p.id in warnings else "clean"
+        values = {"actor": list(p.actors), "kind": [p.kind.value], "status": [p.status.value],
+                  "formality": [p.formality.value], "confidence": [p.confidence.value],
+                  "audit": [state]}  # fmt: skip
+        if all(value in values[name] for name, value in wanted.items()):
+            kept.append(p.id)
+    return kept
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        {"actor": "US"},
+        {"actor": "GREENPEACE"},
+        {"kind": "renewable_energy"},
+        {"kind": "coal"},
+        {"status": "in_progress"},
+        {"status": "kept"},
+        {"formality": "declared"},
+        {"confidence": "low"},
+        {"audit": "errors"},
+        {"audit": "clean"},
+        {"actor": "CN", "kind": "renewable_energy"},
+        {"actor": "US", "audit": "errors"},
+    ],
+    ids=lambda wanted: "+".join(f"{k}={v}" for k, v in wanted.items()),
+)
+def test_filters_show_exactly_the_matching_rows(
+    browser: Any, site: Path, url: str, wanted: dict[str, str]
+) -> None:
+    open_page(browser, site / "index.html")
+    for name, value in wanted.items():
+        choose(browser, name, value)
+    expected = _expected(url, **wanted)
+    assert browser.execute_script(SHOWN) == expected
+    if len(expected) == 13:
+        assert shown_count(browser) == "All 13 pledges shown"
+    else:
+        assert shown_count(browser) == f"{len(expected)} of 13 pledges shown"
+    reset(browser)
+    assert len(browser.execute_script(SHOWN)) == 13
+    assert console_errors(browser) == []
+
+
+def _matching(url: str, typed: str) -> list[str]:
+    """The pledges whose id, title, statement or actors hold every word typed."""
+    with unit_of_work(url) as session:
+        pledges = service.list_pledges(session)
+        actors = {a.id: a.name for a in repo.list_actors(session)}
+    kept = []
+    for p in pledges:
+        names = " ".join(actors[a] for a in p.actors)
+        text = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}".lower()
+        if all(word in text for word in typed.lower().split()):
+            kept.append(p.id)
+    return kept
+
+
+@pytest.mark.parametrize("typed", ["coal", "COP28", "united states methane", "2060", "<em>", "zz"])
+def test_the_search_box_shows_exactly_the_matching_rows(
+    browser: Any, site: Path, url: str, typed: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, site / "index.html")
+    box = browser.find_element(By.ID, "filter-search")
+    box.send_keys(typed)
+    expected = _matching(url, typed)
+    assert browser.execute_script(SHOWN) == expected
+    assert shown_count(browser).startswith(
+        f"{len(expected)} of 13" if len(expected) < 13 else "All"
+    )
+    choose(browser, "audit", "clean")  # the search and a filter together
+    clean = _expected(url, audit="clean")
+    assert browser.execute_script(SHOWN) == [i for i in expected if i in clean]
+    box.clear()
+    reset(browser)
+    assert len(browser.execute_script(SHOWN)) == 13
+    assert console_errors(browser) == []
+
+
+def test_without_javascript_every_row_shows_and_the_filters_stay_hidden(
+    browser: Any, site: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        open_page(browser, site / "index.html")
+        assert not browser.find_element(By.ID, "filters").is_displayed()
+        rows = browser.find_elements(By.CSS_SELECTOR, "#pledges tbody tr")
+        assert len(rows) == 13 and all(row.is_displayed() for row in rows)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_print_hides_the_filters_and_shows_where_links_go(browser: Any, site: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, site / "sources" / "linked-source.html")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.CSS_SELECTOR, "header.site nav").is_displayed()
+        link = browser.find_element(By.CSS_SELECTOR, "dl.facts a[href^='http']")
+        after = browser.execute_script(
+            "return getComputedStyle(arguments[0], '::after').content", link
+        )
+        assert link.get_attribute("href") in after
+        open_page(browser, site / "index.html")
+        assert not browser.find_element(By.ID, "filters").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+# --- highlights ---------------------------------------------------------------------------------
+
+
+def _same_words(highlighted: str, quote: str) -> bool:
+    """The highlight is the quote, but for whitespace (and the case, typographic quotes and
+    dashes that finding a quote also forgives); an elided quote's parts stand in it in order."""
+    text = fold(highlighted)
+    parts = [fold(part) for part in elided_parts(quote)]
+    if len(parts) == 1:
+        return text == parts[0]
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        if at < 0:
+            return False
+        at += len(part)
+    return text.startswith(parts[0]) and text.endswith(parts[-1])
+
+
+MARKS = """
+const runs = {};
+for (const mark of document.querySelectorAll('mark[data-evidence]')) {
+  for (const id of mark.dataset.evidence.split(' ')) {
+    runs[id] = (runs[id] || '') + mark.textContent;
+  }
+}
+return runs;
+"""
+
+
+def test_each_highlight_on_a_pledge_page_is_its_quote(browser: Any, site: Path, url: str) -> None:
+    with unit_of_work(url) as session:
+        evidence = repo.all_evidence(session)
+    by_pledge: dict[str, list[Any]] = {}
+    for item in evidence:
+        by_pledge.setdefault(item.pledge_id, []).append(item)
+    highlighted = 0
+    for pledge_id, items in sorted(by_pledge.items()):
+        open_page(browser, site / "pledges" / f"{pledge_id}.html")
+        runs = browser.execute_script(MARKS)
+        for item in items:
+            if str(item.id) not in runs:
+                assert find(item.quote, _text(url, item.source_id)) is None, item.id
+                continue
+            assert _same_words(runs[str(item.id)], item.quote), (item.id, runs[str(item.id)])
+            highlighted += 1
+        assert console_errors(browser) == [], pledge_id
+    assert highlighted == 25
+    open_page(browser, site / "pledges" / "us-cn-cop28-success.html")
+    browser.set_window_size(1280, min(browser.execute_script(
+        "return document.documentElement.scrollHeight"), 4000))  # fmt: skip
+    assert browser.save_screenshot(str(OUTPUT / "pledge.png"))
+    browser.set_window_size(1280, 1000)
+
+
+def _text(url: str, source_id: str) -> str:
+    with unit_of_work(url) as session:
+        return service.get_source(session, source_id).text
+
+
+def test_each_highlight_on_a_source_page_is_its_quote(browser: Any, site: Path, url: str) -> None:
+    with unit_of_work(url) as session:
+        evidence = repo.all_evidence(session)
+        source_ids = repo.source_ids(session)
+    highlighted = 0
+    for source_id in source_ids:
+        open_page(browser, site / "sources" / f"{source_id}.html")
+        runs = browser.execute_script(MARKS)
+        text = _text(url, source_id)
+        for item in (e for e in evidence if e.source_id == source_id):
+            if find(item.quote, text) is None:
+                assert str(item.id) not in runs
+                continue
+            assert _same_words(runs[str(item.id)], item.quote), (item.id, runs[str(item.id)])
+            highlighted += 1
+        assert console_errors(browser) == [], source_id
+    assert highlighted == 25
+
+
+def test_the_chart_is_drawn(browser: Any, site: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, site / "pledges" / "xx-coal-stop-2030.html")
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert chart.size["width"] > 300 and chart.size["height"] > 40
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
+    assert len(bars) == 4 and all(bar.size["width"] > 0 for bar in bars)
+    assert console_errors(browser) == []
