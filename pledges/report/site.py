@@ -61,7 +61,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 def page(record_id: str) -> str:
     """The file of a record's page. Ids are slugs; anything else (a row edited behind the
     tool's back) is percent-encoded, so that no id can name a path outside the folder."""
-    if _SLUG.match(record_id):
+    if _SLUG.fullmatch(record_id):
         return record_id + ".html"
     return quote(record_id, safe="") + ".html"
 
@@ -69,7 +69,7 @@ def page(record_id: str) -> str:
 def href(record_id: str) -> str:
     """A link to a record's page, from a page beside it."""
     name = page(record_id)
-    return name if _SLUG.match(record_id) else quote(name)
+    return name if _SLUG.fullmatch(record_id) else quote(name)
 
 
 def label(value: Any) -> str:
@@ -442,12 +442,16 @@ def audit_states(report: Report, pledges: Iterable[PledgeItem]) -> dict[str, tup
     return states
 
 
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def audit_line(report: Report) -> str:
     s = report.summary()
     return (
-        f"The audit checked {s['pledges']} pledges, {s['quotes']} quotes and {s['sources']} "
-        f"sources: {s['errors']} errors (in {s['pledges_with_errors']} pledges) and "
-        f"{s['warnings']} warnings."
+        f"The audit checked {counted(s['pledges'], 'pledge')}, {counted(s['quotes'], 'quote')} "
+        f"and {counted(s['sources'], 'source')}: {counted(s['errors'], 'error')} (in "
+        f"{counted(s['pledges_with_errors'], 'pledge')}) and {counted(s['warnings'], 'warning')}."
     )
 
 
@@ -468,9 +472,13 @@ class Built:
         return self.folder / "index.html"
 
 
-def _folder(out: Path) -> Path:
+def _refuse_a_file(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"{out} is a file", "give --out a folder (it is created if need be)")
+
+
+def _folder(out: Path) -> Path:
+    _refuse_a_file(out)
     try:
         for sub in ("", "pledges", "sources", ASSETS):
             (out / sub).mkdir(parents=True, exist_ok=True)
@@ -497,9 +505,10 @@ def build(
     (in a process of its own) when the register has `aside_from` quotes or more."""
     today = today or date.today()
     built_at = datetime.now(UTC)
-    folder = _folder(out)
+    _refuse_a_file(out)
     with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
         quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
+    folder = _folder(out)  # once the register is known to be there: nothing written otherwise
     audit = Audit(db, today, reverify_days, aside=quotes >= aside_from)
     try:
         with opened(db) as engine, transaction(engine) as session:
