@@ -6,9 +6,10 @@
     sources/ID.html         an article, with every quoted passage highlighted in its text
     assets/report.css|js
 
-Pages are drawn while the audit runs (aside.py): whole, except for what only the audit knows (a
-page's findings, the index's audit column and summary), left as blanks (`Blanks`) and filled
-once it is done; then every page is written, the index last. Each kind of page is one
+Pages are drawn while the audit runs (aside.py; on a large register a twin process draws most
+of the pledges' pages meanwhile): whole, except for what only the audit knows (a page's
+findings, the index's audit column and summary), left as blanks (`Blanks`) and filled once it
+is done; then every page is written, the index last. Each kind of page is one
 precompiled template, put inside the layout drawn once (`Layout`). It must not query the
 database page by page: read.py reads the register in bulk.
 """
@@ -19,9 +20,10 @@ import re
 import secrets
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
@@ -37,7 +39,7 @@ from pledges.errors import InvalidInput
 from pledges.history import Step, timeline
 from pledges.models import EvidenceRow
 from pledges.report import chart
-from pledges.report.aside import ASIDE_FROM, Audit
+from pledges.report.aside import ASIDE_FROM, Audit, Twin
 from pledges.report.passages import Article, Passage, passage, segments
 from pledges.report.read import EvidenceItem, Head, PledgeItem, Register, SourceItem, read
 from pledges.schema import SLUG_PATTERN, Evidence
@@ -240,10 +242,10 @@ class Site:
         template = self.env.get_template("cite.html.j2")
         self.cites = {s.id: Markup(template.render(s=s)) for s in self.register.sources.values()}
 
-    def pledge_pages(self) -> Iterator[tuple[str, str]]:
+    def pledge_pages(self, pledges: Iterable[PledgeItem]) -> Iterator[tuple[str, str]]:
         template = self.env.get_template("pledge.html.j2")
         register = self.register
-        for p in register.pledges:
+        for p in pledges:
             items = register.evidence.get(p.id, [])
             steps, assertions = self.history(p, items)
             related = [
@@ -360,6 +362,20 @@ class Site:
                 s=s, slot=self.slot, citing=citing, text=highlighted(s.text, located)
             )
             yield s.id, self.nested.page(s.title, main)
+
+    def write_pages(
+        self,
+        kind: str,
+        pages: Iterable[tuple[str, str]],
+        findings: Mapping[str, Sequence[Finding]],
+        folder: Path,
+    ) -> None:
+        """Write pages drawn before the audit was done, each with its findings in its slot."""
+        clean = self.findings([], kind)
+        for record_id, html in pages:
+            found = findings.get(record_id)
+            fragment = self.findings(found, kind) if found else clean
+            _write(folder / f"{kind}s" / page(record_id), html.replace(self.slot, fragment, 1))
 
     def findings(self, findings: Sequence[Finding], subject: str) -> str:
         return self.env.get_template("findings.html.j2").render(findings=findings, subject=subject)
@@ -493,6 +509,9 @@ def _write(path: Path, html: str) -> None:
         stream.write(html)
 
 
+TWIN_SHARE = 0.75  # of the pledges' pages; this process also draws the sources and the index
+
+
 def build(
     db: str | None,
     out: Path,
@@ -501,29 +520,63 @@ def build(
     reverify_days: int = REVERIFY_DAYS,
     aside_from: int = ASIDE_FROM,
 ) -> Built:
-    """Write the report of the register at `db` into the folder `out`. The audit runs aside
-    (in a process of its own) when the register has `aside_from` quotes or more."""
+    """Write the report of the register at `db` into the folder `out`. When the register has
+    `aside_from` quotes or more, the audit runs aside and a twin draws most pledges' pages
+    (aside.py)."""
     today = today or date.today()
     built_at = datetime.now(UTC)
     _refuse_a_file(out)
     with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
         quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
     folder = _folder(out)  # once the register is known to be there: nothing written otherwise
-    audit = Audit(db, today, reverify_days, aside=quotes >= aside_from)
+    large = quotes >= aside_from
+    audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
+    twin: Twin | None = None
     try:
         with opened(db) as engine, transaction(engine) as session:
             register = read(session)
         site = Site(register, BuildInfo(built_at, today, register.head))
         site.locate()
-        pledge_pages = list(site.pledge_pages())
+        theirs: Sequence[PledgeItem] = []
+        if audit.aside:
+            theirs = register.pledges[: int(len(register.pledges) * TWIN_SHARE)]
+            twin = Twin(partial(_write_pledges, site, theirs, folder), audit)
+        mine = register.pledges[len(theirs) :]
+        pledge_pages = list(site.pledge_pages(mine))
         source_pages = list(site.source_pages())
         index = site.index()
         for name in ("report.css", "report.js"):
             shutil.copyfile(STATIC / name, folder / ASSETS / name)
         report = audit.report()
+        by_pledge, by_source = _by_subject(report)
+        site.write_pages("pledge", pledge_pages, by_pledge, folder)
+        site.write_pages("source", source_pages, by_source, folder)
+        states = audit_states(report, register.pledges)
+        _write(folder / "audit.html", site.audit_page(report, states))
+        written = len(pledge_pages) + (twin.result() if twin is not None else 0)
+        if written != len(register.pledges):
+            raise RuntimeError(f"{written} pledge pages were written, for {len(register.pledges)}")
+        _write(folder / "index.html", site.fill_index(index, report, states))  # last: the way in
     finally:
+        if twin is not None:
+            twin.close()
         audit.close()
+    return Built(
+        folder, written + len(source_pages) + 2, written, len(source_pages), report, site.info
+    )
 
+
+def _write_pledges(
+    site: Site, pledges: Sequence[PledgeItem], folder: Path, report: Callable[[], Report]
+) -> int:
+    """The twin's work: draw these pledges' pages, then write them once the audit is done."""
+    drawn = list(site.pledge_pages(pledges))
+    site.write_pages("pledge", drawn, _by_subject(report())[0], folder)
+    return len(drawn)
+
+
+def _by_subject(report: Report) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:
+    """The findings about each pledge, and those about each source."""
     by_pledge: dict[str, list[Finding]] = defaultdict(list)
     by_source: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
@@ -531,23 +584,4 @@ def build(
             by_pledge[f.pledge_id].append(f)
         elif f.source_id is not None:
             by_source[f.source_id].append(f)
-    for kind, pages, found_by in (
-        ("pledge", pledge_pages, by_pledge),
-        ("source", source_pages, by_source),
-    ):
-        clean = site.findings([], kind)
-        for record_id, html in pages:
-            found = found_by.get(record_id)
-            fragment = site.findings(found, kind) if found else clean
-            _write(folder / f"{kind}s" / page(record_id), html.replace(site.slot, fragment, 1))
-    states = audit_states(report, register.pledges)
-    _write(folder / "audit.html", site.audit_page(report, states))
-    _write(folder / "index.html", site.fill_index(index, report, states))  # last: the way in
-    return Built(
-        folder,
-        len(pledge_pages) + len(source_pages) + 2,
-        len(pledge_pages),
-        len(source_pages),
-        report,
-        site.info,
-    )
+    return by_pledge, by_source
