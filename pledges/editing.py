@@ -188,17 +188,17 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def unlocated(quote: str, source: Source) -> InvalidInput:
+def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
     """The refusal of a quote that does not stand in its source, with the closest passage."""
-    near = closest(quote, source.text)
+    near = closest(quote, text)
     where = (
         f"the closest passage ({near.similarity:.0f}% alike) is "
-        f"“{_shorten(source.text[near.start : near.end])}”; "
+        f"“{_shorten(text[near.start : near.end])}”; "
         if near is not None
         else ""
     )
     return InvalidInput(
-        f"the quote does not stand in source {source.id}",
+        f"the quote does not stand in source {source_id}",
         f"{where}copy the words exactly as the article has them, or add --allow-unlocated "
         "to record it anyway (the audit will report it)",
     )
@@ -222,7 +222,7 @@ def cite(
         raise InvalidInput("new evidence cannot start deprecated", "cite it, then deprecate it")
     span = find(evidence.quote, source.text)
     if span is None and not allow_unlocated:
-        raise unlocated(evidence.quote, source)
+        raise unlocated(evidence.quote, source.id, source.text)
     wanted = normalise(evidence.quote).text
     for other in repo.evidence_for(session, evidence.pledge_id):
         same = other.source_id == source.id and normalise(other.quote).text == wanted

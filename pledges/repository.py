@@ -6,7 +6,7 @@ pydantic shapes of schema.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -320,6 +320,18 @@ def _logged(
     actors, a blank title), and `log verify` must name such a row rather than fail on it."""
     record = model.model_construct(**_fields(model, row, derived))
     return record.model_dump(mode="json", exclude=exclude, warnings=False)
+
+
+def source_texts_of(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """The text of each source named, by id: plain strings, not records."""
+    wanted = sorted(set(ids))
+    texts: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):  # within any database's limit on parameters
+        query = select(SourceRow.id, SourceRow.text).where(
+            SourceRow.id.in_(wanted[start : start + 500])
+        )
+        texts.update((i, t) for i, t in session.execute(query))
+    return texts
 
 
 def source_texts(session: Session) -> list[tuple[str, str, str]]:

@@ -166,6 +166,18 @@ def _parts_in(parts: list[str], text: str) -> tuple[int, int] | None:
     return None
 
 
+def stands(quote: str, text: str, folded: str) -> bool:
+    """Whether `find(quote, text)` finds the quote, given `folded` = fold(text): without mapping
+    anything back to the text, for checking many quotes against a text folded once."""
+    exact = quote.strip()
+    if exact and exact in text:
+        return True
+    needle = fold(quote)
+    if needle and needle in folded:
+        return True
+    return _ELLIPSIS.search(quote) is not None and locate_elided(quote, text) is not None
+
+
 def find(quote: str, text: str) -> Span | None:
     """Where a quote stands in a text by the register's rule: exactly, after normalisation, or
     as an elided quote. `cite`, `show`, confidence and the audit all decide by this."""

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pledges import seeds
-from pledges.textmatch import Method, locate, normalise, sentence_bounds
+from pledges.textmatch import Method, find, locate, normalise, sentence_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 # Byte for byte, as the register stores them (no newline translation).
@@ -418,3 +418,18 @@ def test_offset_mapping_agrees_with_the_full_map_on_any_text(
     start = data.draw(st.integers(0, len(folded) - 1))
     end = data.draw(st.integers(start + 1, len(folded)))
     assert original_span(text, folded, start, end) == normalise(text).span(start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_stands_agrees_with_find(data: st.DataObject) -> None:
+    """`stands` (the import's check, on a text folded once) decides as `find` does."""
+    from pledges.textmatch import fold, stands
+
+    text = data.draw(st.sampled_from(sorted(ARTICLES.values())), "article")
+    start = data.draw(st.integers(0, len(text) - 1), "start")
+    quote = text[start : start + data.draw(st.integers(1, 120), "length")]
+    variants = [quote, quote.upper(), quote.replace(" ", "\n  "), quote + " by 2099",
+                quote[:20] + " \u2026 " + quote[-20:]]  # fmt: skip
+    quote = data.draw(st.sampled_from(variants), "variant")
+    assert stands(quote, text, fold(text)) == (find(quote, text) is not None)

@@ -601,8 +601,13 @@ def test_one_edited_cell_changes_that_field_in_one_revision(
         current = get_pledge(session, rows[index]["id"])
     old = getattr(current, column)
     fields = current.model_dump(include=set(PledgeIn.model_fields))
+
+    def stored(v: Any) -> Any:  # the value as the schema keeps it (surrounding spaces go)
+        return getattr(PledgeIn.model_validate({**fields, column: v}), column)
+
     value = data.draw(
-        VALUES[column].filter(lambda v: v != old and valid({**fields, column: v})), "value"
+        VALUES[column].filter(lambda v: valid({**fields, column: v}) and stored(v) != old),
+        "value",
     )
     from pledges.transfer.tables import cell, neutralise
 
@@ -615,7 +620,7 @@ def test_one_edited_cell_changes_that_field_in_one_revision(
     assert revisions(url) == before_revisions + 1
     with unit_of_work(url) as session:
         after = get_pledge(session, rows[index]["id"])
-    assert getattr(after, column) == value
+    assert getattr(after, column) == stored(value)
     changed = {
         name for name in PledgeIn.model_fields if getattr(after, name) != getattr(current, name)
     }

@@ -9,12 +9,12 @@ chain computed in memory from its head.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from pledges import history
@@ -39,7 +39,7 @@ from pledges.schema import (
     SourceIn,
     text_sha256,
 )  # fmt: skip
-from pledges.textmatch import find, fold
+from pledges.textmatch import fold, stands
 from pledges.vocab import Action, Entity, Rank
 
 CHUNK = 2_000  # rows per INSERT statement batch
@@ -76,8 +76,10 @@ class Batch:
         self.revisions.append(fields)
 
     def _insert(self, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """Plain multi-row INSERTs of the table (SQLAlchemy Core, not the ORM's unit of work)."""
+        statement = insert(table.__table__)
         for part in _chunks(rows):
-            self.session.execute(insert(table), list(part))
+            self.session.execute(statement, list(part))
 
     def flush(self) -> None:
         """Write the revisions logged so far."""
@@ -133,21 +135,18 @@ class Batch:
             }
             for e, found in zip(items, located, strict=True)
         ]
-        given = [(i, r) for i, r in zip(ids, rows, strict=True) if i is not None]
-        if given:
-            self._insert(EvidenceRow, [{**row, "id": i} for i, row in given])
-            if self.session.get_bind().dialect.name == "postgresql":  # the sequence moves past them
-                self.session.execute(text(
-                    "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
-                    "(SELECT MAX(id) FROM evidence))"
-                ))  # fmt: skip
-        numbered: list[int] = []
-        fresh = [row for i, row in zip(ids, rows, strict=True) if i is None]
-        for part in _chunks(fresh):
-            statement = insert(EvidenceRow).returning(EvidenceRow.id, sort_by_parameter_order=True)
-            numbered.extend(self.session.scalars(statement, list(part)))
-        fresh_ids = iter(numbered)
-        out = [i if i is not None else next(fresh_ids) for i in ids]
+        # New ids follow the highest the register holds: this transaction holds the writer's
+        # lock, so no other id can be taken meanwhile.
+        highest = max([self.session.scalar(select(func.max(EvidenceRow.id))) or 0,
+                       *(i for i in ids if i is not None)])  # fmt: skip
+        fresh = iter(range(highest + 1, highest + 1 + len(ids)))
+        out = [i if i is not None else next(fresh) for i in ids]
+        self._insert(EvidenceRow, [{**row, "id": i} for i, row in zip(out, rows, strict=True)])
+        if out and self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text(  # its sequence moves past the ids given here
+                "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
+                "(SELECT MAX(id) FROM evidence))"
+            ))  # fmt: skip
         for row, evidence_id in zip(rows, out, strict=True):
             stored = Evidence.model_construct(**{**row, "id": evidence_id})
             self._log(Entity.EVIDENCE, str(evidence_id), stored.model_dump(mode="json"))
@@ -162,8 +161,8 @@ class Located:
 
 
 def check_quotes(
-    items: Iterable[tuple[Any, EvidenceIn]],
-    texts: dict[str, Source],
+    items: Sequence[tuple[Any, EvidenceIn]],
+    texts: dict[str, str],
     cited: set[tuple[str, str, str]],
     *,
     allow_unlocated: bool = False,
@@ -172,16 +171,19 @@ def check_quotes(
     with `cite --allow-unlocated`), and its pledge does not already cite it there (`cited`:
     (pledge, source, folded quote) of the evidence that is not deprecated; the quotes that pass
     are added to it). Deprecated evidence, brought over as it was, is kept whether or not it
-    stands: it no longer counts."""
+    stands: it no longer counts. Each source's text is folded once."""
     out = Located()
+    folded: dict[str, str] = {}
     for key, evidence in items:
-        source = texts[evidence.source_id]
-        found = find(evidence.quote, source.text) is not None
+        text = texts[evidence.source_id]
+        if evidence.source_id not in folded:
+            folded[evidence.source_id] = fold(text)
+        found = stands(evidence.quote, text, folded[evidence.source_id])
         out.found.append(found)
         if evidence.rank is Rank.DEPRECATED:
             continue
         if not found and not allow_unlocated:
-            out.refused.append((key, unlocated(evidence.quote, source)))
+            out.refused.append((key, unlocated(evidence.quote, evidence.source_id, text)))
             continue
         seen = (evidence.pledge_id, evidence.source_id, fold(evidence.quote))
         if seen in cited:

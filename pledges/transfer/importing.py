@@ -529,7 +529,7 @@ class _Importer:
             return
         cited = {(e.pledge_id, e.source_id, fold(e.quote)) for e in stored
                  if e.rank is not Rank.DEPRECATED}  # fmt: skip
-        texts = repo.get_sources(self.session, sorted({e.source_id for _, e in new}))
+        texts = repo.source_texts_of(self.session, {e.source_id for _, e in new})
         located = check_quotes(new, texts, cited, allow_unlocated=self.allow_unlocated)
         for row, refusal in located.refused:
             self.problems.append(f"{row.where('quote')}: {refusal}")
@@ -609,8 +609,9 @@ def import_register(
 def lines(plan: Plan) -> Iterator[str]:
     """The plan, one line per pledge, then the other records in short."""
     changed = plan.changed["pledges"]
-    for pledge_id in sorted({*plan.added["pledges"], *changed, *plan.unchanged["pledges"]}):
-        if pledge_id in plan.added["pledges"]:
+    new = set(plan.added["pledges"])
+    for pledge_id in sorted({*new, *changed, *plan.unchanged["pledges"]}):
+        if pledge_id in new:
             yield f"+ {pledge_id}: added"
         elif pledge_id in changed:
             parts = "; ".join(f"{n}: {_short(o)} → {_short(v)}" for n, o, v in changed[pledge_id])
