@@ -30,6 +30,7 @@ from pledges.transfer.tables import (
     Table,
     cell,
     neutralise,
+    writer_of,
 )  # fmt: skip
 
 TEXTS = "texts"  # the folder of a data package that holds each source's text
@@ -115,16 +116,27 @@ def _write_csv(
 ) -> int:
     """One CSV file. `escape`: cells are written as `neutralise` gives them (not in a data
     package, whose readers are programs that take each cell as it is)."""
-    kinds = [(c.name, c.kind) for c in table.columns]
+    # Only a cell that can start with an apostrophe (text) or, for spreadsheets, like a formula
+    # (text, or a negative number) is escaped.
+    escaped = {"text", "list", "float"} if excel else {"text", "list"}
+    converters = []
+    for column in table.columns:
+        write = writer_of(column.kind)
+        if escape and column.kind in escaped:
+            write = _escaping(write, excel)
+        converters.append((column.name, write))
     count = 0
     with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(table.names)
         for values in rows:
-            cells = [cell(values[name], kind) for name, kind in kinds]
-            writer.writerow([neutralise(c, excel=excel) for c in cells] if escape else cells)
+            writer.writerow([write(values[name]) for name, write in converters])
             count += 1
     return count
+
+
+def _escaping(write: Any, excel: bool) -> Any:
+    return lambda value: neutralise(write(value), excel=excel)
 
 
 def export_csv(db: str | None, out: Path, *, excel: bool = False) -> Exported:
