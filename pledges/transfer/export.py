@@ -46,14 +46,16 @@ def _columns(row_type: Any, names: list[str]) -> list[Any]:
 
 def actor_rows(session: Session) -> Iterator[dict[str, Any]]:
     names = ACTORS.names
-    for row in session.execute(select(*_columns(ActorRow, names)).order_by(ActorRow.id)):
+    for row in session.connection().execute(
+        select(*_columns(ActorRow, names)).order_by(ActorRow.id)
+    ):
         yield dict(zip(names, row, strict=True))
 
 
 def source_rows(session: Session, *, packaged: bool = False) -> Iterator[dict[str, Any]]:
     names = [c.name for c in SOURCES.columns]
     query = select(*_columns(SourceRow, names)).order_by(SourceRow.id)
-    for row in session.execute(query):
+    for row in session.connection().execute(query):
         values = dict(zip(names, row, strict=True))
         if packaged:
             values["text_path"] = text_path(values["id"])
@@ -65,17 +67,19 @@ def pledge_rows(session: Session) -> Iterator[dict[str, Any]]:
     links = select(PledgeActorRow.pledge_id, PledgeActorRow.actor_id).order_by(
         PledgeActorRow.pledge_id, PledgeActorRow.position
     )
-    for pledge_id, actor_id in session.execute(links):
+    for pledge_id, actor_id in session.connection().execute(links):
         actors[pledge_id].append(actor_id)
     counts: dict[str, int] = defaultdict(int)
     cited: dict[str, set[str]] = defaultdict(set)
-    for pledge_id, source_id in session.execute(
+    for pledge_id, source_id in session.connection().execute(
         select(EvidenceRow.pledge_id, EvidenceRow.source_id)
     ):
         counts[pledge_id] += 1
         cited[pledge_id].add(source_id)
     stored = [c.name for c in PLEDGES.columns if c.name not in _PLEDGE_DERIVED]
-    for row in session.execute(select(*_columns(PledgeRow, stored)).order_by(PledgeRow.id)):
+    for row in session.connection().execute(
+        select(*_columns(PledgeRow, stored)).order_by(PledgeRow.id)
+    ):
         values = dict(zip(stored, row, strict=True))
         pledge_id = values["id"]
         values["actors"] = actors.get(pledge_id, [])
@@ -89,7 +93,9 @@ _PLEDGE_DERIVED = {"actors", "evidence_count", "source_ids"}  # not columns of t
 
 def evidence_rows(session: Session) -> Iterator[dict[str, Any]]:
     names = EVIDENCE.names
-    for row in session.execute(select(*_columns(EvidenceRow, names)).order_by(EvidenceRow.id)):
+    for row in session.connection().execute(
+        select(*_columns(EvidenceRow, names)).order_by(EvidenceRow.id)
+    ):
         yield dict(zip(names, row, strict=True))
 
 
@@ -196,7 +202,7 @@ def export_package(db: str | None, out: Path) -> Exported:
             (ACTORS, actor_rows(session)),
         ):
             counts[table.name] = _write_csv(folder / table.file, table, rows, False, escape=False)
-        for source_id, text in session.execute(
+        for source_id, text in session.connection().execute(
             select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
         ):
             with (folder / text_path(source_id)).open("w", encoding="utf-8", newline="") as f:
