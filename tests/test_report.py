@@ -25,13 +25,15 @@ from pledges import service
 from pledges.audit import Severity, audit
 from pledges.db import opened, transaction, unit_of_work
 from pledges.report import build, chart
+from pledges.report import site as report_site
 from pledges.report.passages import Article, segments
 from pledges.report.read import read
 from pledges.textmatch import find
-from tests.conftest import ROOT
+from tests.conftest import CLI, ROOT
 from tests.html_pages import Page
-from tests.registers import TODAY, copy_of, parse, seeded_template
+from tests.registers import TODAY, copy_of, empty, parse, seeded_template
 from tests.registers import build as add_to
+from tests.test_cli import one_line
 
 # A register that holds every case a page must show: a status changed by a revision and asserted
 # by dated evidence, a quote not found in its source, a deprecated quote, titles and a URL that
@@ -512,12 +514,71 @@ def test_the_report_reads_postgresql_as_it_reads_sqlite(seeded: str, tmp_path: P
     assert [tr.all("td")[1].text() for tr in rows] == [
         "status set to not yet rated", "formality set to declared",
     ]  # fmt: skip
+    build(seeded, tmp_path / "aside", today=TODAY, aside_from=0)  # the audit forked
+    assert _without_build_time(tmp_path / "site") == _without_build_time(tmp_path / "aside")
 
 
 def test_building_again_over_a_report_rewrites_it(url: str, tmp_path: Path) -> None:
     first = build(url, tmp_path / "site", today=TODAY)
     again = build(url, tmp_path / "site", today=TODAY)
     assert first.pages == again.pages == 21
+
+
+def test_an_empty_register_makes_a_report_too(tmp_path: Path) -> None:
+    built = build(empty(tmp_path / "empty.db"), tmp_path / "site", today=TODAY)
+    assert (built.pledges, built.sources, built.pages) == (0, 0, 2)
+    index = Page.read(tmp_path / "site" / "index.html")
+    assert index.problems == []
+    assert index.one("tbody").all("tr") == []
+    assert "from an empty log" in index.one("p", class_="built").text()
+
+
+def test_an_id_that_is_not_a_slug_cannot_name_a_path_outside_the_folder() -> None:
+    page, href = report_site.page, report_site.href
+    assert (page("cn-co2-peak-2030"), href("cn-co2-peak-2030")) == ("cn-co2-peak-2030.html",) * 2
+    assert page("../../etc/passwd") == "..%2F..%2Fetc%2Fpasswd.html"
+    assert href("../../etc/passwd") == "..%252F..%252Fetc%252Fpasswd.html"  # the file's name
+    assert page("a-slug\n") == "a-slug%0A.html"
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def test_report_command_writes_the_site(cli: CLI, url: str, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = cli("report", "--out", str(out), "--db", url, "--today", "2024-06-01")
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert one_line(result.err) == (
+        f"Wrote the report to {out}: 13 pledge pages, 6 source pages, the index and the audit "
+        f"summary (1 error, 4 warnings). Open {out / 'index.html'} in a browser."
+    )
+    assert "audited as of 2024-06-01" in (out / "index.html").read_text("utf-8")
+
+
+def test_report_refuses_an_out_that_is_a_file(cli: CLI, url: str, tmp_path: Path) -> None:
+    file = tmp_path / "taken.html"
+    file.write_text("mine", encoding="utf-8")
+    result = cli("report", "--out", str(file), "--db", url)
+    assert result.code == 2
+    assert one_line(result.err) == (
+        f"Error: {file} is a file — give --out a folder (it is created if need be)"
+    )
+    assert file.read_text(encoding="utf-8") == "mine"
+
+
+def test_report_refuses_a_bad_date_and_a_missing_register(
+    cli: CLI, url: str, tmp_path: Path
+) -> None:
+    result = cli("report", "--out", str(tmp_path / "a"), "--db", url, "--today", "June")
+    assert (result.code, one_line(result.err)) == (
+        2, "Error: --today 'June' is not a date — write it as YYYY-MM-DD"
+    )  # fmt: skip
+    missing = tmp_path / "none.db"
+    result = cli("report", "--out", str(tmp_path / "b"), "--db", str(missing))
+    assert result.code == 2
+    assert one_line(result.err).startswith(f"Error: there is no register at {missing}")
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()  # nothing written
 
 
 # --- the package -------------------------------------------------------------------------------
@@ -532,12 +593,10 @@ def test_help_does_not_import_jinja2() -> None:
 def test_templates_and_assets_are_package_data() -> None:
     """They ship in the wheel (hatch takes every file under pledges/) and are found beside the
     code in an editable install."""
-    import pledges.report.site as site
-
-    names = {p.name for p in site.TEMPLATES.iterdir()}
+    names = {p.name for p in report_site.TEMPLATES.iterdir()}
     assert {"layout.html.j2", "index.html.j2", "pledge.html.j2", "source.html.j2",
             "audit.html.j2", "findings.html.j2", "cite.html.j2"} <= names  # fmt: skip
-    assert {p.name for p in site.STATIC.iterdir()} == {"report.css", "report.js"}
-    assert site.TEMPLATES.parent == ROOT / "pledges" / "report"
+    assert {p.name for p in report_site.STATIC.iterdir()} == {"report.css", "report.js"}
+    assert report_site.TEMPLATES.parent == ROOT / "pledges" / "report"
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'packages = ["pledges"]' in pyproject
