@@ -178,6 +178,38 @@ def stands(quote: str, text: str, folded: str) -> bool:
     return _ELLIPSIS.search(quote) is not None and locate_elided(quote, text) is not None
 
 
+class Article:
+    """One text, folded at most once however many quotes are looked for in it."""
+
+    __slots__ = ("_folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+    def find(self, quote: str) -> Span | None:
+        """`find(quote, text)`, computed without normalising the whole text: the exact search,
+        then the search on folded text mapped back to the original offsets (the same span, as
+        tests/test_textmatch.py holds of `original_span`), then the elided quote."""
+        text = self.text
+        exact = quote.strip()
+        at = text.find(exact) if exact else -1
+        if at >= 0:
+            return Span(at, at + len(exact), Method.EXACT)
+        needle = fold(quote)
+        at = self.folded.find(needle) if needle else -1
+        if at >= 0:
+            start, end = original_span(text, self.folded, at, at + len(needle))
+            return Span(start, end, Method.NORMALISED)
+        return locate_elided(quote, text)
+
+
 def find(quote: str, text: str) -> Span | None:
     """Where a quote stands in a text by the register's rule: exactly, after normalisation, or
     as an elided quote. `cite`, `show`, confidence and the audit all decide by this."""

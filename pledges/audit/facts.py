@@ -11,15 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pledges.audit.actors import ActorMatcher
-from pledges.textmatch import (
-    Method,
-    Span,
-    closest,
-    fold,
-    locate_elided,
-    original_span,
-    sentence_bounds,
-)
+from pledges.textmatch import Article, Method, closest, sentence_bounds
 from pledges.vocab import Rank, Stance, Status
 
 YEAR = re.compile(r"(?<![\w.-])(19[0-9]{2}|20[0-9]{2}|2100)(?![\w-])")
@@ -71,44 +63,12 @@ def years(text: str) -> tuple[int, ...]:
     return _YEARS.setdefault(found, found)
 
 
-class Article:
-    """One source's text, folded at most once however many quotes cite it."""
-
-    __slots__ = ("_folded", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._folded: str | None = None
-
-    @property
-    def folded(self) -> str:
-        if self._folded is None:
-            self._folded = fold(self.text)
-        return self._folded
-
-
-def _find(quote: str, article: Article) -> Span | None:
-    """textmatch.find, without mapping the whole article: the exact search, then the folded
-    one mapped back through a window, then the elided quote."""
-    text = article.text
-    exact = quote.strip()
-    at = text.find(exact) if exact else -1
-    if at >= 0:
-        return Span(at, at + len(exact), Method.EXACT)
-    needle = fold(quote)
-    at = article.folded.find(needle) if needle else -1
-    if at >= 0:
-        start, end = original_span(text, article.folded, at, at + len(needle))
-        return Span(start, end, Method.NORMALISED)
-    return locate_elided(quote, text)
-
-
 def examine(cited: Cited, article: Article, actors: ActorMatcher) -> QuoteFact:
     """Locate one quote in its source's text and note what the checks need."""
     quote, text = cited.quote, article.text
     stated = years(quote)
     words = len(WORD.findall(quote))
-    span = _find(quote, article)
+    span = article.find(quote)
     if span is None:
         near = closest(quote, text, article.folded)
         passage = None if near is None else (text[near.start : near.end], near.similarity)

@@ -32,12 +32,12 @@ from sqlalchemy import ColumnElement, Engine, func, select
 from pledges import repository as repo
 from pledges.audit.actors import ActorMatcher
 from pledges.audit.checks import CHECKS, Context, PledgeFacts, SourceFacts, Support
-from pledges.audit.facts import Article, Cited, QuoteFact, examine
+from pledges.audit.facts import Cited, QuoteFact, examine
 from pledges.audit.findings import Finding, Report
 from pledges.db import open_engine, opened, transaction
 from pledges.models import EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
 from pledges.schema import text_sha256
-from pledges.textmatch import fold
+from pledges.textmatch import Article, fold
 
 REVERIFY_DAYS = 365
 PARALLEL_FROM = 20_000  # quotes; below this, starting workers costs more than it saves

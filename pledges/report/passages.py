@@ -11,46 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from pledges.textmatch import (
-    Method,
-    Span,
-    fold,
-    locate_elided,
-    original_span,
-    sentence_bounds,
-)
+from pledges.textmatch import Article, Span, sentence_bounds
 
-
-class Article:
-    """One source's text, folded at most once however many quotes cite it."""
-
-    __slots__ = ("_folded", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._folded: str | None = None
-
-    @property
-    def folded(self) -> str:
-        if self._folded is None:
-            self._folded = fold(self.text)
-        return self._folded
-
-    def find(self, quote: str) -> Span | None:
-        """`textmatch.find(quote, text)`, computed without normalising the whole article: the
-        exact search, then the search on folded text mapped back to the original offsets (the
-        same span, as tests/test_textmatch.py holds of `original_span`), then the elided quote."""
-        text = self.text
-        exact = quote.strip()
-        at = text.find(exact) if exact else -1
-        if at >= 0:
-            return Span(at, at + len(exact), Method.EXACT)
-        needle = fold(quote)
-        at = self.folded.find(needle) if needle else -1
-        if at >= 0:
-            start, end = original_span(text, self.folded, at, at + len(needle))
-            return Span(start, end, Method.NORMALISED)
-        return locate_elided(quote, text)
+__all__ = ["Article", "Passage", "passage"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,17 +145,24 @@ def _escaping(write: Any, excel: bool) -> Any:
     return lambda value: neutralise(write(value), excel=excel)
 
 
+def _tables(
+    session: Session, *, packaged: bool = False
+) -> tuple[tuple[Table, Iterator[dict[str, Any]]], ...]:
+    """Each table with its rows, in the order of the files."""
+    return (
+        (PLEDGES, pledge_rows(session)),
+        (EVIDENCE, evidence_rows(session)),
+        (SOURCES_PACKAGED if packaged else SOURCES, source_rows(session, packaged=packaged)),
+        (ACTORS, actor_rows(session)),
+    )
+
+
 def export_csv(db: str | None, out: Path, *, excel: bool = False) -> Exported:
     """pledges.csv, evidence.csv, sources.csv (with each text in a cell) and actors.csv."""
     folder = _folder(out)
     counts = {}
     with unit_of_work(db) as session:
-        for table, rows in (
-            (PLEDGES, pledge_rows(session)),
-            (EVIDENCE, evidence_rows(session)),
-            (SOURCES, source_rows(session)),
-            (ACTORS, actor_rows(session)),
-        ):
+        for table, rows in _tables(session):
             counts[table.name] = _write_csv(folder / table.file, table, rows, excel)
     return Exported(folder, [f"{name}.csv" for name in counts], counts)
 
@@ -173,12 +180,7 @@ def export_json(db: str | None, out: Path) -> Exported:
     folder = _folder(out)
     data: dict[str, list[dict[str, Any]]] = {}
     with unit_of_work(db) as session:
-        for table, rows in (
-            (PLEDGES, pledge_rows(session)),
-            (EVIDENCE, evidence_rows(session)),
-            (SOURCES, source_rows(session)),
-            (ACTORS, actor_rows(session)),
-        ):
+        for table, rows in _tables(session):
             kinds = [(c.name, c.kind) for c in table.columns]
             data[table.name] = [{n: _json_value(v[n], k) for n, k in kinds} for v in rows]
     path = folder / "register.json"
@@ -195,12 +197,7 @@ def export_package(db: str | None, out: Path) -> Exported:
     (folder / TEXTS).mkdir(exist_ok=True)
     counts = {}
     with unit_of_work(db) as session:
-        for table, rows in (
-            (PLEDGES, pledge_rows(session)),
-            (EVIDENCE, evidence_rows(session)),
-            (SOURCES_PACKAGED, source_rows(session, packaged=True)),
-            (ACTORS, actor_rows(session)),
-        ):
+        for table, rows in _tables(session, packaged=True):
             counts[table.name] = _write_csv(folder / table.file, table, rows, False, escape=False)
         for source_id, text in session.connection().execute(
             select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
