@@ -29,11 +29,17 @@ from pledges.transfer.tables import (
     Kind,
     Table,
     cell,
-    neutralise,
     writer_of,
 )  # fmt: skip
 
+BATCH = 5_000  # rows fetched at a time
 TEXTS = "texts"  # the folder of a data package that holds each source's text
+
+
+def _read(session: Session, query: Any) -> Any:
+    """The rows of a query, fetched a batch at a time through the connection (not one by one,
+    and not through the ORM's loading)."""
+    return session.connection().execution_options(yield_per=BATCH).execute(query)
 
 
 def text_path(source_id: str) -> str:
@@ -46,8 +52,10 @@ def _columns(row_type: Any, names: list[str]) -> list[Any]:
 
 def actor_rows(session: Session) -> Iterator[dict[str, Any]]:
     names = ACTORS.names
-    for row in session.connection().execute(
-        select(*_columns(ActorRow, names)).order_by(ActorRow.id)
+    for row in (
+        session.connection()
+        .execution_options(yield_per=BATCH)
+        .execute(select(*_columns(ActorRow, names)).order_by(ActorRow.id))
     ):
         yield dict(zip(names, row, strict=True))
 
@@ -55,7 +63,7 @@ def actor_rows(session: Session) -> Iterator[dict[str, Any]]:
 def source_rows(session: Session, *, packaged: bool = False) -> Iterator[dict[str, Any]]:
     names = [c.name for c in SOURCES.columns]
     query = select(*_columns(SourceRow, names)).order_by(SourceRow.id)
-    for row in session.connection().execute(query):
+    for row in _read(session, query):
         values = dict(zip(names, row, strict=True))
         if packaged:
             values["text_path"] = text_path(values["id"])
@@ -67,18 +75,22 @@ def pledge_rows(session: Session) -> Iterator[dict[str, Any]]:
     links = select(PledgeActorRow.pledge_id, PledgeActorRow.actor_id).order_by(
         PledgeActorRow.pledge_id, PledgeActorRow.position
     )
-    for pledge_id, actor_id in session.connection().execute(links):
+    for pledge_id, actor_id in _read(session, links):
         actors[pledge_id].append(actor_id)
     counts: dict[str, int] = defaultdict(int)
     cited: dict[str, set[str]] = defaultdict(set)
-    for pledge_id, source_id in session.connection().execute(
-        select(EvidenceRow.pledge_id, EvidenceRow.source_id)
+    for pledge_id, source_id in (
+        session.connection()
+        .execution_options(yield_per=BATCH)
+        .execute(select(EvidenceRow.pledge_id, EvidenceRow.source_id))
     ):
         counts[pledge_id] += 1
         cited[pledge_id].add(source_id)
     stored = [c.name for c in PLEDGES.columns if c.name not in _PLEDGE_DERIVED]
-    for row in session.connection().execute(
-        select(*_columns(PledgeRow, stored)).order_by(PledgeRow.id)
+    for row in (
+        session.connection()
+        .execution_options(yield_per=BATCH)
+        .execute(select(*_columns(PledgeRow, stored)).order_by(PledgeRow.id))
     ):
         values = dict(zip(stored, row, strict=True))
         pledge_id = values["id"]
@@ -93,8 +105,10 @@ _PLEDGE_DERIVED = {"actors", "evidence_count", "source_ids"}  # not columns of t
 
 def evidence_rows(session: Session) -> Iterator[dict[str, Any]]:
     names = EVIDENCE.names
-    for row in session.connection().execute(
-        select(*_columns(EvidenceRow, names)).order_by(EvidenceRow.id)
+    for row in (
+        session.connection()
+        .execution_options(yield_per=BATCH)
+        .execute(select(*_columns(EvidenceRow, names)).order_by(EvidenceRow.id))
     ):
         yield dict(zip(names, row, strict=True))
 
@@ -122,15 +136,7 @@ def _write_csv(
 ) -> int:
     """One CSV file. `escape`: cells are written as `neutralise` gives them (not in a data
     package, whose readers are programs that take each cell as it is)."""
-    # Only a cell that can start with an apostrophe (text) or, for spreadsheets, like a formula
-    # (text, or a negative number) is escaped.
-    escaped = {"text", "list", "float"} if excel else {"text", "list"}
-    converters = []
-    for column in table.columns:
-        write = writer_of(column.kind)
-        if escape and column.kind in escaped:
-            write = _escaping(write, excel)
-        converters.append((column.name, write))
+    converters = [(c.name, writer_of(c.kind, escape=escape, excel=excel)) for c in table.columns]
     count = 0
     with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as stream:
         writer = csv.writer(stream)
@@ -139,10 +145,6 @@ def _write_csv(
             writer.writerow([write(values[name]) for name, write in converters])
             count += 1
     return count
-
-
-def _escaping(write: Any, excel: bool) -> Any:
-    return lambda value: neutralise(write(value), excel=excel)
 
 
 def _tables(
@@ -199,8 +201,10 @@ def export_package(db: str | None, out: Path) -> Exported:
     with unit_of_work(db) as session:
         for table, rows in _tables(session, packaged=True):
             counts[table.name] = _write_csv(folder / table.file, table, rows, False, escape=False)
-        for source_id, text in session.connection().execute(
-            select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
+        for source_id, text in (
+            session.connection()
+            .execution_options(yield_per=BATCH)
+            .execute(select(SourceRow.id, SourceRow.text).order_by(SourceRow.id))
         ):
             with (folder / text_path(source_id)).open("w", encoding="utf-8", newline="") as f:
                 f.write(text)
