@@ -405,6 +405,15 @@ def test_a_bad_row_is_named_and_nothing_is_written(
         assert snapshot(url) == before
 
 
+def test_a_folder_named_as_a_file_is_named(cli: CLI, url: str, tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    assert cli("export", "--db", url, "--out", str(out), "--format", "datapackage").code == 0
+    rewrite(out / "sources.csv", lambda rows: rows[0].update(text_path="texts"))
+    result = cli("import", str(out), "--db", url, "--reason", "x")
+    assert result.code == 2
+    assert result.err.startswith("Error: sources.csv:2:text_path: 'texts' is not a file of the")
+
+
 def test_every_bad_row_is_counted(cli: CLI, url: str, tmp_path: Path) -> None:
     assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
 

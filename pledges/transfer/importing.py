@@ -136,7 +136,12 @@ def read_table(
     path = folder / table.file
     if not path.is_file():
         return None
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(f"{table.file}: cannot be read ({error.strerror}) — check the file's "
+                        "permissions, or copy it somewhere you can read it")  # fmt: skip
+        return []
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -392,6 +397,10 @@ class _Importer:
             self.problems.append(
                 f"{row.where(column)}: {value} is not UTF-8 text — save it as UTF-8"
             )
+            return None
+        except OSError as error:
+            self.problems.append(f"{row.where(column)}: {value} cannot be read "
+                                 f"({error.strerror}) — check the file's permissions")  # fmt: skip
             return None
 
     def pledges(self, rows: list[Row]) -> None:
