@@ -160,6 +160,17 @@ def test_json_export(cli: CLI, url: str, tmp_path: Path) -> None:
     assert all(s["text"] for s in data["sources"])
 
 
+def test_an_export_that_cannot_be_written_is_one_line(cli: CLI, url: str, tmp_path: Path) -> None:
+    (tmp_path / "pledges.csv").mkdir()  # a folder where the file should go
+    result = cli("export", "--db", url, "--out", str(tmp_path))
+    assert result.code == 2
+    assert result.err.startswith(f"Error: cannot write {tmp_path / 'pledges.csv'} (Is a directory)")
+    file = tmp_path / "a-file"
+    file.write_text("")
+    other = cli("export", "--db", url, "--out", str(file))
+    assert other.code == 2 and other.err.startswith(f"Error: {file} is a file")
+
+
 def test_excel_is_only_for_csv(cli: CLI, url: str, tmp_path: Path) -> None:
     result = cli("export", "--db", url, "--out", str(tmp_path), "--format", "json", "--excel")
     assert result.code == 2 and result.err.startswith("Error: --excel is for --format csv")

@@ -40,12 +40,19 @@ def export(
 
     if excel and format is not ExportFormat.CSV:
         raise InvalidInput("--excel is for --format csv", "drop --excel, or use --format csv")
-    if format is ExportFormat.CSV:
-        done = writing.export_csv(db, out, excel=excel)
-    elif format is ExportFormat.JSON:
-        done = writing.export_json(db, out)
-    else:
-        done = writing.export_package(db, out)
+    try:
+        if format is ExportFormat.CSV:
+            done = writing.export_csv(db, out, excel=excel)
+        elif format is ExportFormat.JSON:
+            done = writing.export_json(db, out)
+        else:
+            done = writing.export_package(db, out)
+    except OSError as error:  # a full disk, a file that cannot be replaced
+        name = error.filename or out
+        raise InvalidInput(
+            f"cannot write {name} ({error.strerror})",
+            "free some space, or choose another folder with --out",
+        ) from None
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
     note(f"Wrote {', '.join(done.files)} to {done.folder} ({counts}).")
 
