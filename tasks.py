@@ -82,45 +82,38 @@ def ensure_postgres() -> None:
         say("PostgreSQL is not reachable; its tests will fail, as they must under CI")
 
 
-def ensure_libreoffice() -> None:
-    """Under CI the spreadsheet round trip must run: install LibreOffice Calc if it is missing."""
-    if shutil.which("soffice"):
+def ensure_debian(what: str, packages: list[str], programs: list[str], tests: str) -> None:
+    """Under CI, tests that drive a real program must run: install its Debian packages when one
+    of `programs` (names on PATH, or paths) is missing."""
+
+    def present() -> bool:
+        return all(shutil.which(p) or Path(p).exists() for p in programs)
+
+    if present():
         return
     if not shutil.which("apt-get"):
-        say("LibreOffice (soffice) is missing and there is no apt-get to install it with; "
-            "the spreadsheet test will fail, as it must under CI")  # fmt: skip
+        say(f"{what} is missing and there is no apt-get to install it with; "
+            f"under CI, {tests} will fail rather than skip")  # fmt: skip
         return
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "libreoffice-calc"]
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    say(f"installing LibreOffice Calc for the spreadsheet test: {' '.join(install)}")
+    say(f"installing {what} for {tests}: {' '.join(install)}")
     if subprocess.run(install, env=env, check=False).returncode != 0:
         say("the install failed; apt-get update, then installing again")
         subprocess.run(["apt-get", "update"], env=env, check=False)
         subprocess.run(install, env=env, check=False)
-    if not shutil.which("soffice"):
-        say("LibreOffice could not be installed; the spreadsheet test will fail, as it must")
+    if not present():
+        say(f"{what} could not be installed; under CI, {tests} will fail rather than skip")
 
 
-CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromedriver")  # Debian's, as the browser tests use
+def ensure_libreoffice() -> None:
+    ensure_debian("LibreOffice Calc", ["libreoffice-calc"], ["soffice"], "the spreadsheet test")
 
 
 def ensure_chromium() -> None:
-    """Under CI the browser tests must run: install Chromium and its driver if either is missing."""
-    if all(Path(program).exists() for program in CHROMIUM):
-        return
-    if not shutil.which("apt-get"):
-        say("Chromium or chromedriver is missing and there is no apt-get to install them with; "
-            "the browser tests will fail, as they must under CI")  # fmt: skip
-        return
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    say(f"installing Chromium for the browser tests: {' '.join(install)}")
-    if subprocess.run(install, env=env, check=False).returncode != 0:
-        say("the install failed; apt-get update, then installing again")
-        subprocess.run(["apt-get", "update"], env=env, check=False)
-        subprocess.run(install, env=env, check=False)
-    if not all(Path(program).exists() for program in CHROMIUM):
-        say("Chromium could not be installed; the browser tests will fail, as they must")
+    # Debian's, where the browser tests look for them.
+    ensure_debian("Chromium", ["chromium", "chromium-driver"],
+                  ["/usr/bin/chromium", "/usr/bin/chromedriver"], "the browser tests")  # fmt: skip
 
 
 def quickstart() -> None:

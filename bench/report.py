@@ -44,12 +44,9 @@ line with {db} where the register goes and {dir} where the folder goes.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import shlex
 import shutil
-import sqlite3
 import statistics
 import sys
 import time
@@ -72,16 +69,12 @@ from audit import (
     warm,
 )
 from generate_register import DEFAULT_ACTORS
+from transfer import CannotMeasure, filled, folder_rows, same, table_rows
 
 DEFAULT_REPORT = f"{PLEDGES} report --out {{dir}} --db {{db}}"
 DEFAULT_EXPORT = f"{PLEDGES} export --format csv --out {{dir}} --db {{db}}"
 TIME_LIMIT = 2.0  # the report's time, at most this many times the export's
-TABLES = ("pledges", "evidence", "sources", "actors")
 WORK = RESULTS / "report-run"
-
-
-class CannotMeasure(Exception):
-    """A command failed or a check did not hold: the benchmark stops and exits 1."""
 
 
 @dataclass
@@ -116,25 +109,7 @@ class Measured:
         }
 
 
-def filled(template: str, db: Path, folder: Path) -> list[str]:
-    return [
-        word.replace("{db}", str(db)).replace("{dir}", str(folder))
-        for word in shlex.split(template)
-    ]
-
-
 # --- checks -------------------------------------------------------------------------------------
-
-
-def register_rows(db: Path) -> dict[str, int]:
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return {
-            table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
-            for table in TABLES
-        }
-    finally:
-        connection.close()
 
 
 def check_report(folder: Path, rows: dict[str, int]) -> None:
@@ -150,14 +125,7 @@ def check_report(folder: Path, rows: dict[str, int]) -> None:
 
 
 def check_export(folder: Path, rows: dict[str, int]) -> None:
-    for table in TABLES:
-        path = folder / f"{table}.csv"
-        if not path.is_file():
-            raise CannotMeasure(f"the export wrote no {path.name} in {folder}")
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            written = sum(1 for cells in csv.reader(stream) if any(cells)) - 1
-        if written != rows[table]:
-            raise CannotMeasure(f"the export wrote {written} rows of {table}, not {rows[table]}")
+    same("the export", folder_rows(folder), rows, "the register")
 
 
 # --- the benchmark ------------------------------------------------------------------------------
@@ -195,7 +163,7 @@ class Size:
 
 
 def measure(size: Size, runs: int, env: dict[str, str]) -> None:
-    size.rows = register_rows(size.register)
+    size.rows = table_rows(size.register)
     checks = {size.report.name: check_report, size.export.name: check_export}
     warm(size.register)
     both = [size.report, size.export]

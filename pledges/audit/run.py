@@ -110,25 +110,17 @@ def _cited(engine: Engine, first: str, last: str) -> dict[str, list[Cited]]:
     return by_source
 
 
-def _texts(engine: Engine, first: str, last: str) -> Iterator[tuple[str, str, str]]:
-    """(id, text, sha256) of each source from `first` to `last`, in id order, a batch at a time."""
+def _texts(engine: Engine, first: str, last: str) -> Iterator[tuple[Any, ...]]:
+    """(id, text, sha256, publisher, kind, published_on) of each source from `first` to `last`,
+    in id order, a batch at a time."""
     query = (
-        select(SourceRow.id, SourceRow.text, SourceRow.sha256)
+        select(SourceRow.id, SourceRow.text, SourceRow.sha256, SourceRow.publisher,
+               SourceRow.kind, SourceRow.published_on)
         .where(SourceRow.id.between(first, last))
         .order_by(SourceRow.id)
-    )
+    )  # fmt: skip
     with engine.connect() as conn:
-        result = conn.execution_options(yield_per=BATCH).execute(query)
-        for source_id, text, sha256 in result:
-            yield str(source_id), str(text), str(sha256)
-
-
-def _source_meta(engine: Engine, first: str, last: str) -> dict[str, tuple[Any, ...]]:
-    query = select(SourceRow.id, SourceRow.publisher, SourceRow.kind, SourceRow.published_on).where(
-        SourceRow.id.between(first, last)
-    )
-    with engine.connect() as conn:
-        return {i: (publisher, kind, day) for i, publisher, kind, day in conn.execute(query)}
+        yield from conn.execution_options(yield_per=BATCH).execute(query)
 
 
 # --- the two passes, as run in each process -----------------------------------------------------
@@ -150,11 +142,11 @@ class Reader:
         pledges = _pledges(self.engine, PledgeRow.id.in_(
             select(EvidenceRow.pledge_id).where(_in_range(first, last))
         ))  # fmt: skip
-        meta = _source_meta(self.engine, first, last)
         facts: list[QuoteFact] = []
         sources: list[SourceFacts] = []
-        for source_id, text, sha256 in _texts(self.engine, first, last):
-            publisher, kind, published_on = meta[source_id]
+        for source_id, text, sha256, publisher, kind, published_on in _texts(
+            self.engine, first, last
+        ):
             matches = text_sha256(text) == sha256
             sources.append(SourceFacts(source_id, publisher, kind, published_on, matches))
             article = Article(text)
@@ -203,7 +195,7 @@ class Search:
     def scan(self, first: str, last: str) -> list[tuple[str, str]]:
         """(folded quote, source id) for each quote standing in a source from `first` to `last`."""
         found: set[tuple[str, str]] = set()
-        for source_id, text, _ in _texts(self.engine, first, last):
+        for source_id, text, *_ in _texts(self.engine, first, last):
             folded = fold(text)
             for end, (size, lengths) in self.automaton.iter(folded):
                 start = end - size + 1

@@ -2,6 +2,7 @@
 
 import getpass
 import os
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -54,3 +55,21 @@ def given(**values: object) -> dict[str, object]:
         for name, value in values.items()
         if value is not None and not (isinstance(value, list) and not value)
     }
+
+
+Today = Annotated[
+    str | None, typer.Option(help="Audit as of this date (YYYY-MM-DD). Default: today.")
+]
+ReverifyDays = Annotated[
+    int, typer.Option(min=1, help="Evidence older than this many days is due a new check.")
+]
+
+
+def as_of(today: str | None) -> date | None:
+    """The day --today names (None: today), or a one-line error."""
+    from pledges.errors import InvalidInput
+
+    try:
+        return None if today is None else date.fromisoformat(today)
+    except ValueError:
+        raise InvalidInput(f"--today {today!r} is not a date", "write it as YYYY-MM-DD") from None

@@ -70,7 +70,6 @@ class BadRows(InvalidInput):
         super().__init__(
             message, (hint + "; nothing was written") if hint else "nothing was written"
         )
-        self.problems = problems
 
 
 @dataclass
