@@ -26,9 +26,9 @@ from pledges.audit import Severity, audit
 from pledges.db import opened, transaction, unit_of_work
 from pledges.report import build, chart
 from pledges.report import site as report_site
-from pledges.report.passages import Article, segments
+from pledges.report.passages import segments
 from pledges.report.read import read
-from pledges.textmatch import find
+from pledges.textmatch import Article, find
 from tests.conftest import CLI, ROOT
 from tests.html_pages import Page
 from tests.registers import TODAY, copy_of, empty, parse, seeded_template

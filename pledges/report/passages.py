@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from pledges.textmatch import Article, Span, sentence_bounds
-
-__all__ = ["Article", "Passage", "passage"]
+from pledges.textmatch import Span, sentence_bounds
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,9 +40,10 @@ from pledges.history import Step, timeline
 from pledges.models import EvidenceRow
 from pledges.report import chart
 from pledges.report.aside import ASIDE_FROM, Audit, Twin
-from pledges.report.passages import Article, Passage, passage, segments
+from pledges.report.passages import Passage, passage, segments
 from pledges.report.read import EvidenceItem, Head, PledgeItem, Register, SourceItem, read
 from pledges.schema import SLUG_PATTERN, Evidence
+from pledges.textmatch import Article
 from pledges.vocab import Confidence, Formality, PledgeKind, Rank, Status
 
 if TYPE_CHECKING:
