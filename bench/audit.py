@@ -1,7 +1,7 @@
 """Time and memory of the full audit, each beside its floor, at two register sizes.
 
     .venv/bin/python bench/audit.py [--runs 3] [--sizes 10000 100000] [--reuse] [--actors N]
-                                    [--audit-cmd "CMD ... {db} ..."]
+                                    [--audit-cmd "CMD ... {db} ..."] [--bare]
 
 For each size it builds a register with bench/generate_register.py in bench/results/ (or, with
 --reuse, keeps the one built before with the same size, seed, actors and generator version, if
@@ -11,6 +11,12 @@ on it, interleaved (their order alternates every round) and repeated:
     floor  python bench/audit_floor.py REGISTER   (normalise every article once, look each quote
                                                    up with `in`: nothing else)
     audit  pledges audit --db REGISTER --format json --fail-on never
+
+and, with --bare, a third:
+
+    bare   python bench/audit_bare.py REGISTER    (a strict subset of the audit's work on every
+                                                   quote, by the cheapest means, on every core:
+                                                   the least any audit in Python can take)
 
 Each run is a fresh process. The audit must exit 0 and print JSON with a `summary` object and a
 `findings` list; its summary and the number of findings by code are recorded. The register file
@@ -68,6 +74,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 PLEDGES = BIN / ("pledges.exe" if os.name == "nt" else "pledges")
 GENERATOR = BENCH / "generate_register.py"
 FLOOR = BENCH / "audit_floor.py"
+BARE = BENCH / "audit_bare.py"
 DEFAULT_AUDIT = f"{PLEDGES} audit --db {{db}} --format json --fail-on never"
 TIME_LIMIT = 2.0  # the audit's time, at most this many times the floor's
 MEMORY_LIMIT = 2.0  # its peak memory, likewise
@@ -331,12 +338,18 @@ class Size:
     generated_seconds: float | None  # wall time of the generator in this run; None when reused
     floor: Measured
     audit: Measured
+    bare: Measured | None = None  # with --bare: bench/audit_bare.py, the audit's lower bound
     floor_counts: dict[str, int] = field(default_factory=dict)
     audit_report: dict[str, Any] = field(default_factory=dict)
 
     @property
     def time_ratio(self) -> float:
         return self.audit.seconds / self.floor.seconds
+
+    @property
+    def bare_ratio(self) -> float:
+        assert self.bare is not None
+        return self.bare.seconds / self.floor.seconds
 
     @property
     def memory_ratio(self) -> float:
@@ -355,6 +368,9 @@ class Size:
             },
             "floor": {**self.floor.summary(), "counts": self.floor_counts},
             "audit": {**self.audit.summary(), "report": self.audit_report},
+            "bare": None
+            if self.bare is None
+            else {**self.bare.summary(), "time_ratio": round(self.bare_ratio, 3)},
             "time_ratio": round(self.time_ratio, 3),
             "time_limit": TIME_LIMIT,
             "time_met": self.time_ratio <= TIME_LIMIT,
@@ -433,9 +449,9 @@ def measure(size: Size, runs: int, warmup: int, env: dict[str, str]) -> None:
     work.mkdir(parents=True, exist_ok=True)
     stdout, stderr = work / "stdout", work / "stderr"
     warm(size.register)
-    both = [size.floor, size.audit]
+    commands = [size.floor, size.audit] + ([size.bare] if size.bare else [])
     for round_ in range(-warmup, runs):
-        order = both if round_ % 2 == 0 else both[::-1]
+        order = commands if round_ % 2 == 0 else commands[::-1]
         for item in order:
             label = f"{size.pledges} pledges, {item.name}, " + (
                 "warm-up" if round_ < 0 else f"run {round_ + 1}/{runs}"
@@ -447,6 +463,9 @@ def measure(size: Size, runs: int, warmup: int, env: dict[str, str]) -> None:
                 fail(f"{shown(item.argv)} exited {code}:\n{tail(stderr)}")
             if item is size.floor:
                 size.floor_counts = read_floor(stdout)
+            elif item is size.bare:
+                if (counts := read_floor(stdout)) != size.floor_counts and size.floor_counts:
+                    fail(f"the bare audit found {counts}, the floor {size.floor_counts}")
             else:
                 size.audit_report = read_audit(stdout, item.argv)
             if round_ >= 0:
@@ -511,6 +530,14 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], grown: dict[
             f"| {size.floor.peak_mb:.0f} MB | {size.audit.peak_mb:.0f} MB "
             f"| {verdict(size.memory_ratio, MEMORY_LIMIT)} | {cpu:.2f} s |"
         )
+    for size in sizes:
+        if size.bare is not None:
+            lines += [
+                "",
+                f"{size.pledges:,} pledges: the bare audit (bench/audit_bare.py) takes "
+                f"{size.bare.seconds:.2f} s, {size.bare_ratio:.2f}x the floor; the audit "
+                f"{size.audit.seconds / size.bare.seconds:.2f}x the bare audit.",
+            ]
     if len(sizes) > 1:
         linear = "linear" if grown["audit_time_linear"] else "worse than linear"
         lines += [
@@ -565,6 +592,11 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_AUDIT,
         help="the audit command line, with {db} for the register (default: pledges audit)",
     )
+    parser.add_argument(
+        "--bare",
+        action="store_true",
+        help="also time bench/audit_bare.py, a lower bound of any audit in Python",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "audit.json", help="the JSON")
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -593,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
                 generated_seconds=generated,
                 floor=Measured("floor", [str(PYTHON), str(FLOOR), str(path)]),
                 audit=Measured("audit", audit_argv(args.audit_cmd, path)),
+                bare=Measured("bare", [str(PYTHON), str(BARE), str(path)]) if args.bare else None,
             )
         )
     for size in sizes:

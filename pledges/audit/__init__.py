@@ -5,10 +5,32 @@
 
 Modules: facts (reading each article once per audit), checks (the rules), actors (aliases in
 text), findings (what is reported), run (loading, workers, ordering).
+
+The names above are loaded when first used, so that importing one module of the audit (facts,
+say) does not import the database layer with it.
 """
 
-from pledges.audit.checks import CHECKS, Check
-from pledges.audit.findings import Finding, Report, Severity
-from pledges.audit.run import audit
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pledges.audit.checks import CHECKS, Check
+    from pledges.audit.findings import Finding, Report, Severity
+    from pledges.audit.run import audit
 
 __all__ = ["CHECKS", "Check", "Finding", "Report", "Severity", "audit"]
+
+_HOMES = {
+    "CHECKS": "checks", "Check": "checks",
+    "Finding": "findings", "Report": "findings", "Severity": "findings",
+    "audit": "run",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"pledges.audit.{home}"), name)

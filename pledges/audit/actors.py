@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pledges.schema import Actor
+if TYPE_CHECKING:
+    from pledges.schema import Actor
 
 
 def _lower(text: str) -> str:
