@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Enum as SQLEnum
+from sqlalchemy import String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pledges.db import unit_of_work
@@ -23,13 +25,16 @@ from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, Sou
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
+    FORMULA_START,
     PLEDGES,
+    PROTECT,
     SOURCES,
     SOURCES_PACKAGED,
     Kind,
     Table,
     cell,
-    writer_of,
+    join,
+    neutralise,
 )  # fmt: skip
 
 BATCH = 5_000  # rows fetched at a time
@@ -60,44 +65,34 @@ def actor_rows(session: Session) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, row, strict=True))
 
 
-def source_rows(session: Session, *, packaged: bool = False) -> Iterator[dict[str, Any]]:
+def source_rows(session: Session) -> Iterator[dict[str, Any]]:
     names = [c.name for c in SOURCES.columns]
     query = select(*_columns(SourceRow, names)).order_by(SourceRow.id)
     for row in _read(session, query):
-        values = dict(zip(names, row, strict=True))
-        if packaged:
-            values["text_path"] = text_path(values["id"])
-        yield values
+        yield dict(zip(names, row, strict=True))
 
 
 def pledge_rows(session: Session) -> Iterator[dict[str, Any]]:
-    actors: dict[str, list[str]] = defaultdict(list)
-    links = select(PledgeActorRow.pledge_id, PledgeActorRow.actor_id).order_by(
-        PledgeActorRow.pledge_id, PledgeActorRow.position
-    )
-    for pledge_id, actor_id in _read(session, links):
-        actors[pledge_id].append(actor_id)
-    counts: dict[str, int] = defaultdict(int)
-    cited: dict[str, set[str]] = defaultdict(set)
-    for pledge_id, source_id in (
-        session.connection()
-        .execution_options(yield_per=BATCH)
-        .execute(select(EvidenceRow.pledge_id, EvidenceRow.source_id))
-    ):
-        counts[pledge_id] += 1
-        cited[pledge_id].add(source_id)
+    actors, cited = _pledge_links(session)
     stored = [c.name for c in PLEDGES.columns if c.name not in _PLEDGE_DERIVED]
-    for row in (
-        session.connection()
-        .execution_options(yield_per=BATCH)
-        .execute(select(*_columns(PledgeRow, stored)).order_by(PledgeRow.id))
-    ):
-        values = dict(zip(stored, row, strict=True))
+    query = select(*_columns(PledgeRow, stored), _evidence_count()).order_by(PledgeRow.id)
+    for row in _read(session, query):
+        values = dict(zip(stored, row[:-1], strict=True))
         pledge_id = values["id"]
         values["actors"] = actors.get(pledge_id, [])
-        values["evidence_count"] = counts.get(pledge_id, 0)
-        values["source_ids"] = sorted(cited.get(pledge_id, ()))
+        values["evidence_count"] = row[-1]
+        values["source_ids"] = cited.get(pledge_id, [])
         yield values
+
+
+def _evidence_count() -> Any:
+    """How many pieces of evidence a pledge has, as a column of a query of pledges."""
+    return (
+        select(func.count())
+        .where(EvidenceRow.pledge_id == PledgeRow.id)
+        .scalar_subquery()
+        .label("evidence_count")
+    )
 
 
 _PLEDGE_DERIVED = {"actors", "evidence_count", "source_ids"}  # not columns of the pledges table
@@ -131,30 +126,206 @@ def _folder(out: Path) -> Path:
     return out
 
 
-def _write_csv(
-    path: Path, table: Table, rows: Iterator[dict[str, Any]], excel: bool, *, escape: bool = True
-) -> int:
-    """One CSV file. `escape`: cells are written as `neutralise` gives them (not in a data
-    package, whose readers are programs that take each cell as it is)."""
-    converters = [(c.name, writer_of(c.kind, escape=escape, excel=excel)) for c in table.columns]
+# --- CSV, fast: cells made by the database where they can be, the rest by one function each ----
+
+
+def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, remembering its results: a column's dates and times repeat (every record of
+    an import shares one), and so do its lists ('[]' for most pledges' gases)."""
+    seen: dict[Any, Any] = {}
+
+    def memoised(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = out = convert(value)
+            return out
+        except TypeError:  # a list, from a driver that decodes JSON: not a key
+            return convert(value)
+
+    return memoised
+
+
+def _iso_date(value: Any) -> str | None:
+    """A date as ISO 8601: SQLite hands it over stored as text, PostgreSQL as a date."""
+    if value is None:
+        return None
+    return (date.fromisoformat(value) if isinstance(value, str) else value).isoformat()
+
+
+def _iso_time(value: Any) -> str | None:
+    """A timestamp in UTC as ISO 8601, as the register reads it (models.UTCDateTime)."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat()
+
+
+def _protected(starts: frozenset[str]) -> Callable[[str], str]:
+    def protect(written: str) -> str:
+        return PROTECT + written if written[:1] in starts else written
+
+    return protect
+
+
+def _stored_time(column: Any) -> Any:
+    """A timestamp as `_iso_time` writes it, made by SQLite from the text it stores
+    ('2023-11-15 09:30:00.000000', in UTC)."""
+    fraction = func.substr(column, 21, 6)
+    return (
+        func.replace(func.substr(column, 1, 19), " ", "T")
+        + case((fraction.in_(["", "000000"]), literal("")), else_=literal(".") + fraction)
+        + literal("+00:00")
+    )
+
+
+def _cells(
+    row_type: Any,
+    table: Table,
+    derived: Mapping[str, Callable[[Any], Any]],
+    computed: Mapping[str, Any],
+    *,
+    escape: bool,
+    excel: bool,
+    dialect: str,
+) -> tuple[list[Any], list[tuple[int, Callable[[Any], Any]]]]:
+    """The columns to select for a table's cells, and the cells that a function finishes. The
+    query makes what it can as it is written: text (escaped where it needs it), numbers,
+    vocabulary values and booleans; with SQLite, which keeps dates and times as text, dates and
+    times too. Lists, and dates and times from other databases, are written here. A column in
+    `derived` is computed by its function from the row's id."""
+    starts = frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT)
+    protect = _protected(starts) if escape else str
+    stored_as_text = dialect == "sqlite"
+    selected: list[Any] = []
+    fixes: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, column in enumerate(table.columns):
+        if column.name in computed:
+            selected.append(computed[column.name])
+            continue
+        if column.name in derived:
+            selected.append(row_type.id)
+            fixes.append((index, derived[column.name]))
+            continue
+        stored = getattr(row_type, column.name)
+        raw: Any = type_coerce(stored, String)
+        if column.kind == "text" and escape and not isinstance(stored.type, SQLEnum):
+            # Vocabulary values never start like a formula or with an apostrophe; text may.
+            raw = case((func.substr(raw, 1, 1).in_(sorted(starts)), literal(PROTECT) + raw),
+                       else_=raw)  # fmt: skip
+        elif column.kind in ("int", "float"):
+            raw = stored
+            if column.kind == "float" and escape and excel:
+                fixes.append(
+                    (index, lambda v: None if v is None else neutralise(repr(v), excel=True))
+                )
+        elif column.kind == "bool":
+            raw = case((stored.is_(True), literal("true")), (stored.is_(False), literal("false")))
+        elif column.kind == "date" and not stored_as_text:
+            raw = stored
+            fixes.append((index, _memo(_iso_date)))
+        elif column.kind == "datetime":
+            if stored_as_text:
+                raw = _stored_time(raw)
+            else:
+                raw = stored
+                fixes.append((index, _memo(_iso_time)))
+        elif column.kind == "list":
+            fixes.append((index, _memo(lambda v: None if v is None else protect(join(
+                json.loads(v) if isinstance(v, str) else v)))))  # fmt: skip
+        selected.append(raw.label(column.name))
+    return selected, fixes
+
+
+def _fast_rows(
+    session: Session,
+    row_type: Any,
+    table: Table,
+    derived: Mapping[str, Callable[[Any], Any]],
+    *,
+    escape: bool,
+    excel: bool,
+    computed: Mapping[str, Any] | None = None,
+) -> Iterator[Sequence[Any]]:
+    """The rows of cells of one table, in id order. `derived` and `computed`: the columns that
+    a function makes from the row's id, and those that a query expression makes."""
+    dialect = session.get_bind().dialect.name
+    selected, fixes = _cells(row_type, table, derived, computed or {}, escape=escape,
+                             excel=excel, dialect=dialect)  # fmt: skip
+    rows = _read(session, select(*selected).order_by(row_type.id))
+    if not fixes:
+        yield from rows
+        return
+    for row in rows:
+        cells = list(row)
+        for index, fix in fixes:
+            cells[index] = fix(cells[index])
+        yield cells
+
+
+def _pledge_links(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each pledge's actors in order, and the sources its evidence cites (sorted)."""
+    actors: dict[str, list[str]] = defaultdict(list)
+    links = select(PledgeActorRow.pledge_id, PledgeActorRow.actor_id).order_by(
+        PledgeActorRow.pledge_id, PledgeActorRow.position
+    )
+    for pledge_id, actor_id in _read(session, links):
+        actors[pledge_id].append(actor_id)
+    cited: dict[str, list[str]] = defaultdict(list)
+    pairs = (
+        select(EvidenceRow.pledge_id, EvidenceRow.source_id)
+        .distinct()
+        .order_by(EvidenceRow.pledge_id, EvidenceRow.source_id)
+    )
+    for pledge_id, source_id in _read(session, pairs):
+        cited[pledge_id].append(source_id)
+    return actors, cited
+
+
+def _csv_tables(
+    session: Session, *, escape: bool, excel: bool, packaged: bool = False
+) -> Iterator[tuple[Table, Iterator[Sequence[Any]]]]:
+    """Each table with its rows of cells, in the order of the files."""
+    actors, cited = _pledge_links(session)
+    protect = _protected(frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT))
+    listed = protect if escape else str
+    pledge_extras = {
+        "actors": lambda i: listed(join(actors.get(i, ()))),
+        "source_ids": lambda i: listed(join(cited.get(i, ()))),
+    }
+    yield PLEDGES, _fast_rows(
+        session, PledgeRow, PLEDGES, pledge_extras, escape=escape, excel=excel,
+        computed={"evidence_count": _evidence_count()},
+    )  # fmt: skip
+    yield EVIDENCE, _fast_rows(session, EvidenceRow, EVIDENCE, {}, escape=escape, excel=excel)
+    sources = SOURCES_PACKAGED if packaged else SOURCES
+    extras = {"text_path": text_path} if packaged else {}
+    yield sources, _fast_rows(session, SourceRow, sources, extras, escape=escape, excel=excel)
+    yield ACTORS, _fast_rows(session, ActorRow, ACTORS, {}, escape=escape, excel=excel)
+
+
+def _write_cells(path: Path, table: Table, rows: Iterator[Sequence[Any]], excel: bool) -> int:
     count = 0
+
+    def counted() -> Iterator[Sequence[Any]]:
+        nonlocal count
+        for count, row in enumerate(rows, 1):  # noqa: B007 - the count is read after
+            yield row
+
     with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(table.names)
-        for values in rows:
-            writer.writerow([write(values[name]) for name, write in converters])
-            count += 1
+        writer.writerows(counted())
     return count
 
 
-def _tables(
-    session: Session, *, packaged: bool = False
-) -> tuple[tuple[Table, Iterator[dict[str, Any]]], ...]:
-    """Each table with its rows, in the order of the files."""
+def _tables(session: Session) -> tuple[tuple[Table, Iterator[dict[str, Any]]], ...]:
+    """Each table with its rows of values, in the order of the files (for JSON)."""
     return (
         (PLEDGES, pledge_rows(session)),
         (EVIDENCE, evidence_rows(session)),
-        (SOURCES_PACKAGED if packaged else SOURCES, source_rows(session, packaged=packaged)),
+        (SOURCES, source_rows(session)),
         (ACTORS, actor_rows(session)),
     )
 
@@ -164,8 +335,8 @@ def export_csv(db: str | None, out: Path, *, excel: bool = False) -> Exported:
     folder = _folder(out)
     counts = {}
     with unit_of_work(db) as session:
-        for table, rows in _tables(session):
-            counts[table.name] = _write_csv(folder / table.file, table, rows, excel)
+        for table, rows in _csv_tables(session, escape=True, excel=excel):
+            counts[table.name] = _write_cells(folder / table.file, table, rows, excel)
     return Exported(folder, [f"{name}.csv" for name in counts], counts)
 
 
@@ -199,8 +370,8 @@ def export_package(db: str | None, out: Path) -> Exported:
     (folder / TEXTS).mkdir(exist_ok=True)
     counts = {}
     with unit_of_work(db) as session:
-        for table, rows in _tables(session, packaged=True):
-            counts[table.name] = _write_csv(folder / table.file, table, rows, False, escape=False)
+        for table, rows in _csv_tables(session, escape=False, excel=False, packaged=True):
+            counts[table.name] = _write_cells(folder / table.file, table, rows, False)
         for source_id, text in (
             session.connection()
             .execution_options(yield_per=BATCH)

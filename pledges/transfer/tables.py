@@ -137,35 +137,6 @@ def cell(value: Any, kind: Kind) -> str:
     return str(value)
 
 
-def writer_of(kind: Kind, *, escape: bool = False, excel: bool = False) -> Any:
-    """`cell` for one kind of column, as one function: an export calls it for every cell. With
-    `escape`, the cell is also as `neutralise` gives it (for text, lists and, with `excel`,
-    numbers: no other kind of cell can start with an apostrophe or like a formula)."""
-    starts = frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT)
-
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        written = str(value)  # vocabulary members are str subclasses: str gives the value
-        return PROTECT + written if written[:1] in starts else written
-
-    def listed(value: Any) -> str:
-        if value is None:
-            return ""
-        written = join(value)
-        return PROTECT + written if written[:1] in starts else written
-
-    if kind == "text":
-        return text if escape else lambda value: "" if value is None else str(value)
-    if kind == "list":
-        return listed if escape else lambda value: "" if value is None else join(value)
-    if kind == "int":
-        return lambda value: "" if value is None else str(int(value))
-    if kind == "float" and escape and excel:
-        return lambda value: neutralise(cell(value, kind), excel=True)
-    return lambda value: cell(value, kind)
-
-
 # --- spreadsheets -------------------------------------------------------------------------------
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
