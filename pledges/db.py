@@ -73,15 +73,30 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+class JSONText(str):
+    """A value for a JSON column that is serialised already (a revision's changes, whose
+    canonical JSON was made for its hash): stored as it is, not serialised again."""
+
+
+def _json(value: Any) -> str:
+    if isinstance(value, JSONText):
+        return str(value)
+    import json
+
+    return json.dumps(value)
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        engine = create_engine(url, json_serializer=_json)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
-    return create_engine(url)
+        return create_engine(
+            url, connect_args={"connect_timeout": 5}, pool_pre_ping=True, json_serializer=_json
+        )
+    return create_engine(url, json_serializer=_json)
 
 
 def open_engine(db: str | None = None, *, create: bool = False, current: bool = True) -> Engine:

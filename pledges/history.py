@@ -63,6 +63,16 @@ def chain_hash(prev_hash: str | None, payload: dict[str, Any]) -> str:
     return hashlib.sha256(((prev_hash or "") + canonical(payload)).encode("utf-8")).hexdigest()
 
 
+def chain_hash_of(prev_hash: str | None, payload: dict[str, Any], changes: str) -> str:
+    """`chain_hash(prev_hash, payload)` for a payload whose changes are given as their
+    canonical JSON (`canonical(payload["changes"])`) rather than serialised again: the keys
+    sort as action, at, author, changes, entity…, so the text is the same."""
+    before = {k: v for k, v in payload.items() if k < "changes"}
+    after = {k: v for k, v in payload.items() if k > "changes"}
+    text = canonical(before)[:-1] + ',"changes":' + changes + "," + canonical(after)[1:]
+    return hashlib.sha256(((prev_hash or "") + text).encode("utf-8")).hexdigest()
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     """The fields whose values differ, each with its before and after (JSON-ready values)."""
     before = before or {}

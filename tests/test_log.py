@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from pledges.db import make_engine, resolve_url
-from pledges.history import body, chain_hash
+from pledges.history import body, canonical, chain_hash, chain_hash_of, payload
 from pledges.models import RevisionRow, UTCDateTime
 from tests.conftest import CLI
 from tests.test_cli import one_line
@@ -350,3 +352,31 @@ def test_log_verify_names_what_was_changed_behind_its_back(
         "Restore the database from a backup, or ask whoever edited it directly."
     )
     assert "Traceback" not in result.out
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    changes=st.dictionaries(
+        st.text(min_size=1), st.fixed_dictionaries({"before": _JSON_VALUES, "after": _JSON_VALUES})
+    ),
+    author=st.text(),
+    reason=st.text(),
+    entity_id=st.text(),
+    prev=st.none() | st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
+def test_a_hash_over_changes_serialised_once_is_the_chain_hash(
+    changes: dict[str, Any], author: str, reason: str, entity_id: str, prev: str | None
+) -> None:
+    """Imports serialise a revision's changes once, for its hash and its JSON column alike:
+    the hash must be the one `log verify` recomputes from the stored revision."""
+    fields = payload(
+        seq=7, at=datetime(2023, 11, 15, 9, 30, tzinfo=UTC), author=author, action="create",
+        entity="pledge", entity_id=entity_id, reason=reason, changes=changes, prev_hash=prev,
+    )  # fmt: skip
+    assert chain_hash_of(prev, fields, canonical(changes)) == chain_hash(prev, fields)

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from pledges import history
+from pledges.db import JSONText
 from pledges.editing import Who, cited_already, unlocated
 from pledges.errors import PledgesError
 from pledges.models import (
@@ -66,12 +67,18 @@ class Batch:
 
     def _log(self, entity: Entity, entity_id: str, after: dict[str, Any]) -> None:
         self.seq += 1
+        changes = history.diff(None, after)
         fields: dict[str, Any] = {
             "seq": self.seq, "at": self.at, "author": self.who.author, "action": Action.CREATE,
             "entity": entity, "entity_id": entity_id, "reason": self.who.reason.strip(),
-            "changes": history.diff(None, after), "prev_hash": self.prev_hash,
+            "changes": changes, "prev_hash": self.prev_hash,
         }  # fmt: skip
-        fields["hash"] = history.chain_hash(self.prev_hash, history.payload(**fields))
+        # The changes are serialised once: for the hash, and as the JSON column stores them.
+        serialised = JSONText(history.canonical(changes))
+        fields["hash"] = history.chain_hash_of(
+            self.prev_hash, history.payload(**fields), serialised
+        )
+        fields["changes"] = serialised
         self.prev_hash = fields["hash"]
         self.revisions.append(fields)
 
