@@ -27,8 +27,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
+
+from audit_floor import register_of
 
 from pledges.audit.facts import WORD, years
 from pledges.textmatch import fold
@@ -83,12 +84,8 @@ def part(path: str, index: int) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: audit_bare.py PATH", file=sys.stderr)
-        return 2
-    if not Path(args[0]).is_file():
-        print(f"no register at {args[0]}", file=sys.stderr)
+    path = register_of(argv, "audit_bare.py")
+    if path is None:
         return 2
     readers = []
     for index in range(PARTS):
@@ -96,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         pid = os.fork()
         if pid == 0:
             os.close(read)
-            counts = part(args[0], index)
+            counts = part(path, index)
             os.write(write, f"{counts[0]} {counts[1]}".encode())
             os._exit(0)
         os.close(write)

@@ -20,15 +20,23 @@ from pathlib import Path
 from pledges.textmatch import fold
 
 
-def main(argv: list[str] | None = None) -> int:
+def register_of(argv: list[str] | None, script: str) -> str | None:
+    """The one argument, a register that exists; None (said on stderr) otherwise."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: audit_floor.py PATH", file=sys.stderr)
-        return 2
+        print(f"usage: {script} PATH", file=sys.stderr)
+        return None
     if not Path(args[0]).is_file():
         print(f"no register at {args[0]}", file=sys.stderr)
+        return None
+    return args[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    path = register_of(argv, "audit_floor.py")
+    if path is None:
         return 2
-    connection = sqlite3.connect(args[0])
+    connection = sqlite3.connect(path)
     try:
         normalised = {
             source_id: fold(text)
