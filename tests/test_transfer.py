@@ -20,6 +20,7 @@ from pledges.db import opened, transaction, unit_of_work
 from pledges.models import EvidenceRow, RevisionRow
 from pledges.schema import PledgeIn
 from pledges.service import get_pledge
+from pledges.transfer import export
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI
@@ -169,6 +170,76 @@ def test_an_export_that_cannot_be_written_is_one_line(cli: CLI, url: str, tmp_pa
     file.write_text("")
     other = cli("export", "--db", url, "--out", str(file))
     assert other.code == 2 and other.err.startswith(f"Error: {file} is a file")
+
+
+@pytest.mark.parametrize("kind", ["csv", "excel", "datapackage"])
+def test_two_processes_write_what_one_does(
+    cli: CLI, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A large register is exported by two processes at once; the files are the same."""
+    args = ["--format", "datapackage"] if kind == "datapackage" else ["--excel"] * (kind == "excel")
+    monkeypatch.setattr(export, "PARALLEL_FROM", 10**9)
+    assert cli("export", "--db", seeded, "--out", str(tmp_path / "one"), *args).code == 0
+    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
+    assert cli("export", "--db", seeded, "--out", str(tmp_path / "two"), *args).code == 0
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.*"))
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.*"))
+    assert one == two and len(one) >= 4
+    for name in one:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_a_read_that_sees_another_revision_is_refused(url: str, tmp_path: Path) -> None:
+    with unit_of_work(url) as session:
+        head = export._head(session)
+    add_pledge(url)  # a change meanwhile: one more revision
+    with pytest.raises(export._Moved):
+        export._write_group(url, tmp_path, ("pledges",), head, escape=True, excel=False,
+                            packaged=False)  # fmt: skip
+    counts = export._write_group(url, tmp_path, ("pledges",), head + 1, escape=True,
+                                 excel=False, packaged=False)  # fmt: skip
+    assert counts == {"pledges": 13}
+
+
+def test_a_parallel_export_that_sees_a_change_begins_again(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process checks that it reads the register at the revision the export began at;
+    when one does not (a change landed between them), the export begins again."""
+    head = export._head
+    calls: list[int] = []
+
+    def moved_once(session: Any) -> int:
+        # The export reads the head, then each process reads it again (the second process is
+        # forked with this list as it then was): both of those first reads see a change.
+        calls.append(1)
+        return head(session) + (1 if len(calls) == 2 else 0)
+
+    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(export, "_head", moved_once)
+    result = cli("export", "--db", url, "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    assert len(calls) == 4  # the first head, the refused read, the head again, the last read
+    assert len(read(tmp_path / "out" / "pledges.csv")) == 12
+
+    def always_moving(session: Any) -> int:
+        calls.append(1)
+        return len(calls)
+
+    monkeypatch.setattr(export, "_head", always_moving)
+    again = cli("export", "--db", url, "--out", str(tmp_path / "again"))
+    assert again.code == 2
+    assert again.err.startswith("Error: the register kept changing while it was being exported")
+
+
+def test_a_parallel_export_that_cannot_write_is_one_line(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
+    (tmp_path / "sources.csv").mkdir()  # written by the second process
+    result = cli("export", "--db", url, "--out", str(tmp_path))
+    assert result.code == 2
+    assert result.err.startswith(f"Error: cannot write {tmp_path / 'sources.csv'} (Is a directory)")
 
 
 def test_excel_is_only_for_csv(cli: CLI, url: str, tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,16 @@ from sqlalchemy import Enum as SQLEnum
 from sqlalchemy import String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from pledges.db import unit_of_work
+from pledges.db import opened, transaction, unit_of_work
 from pledges.errors import InvalidInput
-from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
+from pledges.models import (
+    ActorRow,
+    EvidenceRow,
+    PledgeActorRow,
+    PledgeRow,
+    RevisionRow,
+    SourceRow,
+)
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -284,25 +293,34 @@ def _pledge_links(session: Session) -> tuple[dict[str, list[str]], dict[str, lis
 
 
 def _csv_tables(
-    session: Session, *, escape: bool, excel: bool, packaged: bool = False
+    session: Session,
+    *,
+    escape: bool,
+    excel: bool,
+    packaged: bool = False,
+    only: Sequence[str] = ("pledges", "evidence", "sources", "actors"),
 ) -> Iterator[tuple[Table, Iterator[Sequence[Any]]]]:
-    """Each table with its rows of cells, in the order of the files."""
-    actors, cited = _pledge_links(session)
-    protect = _protected(frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT))
-    listed = protect if escape else str
-    pledge_extras = {
-        "actors": lambda i: listed(join(actors.get(i, ()))),
-        "source_ids": lambda i: listed(join(cited.get(i, ()))),
-    }
-    yield PLEDGES, _fast_rows(
-        session, PledgeRow, PLEDGES, pledge_extras, escape=escape, excel=excel,
-        computed={"evidence_count": _evidence_count()},
-    )  # fmt: skip
-    yield EVIDENCE, _fast_rows(session, EvidenceRow, EVIDENCE, {}, escape=escape, excel=excel)
-    sources = SOURCES_PACKAGED if packaged else SOURCES
-    extras = {"text_path": text_path} if packaged else {}
-    yield sources, _fast_rows(session, SourceRow, sources, extras, escape=escape, excel=excel)
-    yield ACTORS, _fast_rows(session, ActorRow, ACTORS, {}, escape=escape, excel=excel)
+    """Each table named in `only` with its rows of cells, in the order of the files."""
+    if "pledges" in only:
+        actors, cited = _pledge_links(session)
+        protect = _protected(frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT))
+        listed = protect if escape else str
+        pledge_extras = {
+            "actors": lambda i: listed(join(actors.get(i, ()))),
+            "source_ids": lambda i: listed(join(cited.get(i, ()))),
+        }
+        yield PLEDGES, _fast_rows(
+            session, PledgeRow, PLEDGES, pledge_extras, escape=escape, excel=excel,
+            computed={"evidence_count": _evidence_count()},
+        )  # fmt: skip
+    if "evidence" in only:
+        yield EVIDENCE, _fast_rows(session, EvidenceRow, EVIDENCE, {}, escape=escape, excel=excel)
+    if "sources" in only:
+        sources = SOURCES_PACKAGED if packaged else SOURCES
+        extras = {"text_path": text_path} if packaged else {}
+        yield sources, _fast_rows(session, SourceRow, sources, extras, escape=escape, excel=excel)
+    if "actors" in only:
+        yield ACTORS, _fast_rows(session, ActorRow, ACTORS, {}, escape=escape, excel=excel)
 
 
 def _write_cells(path: Path, table: Table, rows: Iterator[Sequence[Any]], excel: bool) -> int:
@@ -330,13 +348,90 @@ def _tables(session: Session) -> tuple[tuple[Table, Iterator[dict[str, Any]]], .
     )
 
 
+# The files in two groups of about the same work, for two processes on a large register.
+_GROUPS = (("evidence", "sources"), ("pledges", "actors"))
+_ALL = ("pledges", "evidence", "sources", "actors")
+PARALLEL_FROM = 20_000  # pledges and evidence: below this, a second process costs more
+ATTEMPTS = 3  # exports begun again when the register changes under a parallel one
+
+
+class _Moved(Exception):
+    """The register changed between the reads of a parallel export."""
+
+
+def _head(session: Session) -> int:
+    """The last revision of the log: every change appends one, so two reads that see the same
+    head see the same register."""
+    return session.scalar(select(func.coalesce(func.max(RevisionRow.seq), 0))) or 0
+
+
+def _write_group(
+    db: str | None,
+    folder: Path,
+    names: Sequence[str],
+    head: int | None,
+    *,
+    escape: bool,
+    excel: bool,
+    packaged: bool,
+) -> dict[str, int]:
+    """Write the files of the tables in `names` in one read transaction (a snapshot); raise
+    _Moved if it does not see the register at revision `head`."""
+    counts = {}
+    with opened(db) as engine, transaction(engine) as session:
+        if engine.dialect.name == "postgresql":  # one snapshot for every query, as SQLite has
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        if head is not None and _head(session) != head:
+            raise _Moved
+        only = [name for name in _ALL if name in names]
+        for table, rows in _csv_tables(session, escape=escape, excel=excel, packaged=packaged,
+                                       only=only):  # fmt: skip
+            counts[table.name] = _write_cells(folder / table.file, table, rows, excel)
+        if packaged and "sources" in names:
+            for source_id, text in _read(
+                session, select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
+            ):
+                with (folder / text_path(source_id)).open("w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+    return counts
+
+
+def _write_files(
+    db: str | None, folder: Path, *, escape: bool, excel: bool, packaged: bool = False
+) -> dict[str, int]:
+    """Every table's file. On a large register the files are written by two processes at
+    once, each in its own read transaction; both must see the same revision of the register,
+    or the export begins again."""
+    options = {"escape": escape, "excel": excel, "packaged": packaged}
+    with opened(db) as engine, transaction(engine) as session:
+        head = _head(session)
+        size = session.scalar(select(func.count()).select_from(EvidenceRow)) or 0
+        size += session.scalar(select(func.count()).select_from(PledgeRow)) or 0
+    if size < PARALLEL_FROM or "fork" not in get_all_start_methods():
+        counts = _write_group(db, folder, _ALL, None, **options)
+        return {name: counts[name] for name in _ALL}
+    for _ in range(ATTEMPTS):
+        try:
+            # Forked before this process opens the register again: a connection is never
+            # carried across a fork.
+            with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+                other = pool.submit(_write_group, db, folder, _GROUPS[1], head, **options)
+                counts = _write_group(db, folder, _GROUPS[0], head, **options)
+                counts.update(other.result())
+            return {name: counts[name] for name in _ALL}
+        except _Moved:
+            with opened(db) as engine, transaction(engine) as session:
+                head = _head(session)
+    raise InvalidInput(
+        "the register kept changing while it was being exported",
+        "export again when fewer people are editing it",
+    )
+
+
 def export_csv(db: str | None, out: Path, *, excel: bool = False) -> Exported:
     """pledges.csv, evidence.csv, sources.csv (with each text in a cell) and actors.csv."""
     folder = _folder(out)
-    counts = {}
-    with unit_of_work(db) as session:
-        for table, rows in _csv_tables(session, escape=True, excel=excel):
-            counts[table.name] = _write_cells(folder / table.file, table, rows, excel)
+    counts = _write_files(db, folder, escape=True, excel=excel)
     return Exported(folder, [f"{name}.csv" for name in counts], counts)
 
 
@@ -368,17 +463,7 @@ def export_package(db: str | None, out: Path) -> Exported:
 
     folder = _folder(out)
     (folder / TEXTS).mkdir(exist_ok=True)
-    counts = {}
-    with unit_of_work(db) as session:
-        for table, rows in _csv_tables(session, escape=False, excel=False, packaged=True):
-            counts[table.name] = _write_cells(folder / table.file, table, rows, False)
-        for source_id, text in (
-            session.connection()
-            .execution_options(yield_per=BATCH)
-            .execute(select(SourceRow.id, SourceRow.text).order_by(SourceRow.id))
-        ):
-            with (folder / text_path(source_id)).open("w", encoding="utf-8", newline="") as f:
-                f.write(text)
+    counts = _write_files(db, folder, escape=False, excel=False, packaged=True)
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     return Exported(folder, [path.name, *(f"{n}.csv" for n in counts), f"{TEXTS}/"], counts)
