@@ -9,12 +9,13 @@ chain computed in memory from its head.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from pydantic import TypeAdapter
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from pledges import history
@@ -30,13 +31,9 @@ from pledges.models import (
     SourceRow,
 )  # fmt: skip
 from pledges.schema import (
-    Actor,
     ActorIn,
-    Evidence,
     EvidenceIn,
-    Pledge,
     PledgeIn,
-    Source,
     SourceIn,
     text_sha256,
 )  # fmt: skip
@@ -44,12 +41,6 @@ from pledges.textmatch import fold, stands
 from pledges.vocab import Action, Entity, Rank
 
 CHUNK = 2_000  # rows per INSERT statement batch
-T = TypeVar("T")
-
-
-def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
 
 
 class Batch:
@@ -58,6 +49,8 @@ class Batch:
     def __init__(self, session: Session, who: Who) -> None:
         self.session, self.who = session, who
         self.at: datetime = history.now()
+        # As a record's JSON shows it (pydantic's form, which the commands' revisions use).
+        self.at_json: str = TypeAdapter(datetime).dump_python(self.at, mode="json")
         head = session.execute(
             select(RevisionRow.seq, RevisionRow.hash).order_by(RevisionRow.seq.desc()).limit(1)
         ).first()
@@ -83,10 +76,33 @@ class Batch:
         self.revisions.append(fields)
 
     def _insert(self, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-        """Plain multi-row INSERTs of the table (SQLAlchemy Core, not the ORM's unit of work)."""
-        statement = insert(table.__table__)
-        for part in _chunks(rows):
-            self.session.execute(statement, list(part))
+        """One INSERT statement executed for every row, straight through the database driver.
+        Each value goes through its column type's own conversion (SQLAlchemy's bind processor:
+        the same text, JSON or timestamp the ORM would store), column by column; SQLAlchemy's
+        per-row handling of parameters, most of an import's time, is skipped."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        dialect = connection.dialect
+        names = list(rows[0])
+        columns = [table.__table__.c[name] for name in names]
+        quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (
+            f"INSERT INTO {dialect.identifier_preparer.format_table(table.__table__)} "
+            f"({', '.join(quote(c.name) for c in columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})"
+        )
+        cells: list[list[Any]] = []
+        for name, column in zip(names, columns, strict=True):
+            values = [row[name] for row in rows]
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                values = [process(v) for v in values]
+            cells.append(values)
+        records = list(zip(*cells, strict=True))
+        for start in range(0, len(records), CHUNK):
+            connection.exec_driver_sql(sql, records[start : start + CHUNK])
 
     def flush(self) -> None:
         """Write the revisions logged so far."""
@@ -95,17 +111,17 @@ class Batch:
 
     def actors(self, actors: Sequence[ActorIn]) -> None:
         self._insert(ActorRow, [{**a.model_dump(), "aliases": list(a.aliases)} for a in actors])
-        for actor in actors:
-            stored = Actor.model_construct(**actor.model_dump())
-            self._log(Entity.ACTOR, actor.id, stored.model_dump(mode="json"))
+        for actor in actors:  # an Actor is an ActorIn as stored
+            self._log(Entity.ACTOR, actor.id, actor.model_dump(mode="json"))
         self.flush()
 
     def sources(self, sources: Sequence[SourceIn]) -> None:
         rows = [{**s.model_dump(), "sha256": text_sha256(s.text)} for s in sources]
         self._insert(SourceRow, rows)
-        for row in rows:
-            stored = Source.model_construct(**row)
-            self._log(Entity.SOURCE, row["id"], stored.model_dump(mode="json", exclude={"text"}))
+        for source, row in zip(sources, rows, strict=True):  # a Source: a SourceIn and its sha256
+            after = source.model_dump(mode="json", exclude={"text"})
+            after["sha256"] = row["sha256"]
+            self._log(Entity.SOURCE, source.id, after)
         self.flush()
 
     def pledges(self, pledges: Sequence[PledgeIn]) -> None:
@@ -121,11 +137,10 @@ class Batch:
                          for index, actor in enumerate(pledge.actors))  # fmt: skip
         self._insert(PledgeRow, rows)
         self._insert(PledgeActorRow, links)
-        for pledge in pledges:
-            stored = Pledge.model_construct(
-                **pledge.model_dump(), version=1, created_at=self.at, updated_at=self.at
-            )
-            self._log(Entity.PLEDGE, pledge.id, stored.model_dump(mode="json"))
+        for pledge in pledges:  # a Pledge: a PledgeIn, its version and its times
+            after = pledge.model_dump(mode="json")
+            after.update(version=1, created_at=self.at_json, updated_at=self.at_json)
+            self._log(Entity.PLEDGE, pledge.id, after)
         self.flush()
 
     def evidence(
@@ -154,9 +169,13 @@ class Batch:
                 "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
                 "(SELECT MAX(id) FROM evidence))"
             ))  # fmt: skip
-        for row, evidence_id in zip(rows, out, strict=True):
-            stored = Evidence.model_construct(**{**row, "id": evidence_id})
-            self._log(Entity.EVIDENCE, str(evidence_id), stored.model_dump(mode="json"))
+        day = self.at.date().isoformat()
+        for item, found, evidence_id in zip(items, located, out, strict=True):
+            after = item.model_dump(mode="json")  # Evidence: an EvidenceIn, its id and dates
+            after.update(
+                id=evidence_id, created_at=self.at_json, verified_on=day if found else None
+            )
+            self._log(Entity.EVIDENCE, str(evidence_id), after)
         self.flush()
         return out
 
