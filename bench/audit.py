@@ -59,6 +59,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
@@ -270,19 +271,29 @@ def run_once(argv: list[str], work: Path, env: dict[str, str]) -> tuple[int, Run
 # --- the two commands ---------------------------------------------------------------------------
 
 
-@dataclass
-class Measured:
-    name: str
-    argv: list[str]
-    runs: list[Run] = field(default_factory=list)
+class Medians:
+    """The medians of a command's runs (for the Measured classes of the benchmarks)."""
+
+    runs: Sequence[Run]
 
     @property
     def seconds(self) -> float:
         return statistics.median(run.seconds for run in self.runs)
 
     @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(run.cpu_seconds for run in self.runs)
+
+    @property
     def peak_mb(self) -> float:
         return statistics.median(run.peak_mb for run in self.runs)
+
+
+@dataclass
+class Measured(Medians):
+    name: str
+    argv: list[str]
+    runs: list[Run] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -290,7 +301,7 @@ class Measured:
             "median_seconds": round(self.seconds, 3),
             "min_seconds": round(min(run.seconds for run in self.runs), 3),
             "median_peak_mb": round(self.peak_mb, 1),
-            "median_cpu_seconds": round(statistics.median(r.cpu_seconds for r in self.runs), 3),
+            "median_cpu_seconds": round(self.cpu_seconds, 3),
             "runs": [run.summary() for run in self.runs],
         }
 
@@ -523,7 +534,7 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], grown: dict[
         "| ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |",
     ]
     for size in sizes:
-        cpu = statistics.median(run.cpu_seconds for run in size.audit.runs)
+        cpu = size.audit.cpu_seconds
         lines.append(
             f"| {size.pledges:,} | {size.manifest['evidence']:,} | {size.floor.seconds:.2f} s "
             f"| {size.audit.seconds:.2f} s | {verdict(size.time_ratio, TIME_LIMIT)} "
@@ -570,13 +581,10 @@ def audit_argv(template: str, register: Path) -> list[str]:
     return [word.replace("{db}", str(register)) for word in shlex.split(template)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def register_options(parser: argparse.ArgumentParser, sizes: list[int]) -> None:
+    """The options every benchmark over generated registers takes: runs, sizes, seed, actors."""
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each command per size")
-    parser.add_argument("--warmup", type=int, default=0, help="untimed rounds first")
-    parser.add_argument(
-        "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="pledges per register"
-    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=sizes, help="pledges per register")
     parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
     parser.add_argument(
         "--actors",
@@ -584,6 +592,29 @@ def main(argv: list[str] | None = None) -> int:
         help=f"actors per register (default: the generator's, {DEFAULT_ACTORS:,} or one per 50 "
         "pledges if more)",
     )
+
+
+def sizes_wanted(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[int]:
+    """The sizes asked for, smallest first, once each; refuses too few runs or pledges."""
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    sizes = sorted(set(args.sizes))
+    if sizes[0] < 5:
+        parser.error("--sizes must be at least 5 pledges")
+    return sizes
+
+
+def env_for_commands() -> dict[str, str]:
+    """This process's environment, without a PLEDGES_DB that would point a command elsewhere."""
+    env = dict(os.environ)
+    env.pop("PLEDGES_DB", None)
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    register_options(parser, [10_000, 100_000])
+    parser.add_argument("--warmup", type=int, default=0, help="untimed rounds first")
     parser.add_argument(
         "--reuse", action="store_true", help="keep registers built before with the same settings"
     )
@@ -599,22 +630,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "audit.json", help="the JSON")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    wanted = sizes_wanted(parser, args)
     if "{db}" not in args.audit_cmd:
         parser.error("--audit-cmd must hold {db} where the register's path goes")
-    sizes_wanted = sorted(set(args.sizes))
-    if sizes_wanted[0] < 5:
-        parser.error("--sizes must be at least 5 pledges")
     for exe in (PYTHON, PLEDGES):
         if not exe.exists():
             fail(f"{exe} is missing: run this with the project's venv python (.venv/bin/python)")
 
-    env = dict(os.environ)
-    env.pop("PLEDGES_DB", None)
+    env = env_for_commands()
     RESULTS.mkdir(parents=True, exist_ok=True)
     sizes = []
-    for pledges in sizes_wanted:
+    for pledges in wanted:
         actors = actors_for(pledges, args.actors)
         path, manifest, generated = build_register(pledges, args.seed, actors, args.reuse, env)
         sizes.append(

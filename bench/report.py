@@ -47,7 +47,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -59,16 +58,19 @@ from audit import (
     PLEDGES,
     PYTHON,
     RESULTS,
+    Medians,
     Run,
     actors_for,
     build_register,
+    env_for_commands,
     machine,
+    register_options,
     run_once,
     shown,
+    sizes_wanted,
     tail,
     warm,
 )
-from generate_register import DEFAULT_ACTORS
 from transfer import CannotMeasure, filled, folder_rows, same, table_rows
 
 DEFAULT_REPORT = f"{PLEDGES} report --out {{dir}} --db {{db}}"
@@ -78,22 +80,10 @@ WORK = RESULTS / "report-run"
 
 
 @dataclass
-class Measured:
+class Measured(Medians):
     name: str
     template: str
     runs: list[Run] = field(default_factory=list)
-
-    @property
-    def seconds(self) -> float:
-        return statistics.median(run.seconds for run in self.runs)
-
-    @property
-    def cpu_seconds(self) -> float:
-        return statistics.median(run.cpu_seconds for run in self.runs)
-
-    @property
-    def peak_mb(self) -> float:
-        return statistics.median(run.peak_mb for run in self.runs)
 
     def argv(self, db: Path, folder: Path) -> list[str]:
         return filled(self.template, db, folder)
@@ -217,17 +207,7 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of each command per size")
-    parser.add_argument(
-        "--sizes", type=int, nargs="+", default=[10_000], help="pledges per register"
-    )
-    parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
-    parser.add_argument(
-        "--actors",
-        type=int,
-        help=f"actors per register (default: the generator's, {DEFAULT_ACTORS:,} or one per 50 "
-        "pledges if more)",
-    )
+    register_options(parser, [10_000])
     parser.add_argument(
         "--rebuild", action="store_true", help="build the registers anew even if they are there"
     )
@@ -239,28 +219,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "report.json", help="the JSON")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    wanted = sizes_wanted(parser, args)
     for option, template in (("--report-cmd", args.report_cmd), ("--export-cmd", args.export_cmd)):
         if "{db}" not in template or "{dir}" not in template:
             parser.error(f"{option} must hold {{db}} and {{dir}}")
-    sizes_wanted = sorted(set(args.sizes))
-    if sizes_wanted[0] < 5:
-        parser.error("--sizes must be at least 5 pledges")
     for exe in (PYTHON, PLEDGES):
         if not exe.exists():
             print(f"Error: {exe} is missing: run this with the project's venv python",
                   file=sys.stderr)  # fmt: skip
             return 1
 
-    env = dict(os.environ)
-    env.pop("PLEDGES_DB", None)
+    env = env_for_commands()
     RESULTS.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     sizes: list[Size] = []
     try:
-        for pledges in sizes_wanted:
+        for pledges in wanted:
             actors = actors_for(pledges, args.actors)
             path, manifest, generated = build_register(
                 pledges, args.seed, actors, not args.rebuild, env

@@ -86,12 +86,14 @@ from audit import (
     RESULTS,
     actors_for,
     build_register,
+    env_for_commands,
     machine,
+    register_options,
     shown,
+    sizes_wanted,
     tail,
     warm,
 )
-from generate_register import DEFAULT_ACTORS
 
 SQLITE_UTILS = BIN / ("sqlite-utils.exe" if os.name == "nt" else "sqlite-utils")
 TABLES = ("pledges", "evidence", "sources", "actors")  # in the order `pledges export` writes them
@@ -530,12 +532,6 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], importing: s
     return "\n".join(lines)
 
 
-def env_for_commands() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PLEDGES_DB", None)
-    return env
-
-
 def default_import(env: dict[str, str]) -> str:
     """`pledges import`, with --allow-unlocated when its help lists the option."""
     done = subprocess.run(
@@ -546,17 +542,7 @@ def default_import(env: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of each command per size")
-    parser.add_argument(
-        "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="pledges per register"
-    )
-    parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
-    parser.add_argument(
-        "--actors",
-        type=int,
-        help=f"actors per register (default: the generator's, {DEFAULT_ACTORS:,} or one per 50 "
-        "pledges if more)",
-    )
+    register_options(parser, [10_000, 100_000])
     parser.add_argument(
         "--rebuild", action="store_true", help="build the registers anew even if they are there"
     )
@@ -576,16 +562,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "transfer.json", help="the JSON")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    wanted = sizes_wanted(parser, args)
     if args.limit_minutes <= 0:
         parser.error("--limit-minutes must be more than 0")
     for option, template in (("--export-cmd", args.export_cmd), ("--import-cmd", args.import_cmd)):
         if template is not None and ("{db}" not in template or "{dir}" not in template):
             parser.error(f"{option} must hold {{db}} and {{dir}}")
-    sizes_wanted = sorted(set(args.sizes))
-    if sizes_wanted[0] < 5:
-        parser.error("--sizes must be at least 5 pledges")
     for exe in (PYTHON, PLEDGES, SQLITE_UTILS):
         if not exe.exists():
             hint = "run this with the project's venv python, dev dependencies installed"
@@ -602,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     errors: list[str] = []
     try:
         template = empty_register(env)
-        for pledges in sizes_wanted:
+        for pledges in wanted:
             actors = actors_for(pledges, args.actors)
             path, manifest, generated = build_register(
                 pledges, args.seed, actors, not args.rebuild, env

@@ -167,11 +167,6 @@ def list_pledges(
     return [_pledge(row) for row in session.scalars(query)]
 
 
-def evidence_counts(session: Session) -> dict[str, int]:
-    query = select(EvidenceRow.pledge_id, func.count()).group_by(EvidenceRow.pledge_id)
-    return {pledge_id: count for pledge_id, count in session.execute(query)}
-
-
 # --- evidence -----------------------------------------------------------------------------------
 
 

@@ -79,7 +79,7 @@ class Batch:
         """One INSERT statement executed for every row, straight through the database driver.
         Each value goes through its column type's own conversion (SQLAlchemy's bind processor:
         the same text, JSON or timestamp the ORM would store), column by column; SQLAlchemy's
-        per-row handling of parameters, most of an import's time, is skipped."""
+        per-row handling of parameters is skipped."""
         if not rows:
             return
         connection = self.session.connection()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
@@ -64,20 +65,10 @@ def _columns(row_type: Any, names: list[str]) -> list[Any]:
     return [getattr(row_type, name) for name in names]
 
 
-def actor_rows(session: Session) -> Iterator[dict[str, Any]]:
-    names = ACTORS.names
-    for row in (
-        session.connection()
-        .execution_options(yield_per=BATCH)
-        .execute(select(*_columns(ActorRow, names)).order_by(ActorRow.id))
-    ):
-        yield dict(zip(names, row, strict=True))
-
-
-def source_rows(session: Session) -> Iterator[dict[str, Any]]:
-    names = [c.name for c in SOURCES.columns]
-    query = select(*_columns(SourceRow, names)).order_by(SourceRow.id)
-    for row in _read(session, query):
+def _value_rows(session: Session, row_type: Any, table: Table) -> Iterator[dict[str, Any]]:
+    """The rows of a table whose columns are all stored as they are, as values by column."""
+    names = table.names
+    for row in _read(session, select(*_columns(row_type, names)).order_by(row_type.id)):
         yield dict(zip(names, row, strict=True))
 
 
@@ -105,16 +96,6 @@ def _evidence_count() -> Any:
 
 
 _PLEDGE_DERIVED = {"actors", "evidence_count", "source_ids"}  # not columns of the pledges table
-
-
-def evidence_rows(session: Session) -> Iterator[dict[str, Any]]:
-    names = EVIDENCE.names
-    for row in (
-        session.connection()
-        .execution_options(yield_per=BATCH)
-        .execute(select(*_columns(EvidenceRow, names)).order_by(EvidenceRow.id))
-    ):
-        yield dict(zip(names, row, strict=True))
 
 
 @dataclass(frozen=True)
@@ -171,13 +152,6 @@ def _iso_time(value: Any) -> str | None:
     return moment.isoformat()
 
 
-def _protected(starts: frozenset[str]) -> Callable[[str], str]:
-    def protect(written: str) -> str:
-        return PROTECT + written if written[:1] in starts else written
-
-    return protect
-
-
 def _stored_time(column: Any) -> Any:
     """A timestamp as `_iso_time` writes it, made by SQLite from the text it stores
     ('2023-11-15 09:30:00.000000', in UTC)."""
@@ -205,7 +179,7 @@ def _cells(
     times too. Lists, and dates and times from other databases, are written here. A column in
     `derived` is computed by its function from the row's id."""
     starts = frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT)
-    protect = _protected(starts) if escape else str
+    protect = partial(neutralise, excel=excel) if escape else str
     stored_as_text = dialect == "sqlite"
     selected: list[Any] = []
     fixes: list[tuple[int, Callable[[Any], Any]]] = []
@@ -303,8 +277,7 @@ def _csv_tables(
     """Each table named in `only` with its rows of cells, in the order of the files."""
     if "pledges" in only:
         actors, cited = _pledge_links(session)
-        protect = _protected(frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT))
-        listed = protect if escape else str
+        listed = partial(neutralise, excel=excel) if escape else str
         pledge_extras = {
             "actors": lambda i: listed(join(actors.get(i, ()))),
             "source_ids": lambda i: listed(join(cited.get(i, ()))),
@@ -342,9 +315,9 @@ def _tables(session: Session) -> tuple[tuple[Table, Iterator[dict[str, Any]]], .
     """Each table with its rows of values, in the order of the files (for JSON)."""
     return (
         (PLEDGES, pledge_rows(session)),
-        (EVIDENCE, evidence_rows(session)),
-        (SOURCES, source_rows(session)),
-        (ACTORS, actor_rows(session)),
+        (EVIDENCE, _value_rows(session, EvidenceRow, EVIDENCE)),
+        (SOURCES, _value_rows(session, SourceRow, SOURCES)),
+        (ACTORS, _value_rows(session, ActorRow, ACTORS)),
     )
 
 
