@@ -458,7 +458,8 @@ BAD = {
             ),
         ),
         "Error: evidence.csv:24:quote: pledge cn-co2-peak-2030 already cites this quote of "
-        "china-us-talks-success",
+        "china-us-talks-success (evidence in this import or the register) — keep one row per "
+        "quote; nothing was written\n",
     ),
     "a deprecation without a reason": (
         _set("evidence.csv", 0, rank="deprecated"),
@@ -601,6 +602,29 @@ def test_new_records_are_added_with_the_revisions_the_commands_would_log(
     assert [e["quote"] for e in shown["evidence"]] == [STANDING]
     audit = json.loads(cli("audit", "--db", db_url, "--format", "json", "--fail-on", "never").out)
     assert audit["summary"]["pledges"] == 14 and audit["summary"]["quotes"] == 22
+
+
+def test_changes_and_new_records_in_one_import_chain_their_revisions(
+    cli: CLI, db_url: str, tmp_path: Path
+) -> None:
+    """A changed pledge is logged through the commands, between the new pledges and the new
+    evidence: the new evidence's revisions follow it in the chain."""
+    assert cli("init", "--db", db_url).code == 0
+    assert cli("export", "--db", db_url, "--out", str(tmp_path)).code == 0
+    rewrite(tmp_path / "pledges.csv", lambda rows: rows[0].update(notes="reviewed"))
+    _append("pledges.csv", **NEW_PLEDGE)(tmp_path)
+    _append("evidence.csv", **{**NEW_EVIDENCE, "pledge_id": "xx-new"},
+            source_id="china-us-talks-success", quote=STANDING)(tmp_path)  # fmt: skip
+    before = revisions(db_url)
+    result = cli("import", str(tmp_path), "--db", db_url, "--reason", "review and add")
+    assert result.code == 0, result.err
+    assert revisions(db_url) == before + 3
+    verified = cli("log", "verify", "--db", db_url)
+    assert verified.code == 0, verified.out + verified.err
+    history = json.loads(cli("history", "--db", db_url, "--format", "json").out)
+    assert [(r["action"], r["entity"]) for r in history[-3:]] == [
+        ("create", "pledge"), ("update", "pledge"), ("create", "evidence"),
+    ]  # fmt: skip
 
 
 def test_a_row_exported_before_someone_elses_change_is_refused(

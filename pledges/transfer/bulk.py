@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from pledges import history
 from pledges.db import JSONText
 from pledges.editing import Who, cited_already, unlocated
-from pledges.errors import PledgesError
+from pledges.errors import AlreadyExists, PledgesError
 from pledges.models import (
     ActorRow,
     EvidenceRow,
@@ -51,12 +51,18 @@ class Batch:
         self.at: datetime = history.now()
         # As a record's JSON shows it (pydantic's form, which the commands' revisions use).
         self.at_json: str = TypeAdapter(datetime).dump_python(self.at, mode="json")
-        head = session.execute(
+        self.seq: int = 0
+        self.prev_hash: str | None = None
+        self.revisions: list[dict[str, Any]] = []
+
+    def _from_head(self) -> None:
+        """Chain the next revisions to the log's head as it is now: the commands may have
+        appended revisions since the last batch (an import's edits go through them)."""
+        head = self.session.execute(
             select(RevisionRow.seq, RevisionRow.hash).order_by(RevisionRow.seq.desc()).limit(1)
         ).first()
-        self.seq: int = head[0] if head else 0
-        self.prev_hash: str | None = head[1] if head else None
-        self.revisions: list[dict[str, Any]] = []
+        self.seq = head[0] if head else 0
+        self.prev_hash = head[1] if head else None
 
     def _log(self, entity: Entity, entity_id: str, after: dict[str, Any]) -> None:
         self.seq += 1
@@ -110,12 +116,14 @@ class Batch:
         self.revisions = []
 
     def actors(self, actors: Sequence[ActorIn]) -> None:
+        self._from_head()
         self._insert(ActorRow, [{**a.model_dump(), "aliases": list(a.aliases)} for a in actors])
         for actor in actors:  # an Actor is an ActorIn as stored
             self._log(Entity.ACTOR, actor.id, actor.model_dump(mode="json"))
         self.flush()
 
     def sources(self, sources: Sequence[SourceIn]) -> None:
+        self._from_head()
         rows = [{**s.model_dump(), "sha256": text_sha256(s.text)} for s in sources]
         self._insert(SourceRow, rows)
         for source, row in zip(sources, rows, strict=True):  # a Source: a SourceIn and its sha256
@@ -127,6 +135,7 @@ class Batch:
     def pledges(self, pledges: Sequence[PledgeIn]) -> None:
         """Pledges whose references (actors, parent, successor) are known to exist; a pledge
         named by another comes before it."""
+        self._from_head()
         rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         for pledge in pledges:
@@ -149,6 +158,7 @@ class Batch:
         """Checked quotes, with the id each row gives (kept, as a restore needs) or none (the
         database numbers them); `located`: whether each was found, so verified today. Returns
         the ids, in order."""
+        self._from_head()
         rows = [
             {
                 **e.model_dump(),
@@ -213,7 +223,8 @@ def check_quotes(
             continue
         seen = (evidence.pledge_id, evidence.source_id, fold(evidence.quote))
         if seen in cited:
-            out.refused.append((key, cited_already(evidence, "in this import or the register")))
+            twice = cited_already(evidence, "in this import or the register")
+            out.refused.append((key, AlreadyExists(twice.message, "keep one row per quote")))
             continue
         cited.add(seen)
     return out

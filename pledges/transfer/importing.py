@@ -60,6 +60,7 @@ class BadRows(InvalidInput):
     def __init__(self, problems: list[str]) -> None:
         first, *others = problems
         message, _, hint = first.partition(" — ")
+        hint = hint.removesuffix("nothing was written").removesuffix("; ")
         if others:
             places = ", ".join(p.split(": ", 1)[0] for p in others[:SHOWN_ERRORS])
             more = len(others) - SHOWN_ERRORS
