@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import select
@@ -63,14 +64,36 @@ def chain_hash(prev_hash: str | None, payload: dict[str, Any]) -> str:
     return hashlib.sha256(((prev_hash or "") + canonical(payload)).encode("utf-8")).hexdigest()
 
 
-def chain_hash_of(prev_hash: str | None, payload: dict[str, Any], changes: str) -> str:
-    """`chain_hash(prev_hash, payload)` for a payload whose changes are given as their
-    canonical JSON (`canonical(payload["changes"])`) rather than serialised again: the keys
-    sort as action, at, author, changes, entity…, so the text is the same."""
-    before = {k: v for k, v in payload.items() if k < "changes"}
-    after = {k: v for k, v in payload.items() if k > "changes"}
-    text = canonical(before)[:-1] + ',"changes":' + changes + "," + canonical(after)[1:]
-    return hashlib.sha256(((prev_hash or "") + text).encode("utf-8")).hexdigest()
+class Links:
+    """Hashes of revisions that share their time, author, action and reason (an import's): the
+    hash `chain_hash` gives, for changes given as their canonical JSON (serialised once, for the
+    hash and the stored column alike). The text hashed is the canonical JSON of the payload: its
+    keys sort as action, at, author, changes, entity, entity_id, prev_hash, reason, seq, so the
+    parts before the changes are the same for every revision and are made once."""
+
+    def __init__(self, *, at: datetime, author: str, action: Action, reason: str) -> None:
+        fixed = payload(
+            seq=0, at=at, author=author, action=action, entity=Entity.ACTOR, entity_id="",
+            reason=reason, changes={}, prev_hash=None,
+        )  # fmt: skip
+        self._head = canonical({k: v for k, v in fixed.items() if k < "changes"})[:-1]
+        self._reason = _json_string(reason)
+
+    def hash(
+        self, prev_hash: str | None, seq: int, entity: Entity, entity_id: str, changes: str
+    ) -> str:
+        previous = "null" if prev_hash is None else _json_string(prev_hash)
+        text = (
+            f'{self._head},"changes":{changes},"entity":"{entity.value}",'
+            f'"entity_id":{_json_string(entity_id)},"prev_hash":{previous},'
+            f'"reason":{self._reason},"seq":{int(seq)}}}'
+        )
+        return hashlib.sha256(((prev_hash or "") + text).encode("utf-8")).hexdigest()
+
+
+def _json_string(value: str) -> str:
+    """A string as `canonical` writes it (UTF-8 kept)."""
+    return encode_basestring(value)
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:

@@ -1,5 +1,6 @@
 """Export and import: the register as CSV for spreadsheets, JSON, or a data package, and back."""
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -93,8 +94,7 @@ def import_(
         raise InvalidInput("--reason is required", "say why, e.g. --reason 'spreadsheet review'")
     who = Who(author_name(author), reason or "dry run")
     plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
-    for line in lines(plan):
-        print(line)
+    sys.stdout.write("".join(f"{line}\n" for line in lines(plan)))  # one write, not one a line
     verb = "Would make" if dry_run else "Made"
     note(f"{verb} {plan.writes} change(s) from {', '.join(plan.files)}"
          + ("; nothing was written." if dry_run else "."))  # fmt: skip

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import func, select, text
+from sqlalchemy import JSON, Float, func, select, text
 from sqlalchemy.orm import Session
 
 from pledges import history
@@ -51,6 +51,10 @@ class Batch:
         self.at: datetime = history.now()
         # As a record's JSON shows it (pydantic's form, which the commands' revisions use).
         self.at_json: str = TypeAdapter(datetime).dump_python(self.at, mode="json")
+        self.reason = who.reason.strip()
+        self.links = history.Links(
+            at=self.at, author=who.author, action=Action.CREATE, reason=self.reason
+        )
         self.seq: int = 0
         self.prev_hash: str | None = None
         self.revisions: list[dict[str, Any]] = []
@@ -66,20 +70,15 @@ class Batch:
 
     def _log(self, entity: Entity, entity_id: str, after: dict[str, Any]) -> None:
         self.seq += 1
-        changes = history.diff(None, after)
-        fields: dict[str, Any] = {
-            "seq": self.seq, "at": self.at, "author": self.who.author, "action": Action.CREATE,
-            "entity": entity, "entity_id": entity_id, "reason": self.who.reason.strip(),
-            "changes": changes, "prev_hash": self.prev_hash,
-        }  # fmt: skip
         # The changes are serialised once: for the hash, and as the JSON column stores them.
-        serialised = JSONText(history.canonical(changes))
-        fields["hash"] = history.chain_hash_of(
-            self.prev_hash, history.payload(**fields), serialised
-        )
-        fields["changes"] = serialised
-        self.prev_hash = fields["hash"]
-        self.revisions.append(fields)
+        changes = JSONText(history.canonical(history.diff(None, after)))
+        digest = self.links.hash(self.prev_hash, self.seq, entity, entity_id, changes)
+        self.revisions.append({
+            "seq": self.seq, "at": self.at, "author": self.who.author, "action": Action.CREATE,
+            "entity": entity, "entity_id": entity_id, "reason": self.reason,
+            "changes": changes, "prev_hash": self.prev_hash, "hash": digest,
+        })  # fmt: skip
+        self.prev_hash = digest
 
     def _insert(self, table: Any, rows: Sequence[dict[str, Any]]) -> None:
         """One INSERT statement executed for every row, straight through the database driver.
@@ -103,8 +102,11 @@ class Batch:
         for name, column in zip(names, columns, strict=True):
             values = [row[name] for row in rows]
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
+            if process is not None and isinstance(column.type, JSON | Float):  # (0.0 == -0.0)
                 values = [process(v) for v in values]
+            elif process is not None:  # few distinct values: a vocabulary, a date, the time
+                memo = {v: process(v) for v in set(values)}
+                values = [memo[v] for v in values]
             cells.append(values)
         records = list(zip(*cells, strict=True))
         for start in range(0, len(records), CHUNK):
