@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import JSON, Float, func, select, text
+from sqlalchemy import JSON, Float, select, text
 from sqlalchemy.orm import Session
 
 from pledges import history
@@ -46,11 +46,10 @@ CHUNK = 2_000  # rows per INSERT statement batch
 class Batch:
     """New records of one import, and their revisions, written in batches."""
 
-    def __init__(self, session: Session, who: Who) -> None:
+    def __init__(self, session: Session, who: Who, at: datetime | None = None) -> None:
         self.session, self.who = session, who
-        self.at: datetime = history.now()
-        # As a record's JSON shows it (pydantic's form, which the commands' revisions use).
-        self.at_json: str = TypeAdapter(datetime).dump_python(self.at, mode="json")
+        self.at: datetime = at or history.now()
+        self.at_json: str = json_time(self.at)
         self.reason = who.reason.strip()
         self.links = history.Links(
             at=self.at, author=who.author, action=Action.CREATE, reason=self.reason
@@ -69,9 +68,11 @@ class Batch:
         self.prev_hash = head[1] if head else None
 
     def _log(self, entity: Entity, entity_id: str, after: dict[str, Any]) -> None:
+        self._link(entity, entity_id, creation(after))
+
+    def _link(self, entity: Entity, entity_id: str, changes: JSONText) -> None:
+        """The revision that creates a record, given its changes as canonical JSON."""
         self.seq += 1
-        # The changes are serialised once: for the hash, and as the JSON column stores them.
-        changes = JSONText(history.canonical(history.diff(None, after)))
         digest = self.links.hash(self.prev_hash, self.seq, entity, entity_id, changes)
         self.revisions.append({
             "seq": self.seq, "at": self.at, "author": self.who.author, "action": Action.CREATE,
@@ -154,42 +155,68 @@ class Batch:
             self._log(Entity.PLEDGE, pledge.id, after)
         self.flush()
 
-    def evidence(
-        self, items: Sequence[EvidenceIn], ids: Sequence[int | None], located: Sequence[bool]
-    ) -> list[int]:
-        """Checked quotes, with the id each row gives (kept, as a restore needs) or none (the
-        database numbers them); `located`: whether each was found, so verified today. Returns
-        the ids, in order."""
+    def evidence(self, new: NewEvidence) -> list[int]:
+        """Checked quotes, made into records and revisions by `evidence_records`. Returns their
+        ids, in order."""
         self._from_head()
-        rows = [
-            {
-                **e.model_dump(),
-                "created_at": self.at,
-                "verified_on": self.at.date() if found else None,
-            }
-            for e, found in zip(items, located, strict=True)
-        ]
-        # New ids follow the highest the register holds: this transaction holds the writer's
-        # lock, so no other id can be taken meanwhile.
-        highest = max([self.session.scalar(select(func.max(EvidenceRow.id))) or 0,
-                       *(i for i in ids if i is not None)])  # fmt: skip
-        fresh = iter(range(highest + 1, highest + 1 + len(ids)))
-        out = [i if i is not None else next(fresh) for i in ids]
-        self._insert(EvidenceRow, [{**row, "id": i} for i, row in zip(out, rows, strict=True)])
-        if out and self.session.get_bind().dialect.name == "postgresql":
+        self._insert(EvidenceRow, new.rows)
+        if new.rows and self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text(  # its sequence moves past the ids given here
                 "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
                 "(SELECT MAX(id) FROM evidence))"
             ))  # fmt: skip
-        day = self.at.date().isoformat()
-        for item, found, evidence_id in zip(items, located, out, strict=True):
-            after = item.model_dump(mode="json")  # Evidence: an EvidenceIn, its id and dates
-            after.update(
-                id=evidence_id, created_at=self.at_json, verified_on=day if found else None
-            )
-            self._log(Entity.EVIDENCE, str(evidence_id), after)
+        ids = [row["id"] for row in new.rows]
+        for evidence_id, changes in zip(ids, new.changes, strict=True):
+            self._link(Entity.EVIDENCE, str(evidence_id), changes)
         self.flush()
-        return out
+        return ids
+
+
+def json_time(at: datetime) -> str:
+    """A time as a record's JSON shows it (pydantic's form, which the commands' revisions use)."""
+    return str(TypeAdapter(datetime).dump_python(at, mode="json"))
+
+
+def creation(after: dict[str, Any]) -> JSONText:
+    """The changes of a record's creation, serialised once: for the revision's hash, and as its
+    JSON column stores them."""
+    return JSONText(history.canonical(history.diff(None, after)))
+
+
+@dataclass
+class NewEvidence:
+    """New evidence as it is stored, and the changes of the revision that creates each."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[JSONText] = field(default_factory=list)
+
+
+def evidence_records(
+    items: Sequence[EvidenceIn],
+    ids: Sequence[int | None],
+    located: Sequence[bool],
+    *,
+    at: datetime,
+    highest: int,
+) -> NewEvidence:
+    """Records for checked quotes: each keeps the id its row gives (as a restore needs), or takes
+    the next after `highest` (the highest id the register holds, when the import began: its
+    transaction holds the writer's lock, so no other id can be taken meanwhile); `located`:
+    whether each quote was found, so verified at `at`."""
+    highest = max([highest, *(i for i in ids if i is not None)])
+    fresh = iter(range(highest + 1, highest + 1 + len(ids)))
+    day, at_json = at.date(), json_time(at)
+    new = NewEvidence()
+    for item, given, found in zip(items, ids, located, strict=True):
+        evidence_id = given if given is not None else next(fresh)
+        new.rows.append({**item.model_dump(), "id": evidence_id, "created_at": at,
+                         "verified_on": day if found else None})  # fmt: skip
+        after = item.model_dump(mode="json")  # Evidence: an EvidenceIn, its id and dates
+        after.update(
+            id=evidence_id, created_at=at_json, verified_on=day.isoformat() if found else None
+        )
+        new.changes.append(creation(after))
+    return new
 
 
 @dataclass

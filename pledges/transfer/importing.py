@@ -21,6 +21,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +34,7 @@ from pledges.db import opened, transaction
 from pledges.errors import InvalidInput, PledgesError
 from pledges.schema import ActorIn, Evidence, EvidenceIn, PledgeIn, SourceIn, text_sha256
 from pledges.textmatch import fold
-from pledges.transfer.bulk import Batch, check_quotes
+from pledges.transfer.bulk import Batch, NewEvidence, check_quotes, evidence_records
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -274,15 +275,6 @@ class _Importer:
         self.problems: list[str] = []
         self.batch = Batch(session, who)
 
-    def once(self, row: Row, key: str, seen: dict[str, int]) -> bool:
-        """Whether this is the first row of its file with this key (a second is refused)."""
-        if key in seen:
-            self.problems.append(f"{row.where('id')}: {key} is also on row {seen[key]} — keep "
-                                 "one row per record")  # fmt: skip
-            return False
-        seen[key] = row.number
-        return True
-
     def attempt(
         self, row: Row, column: str, action: Callable[..., T], *args: Any, **kw: Any
     ) -> T | None:
@@ -299,7 +291,7 @@ class _Importer:
         seen: dict[str, int] = {}
         for row in rows:
             actor = _record(row, ActorIn, row.values, self.problems)
-            if actor is None or not self.once(row, actor.id, seen):
+            if actor is None or not _once(row, actor.id, seen, self.problems):
                 continue
             current = existing.get(actor.id)
             if current is None:
@@ -348,7 +340,7 @@ class _Importer:
             registered = existing.get(str(data.get("id")))
             data["text"] = _as_exported(text, sha256, registered.text if registered else None)
             source = _record(row, SourceIn, data, self.problems)
-            if source is None or not self.once(row, source.id, seen):
+            if source is None or not _once(row, source.id, seen, self.problems):
                 continue
             if sha256 is not None and text_sha256(source.text) != sha256:
                 self.problems.append(
@@ -413,7 +405,7 @@ class _Importer:
         for row in rows:
             data = {k: v for k, v in row.values.items() if k != "version"}
             pledge = _record(row, PledgeIn, data, self.problems)
-            if pledge is None or not self.once(row, pledge.id, seen):
+            if pledge is None or not _once(row, pledge.id, seen, self.problems):
                 continue
             current = existing.get(pledge.id)
             if current is None:
@@ -470,82 +462,154 @@ class _Importer:
             if done is not None:
                 self.plan.changed["pledges"][pledge.id] = diff
 
-    def evidence(self, rows: list[Row]) -> None:
-        fields = set(EvidenceIn.model_fields)
-        stored = {e.id: e for e in repo.all_evidence(self.session)}
-        pledge_ids = set(repo.pledge_ids(self.session))
-        source_ids = set(repo.source_ids(self.session))
-        new: list[tuple[Row, EvidenceIn]] = []
-        seen: dict[str, int] = {}
-        for row in rows:
-            data = {k: v for k, v in row.values.items() if k not in ("id", "version")}
-            evidence = _record(row, EvidenceIn, data, self.problems)
-            if evidence is None:
-                continue
-            evidence_id = row.values.get("id")
-            if evidence_id is not None and not self.once(row, str(evidence_id), seen):
-                continue
-            current = None if evidence_id is None else stored.get(evidence_id)
-            if current is None:  # new: no id, or one the register does not hold (a restore)
-                if evidence.pledge_id not in pledge_ids:
-                    self.problems.append(
-                        f"{row.where('pledge_id')}: there is no pledge "
-                        f"{evidence.pledge_id!r} in the register or pledges.csv "
-                        "— cite an existing pledge, or add it in pledges.csv"
-                    )
-                    continue
-                if evidence.source_id not in source_ids:
-                    self.problems.append(
-                        f"{row.where('source_id')}: there is no source "
-                        f"{evidence.source_id!r} in the register or sources.csv "
-                        "— cite an existing source, or add it in sources.csv"
-                    )
-                    continue
-                new.append((row, evidence))
-                continue
-            diff = _differences(
-                current.model_dump(include=fields), evidence.model_dump(include=fields)
+    def evidence(self, rows: list[Row], prepared: EvidencePlan | None = None) -> None:
+        """Evidence rows, checked against the register as it is now, or as `prepared` found it
+        (in another process, from the same state of the register: see `import_register`)."""
+        if prepared is None:
+            facts = facts_of(self.session, rows)
+            prepared = prepare_evidence(
+                rows, facts, at=self.batch.at, allow_unlocated=self.allow_unlocated
             )
-            if not diff:
-                self.plan.unchanged["evidence"].append(str(evidence_id))
-                continue
-            changed = {name for name, _, _ in diff}
-            deprecating = (
-                evidence.rank is Rank.DEPRECATED
-                and current.rank is not Rank.DEPRECATED
-                and changed <= {"rank", "deprecated_reason"}
-            )
-            if not deprecating:
-                name, old, value = diff[0]
-                self.problems.append(
-                    f"{row.where(name)}: evidence {evidence_id} is not edited in place ({name}: "
-                    f"{_short(old)} → {_short(value)}) — put back its values, set its rank to "
-                    "deprecated with a deprecated_reason, and add the corrected quote as a new row "
-                    "with an empty id"
-                )
-                continue
-            reason = evidence.deprecated_reason  # the schema requires it of deprecated evidence
+        self.problems.extend(prepared.problems)
+        for row, evidence_id, reason, diff in prepared.deprecations:
             done = self.attempt(
                 row, "rank", editing.deprecate_evidence, evidence_id, self.who, reason=reason
             )
             if done is not None:
                 self.plan.changed["evidence"][str(evidence_id)] = diff
-        self._cite(new, stored.values())
-
-    def _cite(self, new: list[tuple[Row, EvidenceIn]], stored: Iterable[Evidence]) -> None:
-        """New evidence, located and checked as `pledges cite` does, then added at once."""
-        if not new or self.problems:
+        self.plan.unchanged["evidence"].extend(prepared.unchanged)
+        if prepared.new is None or self.problems:
             return
-        cited = {(e.pledge_id, e.source_id, fold(e.quote)) for e in stored
-                 if e.rank is not Rank.DEPRECATED}  # fmt: skip
-        texts = repo.source_texts_of(self.session, {e.source_id for _, e in new})
-        located = check_quotes(new, texts, cited, allow_unlocated=self.allow_unlocated)
-        for row, refusal in located.refused:
-            self.problems.append(f"{row.where('quote')}: {refusal}")
-        if not self.problems:
-            ids = [row.values.get("id") for row, _ in new]
-            done = self.batch.evidence([e for _, e in new], ids, located.found)
-            self.plan.added["evidence"].extend(map(str, done))
+        self.problems.extend(prepared.refusals)  # cite's rules, once nothing else is wrong
+        if not self.problems and prepared.new.rows:
+            added = self.batch.evidence(prepared.new)
+            self.plan.added["evidence"].extend(map(str, added))
+
+
+# --- evidence, checked apart from the database -------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """What the register holds that evidence rows are checked against."""
+
+    stored: dict[int, Evidence]
+    pledge_ids: set[str]
+    source_ids: set[str]
+    texts: dict[str, str]  # of the sources that new rows cite
+    highest: int  # the highest evidence id
+
+
+def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
+    """The sources cited by rows that are not stored evidence: the texts their quotes need."""
+    known = set(stored)
+    return {str(r.values.get("source_id")) for r in rows if r.values.get("id") not in known}
+
+
+def facts_of(session: Session, rows: list[Row]) -> Facts:
+    stored = {e.id: e for e in repo.all_evidence(session)}
+    return Facts(
+        stored=stored,
+        pledge_ids=set(repo.pledge_ids(session)),
+        source_ids=set(repo.source_ids(session)),
+        texts=repo.source_texts_of(session, _new_rows_sources(rows, stored)),
+        highest=max(stored, default=0),
+    )
+
+
+@dataclass
+class EvidencePlan:
+    """What evidence rows ask of the register, checked: nothing is written yet."""
+
+    problems: list[str] = field(default_factory=list)  # rows refused, in order
+    refusals: list[str] = field(default_factory=list)  # new quotes refused by cite's rules
+    unchanged: list[str] = field(default_factory=list)
+    deprecations: list[tuple[Row, int, str | None, list[tuple[str, Any, Any]]]] = field(
+        default_factory=list
+    )
+    new: NewEvidence | None = None  # when no row is refused
+
+
+def _once(row: Row, key: str, seen: dict[str, int], problems: list[str]) -> bool:
+    """Whether this is the first row of its file with this key (a second is refused)."""
+    if key in seen:
+        problems.append(f"{row.where('id')}: {key} is also on row {seen[key]} — keep one row "
+                        "per record")  # fmt: skip
+        return False
+    seen[key] = row.number
+    return True
+
+
+def prepare_evidence(
+    rows: list[Row], facts: Facts, *, at: datetime, allow_unlocated: bool
+) -> EvidencePlan:
+    """Evidence rows checked as the commands check them, and the new ones made into records and
+    revisions: everything but the writing, which `_Importer.evidence` does."""
+    fields = set(EvidenceIn.model_fields)
+    out = EvidencePlan()
+    new: list[tuple[Row, EvidenceIn]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        data = {k: v for k, v in row.values.items() if k not in ("id", "version")}
+        evidence = _record(row, EvidenceIn, data, out.problems)
+        if evidence is None:
+            continue
+        evidence_id = row.values.get("id")
+        if evidence_id is not None and not _once(row, str(evidence_id), seen, out.problems):
+            continue
+        current = None if evidence_id is None else facts.stored.get(evidence_id)
+        if current is None:  # new: no id, or one the register does not hold (a restore)
+            if evidence.pledge_id not in facts.pledge_ids:
+                out.problems.append(
+                    f"{row.where('pledge_id')}: there is no pledge "
+                    f"{evidence.pledge_id!r} in the register or pledges.csv "
+                    "— cite an existing pledge, or add it in pledges.csv"
+                )
+                continue
+            if evidence.source_id not in facts.source_ids:
+                out.problems.append(
+                    f"{row.where('source_id')}: there is no source "
+                    f"{evidence.source_id!r} in the register or sources.csv "
+                    "— cite an existing source, or add it in sources.csv"
+                )
+                continue
+            new.append((row, evidence))
+            continue
+        diff = _differences(current.model_dump(include=fields), evidence.model_dump(include=fields))
+        if not diff:
+            out.unchanged.append(str(evidence_id))
+            continue
+        changed = {name for name, _, _ in diff}
+        deprecating = (
+            evidence.rank is Rank.DEPRECATED
+            and current.rank is not Rank.DEPRECATED
+            and changed <= {"rank", "deprecated_reason"}
+        )
+        if not deprecating:
+            name, old, value = diff[0]
+            out.problems.append(
+                f"{row.where(name)}: evidence {evidence_id} is not edited in place ({name}: "
+                f"{_short(old)} → {_short(value)}) — put back its values, set its rank to "
+                "deprecated with a deprecated_reason, and add the corrected quote as a new row "
+                "with an empty id"
+            )
+            continue
+        # The schema requires a reason of deprecated evidence.
+        out.deprecations.append((row, current.id, evidence.deprecated_reason, diff))
+    if out.problems:
+        return out
+    # New evidence, located and checked as `pledges cite` does.
+    cited = {(e.pledge_id, e.source_id, fold(e.quote)) for e in facts.stored.values()
+             if e.rank is not Rank.DEPRECATED}  # fmt: skip
+    located = check_quotes(new, facts.texts, cited, allow_unlocated=allow_unlocated)
+    out.refusals = [f"{row.where('quote')}: {refusal}" for row, refusal in located.refused]
+    if not out.refusals:
+        ids = [row.values.get("id") for row, _ in new]
+        out.new = evidence_records([e for _, e in new], ids, located.found, at=at,
+                                   highest=facts.highest)  # fmt: skip
+    else:
+        out.new = NewEvidence()
+    return out
 
 
 def _short(value: Any, limit: int = 60) -> str:
