@@ -106,6 +106,15 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     }
 
 
+def head(session: Session) -> tuple[int, str | None]:
+    """The last revision's seq and hash: (0, None) when the log is empty. Every change appends a
+    revision, so two reads that see the same head see the same register."""
+    last = session.execute(
+        select(RevisionRow.seq, RevisionRow.hash).order_by(RevisionRow.seq.desc()).limit(1)
+    ).first()
+    return (last[0], last[1]) if last else (0, None)
+
+
 def append(
     session: Session,
     *,
@@ -118,10 +127,8 @@ def append(
     at: datetime | None = None,
 ) -> Revision:
     """Append one revision at the head of the chain."""
-    head = session.execute(
-        select(RevisionRow.seq, RevisionRow.hash).order_by(RevisionRow.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, None)
+    last, prev_hash = head(session)
+    seq = last + 1
     row = RevisionRow(
         seq=seq,
         at=(at or now()).astimezone(UTC),

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from pledges import editing
+from pledges import editing, history
 from pledges.db import opened, transaction, unit_of_work
 from pledges.models import EvidenceRow, RevisionRow
 from pledges.schema import PledgeIn
 from pledges.service import get_pledge
-from pledges.transfer import export
+from pledges.transfer import export, importing
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI
@@ -468,9 +468,18 @@ BAD = {
 }
 
 
+@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Imports as they are of a small export (one process), and as of a large one: evidence.csv
+    read and checked by a second process."""
+    if request.param == 2:
+        monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+    return int(request.param)
+
+
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_row_is_named_and_nothing_is_written(
-    case: str, cli: CLI, url: str, tmp_path: Path
+    case: str, cli: CLI, url: str, tmp_path: Path, processes: int
 ) -> None:
     change, expected = BAD[case]
     out = tmp_path / "out"
@@ -770,7 +779,7 @@ def empty_register(cli: CLI, db_url: str) -> str:
 
 
 def test_an_export_restores_into_an_empty_register(
-    cli: CLI, template: Path, db_url: str, tmp_path: Path
+    cli: CLI, template: Path, db_url: str, tmp_path: Path, processes: int
 ) -> None:
     """Everything comes across: evidence keeps its ids, deprecated evidence stays deprecated with
     its reason, and a quote that does not stand comes only with --allow-unlocated, as with
@@ -808,3 +817,96 @@ def test_an_export_restores_into_an_empty_register(
                 "--quote", STANDING, "--reason", "after the restore")  # fmt: skip
     assert added.code == 0, added.err
     assert "Added evidence 23 " in added.err
+
+
+# --- a large import: evidence checked by a second process ---------------------------------------
+
+
+class Spy:
+    """Counts the calls of prepare_evidence made in this process (a second process's calls are
+    its own: they are not counted here)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        real = importing.prepare_evidence
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(importing, "prepare_evidence", spy)
+
+
+def _edited_export(cli: CLI, url: str, folder: Path) -> None:
+    """An export with every kind of change an import makes: a changed pledge, a new pledge, new
+    evidence with and without an id, and a deprecation."""
+    assert cli("export", "--db", url, "--out", str(folder)).code == 0
+    rewrite(folder / "pledges.csv", lambda rows: rows[0].update(notes="reviewed"))
+    _append("pledges.csv", **NEW_PLEDGE)(folder)
+    _append("evidence.csv", **{**NEW_EVIDENCE, "pledge_id": "xx-new"},
+            source_id="china-us-talks-success", quote=STANDING)(folder)  # fmt: skip
+    _append("evidence.csv", **{**NEW_EVIDENCE, "pledge_id": "xx-new", "id": "40"},
+            source_id="china-rejects-us-calls", quote="peak carbon")(folder)  # fmt: skip
+    rewrite(folder / "evidence.csv", lambda rows: rows[1].update(
+        rank="deprecated", deprecated_reason="superseded"))  # fmt: skip
+
+
+def test_two_processes_import_what_one_does(
+    cli: CLI, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same files, imported at the same moment into two copies of a register, one by one
+    process and one by two: the two databases are the same, row for row and hash for hash."""
+    moment = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    monkeypatch.setattr(history, "now", lambda: moment)
+    one, two = copy_of(template, tmp_path, "one.db"), copy_of(template, tmp_path, "two.db")
+    _edited_export(cli, one, tmp_path / "out")
+    spy = Spy(monkeypatch)
+    assert cli("import", str(tmp_path / "out"), "--db", one, "--reason", "r").code == 0
+    assert spy.calls == 1  # evidence checked here
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+    result = cli("import", str(tmp_path / "out"), "--db", two, "--reason", "r")
+    assert result.code == 0, result.err
+    assert spy.calls == 1  # not here: by the second process
+    assert snapshot(one) == snapshot(two)
+    assert "+ evidence: 2 added (41, 40)" in result.out
+    assert cli("log", "verify", "--db", two).code == 0
+
+
+def test_a_second_process_that_read_an_older_register_is_not_used(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone wrote between the second process's read and the import's transaction: the import
+    checks the evidence itself, against the register it writes to."""
+    _edited_export(cli, url, tmp_path / "out")
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+    real = importing._check_evidence
+
+    def older(*args: Any, **kwargs: Any) -> Any:
+        checked = real(*args, **kwargs)
+        checked.head -= 1
+        return checked
+
+    monkeypatch.setattr(importing, "_check_evidence", older)
+    spy = Spy(monkeypatch)
+    result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
+    assert result.code == 0, result.err
+    assert spy.calls == 1
+    assert "+ evidence: 2 added (41, 40)" in result.out
+    assert cli("log", "verify", "--db", url).code == 0
+
+
+def test_a_second_process_that_fails_leaves_the_work_to_the_first(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edited_export(cli, url, tmp_path / "out")
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(importing, "_check_evidence", fails)
+    spy = Spy(monkeypatch)
+    result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
+    assert result.code == 0, result.err
+    assert spy.calls == 1
+    assert "+ evidence: 2 added (41, 40)" in result.out

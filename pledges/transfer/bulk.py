@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import JSON, Float, select, text
+from sqlalchemy import JSON, Float, text
 from sqlalchemy.orm import Session
 
 from pledges import history
@@ -61,14 +61,10 @@ class Batch:
     def _from_head(self) -> None:
         """Chain the next revisions to the log's head as it is now: the commands may have
         appended revisions since the last batch (an import's edits go through them)."""
-        head = self.session.execute(
-            select(RevisionRow.seq, RevisionRow.hash).order_by(RevisionRow.seq.desc()).limit(1)
-        ).first()
-        self.seq = head[0] if head else 0
-        self.prev_hash = head[1] if head else None
+        self.seq, self.prev_hash = history.head(self.session)
 
     def _log(self, entity: Entity, entity_id: str, after: dict[str, Any]) -> None:
-        self._link(entity, entity_id, creation(after))
+        self._link(entity, entity_id, JSONText(creation(after)))
 
     def _link(self, entity: Entity, entity_id: str, changes: JSONText) -> None:
         """The revision that creates a record, given its changes as canonical JSON."""
@@ -82,15 +78,21 @@ class Batch:
         self.prev_hash = digest
 
     def _insert(self, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-        """One INSERT statement executed for every row, straight through the database driver.
-        Each value goes through its column type's own conversion (SQLAlchemy's bind processor:
-        the same text, JSON or timestamp the ORM would store), column by column; SQLAlchemy's
-        per-row handling of parameters is skipped."""
-        if not rows:
+        """Rows given as dicts: see `_insert_values`."""
+        if rows:
+            names = list(rows[0])
+            self._insert_values(table, names, [[row[n] for row in rows] for n in names])
+
+    def _insert_values(self, table: Any, names: Sequence[str], cells: list[list[Any]]) -> None:
+        """One INSERT statement executed for every row, straight through the database driver;
+        `cells` holds each column's values, in the order of `names`. Each value goes through its
+        column type's own conversion (SQLAlchemy's bind processor: the same text, JSON or
+        timestamp the ORM would store), column by column; SQLAlchemy's per-row handling of
+        parameters is skipped."""
+        if not cells or not cells[0]:
             return
         connection = self.session.connection()
         dialect = connection.dialect
-        names = list(rows[0])
         columns = [table.__table__.c[name] for name in names]
         quote = dialect.identifier_preparer.quote
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -99,17 +101,16 @@ class Batch:
             f"({', '.join(quote(c.name) for c in columns)}) "
             f"VALUES ({', '.join([mark] * len(columns))})"
         )
-        cells: list[list[Any]] = []
-        for name, column in zip(names, columns, strict=True):
-            values = [row[name] for row in rows]
+        converted: list[list[Any]] = []
+        for values, column in zip(cells, columns, strict=True):
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None and isinstance(column.type, JSON | Float):  # (0.0 == -0.0)
                 values = [process(v) for v in values]
             elif process is not None:  # few distinct values: a vocabulary, a date, the time
                 memo = {v: process(v) for v in set(values)}
                 values = [memo[v] for v in values]
-            cells.append(values)
-        records = list(zip(*cells, strict=True))
+            converted.append(values)
+        records = list(zip(*converted, strict=True))
         for start in range(0, len(records), CHUNK):
             connection.exec_driver_sql(sql, records[start : start + CHUNK])
 
@@ -159,17 +160,16 @@ class Batch:
         """Checked quotes, made into records and revisions by `evidence_records`. Returns their
         ids, in order."""
         self._from_head()
-        self._insert(EvidenceRow, new.rows)
-        if new.rows and self.session.get_bind().dialect.name == "postgresql":
+        self._insert_values(EvidenceRow, new.columns, new.cells)
+        if new.ids and self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text(  # its sequence moves past the ids given here
                 "SELECT setval(pg_get_serial_sequence('evidence', 'id'), "
                 "(SELECT MAX(id) FROM evidence))"
             ))  # fmt: skip
-        ids = [row["id"] for row in new.rows]
-        for evidence_id, changes in zip(ids, new.changes, strict=True):
-            self._link(Entity.EVIDENCE, str(evidence_id), changes)
+        for evidence_id, changes in zip(new.ids, new.changes, strict=True):
+            self._link(Entity.EVIDENCE, str(evidence_id), JSONText(changes))
         self.flush()
-        return ids
+        return new.ids
 
 
 def json_time(at: datetime) -> str:
@@ -177,18 +177,24 @@ def json_time(at: datetime) -> str:
     return str(TypeAdapter(datetime).dump_python(at, mode="json"))
 
 
-def creation(after: dict[str, Any]) -> JSONText:
+def creation(after: dict[str, Any]) -> str:
     """The changes of a record's creation, serialised once: for the revision's hash, and as its
     JSON column stores them."""
-    return JSONText(history.canonical(history.diff(None, after)))
+    return history.canonical(history.diff(None, after))
 
 
 @dataclass
 class NewEvidence:
-    """New evidence as it is stored, and the changes of the revision that creates each."""
+    """New evidence as it is stored, column by column (plain values, cheap to pickle: a second
+    process makes them), and the changes of the revision that creates each, as canonical JSON."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    changes: list[JSONText] = field(default_factory=list)
+    columns: tuple[str, ...] = (*EvidenceIn.model_fields, "id", "created_at", "verified_on")
+    cells: list[list[Any]] = field(default_factory=list)  # a list of values for each column
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return self.cells[self.columns.index("id")] if self.cells else []
 
 
 def evidence_records(
@@ -207,15 +213,17 @@ def evidence_records(
     fresh = iter(range(highest + 1, highest + 1 + len(ids)))
     day, at_json = at.date(), json_time(at)
     new = NewEvidence()
+    rows: list[tuple[Any, ...]] = []
     for item, given, found in zip(items, ids, located, strict=True):
         evidence_id = given if given is not None else next(fresh)
-        new.rows.append({**item.model_dump(), "id": evidence_id, "created_at": at,
-                         "verified_on": day if found else None})  # fmt: skip
+        stored = item.model_dump()
+        rows.append((*stored.values(), evidence_id, at, day if found else None))
         after = item.model_dump(mode="json")  # Evidence: an EvidenceIn, its id and dates
         after.update(
             id=evidence_id, created_at=at_json, verified_on=day.isoformat() if found else None
         )
         new.changes.append(creation(after))
+    new.cells = [list(column) for column in zip(*rows, strict=True)] if rows else []
     return new
 
 

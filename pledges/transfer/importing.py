@@ -17,22 +17,35 @@ overwriting that change.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from pledges import editing
+from pledges import editing, history
 from pledges import repository as repo
 from pledges.db import opened, transaction
 from pledges.errors import InvalidInput, PledgesError
-from pledges.schema import ActorIn, Evidence, EvidenceIn, PledgeIn, SourceIn, text_sha256
+from pledges.schema import (
+    ActorIn,
+    Evidence,
+    EvidenceIn,
+    PledgeIn,
+    Source,
+    SourceIn,
+    text_sha256,
+)
 from pledges.textmatch import fold
 from pledges.transfer.bulk import Batch, NewEvidence, check_quotes, evidence_records
 from pledges.transfer.tables import (
@@ -199,12 +212,12 @@ def read_table(
             )
             continue
         values: dict[str, Any] = {}
-        for name, text in zip(header, cells, strict=True):
+        for name, raw in zip(header, cells, strict=True):
             column = known[name]
             if column.derived and name not in ("version", "sha256"):
                 continue  # a row's version and a text's sha256 are checked, not stored
             try:
-                values[name] = _read_cell(restore(text) if escaped else text, column)
+                values[name] = _read_cell(restore(raw) if escaped else raw, column)
             except ValueError as error:
                 problems.append(f"{table.file}:{number}:{name}: {error}")
                 values = {}
@@ -267,13 +280,13 @@ def _as_exported(text: str, sha256: str | None, registered: str | None) -> str:
 class _Importer:
     def __init__(
         self, session: Session, who: editing.Who, folder: Path, packaged: bool,
-        allow_unlocated: bool = False,
+        allow_unlocated: bool = False, at: datetime | None = None,
     ) -> None:  # fmt: skip
         self.session, self.who, self.folder, self.packaged = session, who, folder, packaged
         self.allow_unlocated = allow_unlocated
         self.plan = Plan()
         self.problems: list[str] = []
-        self.batch = Batch(session, who)
+        self.batch = Batch(session, who, at)
 
     def attempt(
         self, row: Row, column: str, action: Callable[..., T], *args: Any, **kw: Any
@@ -330,16 +343,10 @@ class _Importer:
         existing = repo.get_sources(self.session, ids)
         new: list[SourceIn] = []
         seen: dict[str, int] = {}
+        text_column = "text_path" if self.packaged else "text"
         for row in rows:
-            data = dict(row.values)
-            sha256 = data.pop("sha256", None)
-            text_column = "text_path" if self.packaged else "text"
-            text = self._text(row, data.pop(text_column, None), text_column)
-            if text is None:
-                continue
-            registered = existing.get(str(data.get("id")))
-            data["text"] = _as_exported(text, sha256, registered.text if registered else None)
-            source = _record(row, SourceIn, data, self.problems)
+            sha256 = row.values.get("sha256")
+            source = self.source(row, existing)
             if source is None or not _once(row, source.id, seen, self.problems):
                 continue
             if sha256 is not None and text_sha256(source.text) != sha256:
@@ -365,6 +372,19 @@ class _Importer:
         if new and not self.problems:
             self.batch.sources(new)
             self.plan.added["sources"].extend(s.id for s in new)
+
+    def source(self, row: Row, existing: dict[str, Source]) -> SourceIn | None:
+        """A source row as a record, with its text (from its cell or its file)."""
+        data = dict(row.values)
+        sha256 = data.pop("sha256", None)
+        text_column = "text_path" if self.packaged else "text"
+        text = self._text(row, data.pop(text_column, None), text_column)
+        if text is None:
+            return None
+        registered = existing.get(str(data.get("id")))
+        data["text"] = _as_exported(text, sha256, registered.text if registered else None)
+        source: SourceIn | None = _record(row, SourceIn, data, self.problems)
+        return source
 
     def _text(self, row: Row, value: Any, column: str) -> str | None:
         if value is None:
@@ -481,7 +501,7 @@ class _Importer:
         if prepared.new is None or self.problems:
             return
         self.problems.extend(prepared.refusals)  # cite's rules, once nothing else is wrong
-        if not self.problems and prepared.new.rows:
+        if not self.problems and prepared.new.ids:
             added = self.batch.evidence(prepared.new)
             self.plan.added["evidence"].extend(map(str, added))
 
@@ -645,37 +665,157 @@ class _RolledBack(Exception):
     pass
 
 
+# An evidence.csv this large (about 8,000 quotes) is read and checked by a second process: below
+# it, starting one costs more than it saves.
+PARALLEL_FROM = 2_000_000  # bytes
+
+
+class _Beside(Generic[T]):
+    """Work done by a second process, forked with this one's memory (nothing is copied to it);
+    its result comes back pickled. Forked while this process holds no database connection."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        context = get_context("fork")
+        # Objects that exist now are left out of this process's collections of cycles from now
+        # on, so neither process writes to the pages the other shares (copy on write).
+        gc.freeze()
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(work, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> T | None:
+        """The work's result; None if the process failed (then this one does the work)."""
+        try:
+            done, value = self._receive.recv()
+        except (EOFError, OSError):
+            done, value = False, None
+        self.close()
+        return value if done else None
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def _run(work: Callable[[], Any], send: Connection) -> None:
+    try:
+        send.send((True, work()))
+    except BaseException:  # whatever it is, the importer does the work itself
+        send.send((False, None))
+
+
+@dataclass
+class _Checked:
+    """evidence.csv, read and checked by the second process."""
+
+    head: int  # the revision it read the register at
+    problems: list[str]  # the file's own problems (as read_table names them)
+    plan: EvidencePlan | None
+
+
+def _check_evidence(
+    db: str | None, folder: Path, packaged: bool, read: dict[str, list[Row] | None],
+    who: editing.Who, at: datetime, allow_unlocated: bool,
+) -> _Checked:  # fmt: skip
+    """evidence.csv read, and checked against the register as a read transaction sees it, with
+    the sources and pledges the other files add (as the import will store them, if they are
+    good: if they are not, the import is refused whatever the evidence)."""
+    problems: list[str] = []
+    rows = read_table(folder, EVIDENCE, problems, escaped=not packaged) or []
+    sources = read.get("sources") or []
+    with opened(db) as engine, transaction(engine) as session:
+        head, _ = history.head(session)
+        if problems:
+            return _Checked(head, problems, None)
+        facts = facts_of(session, rows)
+        existing = repo.get_sources(session, [str(r.values.get("id")) for r in sources])
+    scratch = _Importer(cast(Session, None), who, folder, packaged, allow_unlocated, at)
+    for row in sources:
+        source = scratch.source(row, existing)
+        if source is not None:
+            facts.source_ids.add(source.id)
+            facts.texts.setdefault(source.id, source.text)
+    facts.pledge_ids.update(str(r.values.get("id")) for r in read.get("pledges") or [])
+    return _Checked(head, [], prepare_evidence(rows, facts, at=at, allow_unlocated=allow_unlocated))
+
+
 def import_register(
     db: str | None, path: Path, who: editing.Who, *, dry_run: bool, allow_unlocated: bool = False
 ) -> Plan:
+    """Read the files, check every row, and apply them in one transaction; all or nothing.
+
+    On a large import, a second process reads and checks evidence.csv, and makes its new rows
+    into records and revisions, while this one checks and writes the other tables. Its work is
+    used only if it read the register at the revision this transaction begins at (no one wrote
+    in between); otherwise this process does that work itself."""
     folder, packaged = locate(path)
     problems: list[str] = []
     tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
+    evidence_file = folder / EVIDENCE.file
+    large = (
+        "fork" in get_all_start_methods()
+        and evidence_file.is_file()
+        and evidence_file.stat().st_size >= PARALLEL_FROM
+    )
     read = {
-        table.name: read_table(folder, table, problems, escaped=not packaged) for table in tables
+        table.name: read_table(folder, table, problems, escaped=not packaged)
+        for table in tables
+        if not (table is EVIDENCE and large)
     }
-    if all(rows is None for rows in read.values()):
+    if all(rows is None for rows in read.values()) and not large:
         raise InvalidInput(
             f"{folder} holds none of {', '.join(t.file for t in tables)}",
             "give the folder 'pledges export' wrote",
         )
     if problems:
         raise BadRows(problems)
-    with opened(db) as engine:
-        try:
-            with transaction(engine, write=True) as session:
-                importer = _Importer(session, who, folder, packaged, allow_unlocated)
-                importer.plan.files = [t.file for t in tables if read[t.name] is not None]
-                for table in tables:
-                    rows = read[table.name]
-                    if rows is not None:
-                        getattr(importer, table.name)(rows)
-                if importer.problems:
-                    raise BadRows(importer.problems)
-                if dry_run:
-                    raise _RolledBack
-        except _RolledBack:
-            pass
+    at = history.now()
+    beside = None
+    if large:
+        beside = _Beside(
+            partial(_check_evidence, db, folder, packaged, read, who, at, allow_unlocated)
+        )
+    try:
+        with opened(db) as engine:
+            try:
+                with transaction(engine, write=True) as session:
+                    if engine.dialect.name == "sqlite":
+                        # Up to 256 MB of pages in memory for this connection (2 MB by default):
+                        # an index grown at random places is then written once, not rewritten.
+                        session.execute(text("PRAGMA cache_size=-262144"))
+                    head, _ = history.head(session)
+                    importer = _Importer(session, who, folder, packaged, allow_unlocated, at)
+                    importer.plan.files = [t.file for t in tables if read.get(t.name) is not None
+                                           or (t is EVIDENCE and large)]  # fmt: skip
+                    for table in tables[:3]:
+                        rows = read[table.name]
+                        if rows is not None:
+                            getattr(importer, table.name)(rows)
+                    checked = beside.result() if beside is not None else None
+                    if checked is not None and checked.problems:
+                        raise BadRows(checked.problems)
+                    if checked is not None and checked.head == head:
+                        importer.evidence([], checked.plan)
+                    else:  # no second process, or it failed, or it read an older register
+                        rows = read.get("evidence")
+                        if large:
+                            rows = read_table(folder, EVIDENCE, problems, escaped=not packaged)
+                            if problems:
+                                raise BadRows(problems)
+                        if rows is not None:
+                            importer.evidence(rows)
+                    if importer.problems:
+                        raise BadRows(importer.problems)
+                    if dry_run:
+                        raise _RolledBack
+            except _RolledBack:
+                pass
+    finally:
+        if beside is not None:
+            beside.close()
     return importer.plan
 
 
