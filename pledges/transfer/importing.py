@@ -212,12 +212,12 @@ def read_table(
             )
             continue
         values: dict[str, Any] = {}
-        for name, raw in zip(header, cells, strict=True):
+        for name, written in zip(header, cells, strict=True):
             column = known[name]
             if column.derived and name not in ("version", "sha256"):
                 continue  # a row's version and a text's sha256 are checked, not stored
             try:
-                values[name] = _read_cell(restore(raw) if escaped else raw, column)
+                values[name] = _read_cell(restore(written) if escaped else written, column)
             except ValueError as error:
                 problems.append(f"{table.file}:{number}:{name}: {error}")
                 values = {}
