@@ -676,8 +676,8 @@ class _Beside(Generic[T]):
 
     def __init__(self, work: Callable[[], T]) -> None:
         context = get_context("fork")
-        # Objects that exist now are left out of this process's collections of cycles from now
-        # on, so neither process writes to the pages the other shares (copy on write).
+        # Objects that exist now are left out of this process's collections of cycles until the
+        # work is done, so neither process writes to the pages the other shares (copy on write).
         gc.freeze()
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(work, send), daemon=True)
@@ -698,6 +698,7 @@ class _Beside(Generic[T]):
             self._process.terminate()
         self._process.join()
         self._receive.close()
+        gc.unfreeze()  # a process that goes on (a test run) collects as before
 
 
 def _run(work: Callable[[], Any], send: Connection) -> None:
