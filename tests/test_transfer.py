@@ -872,41 +872,34 @@ def test_two_processes_import_what_one_does(
     assert cli("log", "verify", "--db", two).code == 0
 
 
-def test_a_second_process_that_read_an_older_register_is_not_used(
-    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _older(real: Any) -> Any:
+    def older(*args: Any, **kwargs: Any) -> Any:
+        checked = real(*args, **kwargs)
+        checked.head -= 1  # as if someone wrote between its read and the import's transaction
+        return checked
+
+    return older
+
+
+def _fails(real: Any) -> Any:
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError
+
+    return fails
+
+
+@pytest.mark.parametrize("second", [_older, _fails], ids=["read an older register", "failed"])
+def test_the_first_process_checks_the_evidence_when_the_second_cannot_be_used(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second: Any
 ) -> None:
-    """Someone wrote between the second process's read and the import's transaction: the import
+    """The second process read the register before someone else's change, or failed: the import
     checks the evidence itself, against the register it writes to."""
     _edited_export(cli, url, tmp_path / "out")
     monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
-    real = importing._check_evidence
-
-    def older(*args: Any, **kwargs: Any) -> Any:
-        checked = real(*args, **kwargs)
-        checked.head -= 1
-        return checked
-
-    monkeypatch.setattr(importing, "_check_evidence", older)
+    monkeypatch.setattr(importing, "_check_evidence", second(importing._check_evidence))
     spy = Spy(monkeypatch)
     result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
     assert result.code == 0, result.err
     assert spy.calls == 1
     assert "+ evidence: 2 added (41, 40)" in result.out
     assert cli("log", "verify", "--db", url).code == 0
-
-
-def test_a_second_process_that_fails_leaves_the_work_to_the_first(
-    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _edited_export(cli, url, tmp_path / "out")
-    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
-
-    def fails(*args: Any, **kwargs: Any) -> Any:
-        raise MemoryError
-
-    monkeypatch.setattr(importing, "_check_evidence", fails)
-    spy = Spy(monkeypatch)
-    result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
-    assert result.code == 0, result.err
-    assert spy.calls == 1
-    assert "+ evidence: 2 added (41, 40)" in result.out
