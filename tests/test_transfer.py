@@ -71,6 +71,15 @@ def add_pledge(url: str, **fields: Any) -> None:
         editing.add_pledge(session, PledgeIn.model_validate(data), WHO)
 
 
+@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Imports as they are of a small export (one process), and as of a large one: evidence.csv
+    read and checked by a second process."""
+    if request.param == 2:
+        monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+    return int(request.param)
+
+
 # --- export -------------------------------------------------------------------------------------
 
 
@@ -297,7 +306,7 @@ def test_frictionless_finds_what_the_schemas_forbid(cli: CLI, url: str, tmp_path
 
 
 def test_a_data_package_brings_a_new_source_with_its_text(
-    cli: CLI, url: str, tmp_path: Path
+    cli: CLI, url: str, tmp_path: Path, processes: int
 ) -> None:
     out = tmp_path / "pkg"
     assert cli("export", "--db", url, "--out", str(out), "--format", "datapackage").code == 0
@@ -468,15 +477,6 @@ BAD = {
 }
 
 
-@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
-def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Imports as they are of a small export (one process), and as of a large one: evidence.csv
-    read and checked by a second process."""
-    if request.param == 2:
-        monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
-    return int(request.param)
-
-
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_row_is_named_and_nothing_is_written(
     case: str, cli: CLI, url: str, tmp_path: Path, processes: int
@@ -534,7 +534,9 @@ def test_import_needs_a_reason_and_a_folder(cli: CLI, url: str, tmp_path: Path) 
 # --- import: changes ----------------------------------------------------------------------------
 
 
-def test_dry_run_shows_each_pledge_and_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
+def test_dry_run_shows_each_pledge_and_writes_nothing(
+    cli: CLI, url: str, tmp_path: Path, processes: int
+) -> None:
     assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
 
     def edit(rows: list[dict[str, str]]) -> None:
