@@ -369,14 +369,7 @@ class Size:
     def summary(self) -> dict[str, object]:
         return {
             "pledges": self.pledges,
-            "register": {
-                "path": str(self.register),
-                "generated_now": self.generated_seconds is not None,
-                "generation_wall_seconds": None
-                if self.generated_seconds is None
-                else round(self.generated_seconds, 2),
-                "manifest": self.manifest,
-            },
+            "register": register_summary(self.register, self.manifest, self.generated_seconds),
             "floor": {**self.floor.summary(), "counts": self.floor_counts},
             "audit": {**self.audit.summary(), "report": self.audit_report},
             "bare": None
@@ -604,6 +597,26 @@ def sizes_wanted(parser: argparse.ArgumentParser, args: argparse.Namespace) -> l
     return sizes
 
 
+def register_summary(
+    register: Path, manifest: dict[str, Any], generated_seconds: float | None
+) -> dict[str, object]:
+    """How a benchmark's register is described in its JSON."""
+    return {
+        "path": str(register),
+        "generated_now": generated_seconds is not None,
+        "generation_wall_seconds": None
+        if generated_seconds is None
+        else round(generated_seconds, 2),
+        "manifest": manifest,
+    }
+
+
+def write_result(path: Path, result: dict[str, object]) -> None:
+    """A benchmark's JSON, written where --out says."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def env_for_commands() -> dict[str, str]:
     """This process's environment, without a PLEDGES_DB that would point a command elsewhere."""
     env = dict(os.environ)
@@ -670,8 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [size.summary() for size in sizes],
         "growth": grown,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_result(args.out, result)
     print(markdown(sizes, args.runs, info, grown))
     for size in sizes:
         altered = size.manifest["altered_quotes"]

@@ -44,7 +44,6 @@ line with {db} where the register goes and {dir} where the folder goes.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -65,11 +64,13 @@ from audit import (
     env_for_commands,
     machine,
     register_options,
+    register_summary,
     run_once,
     shown,
     sizes_wanted,
     tail,
     warm,
+    write_result,
 )
 from transfer import CannotMeasure, filled, folder_rows, same, table_rows
 
@@ -139,9 +140,7 @@ class Size:
         return {
             "pledges": self.pledges,
             "register": {
-                "path": str(self.register),
-                "generated_now": self.generated_seconds is not None,
-                "manifest": self.manifest,
+                **register_summary(self.register, self.manifest, self.generated_seconds),
                 "rows": self.rows,
             },
             "report": self.report.summary(),
@@ -260,8 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": info,
         "sizes": [size.summary() for size in sizes],
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_result(args.out, result)
     print(markdown(sizes, args.runs, info))
     for size in sizes:
         print(

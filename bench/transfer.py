@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import shlex
 import shutil
@@ -89,10 +88,12 @@ from audit import (
     env_for_commands,
     machine,
     register_options,
+    register_summary,
     shown,
     sizes_wanted,
     tail,
     warm,
+    write_result,
 )
 
 SQLITE_UTILS = BIN / ("sqlite-utils.exe" if os.name == "nt" else "sqlite-utils")
@@ -263,9 +264,7 @@ class Size:
         result: dict[str, object] = {
             "pledges": self.pledges,
             "register": {
-                "path": str(self.register),
-                "generated_now": self.generated_seconds is not None,
-                "manifest": self.manifest,
+                **register_summary(self.register, self.manifest, self.generated_seconds),
                 "rows": self.register_counts,
             },
             "csv_rows": self.export_counts,
@@ -611,8 +610,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [size.summary() for size in sizes],
         "errors": errors,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_result(args.out, result)
     if sizes:
         print(markdown(sizes, args.runs, info, str(result["import_command"])))
     if errors:

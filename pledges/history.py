@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from json.encoder import encode_basestring
+from json.encoder import encode_basestring  # a string as `canonical` writes it
 from typing import Any
 
 from sqlalchemy import select
@@ -77,23 +77,18 @@ class Links:
             reason=reason, changes={}, prev_hash=None,
         )  # fmt: skip
         self._head = canonical({k: v for k, v in fixed.items() if k < "changes"})[:-1]
-        self._reason = _json_string(reason)
+        self._reason = encode_basestring(reason)
 
     def hash(
         self, prev_hash: str | None, seq: int, entity: Entity, entity_id: str, changes: str
     ) -> str:
-        previous = "null" if prev_hash is None else _json_string(prev_hash)
+        previous = "null" if prev_hash is None else encode_basestring(prev_hash)
         text = (
             f'{self._head},"changes":{changes},"entity":"{entity.value}",'
-            f'"entity_id":{_json_string(entity_id)},"prev_hash":{previous},'
+            f'"entity_id":{encode_basestring(entity_id)},"prev_hash":{previous},'
             f'"reason":{self._reason},"seq":{int(seq)}}}'
         )
         return hashlib.sha256(((prev_hash or "") + text).encode("utf-8")).hexdigest()
-
-
-def _json_string(value: str) -> str:
-    """A string as `canonical` writes it (UTF-8 kept)."""
-    return encode_basestring(value)
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:

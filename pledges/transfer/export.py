@@ -22,6 +22,7 @@ from sqlalchemy import Enum as SQLEnum
 from sqlalchemy import String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
+from pledges import history
 from pledges.db import opened, transaction, unit_of_work
 from pledges.errors import InvalidInput
 from pledges.models import (
@@ -29,7 +30,6 @@ from pledges.models import (
     EvidenceRow,
     PledgeActorRow,
     PledgeRow,
-    RevisionRow,
     SourceRow,
 )
 from pledges.transfer.tables import (
@@ -333,9 +333,8 @@ class _Moved(Exception):
 
 
 def _head(session: Session) -> int:
-    """The last revision of the log: every change appends one, so two reads that see the same
-    head see the same register."""
-    return session.scalar(select(func.coalesce(func.max(RevisionRow.seq), 0))) or 0
+    """The last revision of the log (see `history.head`)."""
+    return history.head(session)[0]
 
 
 def _write_group(

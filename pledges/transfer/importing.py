@@ -27,7 +27,7 @@ from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
@@ -277,6 +277,52 @@ def _as_exported(text: str, sha256: str | None, registered: str | None) -> str:
     return windows if text_sha256(windows) == sha256 else text
 
 
+def _source(
+    row: Row, existing: dict[str, Source], folder: Path, packaged: bool, problems: list[str]
+) -> SourceIn | None:
+    """A source row as a record, with its text (from its cell, or its file in a package)."""
+    data = dict(row.values)
+    sha256 = data.pop("sha256", None)
+    text_column = "text_path" if packaged else "text"
+    text = _text(row, data.pop(text_column, None), text_column, folder, packaged, problems)
+    if text is None:
+        return None
+    registered = existing.get(str(data.get("id")))
+    data["text"] = _as_exported(text, sha256, registered.text if registered else None)
+    source: SourceIn | None = _record(row, SourceIn, data, problems)
+    return source
+
+
+def _text(
+    row: Row, value: Any, column: str, folder: Path, packaged: bool, problems: list[str]
+) -> str | None:
+    if value is None:
+        problems.append(
+            f"{row.where(column)}: a source needs its text — "
+            f"{'name its file' if packaged else 'keep the text cell'}"
+        )
+        return None
+    if not packaged:
+        return str(value)
+    path = (folder / str(value)).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        problems.append(
+            f"{row.where(column)}: {value!r} is not a file of the package — "
+            "name the source's text file, e.g. texts/ID.txt"
+        )
+        return None
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            return stream.read()
+    except UnicodeDecodeError:
+        problems.append(f"{row.where(column)}: {value} is not UTF-8 text — save it as UTF-8")
+        return None
+    except OSError as error:
+        problems.append(f"{row.where(column)}: {value} cannot be read "
+                        f"({error.strerror}) — check the file's permissions")  # fmt: skip
+        return None
+
+
 class _Importer:
     def __init__(
         self, session: Session, who: editing.Who, folder: Path, packaged: bool,
@@ -346,7 +392,7 @@ class _Importer:
         text_column = "text_path" if self.packaged else "text"
         for row in rows:
             sha256 = row.values.get("sha256")
-            source = self.source(row, existing)
+            source = _source(row, existing, self.folder, self.packaged, self.problems)
             if source is None or not _once(row, source.id, seen, self.problems):
                 continue
             if sha256 is not None and text_sha256(source.text) != sha256:
@@ -372,48 +418,6 @@ class _Importer:
         if new and not self.problems:
             self.batch.sources(new)
             self.plan.added["sources"].extend(s.id for s in new)
-
-    def source(self, row: Row, existing: dict[str, Source]) -> SourceIn | None:
-        """A source row as a record, with its text (from its cell or its file)."""
-        data = dict(row.values)
-        sha256 = data.pop("sha256", None)
-        text_column = "text_path" if self.packaged else "text"
-        text = self._text(row, data.pop(text_column, None), text_column)
-        if text is None:
-            return None
-        registered = existing.get(str(data.get("id")))
-        data["text"] = _as_exported(text, sha256, registered.text if registered else None)
-        source: SourceIn | None = _record(row, SourceIn, data, self.problems)
-        return source
-
-    def _text(self, row: Row, value: Any, column: str) -> str | None:
-        if value is None:
-            self.problems.append(
-                f"{row.where(column)}: a source needs its text — "
-                f"{'name its file' if self.packaged else 'keep the text cell'}"
-            )
-            return None
-        if not self.packaged:
-            return str(value)
-        path = (self.folder / str(value)).resolve()
-        if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
-            self.problems.append(
-                f"{row.where(column)}: {value!r} is not a file of the package — "
-                "name the source's text file, e.g. texts/ID.txt"
-            )
-            return None
-        try:
-            with path.open(encoding="utf-8", newline="") as stream:
-                return stream.read()
-        except UnicodeDecodeError:
-            self.problems.append(
-                f"{row.where(column)}: {value} is not UTF-8 text — save it as UTF-8"
-            )
-            return None
-        except OSError as error:
-            self.problems.append(f"{row.where(column)}: {value} cannot be read "
-                                 f"({error.strerror}) — check the file's permissions")  # fmt: skip
-            return None
 
     def pledges(self, rows: list[Row]) -> None:
         existing = {p.id: p for p in repo.list_pledges(self.session)}
@@ -482,14 +486,16 @@ class _Importer:
             if done is not None:
                 self.plan.changed["pledges"][pledge.id] = diff
 
-    def evidence(self, rows: list[Row], prepared: EvidencePlan | None = None) -> None:
-        """Evidence rows, checked against the register as it is now, or as `prepared` found it
-        (in another process, from the same state of the register: see `import_register`)."""
-        if prepared is None:
-            facts = facts_of(self.session, rows)
-            prepared = prepare_evidence(
-                rows, facts, at=self.batch.at, allow_unlocated=self.allow_unlocated
-            )
+    def evidence(self, rows: list[Row]) -> None:
+        """Evidence rows, checked against the register as it is now."""
+        facts = facts_of(self.session, rows)
+        self.apply_evidence(
+            prepare_evidence(rows, facts, at=self.batch.at, allow_unlocated=self.allow_unlocated)
+        )
+
+    def apply_evidence(self, prepared: EvidencePlan) -> None:
+        """Evidence rows as `prepare_evidence` checked them (here, or in another process from
+        the same state of the register: see `import_register`)."""
         self.problems.extend(prepared.problems)
         for row, evidence_id, reason, diff in prepared.deprecations:
             done = self.attempt(
@@ -719,7 +725,7 @@ class _Checked:
 
 def _check_evidence(
     db: str | None, folder: Path, packaged: bool, read: dict[str, list[Row] | None],
-    who: editing.Who, at: datetime, allow_unlocated: bool,
+    at: datetime, allow_unlocated: bool,
 ) -> _Checked:  # fmt: skip
     """evidence.csv read, and checked against the register as a read transaction sees it, with
     the sources and pledges the other files add (as the import will store them, if they are
@@ -733,9 +739,8 @@ def _check_evidence(
             return _Checked(head, problems, None)
         facts = facts_of(session, rows)
         existing = repo.get_sources(session, [str(r.values.get("id")) for r in sources])
-    scratch = _Importer(cast(Session, None), who, folder, packaged, allow_unlocated, at)
-    for row in sources:
-        source = scratch.source(row, existing)
+    for row in sources:  # their problems are the import's to report
+        source = _source(row, existing, folder, packaged, [])
         if source is not None:
             facts.source_ids.add(source.id)
             facts.texts.setdefault(source.id, source.text)
@@ -776,9 +781,7 @@ def import_register(
     at = history.now()
     beside = None
     if large:
-        beside = _Beside(
-            partial(_check_evidence, db, folder, packaged, read, who, at, allow_unlocated)
-        )
+        beside = _Beside(partial(_check_evidence, db, folder, packaged, read, at, allow_unlocated))
     try:
         with opened(db) as engine:
             try:
@@ -798,8 +801,8 @@ def import_register(
                     checked = beside.result() if beside is not None else None
                     if checked is not None and checked.problems:
                         raise BadRows(checked.problems)
-                    if checked is not None and checked.head == head:
-                        importer.evidence([], checked.plan)
+                    if checked is not None and checked.plan is not None and checked.head == head:
+                        importer.apply_evidence(checked.plan)
                     else:  # no second process, or it failed, or it read an older register
                         rows = read.get("evidence")
                         if large:
