@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The largest id a record may have: PostgreSQL's `integer`, so that any register moves between
+# SQLite (which would store 64 bits) and PostgreSQL unchanged.
+MAX_ID = 2_147_483_647
+
 
 class ActorKind(StrEnum):
     COUNTRY = "country"
