@@ -2,13 +2,26 @@
 
 The database is `--db` or `PLEDGES_DB` (a SQLAlchemy URL or a plain file path), by default the
 embedded SQLite file `pledges.db` in the current folder. PostgreSQL URLs use psycopg 3.
+
+Writers take turns. A command that finds another one writing waits for it up to
+`PLEDGES_BUSY_SECONDS` (a number of seconds from 0.1 to 3600; default 30), then stops with
+"the register is busy — try again" and writes nothing. On SQLite the wait is the busy timeout; on
+PostgreSQL it is the `lock_timeout` of each transaction, which bounds the wait for the writers'
+advisory lock (and, for readers, for a migration's table locks).
+
+Database errors that are conditions of the register rather than bugs (busy, read-only, a folder
+given as the register, a URL that names no supported database) become `pledges.errors`
+exceptions here, so that the command line prints one line for them.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +30,13 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from pledges.errors import (
+    Busy,
     InvalidInput,
     NoDatabase,
     NotInitialised,
     OutdatedDatabase,
     PledgesError,
+    ReadOnly,
     Unreachable,
 )
 
@@ -31,23 +46,89 @@ ENV_VAR = "PLEDGES_DB"
 # that opening a database never has to import alembic.
 HEAD_REVISION = "0002"
 WRITER_LOCK = 7_412_001  # PostgreSQL advisory lock key held by every writing transaction
+BUSY_VAR = "PLEDGES_BUSY_SECONDS"
+BUSY_DEFAULT = 30.0
+BUSY_MIN, BUSY_MAX = 0.1, 3600.0
+_BUSY_OPTION = "pledges_busy_ms"  # the engine's execution option carrying the wait
+SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
+POSTGRESQL_DRIVERS = ("postgresql", "postgres", "postgresql+psycopg")
+URL_EXAMPLE = "a file path (SQLite) or a URL such as postgresql://user@host:5432/dbname"
+
+
+def busy_seconds() -> float:
+    """How long a command waits for another one that is writing: PLEDGES_BUSY_SECONDS."""
+    raw = os.environ.get(BUSY_VAR, "").strip()
+    if not raw:
+        return BUSY_DEFAULT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not BUSY_MIN <= seconds <= BUSY_MAX:  # NaN fails too
+        raise InvalidInput(
+            f"{BUSY_VAR} {raw!r} is not allowed",
+            f"set it to a number of seconds from {BUSY_MIN:g} to {BUSY_MAX:g}, "
+            f"or unset it to wait {BUSY_DEFAULT:g} s",
+        )
+    return seconds
+
+
+def _masked(raw: str) -> str:
+    """A URL as typed, its password hidden: for URLs SQLAlchemy cannot parse (and so mask)."""
+    return re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", raw)  # up to the host's last @
+
+
+def _port_text(raw: str) -> str | None:
+    """What stands where a URL's port goes (`abc` in `host:abc/db`), or None if nothing does."""
+    netloc = re.split(r"[/?#]", raw.split("://", 1)[1], maxsplit=1)[0]
+    host = netloc.rpartition("@")[2]
+    if host.startswith("["):  # an IPv6 address holds colons of its own
+        host = host.partition("]")[2] if "]" in host else ""
+    return host.partition(":")[2] if ":" in host else None
+
+
+def _bad_port(shown: str, port: str) -> InvalidInput:
+    return InvalidInput(
+        f"the port {port!r} in database URL {shown!r} is not allowed",
+        "give a port from 1 to 65535, e.g. postgresql://user@host:5432/dbname",
+    )
 
 
 def resolve_url(db: str | None = None) -> URL:
-    """The SQLAlchemy URL for `--db`, else PLEDGES_DB, else ./pledges.db."""
+    """The SQLAlchemy URL for `--db`, else PLEDGES_DB, else ./pledges.db.
+
+    Only SQLite files and PostgreSQL servers are accepted: another scheme, a port that is not a
+    number from 1 to 65535, or an in-memory SQLite database (which would lose every change when
+    the command ends) is refused with one line naming it.
+    """
     raw = db or os.environ.get(ENV_VAR) or DEFAULT_DB
     if "://" not in raw:
         return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
     try:
         url = make_url(raw)
-    except sa_exc.ArgumentError:
+    except (sa_exc.ArgumentError, ValueError):  # ValueError: SQLAlchemy's int() of the port
+        port = _port_text(raw)
+        if port is not None and not port.isdigit():
+            raise _bad_port(_masked(raw), port) from None
         raise InvalidInput(
-            f"database URL {raw!r} cannot be read",
-            "give a file path or a URL such as postgresql://user@host:5432/dbname",
+            f"database URL {_masked(raw)!r} cannot be read", f"give {URL_EXAMPLE}"
         ) from None
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    return url
+    if url.drivername in SQLITE_DRIVERS:
+        if url.database in (None, "", ":memory:"):
+            raise InvalidInput(
+                f"database URL {_masked(raw)!r} names no file (an in-memory database keeps "
+                "nothing)",
+                "give the register's file, e.g. sqlite:///pledges.db or just pledges.db",
+            )
+        return url
+    if url.drivername not in POSTGRESQL_DRIVERS:
+        raise InvalidInput(
+            f"database URL {describe(url)!r} names no database this tool supports",
+            f"use {URL_EXAMPLE}",
+        )
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise _bad_port(describe(url), str(url.port))
+    return url.set(drivername="postgresql+psycopg")
 
 
 def describe(url: URL) -> str:
@@ -57,12 +138,13 @@ def describe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Foreign keys are off by default in SQLite; WAL lets readers work while one process writes.
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_ms: int) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets readers work while one process writes;
+    # the busy timeout is how long BEGIN IMMEDIATE waits for another writer.
     dbapi_connection.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN itself
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
@@ -86,17 +168,51 @@ def _json(value: Any) -> str:
     return json.dumps(value)
 
 
+def _busy_ms(engine: Engine) -> int:
+    """The engine's wait for another writer, in milliseconds (read once, by make_engine)."""
+    busy_ms = engine.get_execution_options().get(_BUSY_OPTION)
+    return int(busy_ms) if busy_ms is not None else max(1, round(busy_seconds() * 1000))
+
+
 def make_engine(url: URL) -> Engine:
+    """An engine for the URL; the wait for another writer (busy_seconds) is read here, once."""
+    busy_ms = max(1, round(busy_seconds() * 1000))
+    options = {_BUSY_OPTION: busy_ms}
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, json_serializer=_json)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, json_serializer=_json, execution_options=options)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.get_backend_name() == "postgresql":
         return create_engine(
-            url, connect_args={"connect_timeout": 5}, pool_pre_ping=True, json_serializer=_json
+            url,
+            connect_args={"connect_timeout": 5},
+            pool_pre_ping=True,
+            json_serializer=_json,
+            execution_options=options,
         )
-    return create_engine(url, json_serializer=_json)
+    return create_engine(url, json_serializer=_json, execution_options=options)
+
+
+def _check_sqlite_path(path: Path, *, create: bool) -> None:
+    """The register's file may be opened (or, with `create`, made) at `path`."""
+    try:
+        folder, exists = path.is_dir(), path.exists()
+    except OSError as error:  # a name too long for the file system, a loop of links
+        raise InvalidInput(
+            f"the register's path {str(path)!r} cannot be used ({error.strerror})",
+            "give a shorter path to the register's file with --db / PLEDGES_DB",
+        ) from None
+    if folder:
+        raise InvalidInput(
+            f"{path} is a folder, not a register",
+            f"give the register's file, e.g. {path / DEFAULT_DB}",
+        )
+    if not create and not exists:
+        raise NoDatabase(
+            f"there is no register at {path}",
+            "run 'pledges init' to create it, or point --db / PLEDGES_DB at an existing one",
+        )
 
 
 def open_engine(db: str | None = None, *, create: bool = False, current: bool = True) -> Engine:
@@ -108,17 +224,13 @@ def open_engine(db: str | None = None, *, create: bool = False, current: bool = 
     url = resolve_url(db)
     where = describe(url)
     sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
-    if sqlite_file and not create and not Path(sqlite_file).exists():
-        raise NoDatabase(
-            f"there is no register at {where}",
-            "run 'pledges init' to create it, or point --db / PLEDGES_DB at an existing one",
-        )
+    if sqlite_file:
+        _check_sqlite_path(Path(sqlite_file), create=create)
     try:
         engine = make_engine(url)
     except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError):
         raise InvalidInput(
-            f"database URL {where!r} names no database this tool supports",
-            "use a file path (SQLite) or postgresql://user@host:5432/dbname",
+            f"database URL {where!r} names no database this tool supports", f"use {URL_EXAMPLE}"
         ) from None
     if current:
         try:
@@ -150,7 +262,12 @@ def schema_revision(engine: Engine) -> str | None:
                 return None
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     except sa_exc.OperationalError as error:
-        raise unreachable(engine.url, error) from None
+        raise (failure(engine, error) or unreachable(engine.url, error)) from None
+    except UnicodeError:  # psycopg encodes the host name (IDNA) before it connects
+        raise InvalidInput(
+            f"the host name in database URL {describe(engine.url)!r} is not allowed",
+            "give a host name whose parts are at most 63 characters, or an IP address",
+        ) from None
     except sa_exc.DatabaseError as error:
         raise PledgesError(
             f"{describe(engine.url)} is not a pledges database ({_first_line(error)})",
@@ -171,6 +288,74 @@ def unreachable(url: URL, error: BaseException) -> Unreachable:
     )
 
 
+def busy(seconds: float) -> Busy:
+    return Busy(
+        "the register is busy",
+        f"try again in a moment: another command is writing to it and did not finish within "
+        f"{seconds:g} s, so nothing was written ({BUSY_VAR} sets how long to wait)",
+    )
+
+
+def _sqlite_read_only(path: Path, errorname: str) -> ReadOnly:
+    """Which part of a SQLite register refuses writes: the file, its folder (where the -wal and
+    -shm files are made), or one of those files."""
+    if errorname == "SQLITE_READONLY_DIRECTORY":
+        return ReadOnly(
+            f"the folder {path.parent} of the register is read-only, and SQLite must write "
+            f"{path.name}-wal and {path.name}-shm beside the register; nothing was written",
+            "make the folder writable, or copy the register to a folder you can write",
+        )
+    beside = (path.with_name(f"{path.name}-{end}") for end in ("wal", "shm"))
+    refusing = [other for other in beside if other.exists() and not os.access(other, os.W_OK)]
+    what = (
+        "the file cannot be written"
+        if refusing == [] or not os.access(path, os.W_OK)
+        else f"{refusing[0].name} beside it cannot be written"
+    )
+    return ReadOnly(
+        f"the register {path} is read-only: {what}; nothing was written",
+        "make it writable, or copy the register to a place you can write, then run the command "
+        "again; commands that only read, such as 'pledges list', still work",
+    )
+
+
+def failure(engine: Engine, error: sa_exc.DBAPIError) -> PledgesError | None:
+    """The user's view of a database error that is a condition of the register (busy, read-only,
+    unreachable), or None for one that is a bug and should surface as such."""
+    url = engine.url
+    orig = error.orig
+    sqlite_error = str(getattr(orig, "sqlite_errorname", ""))  # Python 3.11's sqlite3 names it
+    sqlstate = str(getattr(orig, "sqlstate", "") or "")  # psycopg's SQLSTATE
+    if sqlite_error.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate == "55P03":
+        return busy(_busy_ms(engine) / 1000)
+    if sqlite_error.startswith("SQLITE_READONLY") and url.database:
+        return _sqlite_read_only(Path(url.database), sqlite_error)
+    if sqlstate == "25006":  # read_only_sql_transaction: a standby, or a read-only database
+        return ReadOnly(
+            f"the database at {describe(url)} accepts no writes (it is read-only); "
+            "nothing was written",
+            "point --db / PLEDGES_DB at the server that takes writes, or ask its administrator; "
+            "commands that only read still work",
+        )
+    if (
+        sqlite_error == "SQLITE_CANTOPEN"
+        and url.database
+        and not Path(url.database).parent.is_dir()
+    ):
+        return NoDatabase(
+            f"the folder {Path(url.database).parent} of the register does not exist",
+            "create it first, or point --db / PLEDGES_DB at a file in a folder that exists",
+        )
+    if sqlite_error == "SQLITE_CANTOPEN":
+        return Unreachable(
+            f"cannot open the register {describe(url)}",
+            "check that the path is right and that you may read the file and its folder",
+        )
+    if error.connection_invalidated:
+        return unreachable(url, error)
+    return None
+
+
 @contextmanager
 def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """One unit of work: everything in it is committed together, or nothing is.
@@ -180,17 +365,24 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     bind = engine.execution_options(pledges_write=True) if write else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
     try:
-        if write and engine.dialect.name == "postgresql":
-            # Writers queue for the head of the revision chain (SQLite's BEGIN IMMEDIATE does the
-            # same there); the lock is released when the transaction ends.
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        if engine.dialect.name == "postgresql":
+            # Bounded waits (SQLite's busy timeout does this there): behind another writer's
+            # advisory lock, or a migration's table locks. SET LOCAL, so it ends with the
+            # transaction and never outlives it on a pooled connection.
+            wait = f"{_busy_ms(engine)}ms"
+            session.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": wait})
+            if write:
+                # Writers queue for the head of the revision chain (SQLite's BEGIN IMMEDIATE does
+                # the same there); the lock is released when the transaction ends.
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
         yield session
         session.commit()
-    except sa_exc.OperationalError as error:
+    except sa_exc.DBAPIError as error:
         session.rollback()
-        if error.connection_invalidated:
-            raise unreachable(engine.url, error) from None
-        raise
+        known = failure(engine, error)
+        if known is None:
+            raise
+        raise known from None
     except BaseException:
         session.rollback()
         raise

@@ -9,7 +9,9 @@
         ├── NoDatabase            the SQLite file is not there yet
         ├── NotInitialised        the database exists but holds no register
         ├── OutdatedDatabase      the database is at an older schema revision
-        └── Unreachable           the server cannot be reached (password masked)
+        ├── Unreachable           the server cannot be reached (password masked)
+        ├── Busy                  another command kept writing past PLEDGES_BUSY_SECONDS
+        └── ReadOnly              the register, its folder or its server refuses writes
 
 Curation problems are not errors: the audit reports them as findings.
 """
@@ -62,4 +64,12 @@ class OutdatedDatabase(DatabaseError):
 
 
 class Unreachable(DatabaseError):
+    pass
+
+
+class Busy(DatabaseError):
+    pass
+
+
+class ReadOnly(DatabaseError):
     pass

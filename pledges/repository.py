@@ -36,7 +36,7 @@ from pledges.schema import (
     SourceIn,
     text_sha256,
 )
-from pledges.vocab import Entity, Formality, PledgeKind, Rank, Status
+from pledges.vocab import MAX_ID, Entity, Formality, PledgeKind, Rank, Status
 
 # --- conversions --------------------------------------------------------------------------------
 
@@ -202,6 +202,8 @@ def is_empty(session: Session) -> bool:
 
 
 def get_evidence(session: Session, evidence_id: int) -> Evidence | None:
+    if not 1 <= evidence_id <= MAX_ID:  # no such row can exist; the database would overflow
+        return None
     row = session.get(EvidenceRow, evidence_id)
     return None if row is None else _evidence(row)
 

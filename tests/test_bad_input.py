@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pledges import seeds, service
 from pledges.schema import ACTOR_ID_PATTERN, SLUG_PATTERN
 from pledges.textmatch import locate
-from pledges.vocab import Confidence, Formality, PledgeKind, Rank, Stance, Status
+from pledges.vocab import MAX_ID, Confidence, Formality, PledgeKind, Rank, Stance, Status
 from tests.conftest import CLI, ROOT
 
 REGISTER = seeds.read(ROOT / "seeds")
@@ -321,6 +321,29 @@ CITE = Command(
 )
 
 
+def id_not_allowed() -> st.SearchStrategy[str]:
+    """Evidence ids no record can have: beyond PostgreSQL's integer (or SQLite's 64 bits), zero,
+    negative, or not a number."""
+    examples = ["0", str(MAX_ID + 1), str(2**63), str(2**64), "9" * 40, "-1", "x1", "1e3x"]
+    out_of_range = st.integers().filter(lambda n: not 1 <= n <= MAX_ID).map(str)
+    return st.one_of(st.sampled_from(examples), out_of_range, garbled(), not_utf8())
+
+
+EVIDENCE_ID = Field("evidence_id", id_not_allowed(), ("evidence id", "EVIDENCE_ID", "argument"))
+DEPRECATE = Command(
+    words=("evidence", "deprecate"),
+    positional={"evidence_id": "3"},
+    options={"--reason": ["hypothesis"], "--author": ["hypothesis"]},
+    fields={"evidence_id": EVIDENCE_ID, **who_fields()},
+)
+VERIFY = Command(
+    words=("evidence", "verify"),
+    positional={"first": "1", "evidence_id": "3"},
+    options={"--reason": ["hypothesis"], "--author": ["hypothesis"]},
+    fields={"evidence_id": EVIDENCE_ID, **who_fields()},
+)
+
+
 def invalid_fields(command: Command) -> st.SearchStrategy[dict[str, Any]]:
     """One or two fields of `command`, each with a value it does not allow."""
 
@@ -394,7 +417,9 @@ def check_refused(cli: CLI, register: Register, command: Command, invalid: dict[
 # --- the tests ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [ADD, UPDATE, CITE], ids=["add", "update", "cite"])
+@pytest.mark.parametrize(
+    "command", [ADD, UPDATE, CITE, DEPRECATE], ids=["add", "update", "cite", "deprecate"]
+)
 def test_the_valid_commands_the_examples_start_from_are_valid(
     command: Command, register: Register, cli: CLI
 ) -> None:
@@ -433,3 +458,22 @@ def test_update_refuses_invalid_values(
 @example(invalid={"quote": "   "})
 def test_cite_refuses_invalid_values(cli: CLI, register: Register, invalid: dict[str, Any]) -> None:
     check_refused(cli, register, CITE, invalid)
+
+
+@SETTINGS
+@given(invalid=invalid_fields(DEPRECATE))
+@example(invalid={"evidence_id": "99999999999999999999"})
+@example(invalid={"evidence_id": "2147483648"})
+def test_deprecate_refuses_ids_no_evidence_can_have(
+    cli: CLI, register: Register, invalid: dict[str, Any]
+) -> None:
+    check_refused(cli, register, DEPRECATE, invalid)
+
+
+@SETTINGS
+@given(invalid=invalid_fields(VERIFY))
+@example(invalid={"evidence_id": "99999999999999999999"})
+def test_verify_refuses_ids_no_evidence_can_have(
+    cli: CLI, register: Register, invalid: dict[str, Any]
+) -> None:
+    check_refused(cli, register, VERIFY, invalid)

@@ -85,3 +85,22 @@ def test_show_puts_each_quote_inside_its_sentence(seeded: str) -> None:
                 assert item.start is not None and item.end is not None
                 assert item.context in item.source.text
                 assert len(item.context) >= item.end - item.start
+
+
+def test_the_urls_a_register_may_have_still_resolve(tmp_path: Path) -> None:
+    """What resolve_url refuses (tests/test_operational.py) leaves every usable form alone."""
+    server = "postgresql+psycopg://analyst:***@db.example:5432/register"
+    for typed in (
+        "postgresql://analyst:s3cret@db.example:5432/register",
+        "postgres://analyst:s3cret@db.example:5432/register",
+        "postgresql+psycopg://analyst:s3cret@db.example:5432/register",
+    ):
+        url = resolve_url(typed)
+        assert url.render_as_string(hide_password=True) == server
+        assert url.password == "s3cret"
+    assert resolve_url("postgresql://analyst@[::1]:65535/register").port == 65535
+    assert resolve_url("postgresql://analyst@db.example/register").port is None
+    path = tmp_path / "register.db"
+    for typed in (str(path), f"sqlite:///{path}", f"sqlite+pysqlite:///{path}"):
+        url = resolve_url(typed)
+        assert (url.get_backend_name(), url.database) == ("sqlite", str(path))

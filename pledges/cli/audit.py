@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Db, ReverifyDays, ShowFormat, Today, as_of
+from pledges.cli.options import WORKERS_MAX, Db, ReverifyDays, ShowFormat, Today, as_of, within
 
 app = typer.Typer()
 
@@ -27,7 +27,11 @@ def audit(
     reverify_days: ReverifyDays = 365,
     today: Today = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Processes reading articles. Default: one per core.")
+        int | None,
+        typer.Option(
+            help=f"Processes reading articles (1 to {WORKERS_MAX}). Default: one per core.",
+            callback=within("--workers", 1, WORKERS_MAX, "a number of processes"),
+        ),
     ] = None,
     db: Db = None,
 ) -> None:

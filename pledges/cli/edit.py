@@ -4,7 +4,15 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Author, Db, Reason, author_name, given
+from pledges.cli.options import (
+    Author,
+    Db,
+    EvidenceIds,
+    ExpectVersion,
+    Reason,
+    author_name,
+    given,
+)
 
 app = typer.Typer()
 evidence_app = typer.Typer(
@@ -87,10 +95,7 @@ def update(
     superseded_by: Annotated[str | None, Opt(help="The pledge that replaces this one.")] = None,
     notes: Annotated[str | None, Opt()] = None,
     clear: Annotated[list[str] | None, Opt(help="Empty a field, e.g. --clear target_year.")] = None,
-    expect_version: Annotated[
-        int | None,
-        Opt(min=1, help="Refuse the change unless the pledge is still at this version."),
-    ] = None,
+    expect_version: ExpectVersion = None,
     db: Db = None,
     author: Author = None,
 ) -> None:
@@ -163,7 +168,8 @@ def cite(
 @evidence_app.command("deprecate")
 def deprecate(
     evidence_id: Annotated[
-        int, typer.Argument(metavar="EVIDENCE_ID", help="As in 'pledges show'.")
+        int,
+        typer.Argument(metavar="EVIDENCE_ID", help="As in 'pledges show'.", callback=EvidenceIds),
     ],
     reason: Reason,
     db: Db = None,
@@ -183,7 +189,10 @@ def deprecate(
 @evidence_app.command("verify")
 def verify(
     evidence_id: Annotated[
-        list[int] | None, typer.Argument(metavar="[EVIDENCE_ID]...", help="See 'pledges show'.")
+        list[int] | None,
+        typer.Argument(
+            metavar="[EVIDENCE_ID]...", help="See 'pledges show'.", callback=EvidenceIds
+        ),
     ] = None,
     all_: Annotated[bool, Opt("--all", help="Every piece of evidence not deprecated.")] = False,
     reason: Reason = "",

@@ -2,11 +2,39 @@
 
 import getpass
 import os
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from pledges.vocab import MAX_ID
+
+# Bounds of the numbers commands take. Past them a number means nothing (no evidence is due a new
+# check after more than a century) or breaks what uses it: date arithmetic overflows, the
+# database's integer cannot hold the id, a machine cannot start that many processes.
+REVERIFY_DAYS_MAX = 36_500
+WORKERS_MAX = 64
+
+
+def within(label: str, low: int, high: int, allowed: str, then: str = "") -> Callable[[Any], Any]:
+    """A typer callback refusing any number outside low..high (one, or each of a list), with one
+    line naming it: `<label> <number> is not allowed — use <allowed> from <low> to <high><then>`."""
+
+    def check(value: Any) -> Any:
+        numbers = value if isinstance(value, list | tuple) else [value]
+        for number in numbers:
+            if number is not None and not low <= number <= high:
+                from pledges.errors import InvalidInput
+
+                raise InvalidInput(
+                    f"{label} {number} is not allowed", f"use {allowed} from {low} to {high}{then}"
+                )
+        return value
+
+    return check
+
 
 Db = Annotated[
     str | None,
@@ -61,15 +89,39 @@ Today = Annotated[
     str | None, typer.Option(help="Audit as of this date (YYYY-MM-DD). Default: today.")
 ]
 ReverifyDays = Annotated[
-    int, typer.Option(min=1, help="Evidence older than this many days is due a new check.")
+    int,
+    typer.Option(
+        help=f"Evidence older than this many days is due a new check (1 to {REVERIFY_DAYS_MAX}).",
+        callback=within("--reverify-days", 1, REVERIFY_DAYS_MAX, "a number of days"),
+    ),
+]
+EvidenceIds = within("evidence id", 1, MAX_ID, "an id", ", as 'pledges show PLEDGE_ID' lists them")
+ExpectVersion = Annotated[
+    int | None,
+    typer.Option(
+        help="Refuse the change unless the pledge is still at this version.",
+        callback=within(
+            "--expect-version", 1, MAX_ID, "a version", ", as 'pledges show ID' gives it"
+        ),
+    ),
 ]
 
 
 def as_of(today: str | None) -> date | None:
-    """The day --today names (None: today), or a one-line error."""
+    """The day --today names (None: today), or a one-line error. It lies within the years a
+    register's dates may take, so that counting days back from it stays within the calendar."""
     from pledges.errors import InvalidInput
+    from pledges.schema import YEAR_MAX, YEAR_MIN
 
+    if today is None:
+        return None
     try:
-        return None if today is None else date.fromisoformat(today)
+        day = date.fromisoformat(today)
     except ValueError:
         raise InvalidInput(f"--today {today!r} is not a date", "write it as YYYY-MM-DD") from None
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise InvalidInput(
+            f"--today {today!r} is not allowed",
+            f"give a date from {YEAR_MIN}-01-01 to {YEAR_MAX}-12-31",
+        )
+    return day
