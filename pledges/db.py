@@ -330,6 +330,18 @@ def failure(engine: Engine, error: sa_exc.DBAPIError) -> PledgesError | None:
         return busy(_busy_ms(engine) / 1000)
     if sqlite_error.startswith("SQLITE_READONLY") and url.database:
         return _sqlite_read_only(Path(url.database), sqlite_error)
+    if sqlite_error.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return PledgesError(
+            f"the register {describe(url)} is damaged: SQLite finds its pages corrupt; "
+            "nothing was written",
+            "restore the register from a backup or an export ('pledges import' into a new "
+            "register); 'pledges log verify' runs SQLite's integrity check",
+        )
+    if sqlite_error == "SQLITE_FULL" or sqlstate == "53100":
+        return PledgesError(
+            f"the disk holding the register {describe(url)} is full; nothing was written",
+            "free some space, then run the command again",
+        )
     if sqlstate == "25006":  # read_only_sql_transaction: a standby, or a read-only database
         return ReadOnly(
             f"the database at {describe(url)} accepts no writes (it is read-only); "

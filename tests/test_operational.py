@@ -332,3 +332,27 @@ def test_a_read_only_postgresql_database_is_named(cli: CLI, fresh_pg: FreshPostg
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
         admin.dispose()
+
+
+# --- a damaged file -----------------------------------------------------------------------------
+
+
+def test_a_damaged_register_is_named(cli: CLI, sqlite_register: Path) -> None:
+    """Garbage over the pledges table's pages: commands say the register is damaged, not exit 3."""
+    import sqlite3
+
+    with sqlite3.connect(sqlite_register) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'pledges'").fetchone()
+    conn.close()
+    with sqlite_register.open("r+b") as file:
+        file.seek((root[0] - 1) * page_size)
+        file.write(b"\xff" * page_size)
+    result = cli("list", "--db", str(sqlite_register))
+    refused(
+        result,
+        f"the register {sqlite_register} is damaged: SQLite finds its pages corrupt; nothing was "
+        "written — restore the register from a backup or an export ('pledges import' into a new "
+        "register); 'pledges log verify' runs SQLite's integrity check",
+    )
