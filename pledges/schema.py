@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from pledges.vocab import (
+    MAX_ID,
     Action,
     ActorKind,
     Confidence,
@@ -68,13 +69,38 @@ def _no_nul(value: str) -> str:
     return value
 
 
+# Numbers are written in the digits 0-9 (`[0-9]` in `re` is ASCII only, unlike `\d`). int(),
+# float() and pydantic would also read '2_030', '+2030', '٢٠٣٠' (Arabic-Indic digits) or '1_0.5':
+# a cell or an option that is read that way is stored as a value nobody typed.
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 def _whole_number(value: Any) -> Any:
-    # A year is written as digits: '2030' or 2030, never 2030.0, '2_030' or True.
+    # A year or an id is written as digits: '2030' or 2030, never 2030.0, '2_030' or True.
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError("Input should be a whole number such as 2030")
-    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value.strip()):
+    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value.strip()):
         raise ValueError("Input should be a whole number such as 2030")
     return value
+
+
+def _decimal(value: Any) -> Any:
+    # A number such as 65, -0.5 or 1e-05 (as an export writes it); not '1_000', '+5' or 'inf'.
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError("Input should be a number such as 65 or 12.5")
+    if isinstance(value, str) and not DECIMAL.fullmatch(value.strip()):
+        raise ValueError("Input should be a number such as 65 or 12.5")
+    return value
+
+
+def _true_or_false(value: Any) -> Any:
+    # pydantic alone would also take 'yes', 'on', 't', '1' or 1; a spreadsheet writes TRUE.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError("Input should be true or false")
 
 
 Text = Annotated[
@@ -92,6 +118,10 @@ TargetYear = Annotated[
     int, Field(ge=TARGET_YEAR_MIN, le=TARGET_YEAR_MAX), BeforeValidator(_whole_number)
 ]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX), BeforeValidator(_whole_number)]
+# Ids and versions fit PostgreSQL's integer, so a register moves between databases unchanged.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number)]
+Number = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_decimal)]
+Flag = Annotated[bool, BeforeValidator(_true_or_false)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -171,7 +201,7 @@ class SourceIn(Record):
     kind: SourceKind = SourceKind.NEWS
     url: Text | None = None
     published_on: Day | None = None
-    date_inferred: bool = Field(
+    date_inferred: Flag = Field(
         default=False, description="True when published_on was inferred rather than stated."
     )
     date_note: LongText | None = Field(
@@ -213,7 +243,7 @@ class PledgeIn(Record):
     )
     kind: PledgeKind
     target_year: TargetYear | None = None
-    target_value: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    target_value: Number | None = None
     target_unit: Text | None = None
     baseline_year: Year | None = None
     gases: tuple[Text, ...] = ()
@@ -245,9 +275,16 @@ class PledgeIn(Record):
 
 
 class Pledge(PledgeIn):
-    version: int = Field(ge=1, description="Optimistic lock: bumped by every change.")
+    version: RecordId = Field(description="Optimistic lock: bumped by every change.")
     created_at: datetime
     updated_at: datetime
+
+
+class ExportedPledge(PledgeIn):
+    """A row of an exported pledges.csv, as `pledges import` reads it back: the record, and the
+    version it was exported at (None for a new pledge, or when the file lacks the column)."""
+
+    version: RecordId | None = None
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -277,9 +314,16 @@ class EvidenceIn(Record):
 
 
 class Evidence(EvidenceIn):
-    id: int = Field(ge=1)
+    id: RecordId
     created_at: datetime
     verified_on: date | None = Field(default=None, description="When the quote was last located.")
+
+
+class ExportedEvidence(EvidenceIn):
+    """A row of an exported evidence.csv: the record, and the id it is stored under (None for new
+    evidence, which the register numbers)."""
+
+    id: RecordId | None = None
 
 
 # --- history ----------------------------------------------------------------------------------

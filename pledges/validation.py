@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pledges.errors import InvalidInput
-from pledges.vocab import allowed
+from pledges.vocab import MAX_ID, allowed
 
 E = TypeVar("E", bound=StrEnum)
 M = TypeVar("M", bound=BaseModel)
@@ -25,6 +25,9 @@ _HINTS = {
     "baseline_year": "use a year from 1900 to 2100",
     "sha256": "use 64 lower-case hexadecimal digits",
     "language": "use a language code such as en or zh-Hans",
+    "target_value": "use a number written with the digits 0-9, e.g. 65, -0.5 or 12.5",
+    "date_inferred": "use true or false",
+    "version": f"keep the version as exported, a whole number from 1 to {MAX_ID}",
 }
 # Where a field name means something else in one record (an actor's id is a code, not a slug).
 _MODEL_HINTS = {
@@ -35,6 +38,9 @@ _MODEL_HINTS = {
         "id",
     ): "use lower-case letters, digits and single hyphens, e.g. kerry-beijing-2023",
     ("Source", "id"): "use lower-case letters, digits and single hyphens, e.g. kerry-beijing-2023",
+    ("ExportedEvidence", "id"): f"keep the id as exported, a whole number from 1 to {MAX_ID}, "
+    "or leave it empty for new evidence",
+    ("Evidence", "id"): f"use a whole number from 1 to {MAX_ID}",
 }
 
 

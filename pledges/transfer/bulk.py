@@ -41,6 +41,10 @@ from pledges.textmatch import fold, stands
 from pledges.vocab import Action, Entity, Rank
 
 CHUNK = 2_000  # rows per INSERT statement batch
+# The fields of each record as the commands take them: an import's records may carry more (the
+# version or id an exported row was read with), which are not stored as given.
+PLEDGE_FIELDS = set(PledgeIn.model_fields)
+EVIDENCE_FIELDS = set(EvidenceIn.model_fields)
 
 
 class Batch:
@@ -143,7 +147,7 @@ class Batch:
         rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         for pledge in pledges:
-            fields = pledge.model_dump(exclude={"actors"})
+            fields = pledge.model_dump(include=PLEDGE_FIELDS - {"actors"})
             fields["gases"] = list(pledge.gases)
             rows.append({**fields, "version": 1, "created_at": self.at, "updated_at": self.at})
             links.extend({"pledge_id": pledge.id, "actor_id": actor, "position": index}
@@ -151,7 +155,7 @@ class Batch:
         self._insert(PledgeRow, rows)
         self._insert(PledgeActorRow, links)
         for pledge in pledges:  # a Pledge: a PledgeIn, its version and its times
-            after = pledge.model_dump(mode="json")
+            after = pledge.model_dump(mode="json", include=PLEDGE_FIELDS)
             after.update(version=1, created_at=self.at_json, updated_at=self.at_json)
             self._log(Entity.PLEDGE, pledge.id, after)
         self.flush()
@@ -216,10 +220,10 @@ def evidence_records(
     rows: list[tuple[Any, ...]] = []
     for item, given, found in zip(items, ids, located, strict=True):
         evidence_id = given if given is not None else next(fresh)
-        stored = item.model_dump()
+        stored = item.model_dump(include=EVIDENCE_FIELDS)  # in the order of the fields
         rows.append((*stored.values(), evidence_id, at, day if found else None))
-        after = item.model_dump(mode="json")  # Evidence: an EvidenceIn, its id and dates
-        after.update(
+        after = item.model_dump(mode="json", include=EVIDENCE_FIELDS)
+        after.update(  # an Evidence: the EvidenceIn, its id and its dates
             id=evidence_id, created_at=at_json, verified_on=day.isoformat() if found else None
         )
         new.changes.append(creation(after))

@@ -11,7 +11,11 @@ deprecate evidence. What it may not: change an actor or a source (their records 
 command either), edit evidence in place (deprecate it and add the corrected quote), delete
 anything (a record missing from the files is left as it is). A pledge row carries the version it
 was exported at: if the pledge changed in the register since, the row is refused rather than
-overwriting that change.
+overwriting that change; a changed row without its version is refused too.
+
+Every cell is read by the schema's input models, under the rules the commands' options follow
+(`pledges.schema`: ExportedPledge and ExportedEvidence add the version and id an export writes):
+this module splits lists and turns empty cells into values not set, and converts nothing else.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import csv
 import gc
 import io
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -36,11 +42,14 @@ from sqlalchemy.orm import Session
 from pledges import editing, history
 from pledges import repository as repo
 from pledges.db import opened, transaction
-from pledges.errors import InvalidInput, PledgesError
+from pledges.errors import Conflict, InvalidInput, PledgesError
 from pledges.schema import (
+    WHOLE_NUMBER,
     ActorIn,
     Evidence,
     EvidenceIn,
+    ExportedEvidence,
+    ExportedPledge,
     PledgeIn,
     Source,
     SourceIn,
@@ -60,7 +69,7 @@ from pledges.transfer.tables import (
     split,
 )
 from pledges.validation import explain
-from pledges.vocab import Rank
+from pledges.vocab import MAX_ID, Rank
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -117,29 +126,32 @@ class Plan:
 
 
 def _read_cell(text: str, column: Column) -> Any:
-    """A cell's value by its column's kind; raises ValueError with what is allowed."""
+    """A cell's value for the schema's input model: a list split into its items, an empty cell
+    as a value not set, and any other cell as its text. Numbers, booleans and dates are read by
+    the model, as the commands' options are: int() or float() here would take '2_030', '+2030'
+    or '٢٠٣٠', which the commands refuse. Raises ValueError with what is allowed."""
     if column.kind == "list":
         return split(text)
-    if text == "":
-        return None
-    if column.kind == "int":
+    return None if text == "" else text
+
+
+@contextmanager
+def _cells_of_any_size() -> Iterator[None]:
+    """csv's limit on a cell (131,072 characters unless raised) lifted as far as the platform
+    allows while a file is read: a source's whole text is one cell, and the register holds texts
+    of any length. The limit is the whole process's, so it is put back afterwards."""
+    previous = csv.field_size_limit()
+    limit = sys.maxsize
+    while True:
         try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
-    if column.kind == "float":
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(f"{text!r} is not a finite number")
-        return number
-    if column.kind == "bool":
-        if text.lower() not in ("true", "false"):
-            raise ValueError(f"{text!r} is not allowed; use true or false")
-        return text.lower() == "true"
-    return text  # text, and dates and times: the schema reads those
+            csv.field_size_limit(limit)
+            break
+        except OverflowError:  # the platform's C long is narrower than sys.maxsize (Windows)
+            limit //= 2
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_table(
@@ -166,32 +178,52 @@ def read_table(
         )
         return []
     content = content.removeprefix(BOM)  # written with --excel, or saved by a spreadsheet
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    with _cells_of_any_size():
+        return _rows(content, table, problems, escaped=escaped)
+
+
+def _header(
+    reader: Iterator[list[str]], table: Table, problems: list[str], *, escaped: bool
+) -> list[str] | None:
+    """The columns a file names, or None (and a problem) when they are not the export's."""
+    file = table.file
     try:
         header = next(reader, None)
     except csv.Error as error:
-        problems.append(f"{table.file}:1: {error} — check the header line")
-        return []
+        problems.append(f"{file}:1: {error} — check the header line")
+        return None
     if header is None:
-        problems.append(f"{table.file}:1: the file is empty — it needs at least its header line")
-        return []
+        problems.append(f"{file}:1: the file is empty — it needs at least its header line")
+        return None
     header = [restore(h) if escaped else h for h in header]
-    known = {c.name: c for c in table.columns}
+    known = set(table.names)
     for index, name in enumerate(header, 1):
         if name not in known:
             problems.append(
-                f"{table.file}:1:{name or index}: unknown column — the columns are "
+                f"{file}:1:{name or index}: unknown column — the columns are "
                 f"{', '.join(table.names)}"
             )
-            return []
+            return None
+        if name in header[: index - 1]:  # else the last copy's cells would silently win
+            problems.append(f"{file}:1:{name}: the column appears twice — keep one")
+            return None
     needed = [c.name for c in table.columns if not c.derived]
     lacking = [name for name in needed if name not in header]
     if lacking:
         problems.append(
-            f"{table.file}:1: the column {lacking[0]} is missing — keep every column "
+            f"{file}:1: the column {lacking[0]} is missing — keep every column "
             f"of the export: {', '.join(needed)}"
         )
+        return None
+    return header
+
+
+def _rows(content: str, table: Table, problems: list[str], *, escaped: bool) -> list[Row]:
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    header = _header(reader, table, problems, escaped=escaped)
+    if header is None:
         return []
+    columns = [table.column(name) for name in header]
     rows: list[Row] = []
     number = 1
     while True:
@@ -212,14 +244,14 @@ def read_table(
             )
             continue
         values: dict[str, Any] = {}
-        for name, written in zip(header, cells, strict=True):
-            column = known[name]
-            if column.derived and name not in ("version", "sha256"):
+        for column, written in zip(columns, cells, strict=True):
+            if column.derived and column.name not in ("version", "sha256"):
                 continue  # a row's version and a text's sha256 are checked, not stored
             try:
-                values[name] = _read_cell(restore(written) if escaped else written, column)
-            except ValueError as error:
-                problems.append(f"{table.file}:{number}:{name}: {error}")
+                values[column.name] = _read_cell(restore(written) if escaped else written, column)
+            except ValueError as error:  # a lone backslash in a list
+                problems.append(f"{table.file}:{number}:{column.name}: {column.name} holds a "
+                                f"backslash that escapes nothing — {error}")  # fmt: skip
                 values = {}
                 break
         if values:
@@ -238,9 +270,11 @@ def _record(row: Row, model: type[BaseModel], data: dict[str, Any], problems: li
 
 
 def _named(message: str, data: dict[str, Any]) -> str:
-    """The column a rule across fields is about: the first one its message names."""
+    """The column a rule across fields is about: the first one its message names (as a word:
+    'id' is not named by 'evidence')."""
     names = sorted(data, key=len, reverse=True)
-    found = [(message.find(name), name) for name in names if name in message]
+    found = [(m.start(), name) for name in names
+             if (m := re.search(rf"\b{re.escape(name)}\b", message))]  # fmt: skip
     return min(found)[1] if found else next(iter(data), "")
 
 
@@ -423,12 +457,11 @@ class _Importer:
         existing = {p.id: p for p in repo.list_pledges(self.session)}
         actors = {a.id for a in repo.list_actors(self.session)}
         fields = set(PledgeIn.model_fields)
-        new: dict[str, tuple[Row, PledgeIn]] = {}
-        changed: list[tuple[Row, PledgeIn, list[tuple[str, Any, Any]]]] = []
+        new: dict[str, tuple[Row, ExportedPledge]] = {}
+        changed: list[tuple[Row, ExportedPledge, list[tuple[str, Any, Any]]]] = []
         seen: dict[str, int] = {}
         for row in rows:
-            data = {k: v for k, v in row.values.items() if k != "version"}
-            pledge = _record(row, PledgeIn, data, self.problems)
+            pledge: ExportedPledge | None = _record(row, ExportedPledge, row.values, self.problems)
             if pledge is None or not _once(row, pledge.id, seen, self.problems):
                 continue
             current = existing.get(pledge.id)
@@ -438,10 +471,19 @@ class _Importer:
             diff = _differences(
                 current.model_dump(include=fields), pledge.model_dump(include=fields)
             )
-            if diff:
-                changed.append((row, pledge, diff))
-            else:
+            if not diff:
                 self.plan.unchanged["pledges"].append(pledge.id)
+            elif pledge.version is None:
+                # Without the version it was exported at, a change made in the register since
+                # the export could not be told apart, and would be overwritten.
+                name, old, value = diff[0]
+                self.problems.append(
+                    f"{row.where('version')}: pledge {pledge.id} is changed ({name}: "
+                    f"{_short(old)} → {_short(value)}) but its row has no version — keep the "
+                    "version column as exported, with each row's version"
+                )
+            else:
+                changed.append((row, pledge, diff))
         # New pledges first (a changed one may name a new one as its successor), each after the
         # pledges it names, checked as `pledges add` checks them.
         added: list[PledgeIn] = []
@@ -478,12 +520,16 @@ class _Importer:
             self.batch.pledges(added)
             self.plan.added["pledges"].extend(p.id for p in added)
         for row, pledge, diff in changed:
-            version = row.values.get("version")
             changes = {name: value for name, _, value in diff}
-            column = diff[0][0] if version is None else "version"
-            done = self.attempt(row, column, editing.update_pledge, pledge.id, changes, self.who,
-                                expected_version=version)  # fmt: skip
-            if done is not None:
+            try:
+                editing.update_pledge(self.session, pledge.id, changes, self.who,
+                                      expected_version=pledge.version)  # fmt: skip
+            except PledgesError as error:
+                # A pledge changed since the export is the version's problem; any other
+                # refusal is about the values the row changes.
+                column = "version" if isinstance(error, Conflict) else diff[0][0]
+                self.problems.append(f"{row.where(column)}: {error}")
+            else:
                 self.plan.changed["pledges"][pledge.id] = diff
 
     def evidence(self, rows: list[Row]) -> None:
@@ -529,7 +575,14 @@ class Facts:
 def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
     """The sources cited by rows that are not stored evidence: the texts their quotes need."""
     known = set(stored)
-    return {str(r.values.get("source_id")) for r in rows if r.values.get("id") not in known}
+    return {str(r.values.get("source_id")) for r in rows if _id_of(r) not in known}
+
+
+def _id_of(row: Row) -> int | None:
+    """The evidence id a row names, if it is one the schema reads (else the row is refused)."""
+    written = str(row.values.get("id") or "").strip()
+    # An id up to MAX_ID has at most ten digits; int() refuses texts of over 4,300 of them.
+    return int(written) if len(written) <= 10 and WHOLE_NUMBER.fullmatch(written) else None
 
 
 def facts_of(session: Session, rows: list[Row]) -> Facts:
@@ -573,14 +626,14 @@ def prepare_evidence(
     revisions: everything but the writing, which `_Importer.evidence` does."""
     fields = set(EvidenceIn.model_fields)
     out = EvidencePlan()
-    new: list[tuple[Row, EvidenceIn]] = []
+    new: list[tuple[Row, ExportedEvidence]] = []
     seen: dict[str, int] = {}
     for row in rows:
-        data = {k: v for k, v in row.values.items() if k not in ("id", "version")}
-        evidence = _record(row, EvidenceIn, data, out.problems)
+        evidence: ExportedEvidence | None = _record(row, ExportedEvidence, row.values,
+                                                    out.problems)  # fmt: skip
         if evidence is None:
             continue
-        evidence_id = row.values.get("id")
+        evidence_id = evidence.id
         if evidence_id is not None and not _once(row, str(evidence_id), seen, out.problems):
             continue
         current = None if evidence_id is None else facts.stored.get(evidence_id)
@@ -622,6 +675,7 @@ def prepare_evidence(
             continue
         # The schema requires a reason of deprecated evidence.
         out.deprecations.append((row, current.id, evidence.deprecated_reason, diff))
+    out.problems.extend(_beyond_max_id(new, facts.highest))
     if out.problems:
         return out
     # New evidence, located and checked as `pledges cite` does.
@@ -630,12 +684,26 @@ def prepare_evidence(
     located = check_quotes(new, facts.texts, cited, allow_unlocated=allow_unlocated)
     out.refusals = [f"{row.where('quote')}: {refusal}" for row, refusal in located.refused]
     if not out.refusals:
-        ids = [row.values.get("id") for row, _ in new]
+        ids = [e.id for _, e in new]
         out.new = evidence_records([e for _, e in new], ids, located.found, at=at,
                                    highest=facts.highest)  # fmt: skip
     else:
         out.new = NewEvidence()
     return out
+
+
+def _beyond_max_id(new: list[tuple[Row, ExportedEvidence]], highest: int) -> list[str]:
+    """New rows without an id are numbered after the highest id: refused (the first of them)
+    when that would pass the largest id a record may have."""
+    highest = max([highest, *(e.id for _, e in new if e.id is not None)])
+    unnumbered = [row for row, e in new if e.id is None]
+    if highest + len(unnumbered) <= MAX_ID:
+        return []
+    row = unnumbered[max(0, MAX_ID - highest)]
+    return [
+        f"{row.where('id')}: no evidence id is left for this row (ids go up to {MAX_ID}, and "
+        f"{highest} is taken) — give the new rows free ids in the id column"
+    ]
 
 
 def _short(value: Any, limit: int = 60) -> str:

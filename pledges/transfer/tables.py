@@ -8,6 +8,8 @@ empty cell is a value that is not set.
 Columns marked `derived` are written for readers (a pledge's evidence count, its version, when
 it was created) and are not read back as values by an import; a pledge's `version` is read back
 as the version the row was exported at, so that a change made meanwhile is not overwritten.
+A column's kind says how a value is written; reading a cell back is the schema's work (each
+table's `model`), so that an import takes exactly what the commands take.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from pledges.schema import ActorIn, EvidenceIn, PledgeIn, SourceIn
+from pledges.schema import ActorIn, ExportedEvidence, ExportedPledge, SourceIn
 
 Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list"]
 
@@ -66,7 +68,7 @@ SOURCE_COLUMNS = (
 SOURCES = Table("sources", SourceIn, "id", (*SOURCE_COLUMNS, Column("text")))
 SOURCES_PACKAGED = Table("sources", SourceIn, "id", (*SOURCE_COLUMNS, Column("text_path")))
 
-PLEDGES = Table("pledges", PledgeIn, "id", (
+PLEDGES = Table("pledges", ExportedPledge, "id", (
     Column("id"), Column("title"), Column("statement"), Column("actors", "list"),
     Column("kind"), Column("target_year", "int"), Column("target_value", "float"),
     Column("target_unit"), Column("baseline_year", "int"), Column("gases", "list"),
@@ -77,7 +79,7 @@ PLEDGES = Table("pledges", PledgeIn, "id", (
     Column("updated_at", "datetime", derived=True),
 ))  # fmt: skip
 
-EVIDENCE = Table("evidence", EvidenceIn, "id", (
+EVIDENCE = Table("evidence", ExportedEvidence, "id", (
     Column("id", "int"), Column("pledge_id"), Column("source_id"), Column("quote"),
     Column("stance"), Column("asserts_status"), Column("rank"), Column("deprecated_reason"),
     Column("note"), Column("created_at", "datetime", derived=True),
