@@ -32,7 +32,7 @@ from pledges.schema import (
 from pledges.service import get_pledge, get_source, not_found
 from pledges.textmatch import closest, find, normalise
 from pledges.validation import validate
-from pledges.vocab import Action, Entity, Rank
+from pledges.vocab import MAX_ID, Action, Entity, Rank
 
 REASON_MAX = 500
 
@@ -228,6 +228,12 @@ def cite(
         same = other.source_id == source.id and normalise(other.quote).text == wanted
         if same and other.rank is not Rank.DEPRECATED:
             raise cited_already(evidence, other.id)
+    if repo.highest_evidence_id(session) >= MAX_ID:
+        raise InvalidInput(
+            f"no evidence id is left: ids go up to {MAX_ID} and the register holds that one",
+            "renumber the evidence in an export (empty ids are numbered anew) and import it "
+            "into a new register",
+        )
     stored = repo.add_evidence(session, evidence, history.now(), located=span is not None)
     after = stored.model_dump(mode="json")
     _log(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, after)

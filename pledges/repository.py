@@ -181,6 +181,10 @@ def add_evidence(
     return _evidence(row)
 
 
+def highest_evidence_id(session: Session) -> int:
+    return session.scalar(select(func.max(EvidenceRow.id))) or 0
+
+
 def evidence_citing(session: Session, source_id: str) -> list[Evidence]:
     query = select(EvidenceRow).where(EvidenceRow.source_id == source_id).order_by(EvidenceRow.id)
     return [_evidence(row) for row in session.scalars(query)]

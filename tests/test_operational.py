@@ -49,7 +49,8 @@ def refused(result: Result, line: str) -> None:
 
 # --- ids and numbers ----------------------------------------------------------------------------
 
-TOO_BIG = ["0", str(MAX_ID + 1), str(2**63), "99999999999999999999"]
+# Beyond the database's integer, and what Python's int() would read but a person did not mean.
+TOO_BIG = ["0", str(MAX_ID + 1), str(2**63), "99999999999999999999", "1_0", "+1", "\u0661"]
 
 
 def test_evidence_ids_beyond_the_register_are_refused(cli: CLI, seeded: str) -> None:
@@ -356,3 +357,26 @@ def test_a_damaged_register_is_named(cli: CLI, sqlite_register: Path) -> None:
         "written — restore the register from a backup or an export ('pledges import' into a new "
         "register); 'pledges log verify' runs SQLite's integrity check",
     )
+
+
+def test_cite_says_when_no_evidence_id_is_left(cli: CLI, seeded: str) -> None:
+    """Evidence stored at the largest id (an import can restore one) leaves none for `cite`."""
+    engine = create_engine(seeded)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE evidence SET id = :top WHERE id = (SELECT max(id) FROM evidence)"),
+            {"top": MAX_ID},
+        )
+    engine.dispose()
+    before = state(seeded)
+    result = cli(
+        "cite", "cn-co2-peak-2030", "china-rejects-us-calls",
+        "--quote", "peak carbon and carbon neutrality", "--reason", "r", "--db", seeded,
+    )  # fmt: skip
+    refused(
+        result,
+        f"no evidence id is left: ids go up to {MAX_ID} and the register holds that one — "
+        "renumber the evidence in an export (empty ids are numbered anew) and import it into a "
+        "new register",
+    )
+    assert state(seeded) == before

@@ -30,7 +30,7 @@ def audit(
         int | None,
         typer.Option(
             help=f"Processes reading articles (1 to {WORKERS_MAX}). Default: one per core.",
-            callback=within("--workers", 1, WORKERS_MAX, "a number of processes"),
+            parser=within("--workers", 1, WORKERS_MAX, "a number of processes"),
         ),
     ] = None,
     db: Db = None,

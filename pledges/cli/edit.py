@@ -169,7 +169,7 @@ def cite(
 def deprecate(
     evidence_id: Annotated[
         int,
-        typer.Argument(metavar="EVIDENCE_ID", help="As in 'pledges show'.", callback=EvidenceIds),
+        typer.Argument(metavar="EVIDENCE_ID", help="As in 'pledges show'.", parser=EvidenceIds),
     ],
     reason: Reason,
     db: Db = None,
@@ -190,9 +190,7 @@ def deprecate(
 def verify(
     evidence_id: Annotated[
         list[int] | None,
-        typer.Argument(
-            metavar="[EVIDENCE_ID]...", help="See 'pledges show'.", callback=EvidenceIds
-        ),
+        typer.Argument(metavar="[EVIDENCE_ID]...", help="See 'pledges show'.", parser=EvidenceIds),
     ] = None,
     all_: Annotated[bool, Opt("--all", help="Every piece of evidence not deprecated.")] = False,
     reason: Reason = "",

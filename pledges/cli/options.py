@@ -2,6 +2,7 @@
 
 import getpass
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -18,22 +19,23 @@ REVERIFY_DAYS_MAX = 36_500
 WORKERS_MAX = 64
 
 
-def within(label: str, low: int, high: int, allowed: str, then: str = "") -> Callable[[Any], Any]:
-    """A typer callback refusing any number outside low..high (one, or each of a list), with one
-    line naming it: `<label> <number> is not allowed — use <allowed> from <low> to <high><then>`."""
+def within(label: str, low: int, high: int, allowed: str, then: str = "") -> Callable[[Any], int]:
+    """A typer parser reading a whole number written in plain digits (not `1_0`, `+1` or other
+    scripts' digits, which Python's int() would take) from low to high, or refusing it with one
+    line: `<label> <value> is not allowed — use <allowed> from <low> to <high><then>`."""
 
-    def check(value: Any) -> Any:
-        numbers = value if isinstance(value, list | tuple) else [value]
-        for number in numbers:
-            if number is not None and not low <= number <= high:
-                from pledges.errors import InvalidInput
+    def parse(value: Any) -> int:
+        written = str(value).strip()
+        if re.fullmatch(r"[0-9]+", written, re.ASCII) and low <= int(written) <= high:
+            return int(written)
+        from pledges.errors import InvalidInput
 
-                raise InvalidInput(
-                    f"{label} {number} is not allowed", f"use {allowed} from {low} to {high}{then}"
-                )
-        return value
+        shown = written if len(written) <= 40 else written[:37] + "..."
+        raise InvalidInput(
+            f"{label} {shown} is not allowed", f"use {allowed} from {low} to {high}{then}"
+        )
 
-    return check
+    return parse
 
 
 Db = Annotated[
@@ -92,7 +94,7 @@ ReverifyDays = Annotated[
     int,
     typer.Option(
         help=f"Evidence older than this many days is due a new check (1 to {REVERIFY_DAYS_MAX}).",
-        callback=within("--reverify-days", 1, REVERIFY_DAYS_MAX, "a number of days"),
+        parser=within("--reverify-days", 1, REVERIFY_DAYS_MAX, "a number of days"),
     ),
 ]
 EvidenceIds = within("evidence id", 1, MAX_ID, "an id", ", as 'pledges show PLEDGE_ID' lists them")
@@ -100,7 +102,7 @@ ExpectVersion = Annotated[
     int | None,
     typer.Option(
         help="Refuse the change unless the pledge is still at this version.",
-        callback=within(
+        parser=within(
             "--expect-version", 1, MAX_ID, "a version", ", as 'pledges show ID' gives it"
         ),
     ),
