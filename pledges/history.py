@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring  # a string as `canonical` writes it
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from pledges.anchors import Anchor
 from pledges.models import RevisionRow
 from pledges.schema import Evidence, FieldChange, Revision
 from pledges.vocab import Action, Entity, Rank
@@ -165,57 +166,156 @@ class Verification:
     records: int
     sources: int
     problems: list[str]
+    anchors: int = 0  # anchors given, each checked
+    database: str = ""  # what the database's own check of its pages did, as a clause
+    damaged: bool = False  # that check failed: nothing else was read
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _describe(row: RevisionRow) -> str:
-    when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return f"revision {row.seq} ({row.action} {row.entity} {row.entity_id}, {when} by {row.author})"
+@dataclass(frozen=True, slots=True)
+class StoredRevision:
+    """A revision as stored, read without the ORM: `fields` holds what is hashed (its own hash
+    aside), or is None when one of them cannot be read; `hash` is None when it cannot."""
+
+    seq: int
+    hash: str | None
+    fields: dict[str, Any] | None
+    record: tuple[Entity, str] | None  # what it changed, when that much can be read
 
 
-def check_chain(rows: Sequence[RevisionRow]) -> str | None:
-    """The first revision that breaks the chain, described; None when every link holds."""
-    prev_hash: str | None = None
-    for expected, row in enumerate(rows, start=1):
-        if row.seq != expected:
-            return f"revision {expected} is missing: the log goes from {expected - 1} to {row.seq}"
-        if row.prev_hash != prev_hash:
-            return f"{_describe(row)} does not follow revision {expected - 1}: the chain is cut"
-        if row.hash != chain_hash(prev_hash, body(row)):
+def _describe(revision: StoredRevision) -> str:
+    f = revision.fields or {}
+    when = f["at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return (
+        f"revision {revision.seq} ({f['action']} {f['entity']} {f['entity_id']}, {when} by "
+        f"{f['author']})"
+    )
+
+
+_UNKNOWN = object()  # a previous hash that cannot be read: the link to it cannot be checked
+
+
+def check_chain(revisions: Sequence[StoredRevision]) -> str | None:
+    """The first revision that breaks the chain, described; None when every link holds. A
+    revision that cannot be read is named elsewhere; the links around it are left unchecked."""
+    prev_hash: object = None
+    for expected, revision in enumerate(revisions, start=1):
+        if revision.seq != expected:
             return (
-                f"{_describe(row)} was altered after it was written: it no longer matches its hash"
+                f"revision {expected} is missing: the log goes from {expected - 1} to "
+                f"{revision.seq}"
             )
-        prev_hash = row.hash
+        fields = revision.fields
+        if fields is not None:
+            if prev_hash is not _UNKNOWN and fields["prev_hash"] != prev_hash:
+                return (
+                    f"{_describe(revision)} does not follow revision {expected - 1}: "
+                    "the chain is cut"
+                )
+            if revision.hash != chain_hash(fields["prev_hash"], payload(**fields)):
+                return (
+                    f"{_describe(revision)} was altered after it was written: it no longer "
+                    "matches its hash"
+                )
+        prev_hash = _UNKNOWN if revision.hash is None else revision.hash
     return None
 
 
-def replay(rows: Sequence[RevisionRow]) -> dict[tuple[Entity, str], dict[str, Any]]:
+def replay(revisions: Sequence[StoredRevision]) -> dict[tuple[Entity, str], dict[str, Any]]:
     """Every record as the log says it should be now: creations, then each change applied."""
     state: dict[tuple[Entity, str], dict[str, Any]] = {}
-    for row in rows:
-        record = state.setdefault((Entity(row.entity), row.entity_id), {})
-        for name, change in row.changes.items():
+    for revision in revisions:
+        if revision.fields is None:
+            continue
+        assert revision.record is not None  # read whole, so its entity was read too
+        record = state.setdefault(revision.record, {})
+        for name, change in revision.fields["changes"].items():
             record[name] = change.get("after")
     return state
 
 
-def verify(session: Session) -> Verification:
-    """Recompute the chain, replay the log against the register, and re-hash every source text."""
+_HASHED = ("seq", "at", "author", "action", "entity", "entity_id", "reason", "changes",
+           "prev_hash")  # fmt: skip
+
+
+def read_log(session: Session) -> tuple[list[StoredRevision], list[str]]:
+    """The stored revisions in order, and a finding for each value that cannot be read."""
+    from pledges import integrity
+
+    revisions = []
+    problems = []
+    for row in integrity.read_rows(session, integrity.REVISIONS):
+        problems += [f"{integrity.name_of(row)}: {p} — its hash cannot be recomputed"
+                     for p in row.problems]  # fmt: skip
+        values = row.values
+        fields = None if row.problems else {name: values[name] for name in _HASHED}
+        record = None
+        if values.get("entity") is not None and values.get("entity_id") is not None:
+            record = (Entity(values["entity"]), values["entity_id"])
+        revisions.append(StoredRevision(int(row.key[0]), values.get("hash"), fields, record))
+    return revisions, problems
+
+
+def _unreadable_records(session: Session) -> tuple[dict[Entity, set[str]], list[str]]:
+    """The records holding a value that cannot be read, by entity, and a finding for each."""
+    from pledges import integrity
+
+    records: dict[Entity, set[str]] = {}
+    problems = []
+    for table in integrity.record_tables():
+        for row in integrity.read_rows(session, table):
+            if row.problems:
+                entity, record_id = integrity.record_of(row)
+                records.setdefault(entity, set()).add(record_id)
+                problems += [
+                    f"{integrity.name_of(row)}: {p} — the record was not compared with the log"
+                    for p in row.problems
+                ]
+    return records, problems
+
+
+def snapshot(engine: Engine) -> Engine:
+    """The engine whose transactions see one state of the register throughout, as `verify`
+    needs: PostgreSQL's READ COMMITTED would let each query see later commits."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine
+
+
+def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
+    """Recompute the chain, check each anchor, replay the log against the register, and re-hash
+    every source text. Stored values are read as text first: one that cannot be read is named,
+    and its record is left out of the comparison rather than failing it.
+
+    The reads must see one state of the register: give a session whose transaction is a snapshot
+    (SQLite's always is; PostgreSQL's at REPEATABLE READ)."""
+    from pledges import anchors as anchoring
+    from pledges import integrity
     from pledges import repository as repo
     from pledges.schema import text_sha256
 
-    rows = repo.revisions(session)
-    problems = []
-    broken = check_chain(rows)
+    revisions, problems = read_log(session)
+    unreadable, found = _unreadable_records(session)
+    problems += found
+    broken = check_chain(revisions)
     if broken:
         problems.append(broken)
-    logged = replay(rows)
-    stored = repo.all_records(session)
+    problems += anchoring.broken(anchors, {r.seq: r.hash for r in revisions})
+    logged = replay(revisions)
+    # Neither a record that cannot be read nor one whose revisions cannot all be read is
+    # compared: what the log says of it would be a guess.
+    skipped = {(entity, i) for entity, ids in unreadable.items() for i in ids}
+    skipped |= {r.record for r in revisions if r.fields is None and r.record is not None}
+    with integrity.leaving_out(session, unreadable):
+        stored = repo.all_records(session)
+        texts = repo.source_texts(session)
     for key in sorted(set(logged) | set(stored)):
         entity, entity_id = key
+        if key in skipped:
+            continue
         if key not in logged:
             problems.append(f"{entity} {entity_id} has no revision: it was added without pledges")
         elif key not in stored:
@@ -227,14 +327,13 @@ def verify(session: Session) -> Verification:
                         f"{entity} {entity_id}: {name} is {value!r} in the register but "
                         f"{logged[key].get(name)!r} in the log: changed without a revision"
                     )
-    texts = repo.source_texts(session)
     for source_id, text, recorded in texts:
         if text_sha256(text) != recorded:
             problems.append(
                 f"source {source_id}: its text no longer matches the sha256 recorded when it was "
                 "added: the article was changed in the database"
             )
-    return Verification(len(rows), len(stored), len(texts), problems)
+    return Verification(len(revisions), len(stored), len(texts), problems, len(anchors))
 
 
 # --- the timeline of a pledge -------------------------------------------------------------------

@@ -221,12 +221,32 @@ def test_history_of_an_unknown_pledge_suggests(cli: CLI, seeded_sqlite: str) -> 
 # --- verifying the log --------------------------------------------------------------------------
 
 
+def pages_checked(db: str) -> str:
+    """What `log verify` says of the database's own check of its pages, on this server (a
+    fresh PostgreSQL database has no amcheck extension)."""
+    if resolve_url(db).drivername == "sqlite":
+        return "SQLite's integrity check passed"
+    engine = make_engine(resolve_url(db))
+    try:
+        with engine.connect() as conn:
+            checksums = conn.execute(text("SHOW data_checksums")).scalar() == "on"
+    finally:
+        engine.dispose()
+    if checksums:
+        return "PostgreSQL's page checksums are on"
+    return (
+        "PostgreSQL has no check of its pages to run here: data checksums are off and the amcheck "
+        "extension is not installed"
+    )
+
+
 def test_log_verify_on_an_intact_register(cli: CLI, seeded: str) -> None:
     result = cli("log", "verify", "--db", seeded)
     assert result.code == 0
     assert result.out == ""
     assert one_line(result.err) == (
-        f"The log is intact: {SEEDED_REVISIONS} revisions, 41 records and 5 source texts checked."
+        f"The log is intact: {SEEDED_REVISIONS} revisions, 41 records and 5 source texts "
+        f"checked; {pages_checked(seeded)}."
     )
 
 
@@ -243,7 +263,8 @@ def edited(cli: CLI, db: str) -> None:
     intact = cli("log", "verify", "--db", db)
     assert intact.code == 0, intact.out
     assert one_line(intact.err) == (
-        "The log is intact: 44 revisions, 41 records and 5 source texts checked."
+        f"The log is intact: 44 revisions, 41 records and 5 source texts checked; "
+        f"{pages_checked(db)}."
     )
 
 

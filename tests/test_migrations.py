@@ -35,6 +35,33 @@ def test_upgrade_check_downgrade_upgrade(db_url: str) -> None:
     engine.dispose()
 
 
+def test_each_revision_declares_what_its_downgrade_drops(db_url: str) -> None:
+    """`db downgrade` refuses to lose data by what each migration says its downgrade drops: the
+    tables it creates, and the columns it adds to tables that were there before."""
+    engine = make_engine(resolve_url(db_url))
+
+    def schema() -> dict[str, set[str]]:
+        inspector = inspect(engine)
+        return {
+            t: {c["name"] for c in inspector.get_columns(t)}
+            for t in inspector.get_table_names()
+            if t != "alembic_version"
+        }
+
+    before = schema()
+    assert before == {}
+    for revision in migrate.revisions():
+        with transaction(engine, write=True) as session:
+            migrate.upgrade(session.connection(), revision)
+        after = schema()
+        added = {t for t in after if t not in before} | {
+            f"{t}.{c}" for t in before for c in after[t] - before[t]
+        }
+        assert set(migrate.drops(revision)) == added, revision
+        before = after
+    engine.dispose()
+
+
 def test_each_step_down_and_up_keeps_the_register(seeded: str) -> None:
     engine = make_engine(resolve_url(seeded))
     count = "SELECT count(*) FROM evidence"

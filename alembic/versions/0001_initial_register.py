@@ -19,6 +19,9 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops: pledges.migrate refuses the downgrade while any of it holds rows.
+DOWNGRADE_DROPS = ("actors", "sources", "pledges", "pledge_actors", "evidence", "revisions")
+
 
 def upgrade() -> None:
 

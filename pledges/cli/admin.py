@@ -34,19 +34,65 @@ def init(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    db: Db = None, revision: Annotated[str, typer.Option(help="Target revision.")] = "head"
+    db: Db = None,
+    revision: Annotated[
+        str, typer.Option(help="Target revision: a revision such as 0002, head, or +N.")
+    ] = "head",
 ) -> None:
     """Upgrade the database schema (to the latest revision by default)."""
-    _migrate(db, "upgrade", revision)
+    from pledges import migrate
+    from pledges.db import opened, schema_revision, transaction
+
+    with opened(db, current=False) as engine:
+        schema_revision(engine)  # an unreachable server or a file that is not a database: one line
+        with transaction(engine, write=True) as session:
+            step = migrate.upgrade(session.connection(), revision)
+    typer.echo(f"database now at revision {step.target}", err=True)
 
 
-@db_app.command("downgrade")
+# "-1" must reach the command as a revision, not be read as an unknown option.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+    revision: Annotated[
+        str,
+        typer.Argument(help="Target revision: a revision such as 0001, base (no tables), or -N."),
+    ],
     db: Db = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Downgrade even though it drops records or values. SQLite: a copy of the "
+            "database file is saved first. PostgreSQL: give --backup too.",
+        ),
+    ] = False,
+    backup: Annotated[
+        Path | None,
+        typer.Option(
+            help="PostgreSQL: the pg_dump file you made before (it must exist and not be "
+            "empty); the refusal prints the command that makes it. SQLite: where to save the "
+            "copy. Default: beside the database, named after the target and the time.",
+        ),
+    ] = None,
 ) -> None:
-    """Downgrade the database schema to an earlier revision."""
-    _migrate(db, "downgrade", revision)
+    """Downgrade the database schema to an earlier revision, e.g. -1 or base.
+
+    A downgrade that would drop records, or a column holding values, is refused and says what
+    would be lost; --force does it after a backup. An empty register downgrades freely.
+    """
+    from pledges import migrate
+    from pledges.db import opened, schema_revision, transaction
+
+    with opened(db, current=False) as engine:
+        schema_revision(engine)  # an unreachable server or a file that is not a database: one line
+        with transaction(engine, write=True) as session:
+            done = migrate.downgrade(session.connection(), revision, force=force, backup=backup)
+    if done.copy is not None:
+        typer.echo(f"Saved a copy of the database before the downgrade: {done.copy}", err=True)
+    if done.lost:
+        dropped = ", ".join(str(loss) for loss in done.lost)
+        typer.echo(f"Dropped {dropped}.", err=True)
+    typer.echo(f"database now at revision {done.step.target}", err=True)
 
 
 @db_app.command("current")
@@ -58,17 +104,6 @@ def db_current(db: Db = None) -> None:
     with opened(db, current=False) as engine:
         revision = schema_revision(engine)
     typer.echo(f"database: {revision or 'empty'}\ncode: {migrate.head()}")
-
-
-def _migrate(db: str | None, action: str, revision: str) -> None:
-    from pledges import migrate
-    from pledges.db import opened, schema_revision, transaction
-
-    with opened(db, current=False) as engine:
-        with transaction(engine, write=True) as session:
-            getattr(migrate, action)(session.connection(), revision)
-        now = schema_revision(engine)
-    typer.echo(f"database now at revision {now or 'base (empty)'}", err=True)
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """The revision history and its verification."""
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -35,17 +36,60 @@ def history(
 
 
 @log_app.command("verify")
-def verify(db: Db = None) -> None:
-    """Recompute the hash chain and check the register and every article against the log.
+def verify(
+    db: Db = None,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            metavar="SEQ:HASH",
+            help="A head of the log recorded earlier ('pledges log head'); exits 1 unless the "
+            "log still holds that revision with that hash. Repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Check the database's pages, every stored value, the hash chain and any anchors, then the
+    register and every article against the log.
 
-    Exits 1 when anything was changed behind the tool's back, naming the first broken revision.
+    Exits 1 when anything was changed behind the tool's back, naming what.
     """
-    from pledges import history as log
+    from pledges import anchors, history, integrity
+    from pledges.db import opened, transaction
+    from pledges.render import log as render
+
+    pins = anchors.parse_all(anchor or [])
+    with opened(db, current=False) as engine:
+        pages = integrity.check_pages(engine)  # first: reading a damaged file proves nothing
+    if pages is not None and pages.damaged:
+        result = history.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
+    else:
+        with opened(db) as engine, transaction(history.snapshot(engine)) as session:
+            result = history.verify(session, pins)
+        found = pages.problems if pages else []
+        result = replace(
+            result, problems=found + result.problems, database=pages.done if pages else ""
+        )
+    render.verification(result)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@log_app.command("head")
+def head(
+    format: Annotated[
+        ShowFormat, typer.Option("--format", help="table or json.")
+    ] = ShowFormat.TABLE,
+    db: Db = None,
+) -> None:
+    """Print the newest revision's number and hash: an anchor to keep outside the database.
+
+    'pledges log verify --anchor SEQ:HASH' later proves that the log up to that revision was
+    neither rewritten nor rolled back.
+    """
+    from pledges import history
     from pledges.db import unit_of_work
     from pledges.render import log as render
 
     with unit_of_work(db) as session:
-        result = log.verify(session)
-    render.verification(result)
-    if not result.ok:
-        raise typer.Exit(1)
+        seq, hash = history.head(session)
+    render.head(seq, hash, format.value)

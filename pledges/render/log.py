@@ -55,14 +55,40 @@ def revisions(items: Sequence[Revision], format: str) -> None:
 def verification(result: Verification) -> None:
     for problem in result.problems:
         print(problem)
+    if result.damaged:
+        note(
+            f"The database is damaged, so the log was not read: {len(result.problems)} "
+            "problem(s) above. Restore the database from a backup."
+        )
+        return
     checked = (
         f"{result.revisions} revisions, {result.records} records and "
         f"{result.sources} source texts checked"
     )
+    database = f"; {result.database}" if result.database else ""
     if result.ok:
-        note(f"The log is intact: {checked}.")
+        held = f", and the log holds the {result.anchors} anchor(s) given" if result.anchors else ""
+        note(f"The log is intact: {checked}{held}{database}.")
     else:
+        given = f", {result.anchors} anchor(s) given" if result.anchors else ""
         note(
-            f"The log does not match: {len(result.problems)} problem(s) above ({checked}). "
-            "Restore the database from a backup, or ask whoever edited it directly."
+            f"The log does not match: {len(result.problems)} problem(s) above ({checked}{given}"
+            f"{database}). Restore the database from a backup, or ask whoever edited it directly."
         )
+
+
+def head(seq: int, hash: str | None, format: str) -> None:
+    """The head of the log, as an anchor to keep outside the database."""
+    if format == "json":
+        write_json({"seq": seq, "hash": hash})
+        return
+    if hash is None:
+        print("The log is empty: there is no revision to anchor yet.")
+        return
+    from pledges.anchors import text
+
+    anchor = text(seq, hash)
+    print(
+        f"Revision {seq} is the head of the log. Its anchor is {anchor} — keep it outside the "
+        f"database, and check it later with 'pledges log verify --anchor {anchor}'."
+    )
