@@ -7,6 +7,8 @@ tests/test_report_browser.py opens the same pages in Chromium.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -536,8 +539,8 @@ def test_an_empty_register_makes_a_report_too(tmp_path: Path) -> None:
 def test_an_id_that_is_not_a_slug_cannot_name_a_path_outside_the_folder() -> None:
     page, href = report_site.page, report_site.href
     assert (page("cn-co2-peak-2030"), href("cn-co2-peak-2030")) == ("cn-co2-peak-2030.html",) * 2
-    assert page("../../etc/passwd") == "..%2F..%2Fetc%2Fpasswd.html"
-    assert href("../../etc/passwd") == "..%252F..%252Fetc%252Fpasswd.html"  # the file's name
+    assert page("../../etc/passwd") == "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd.html"
+    assert href("../../etc/passwd") == "%252E%252E%252F%252E%252E%252Fetc%252Fpasswd.html"
     assert page("a-slug\n") == "a-slug%0A.html"
 
 
@@ -554,6 +557,37 @@ def test_report_command_writes_the_site(cli: CLI, url: str, tmp_path: Path) -> N
         f"summary (1 error, 4 warnings). Open {out / 'index.html'} in a browser."
     )
     assert "audited as of 2024-06-01" in (out / "index.html").read_text("utf-8")
+    with opened(url) as engine, transaction(engine) as session:
+        head = read(session).head
+    assert head is not None
+    recorded = json.loads((out / "log-head.json").read_text("utf-8"))
+    assert recorded == {"seq": head.seq, "hash": head.hash}  # also on every page (see above)
+    assert not [p.name for p in out.rglob(".*")]  # no temporary file is left
+
+
+def test_a_report_that_fails_midway_leaves_the_folder_as_it_was(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while the twin writes its share of the pages: the site built before
+    stays whole, and nothing of this one is left, the twin's pages included."""
+    out = tmp_path / "site"
+    build(url, out, today=TODAY)
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    parent = os.getpid()
+    write_pages = report_site.Site.write_pages
+
+    def full_in_the_twin(site: Any, kind: str, pages: Any, *args: Any) -> None:
+        if os.getpid() == parent:
+            write_pages(site, kind, pages, *args)
+            return
+        write_pages(site, kind, list(pages)[:2], *args)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report_site.Site, "write_pages", full_in_the_twin)
+    with pytest.raises(OSError, match="No space left"):
+        build(url, out, today=date(2030, 1, 1), aside_from=0)
+    after = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_report_refuses_an_out_that_is_a_file(cli: CLI, url: str, tmp_path: Path) -> None:

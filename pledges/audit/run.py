@@ -12,16 +12,16 @@ would spend most of its time building them), and keeps little:
    holds it. The quote checks of those quotes run then.
 3. The pledge, source and register checks run last, over every pledge.
 
-On a large register both passes are shared between worker processes, one per core.
+On a large register both passes are shared between worker processes, one per core (started by
+pledges.parallel, which sees to it that they end with this process).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from sys import intern
@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Engine, func, select
 
+from pledges import parallel
 from pledges import repository as repo
 from pledges.audit.actors import ActorMatcher
 from pledges.audit.checks import CHECKS, Context, PledgeFacts, SourceFacts, Support
@@ -245,14 +246,8 @@ def _over(
         return
     firsts, lasts = zip(*ranges, strict=True)
     if parts > 1:
-        # Forked workers share this process's pages until they write to them; the collector
-        # would, by visiting every object it tracks, so it is told to leave the present ones be.
-        gc.freeze()
-        try:
-            with ProcessPoolExecutor(parts, initializer=start, initargs=args) as pool:
-                yield from pool.map(work, firsts, lasts)
-        finally:
-            gc.unfreeze()
+        with parallel.pool(parts, start, args) as pool:
+            yield from pool.map(work, firsts, lasts)
         return
     start(*args)
     try:
@@ -291,7 +286,7 @@ def audit(
             ids = list(conn.scalars(select(SourceRow.id).order_by(SourceRow.id)))
             quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         cores = workers or min(os.cpu_count() or 1, 4)
-        parts = cores if quotes >= PARALLEL_FROM and cores > 1 else 1
+        parts = cores if quotes >= PARALLEL_FROM and cores > 1 and parallel.forking() else 1
         ranges = _chunks(ids, parts * CHUNKS_PER_WORKER) if ids else []
 
         findings: list[Finding] = []

@@ -1,6 +1,5 @@
 """The report command: the register as a static site, for readers who never open a terminal."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,18 +12,27 @@ app = typer.Typer()
 @app.command()
 def report(
     out: Annotated[
-        Path, typer.Option("--out", help="The folder to write the site into (created if need be).")
+        str, typer.Option("--out", help="The folder to write the site into (created if need be).")
     ],
     today: Today = None,
     reverify_days: ReverifyDays = 365,
     db: Db = None,
 ) -> None:
     """Write the provenance report: pages to open in a browser from disk, or to publish."""
+    from pledges.errors import InvalidInput
     from pledges.render import note
     from pledges.report import build
+    from pledges.report.folder import out_path
     from pledges.report.site import counted
 
-    built = build(db, out, today=as_of(today), reverify_days=reverify_days)
+    folder = out_path(out)
+    try:
+        built = build(db, folder, today=as_of(today), reverify_days=reverify_days)
+    except OSError as error:  # the folder's own messages name the file; this is a last resort
+        raise InvalidInput(
+            f"cannot write {error.filename or folder} ({error.strerror})",
+            "free some space, or choose another folder with --out",
+        ) from None
     summary = built.report.summary()
     note(f"Wrote the report to {built.folder}: {counted(built.pledges, 'pledge page')}, "
          f"{counted(built.sources, 'source page')}, the index and the audit summary "

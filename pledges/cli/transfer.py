@@ -20,7 +20,7 @@ class ExportFormat(StrEnum):
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="The folder to write (created if need be).")],
+    out: Annotated[str, typer.Option("--out", help="The folder to write (created if need be).")],
     format: Annotated[
         ExportFormat, typer.Option("--format", help="csv, json or datapackage")
     ] = ExportFormat.CSV,
@@ -34,28 +34,35 @@ def export(
     ] = False,
     db: Db = None,
 ) -> None:
-    """Write the register out: pledges.csv, evidence.csv, sources.csv and actors.csv."""
+    """Write the register out: pledges.csv, evidence.csv, sources.csv and actors.csv, with
+    log-head.json (the revision of the log they were read at)."""
+    from pledges.anchors import text
     from pledges.errors import InvalidInput
     from pledges.render import note
+    from pledges.report.folder import out_path
     from pledges.transfer import export as writing
 
+    folder = out_path(out)
     if excel and format is not ExportFormat.CSV:
         raise InvalidInput("--excel is for --format csv", "drop --excel, or use --format csv")
     try:
         if format is ExportFormat.CSV:
-            done = writing.export_csv(db, out, excel=excel)
+            done = writing.export_csv(db, folder, excel=excel)
         elif format is ExportFormat.JSON:
-            done = writing.export_json(db, out)
+            done = writing.export_json(db, folder)
         else:
-            done = writing.export_package(db, out)
-    except OSError as error:  # a full disk, a file that cannot be replaced
-        name = error.filename or out
+            done = writing.export_package(db, folder)
+    except OSError as error:  # the folder's own messages name the file; this is a last resort
         raise InvalidInput(
-            f"cannot write {name} ({error.strerror})",
+            f"cannot write {error.filename or folder} ({error.strerror})",
             "free some space, or choose another folder with --out",
         ) from None
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
-    note(f"Wrote {', '.join(done.files)} to {done.folder} ({counts}).")
+    seq, digest = done.head
+    read_at = "an empty log"
+    if digest is not None:  # the anchor, as 'pledges log verify --anchor' takes it
+        read_at = f"revision {seq} of the log (anchor {text(seq, digest)})"
+    note(f"Wrote {', '.join(done.files)} to {done.folder} ({counts}), as of {read_at}.")
 
 
 @app.command("import")

@@ -5,12 +5,27 @@
 Modules: read (the register in a few bulk queries), passages (each quote where
 `textmatch.find` places it, in the sentences around it), chart (status and formality over
 time, as inline SVG), aside (the audit, run beside the drawing), site (the pages, from the
-Jinja2 templates in templates/, with static/report.css and report.js). No server and no
+Jinja2 templates in templates/, with static/report.css and report.js), folder (the folder written
+into, only inside it and all or nothing; the export writes through it too). No server and no
 front-end build: the pages work from disk, and without JavaScript every row of the index shows.
 
-Imported only by the `report` command: it imports Jinja2, which `pledges --help` does not need.
+`build` is loaded when it is first asked for: it imports Jinja2, which `pledges --help` and
+the export (which imports pledges.report.folder) do not need.
 """
 
-from pledges.report.site import Built, build
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pledges.report.site import Built, build
 
 __all__ = ["Built", "build"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from pledges.report import site
+
+        return getattr(site, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,82 +2,30 @@
 
 Drawing ten thousand pages and auditing ten thousand pledges are each a few seconds of CPU;
 side by side they share the machine's cores instead of taking turns. The audit runs in a child
-process, forked while this one holds no database connection and runs no thread, and sends its
-Report back through a pipe to each process that draws pages. Once the register is read, a twin
-(a forked copy of this process) draws and writes part of the pledges' pages, so that once the
-audit is done two processes, not one, finish the pages.
+process, started while this one holds no database connection and runs no thread, and its Report
+goes to each process that draws pages. Once the register is read, a twin (a forked copy of this
+process) draws and writes part of the pledges' pages, so that once the audit is done two
+processes, not one, finish the pages.
 
-A small register is audited in this process, with no twin: forking would cost more than it saves.
+Both are started by pledges.parallel: each dies with this process, and what fails in one is
+raised here. A small register is audited in this process, with no twin: forking would cost more
+than it saves.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import pickle
-import sys
-import threading
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Generic, TypeVar
 
-from pledges import errors
+from pledges import parallel
 from pledges.audit import Report, audit
 
 ASIDE_FROM = 2_000  # quotes; below this the audit runs in this process, after the drawing
 
-
-def _forking() -> Any:
-    return multiprocessing.get_context("fork")
-
-
-def _audit_child(
-    senders: list[Connection], db: str | None, today: date, reverify_days: int
-) -> None:
-    try:
-        outcome: tuple[Any, ...] = ("report", audit(db, today=today, reverify_days=reverify_days))
-    except errors.PledgesError as error:
-        outcome = ("error", type(error).__name__, error.message, error.hint)
-    except BaseException as error:  # sent back whole: the parent reports it
-        outcome = ("failed", f"{type(error).__name__}: {error}")
-    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def send(sender: Connection) -> None:
-        try:
-            sender.send_bytes(data)
-        except OSError:
-            pass  # that reader stopped waiting (it failed itself)
-        finally:
-            sender.close()
-
-    # To every reader at once: each takes it when its drawing is done, and none waits for another.
-    sending = [threading.Thread(target=send, args=(s,)) for s in senders]
-    for thread in sending:
-        thread.start()
-    for thread in sending:
-        thread.join()
-
-
-def receive(receiver: Connection, process: Any = None) -> Report:
-    """The audit's Report, as its child sent it; its failure raised here. `process`: the audit's,
-    when this process started it (and so can tell its exit code)."""
-    try:
-        outcome = receiver.recv()
-    except EOFError:
-        code = "unknown"
-        if process is not None:
-            process.join()
-            code = str(process.exitcode)
-        raise RuntimeError(f"the audit process ended without a result (exit code {code})") from None
-    finally:
-        receiver.close()
-    if outcome[0] == "error":
-        kind = getattr(errors, outcome[1], errors.PledgesError)
-        raise kind(outcome[2], outcome[3])
-    if outcome[0] == "failed":
-        raise RuntimeError(f"the audit failed ({outcome[1]})")
-    report: Report = outcome[1]
-    return report
+T = TypeVar("T")
 
 
 class Audit:
@@ -88,95 +36,48 @@ class Audit:
         self, db: str | None, today: date, reverify_days: int, *, aside: bool, readers: int = 1
     ) -> None:
         self.db, self.today, self.reverify_days = db, today, reverify_days
-        self.process: Any = None
-        self.receivers: list[Connection] = []
-        if aside and sys.platform == "linux":
-            pipes = [_forking().Pipe(duplex=False) for _ in range(readers)]
-            self.receivers = [receiver for receiver, _ in pipes]
-            senders = [sender for _, sender in pipes]
-            self.process = _forking().Process(
-                target=_audit_child, args=(senders, db, today, reverify_days), name="pledges-audit"
+        self.child: parallel.Child[Report] | None = None
+        if aside and parallel.forking():
+            self.child = parallel.Child(
+                partial(audit, db, today=today, reverify_days=reverify_days),
+                name="pledges-audit",
+                readers=readers,
             )
-            self.process.start()
-            for sender in senders:
-                sender.close()
 
     @property
     def aside(self) -> bool:
-        return self.process is not None
+        return self.child is not None
 
     def report(self) -> Report:
-        if not self.aside:
+        if self.child is None:
             return audit(self.db, today=self.today, reverify_days=self.reverify_days)
-        return receive(self.receivers.pop(0), self.process)
+        return self.child.result()
 
     def hand_over(self) -> Connection:
-        """The last reader's end of its pipe, for a twin: this process will not read it."""
-        return self.receivers.pop()
+        """The last reader's end, for a twin: this process will not read it."""
+        assert self.child is not None, "only an audit run aside has readers to hand over"
+        return self.child.hand_over()
 
     def close(self) -> None:
-        """Stop listening and wait for the child to end. It is not killed: the audit's own
-        worker processes would be left behind; without a listener it ends on its own."""
-        for receiver in self.receivers:
-            receiver.close()
-        self.receivers = []
-        if self.process is not None:
-            self.process.join()
-            self.process = None
+        """Stop listening; the audit's process (and its own workers) end with it."""
+        if self.child is not None:
+            self.child.close()
 
 
-def _twin_child(
-    work: Callable[[Callable[[], Report]], int],
-    receiver: Connection,
-    sender: Connection,
-    not_mine: list[Connection],
-) -> None:
-    for other in not_mine:  # the parent's end of its own pipe from the audit
-        other.close()
-    try:
-        outcome: tuple[Any, ...] = ("done", work(lambda: receive(receiver)))
-    except BaseException as error:
-        outcome = ("failed", f"{type(error).__name__}: {error}")
-    try:
-        sender.send(outcome)
-    except OSError:
-        pass
-    finally:
-        sender.close()
-
-
-class Twin:
+class Twin(Generic[T]):
     """A forked copy of this process doing `work`: it is handed a way to the audit's Report (it
-    reads its own pipe from the audit) and returns how many pages it wrote."""
+    reads its own end of the audit's pipe)."""
 
-    def __init__(self, work: Callable[[Callable[[], Report]], int], audit: Audit) -> None:
+    def __init__(self, work: Callable[[Callable[[], Report]], T], audit: Audit) -> None:
         receiver = audit.hand_over()
-        self.receiver, sender = _forking().Pipe(duplex=False)
-        self.process = _forking().Process(
-            target=_twin_child,
-            args=(work, receiver, sender, list(audit.receivers)),
+        self.child: parallel.Child[T] = parallel.Child(
+            partial(work, partial(parallel.receive, receiver)),
             name="pledges-twin",
+            give=[receiver],  # the twin's now: were it to fail, the audit must not wait for us
         )
-        self.process.start()
-        sender.close()
-        receiver.close()  # the twin's now: were it to fail, the audit must not wait for this end
 
-    def result(self) -> int:
-        try:
-            outcome = self.receiver.recv()
-        except EOFError:
-            self.process.join()
-            raise RuntimeError(
-                f"the process drawing pages ended without a result (exit code "
-                f"{self.process.exitcode})"
-            ) from None
-        finally:
-            self.close()
-        if outcome[0] == "failed":
-            raise RuntimeError(f"drawing pages failed ({outcome[1]})")
-        done: int = outcome[1]
-        return done
+    def result(self) -> T:
+        return self.child.result()
 
     def close(self) -> None:
-        self.receiver.close()
-        self.process.join()
+        self.child.close()

@@ -5,20 +5,21 @@
     pledges/ID.html         a pledge: its facts, findings, timeline chart and evidence in context
     sources/ID.html         an article, with every quoted passage highlighted in its text
     assets/report.css|js
+    log-head.json           the revision of the log the pages were drawn from
 
 Pages are drawn while the audit runs (aside.py; on a large register a twin process draws most
 of the pledges' pages meanwhile): whole, except for what only the audit knows (a page's
 findings, the index's audit column and summary), left as blanks (`Blanks`) and filled once it
-is done; then every page is written, the index last. Each kind of page is one
-precompiled template, put inside the layout drawn once (`Layout`). It must not query the
-database page by page: read.py reads the register in bulk.
+is done; then every page is written, the index last. Every page's name is checked before any is
+written, and the pages are moved into place together once all are written (folder.py). Each
+kind of page is one precompiled template, put inside the layout drawn once (`Layout`). It must
+not query the database page by page: read.py reads the register in bulk.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,16 +31,16 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from pledges.audit import CHECKS, Finding, Report, Severity
 from pledges.audit.run import REVERIFY_DAYS
 from pledges.db import opened, transaction
-from pledges.errors import InvalidInput
 from pledges.history import Step, timeline
 from pledges.models import EvidenceRow
 from pledges.report import chart
 from pledges.report.aside import ASIDE_FROM, Audit, Twin
+from pledges.report.folder import HEAD_FILE, OutFolder, file_name, head_json
 from pledges.report.passages import Passage, passage, segments
 from pledges.report.read import EvidenceItem, Head, PledgeItem, Register, SourceItem, read
 from pledges.schema import SLUG_PATTERN, Evidence
@@ -64,9 +65,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 def page(record_id: str) -> str:
     """The file of a record's page. Ids are slugs; anything else (a row edited behind the
     tool's back) is percent-encoded, so that no id can name a path outside the folder."""
-    if _SLUG.fullmatch(record_id):
-        return record_id + ".html"
-    return quote(record_id, safe="") + ".html"
+    return file_name(record_id, ".html")
 
 
 def href(record_id: str) -> str:
@@ -369,14 +368,15 @@ class Site:
         kind: str,
         pages: Iterable[tuple[str, str]],
         findings: Mapping[str, Sequence[Finding]],
-        folder: Path,
+        folder: OutFolder,
     ) -> None:
         """Write pages drawn before the audit was done, each with its findings in its slot."""
         clean = self.findings([], kind)
+        sub = f"{kind}s"
         for record_id, html in pages:
             found = findings.get(record_id)
             fragment = self.findings(found, kind) if found else clean
-            _write(folder / f"{kind}s" / page(record_id), html.replace(self.slot, fragment, 1))
+            folder.write(sub, page(record_id), html.replace(self.slot, fragment, 1), newline="\n")
 
     def findings(self, findings: Sequence[Finding], subject: str) -> str:
         return self.env.get_template("findings.html.j2").render(findings=findings, subject=subject)
@@ -489,28 +489,9 @@ class Built:
         return self.folder / "index.html"
 
 
-def _refuse_a_file(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InvalidInput(f"{out} is a file", "give --out a folder (it is created if need be)")
-
-
-def _folder(out: Path) -> Path:
-    _refuse_a_file(out)
-    try:
-        for sub in ("", "pledges", "sources", ASSETS):
-            (out / sub).mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InvalidInput(f"cannot create the folder {out} ({error.strerror})",
-                           "choose a folder you can write to") from None  # fmt: skip
-    return out
-
-
-def _write(path: Path, html: str) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as stream:
-        stream.write(html)
-
-
 TWIN_SHARE = 0.75  # of the pledges' pages; this process also draws the sources and the index
+_TOP = ("index.html", "audit.html", HEAD_FILE)
+_STATIC = ("report.css", "report.js")
 
 
 def build(
@@ -523,57 +504,82 @@ def build(
 ) -> Built:
     """Write the report of the register at `db` into the folder `out`. When the register has
     `aside_from` quotes or more, the audit runs aside and a twin draws most pledges' pages
-    (aside.py)."""
+    (aside.py). Nothing is written unless every page can be: its name is checked first."""
     today = today or date.today()
     built_at = datetime.now(UTC)
-    _refuse_a_file(out)
-    with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
-        quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
-    folder = _folder(out)  # once the register is known to be there: nothing written otherwise
-    large = quotes >= aside_from
-    audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
-    twin: Twin | None = None
-    try:
-        with opened(db) as engine, transaction(engine) as session:
-            register = read(session)
-        site = Site(register, BuildInfo(built_at, today, register.head))
-        site.locate()
-        theirs: Sequence[PledgeItem] = []
-        if audit.aside:
-            theirs = register.pledges[: int(len(register.pledges) * TWIN_SHARE)]
-            twin = Twin(partial(_write_pledges, site, theirs, folder), audit)
-        mine = register.pledges[len(theirs) :]
-        pledge_pages = list(site.pledge_pages(mine))
-        source_pages = list(site.source_pages())
-        index = site.index()
-        for name in ("report.css", "report.js"):
-            shutil.copyfile(STATIC / name, folder / ASSETS / name)
-        report = audit.report()
-        by_pledge, by_source = _by_subject(report)
-        site.write_pages("pledge", pledge_pages, by_pledge, folder)
-        site.write_pages("source", source_pages, by_source, folder)
-        states = audit_states(report, register.pledges)
-        _write(folder / "audit.html", site.audit_page(report, states))
-        written = len(pledge_pages) + (twin.result() if twin is not None else 0)
-        if written != len(register.pledges):
-            raise RuntimeError(f"{written} pledge pages were written, for {len(register.pledges)}")
-        _write(folder / "index.html", site.fill_index(index, report, states))  # last: the way in
-    finally:
-        if twin is not None:
-            twin.close()
-        audit.close()
+    with OutFolder(out) as folder:
+        folder.plan("", _TOP)
+        folder.plan(ASSETS, _STATIC)
+        with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
+            quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
+        large = quotes >= aside_from
+        audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
+        twin: Twin[tuple[int, list[tuple[str, str, str]]]] | None = None
+        try:
+            with opened(db) as engine, transaction(snapshot(engine)) as session:
+                register = read(session)
+            folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
+            folder.plan("sources", {page(i): i for i in register.sources}, "source")
+            folder.create()
+            site = Site(register, BuildInfo(built_at, today, register.head))
+            site.locate()
+            theirs: Sequence[PledgeItem] = []
+            if audit.aside:
+                theirs = register.pledges[: int(len(register.pledges) * TWIN_SHARE)]
+                twin = Twin(partial(_write_pledges, site, theirs, folder), audit)
+            mine = register.pledges[len(theirs) :]
+            pledge_pages = list(site.pledge_pages(mine))
+            source_pages = list(site.source_pages())
+            index = site.index()
+            for name in _STATIC:
+                with (STATIC / name).open(encoding="utf-8", newline="") as asset:
+                    folder.write(ASSETS, name, asset.read(), newline="")
+            report = audit.report()
+            by_pledge, by_source = _by_subject(report)
+            site.write_pages("pledge", pledge_pages, by_pledge, folder)
+            site.write_pages("source", source_pages, by_source, folder)
+            states = audit_states(report, register.pledges)
+            folder.write("", "audit.html", site.audit_page(report, states), newline="\n")
+            written = len(pledge_pages)
+            if twin is not None:
+                drawn, files = twin.result()
+                written += drawn
+                folder.adopt(files)
+            if written != len(register.pledges):
+                raise RuntimeError(
+                    f"{written} pledge pages were written, for {len(register.pledges)}"
+                )
+            head = register.head
+            folder.write("", HEAD_FILE, head_json(*((head.seq, head.hash) if head else (0, None))))
+            index = site.fill_index(index, report, states)
+            folder.write("", "index.html", index, newline="\n")  # last: the way in
+            folder.commit()
+        finally:
+            if twin is not None:
+                twin.close()
+            audit.close()
     return Built(
-        folder, written + len(source_pages) + 2, written, len(source_pages), report, site.info
+        out, written + len(source_pages) + 2, written, len(source_pages), report, site.info
     )
 
 
+def snapshot(engine: Engine) -> Engine:
+    """The engine for a read transaction whose every query sees one state of the register, as
+    SQLite's reads do (pledges.transfer.export.snapshot, which this module does not load)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine
+
+
 def _write_pledges(
-    site: Site, pledges: Sequence[PledgeItem], folder: Path, report: Callable[[], Report]
-) -> int:
-    """The twin's work: draw these pledges' pages, then write them once the audit is done."""
+    site: Site, pledges: Sequence[PledgeItem], folder: OutFolder, report: Callable[[], Report]
+) -> tuple[int, list[tuple[str, str, str]]]:
+    """The twin's work: draw these pledges' pages, then write them once the audit is done. It
+    gives their count, and the files written, for the report's process to move into place."""
+    before = len(folder.pending)
     drawn = list(site.pledge_pages(pledges))
     site.write_pages("pledge", drawn, _by_subject(report())[0], folder)
-    return len(drawn)
+    return len(drawn), folder.pending[before:]
 
 
 def _by_subject(report: Report) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:

@@ -111,13 +111,17 @@ def table_schema(table: Table) -> dict[str, Any]:
     return schema
 
 
-def descriptor() -> dict[str, Any]:
-    """datapackage.json."""
+def descriptor(log_head: dict[str, Any] | None = None) -> dict[str, Any]:
+    """datapackage.json. `log_head`: the revision of the register's log the files were read at,
+    {"seq": N, "hash": "..."}, kept as the package's `log_head` property (a property of our own,
+    which the Data Package specification allows and validators ignore)."""
     tables = (PLEDGES, EVIDENCE, SOURCES_PACKAGED, ACTORS)
+    head = {} if log_head is None else {"log_head": log_head}
     return {
         "name": "pledges-register",
         "title": "A register of climate commitments, each backed by verbatim evidence",
         "profile": "tabular-data-package",
+        **head,
         "resources": [
             {
                 "name": table.name,

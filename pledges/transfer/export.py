@@ -1,7 +1,10 @@
 """Writing the register out: CSV for spreadsheets, JSON, or a Frictionless data package.
 
 Rows are read with plain queries in one read transaction (a consistent snapshot), in id order,
-and written as they are read.
+and written as they are read. Every export records the revision of the log it read
+(log-head.json, and datapackage.json), and writes only inside its folder, all or nothing
+(pledges.report.folder: every name checked first, each file written beside its place and moved
+there once all are written).
 """
 
 from __future__ import annotations
@@ -10,28 +13,28 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, String, case, func, literal, select, type_coerce
 from sqlalchemy import Enum as SQLEnum
-from sqlalchemy import String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from pledges import history
-from pledges.db import opened, transaction, unit_of_work
+from pledges import history, parallel
+from pledges.db import opened, transaction
 from pledges.errors import InvalidInput
 from pledges.models import (
     ActorRow,
     EvidenceRow,
     PledgeActorRow,
     PledgeRow,
+    RevisionRow,
     SourceRow,
 )
+from pledges.report.folder import HEAD_FILE, OutFolder, file_name, head_json
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -58,7 +61,7 @@ def _read(session: Session, query: Any) -> Any:
 
 
 def text_path(source_id: str) -> str:
-    return f"{TEXTS}/{source_id}.txt"
+    return f"{TEXTS}/{file_name(source_id, '.txt')}"
 
 
 def _columns(row_type: Any, names: list[str]) -> list[Any]:
@@ -103,17 +106,16 @@ class Exported:
     folder: Path
     files: list[str]
     counts: dict[str, int]  # rows by table
+    head: tuple[int, str | None]  # the revision of the log the files were read at
 
 
-def _folder(out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise InvalidInput(f"{out} is a file", "give --out a folder (it is created if need be)")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InvalidInput(f"cannot create the folder {out} ({error.strerror})",
-                           "choose a folder you can write to") from None  # fmt: skip
-    return out
+def snapshot(engine: Engine) -> Engine:
+    """The engine for a read transaction whose every query sees one state of the register, as
+    SQLite's reads do (on PostgreSQL, REPEATABLE READ: set when the connection is taken, as the
+    transaction's first statements are not the caller's)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine
 
 
 # --- CSV, fast: cells made by the database where they can be, the rest by one function each ----
@@ -296,7 +298,9 @@ def _csv_tables(
         yield ACTORS, _fast_rows(session, ActorRow, ACTORS, {}, escape=escape, excel=excel)
 
 
-def _write_cells(path: Path, table: Table, rows: Iterator[Sequence[Any]], excel: bool) -> int:
+def _write_cells(
+    folder: OutFolder, table: Table, rows: Iterator[Sequence[Any]], excel: bool
+) -> int:
     count = 0
 
     def counted() -> Iterator[Sequence[Any]]:
@@ -304,7 +308,8 @@ def _write_cells(path: Path, table: Table, rows: Iterator[Sequence[Any]], excel:
         for count, row in enumerate(rows, 1):  # noqa: B007 - the count is read after
             yield row
 
-    with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as stream:
+    encoding = "utf-8-sig" if excel else "utf-8"
+    with folder.open("", table.file, encoding=encoding, newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(table.names)
         writer.writerows(counted())
@@ -324,12 +329,13 @@ def _tables(session: Session) -> tuple[tuple[Table, Iterator[dict[str, Any]]], .
 # The files in two groups of about the same work, for two processes on a large register.
 _GROUPS = (("evidence", "sources"), ("pledges", "actors"))
 _ALL = ("pledges", "evidence", "sources", "actors")
+_FILES = tuple(f"{name}.csv" for name in _ALL)
 PARALLEL_FROM = 20_000  # pledges and evidence: below this, a second process costs more
-ATTEMPTS = 3  # exports begun again when the register changes under a parallel one
+ATTEMPTS = 3  # exports begun again when the register changes between their reads
 
 
 class _Moved(Exception):
-    """The register changed between the reads of a parallel export."""
+    """The register changed between two reads of one export."""
 
 
 def _head(session: Session) -> int:
@@ -337,63 +343,118 @@ def _head(session: Session) -> int:
     return history.head(session)[0]
 
 
+def _hash_at(session: Session, seq: int) -> str | None:
+    """The hash of revision `seq` (None for the empty log's 0)."""
+    return session.scalar(select(RevisionRow.hash).where(RevisionRow.seq == seq))
+
+
+def _write_snapshot(
+    db: str | None,
+    folder: OutFolder,
+    names: Sequence[str],
+    head: int,
+    *,
+    escape: bool,
+    excel: bool,
+    packaged: bool,
+) -> tuple[dict[str, int], str | None]:
+    """Write the files of the tables in `names` in one read transaction (a snapshot), and give
+    the hash of revision `head` as that snapshot holds it; raise _Moved if it does not see the
+    register at revision `head`."""
+    counts = {}
+    with opened(db) as engine, transaction(snapshot(engine)) as session:
+        if _head(session) != head:
+            raise _Moved
+        hash = _hash_at(session, head)
+        only = [name for name in _ALL if name in names]
+        for table, rows in _csv_tables(session, escape=escape, excel=excel, packaged=packaged,
+                                       only=only):  # fmt: skip
+            counts[table.name] = _write_cells(folder, table, rows, excel)
+        if packaged and "sources" in names:
+            for source_id, text in _read(
+                session, select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
+            ):
+                with folder.open(TEXTS, file_name(source_id, ".txt"), newline="") as stream:
+                    stream.write(text)
+    return counts, hash
+
+
 def _write_group(
     db: str | None,
-    folder: Path,
+    folder: OutFolder | Path,
     names: Sequence[str],
-    head: int | None,
+    head: int,
     *,
     escape: bool,
     excel: bool,
     packaged: bool,
 ) -> dict[str, int]:
-    """Write the files of the tables in `names` in one read transaction (a snapshot); raise
-    _Moved if it does not see the register at revision `head`."""
-    counts = {}
-    with opened(db) as engine, transaction(engine) as session:
-        if engine.dialect.name == "postgresql":  # one snapshot for every query, as SQLite has
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        if head is not None and _head(session) != head:
-            raise _Moved
-        only = [name for name in _ALL if name in names]
-        for table, rows in _csv_tables(session, escape=escape, excel=excel, packaged=packaged,
-                                       only=only):  # fmt: skip
-            counts[table.name] = _write_cells(folder / table.file, table, rows, excel)
-        if packaged and "sources" in names:
-            for source_id, text in _read(
-                session, select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
-            ):
-                with (folder / text_path(source_id)).open("w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-    return counts
+    """The rows written of each table in `names` (see _write_snapshot). Given a path, the files
+    are written to that folder at once (a CSV export of these tables alone)."""
+    if isinstance(folder, Path):
+        with OutFolder(folder) as alone:
+            alone.plan("", [f"{name}.csv" for name in names])
+            counts = _write_group(db, alone, names, head, escape=escape, excel=excel,
+                                  packaged=False)  # fmt: skip
+            alone.commit()
+        return counts
+    return _write_snapshot(db, folder, names, head, escape=escape, excel=excel,
+                           packaged=packaged)[0]  # fmt: skip
 
 
-def _write_files(
-    db: str | None, folder: Path, *, escape: bool, excel: bool, packaged: bool = False
-) -> dict[str, int]:
-    """Every table's file. On a large register the files are written by two processes at
-    once, each in its own read transaction; both must see the same revision of the register,
-    or the export begins again."""
-    options = {"escape": escape, "excel": excel, "packaged": packaged}
-    with opened(db) as engine, transaction(engine) as session:
+def _group_aside(
+    db: str | None, folder: OutFolder, names: Sequence[str], head: int, **options: bool
+) -> tuple[dict[str, int], list[tuple[str, str, str]]]:
+    """A second process's group: its counts, and the files it wrote for this one to commit."""
+    before = len(folder.pending)
+    counts = _write_group(db, folder, names, head, **options)
+    return counts, folder.pending[before:]
+
+
+def _survey(db: str | None, folder: OutFolder, packaged: bool) -> tuple[int, int]:
+    """The head of the log and the size of the register (pledges and evidence); for a data
+    package, each source's text file is planned (its name checked before anything is written)."""
+    with opened(db) as engine, transaction(snapshot(engine)) as session:
         head = _head(session)
         size = session.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         size += session.scalar(select(func.count()).select_from(PledgeRow)) or 0
-    if size < PARALLEL_FROM or "fork" not in get_all_start_methods():
-        counts = _write_group(db, folder, _ALL, None, **options)
-        return {name: counts[name] for name in _ALL}
+        ids = list(session.scalars(select(SourceRow.id))) if packaged else []
+    if packaged:
+        folder.plan(TEXTS, {file_name(i, ".txt"): i for i in ids}, "source")
+    return head, size
+
+
+def _write_files(
+    db: str | None, folder: OutFolder, *, escape: bool, excel: bool, packaged: bool = False
+) -> tuple[dict[str, int], int, str | None]:
+    """Every table's file, the revision they were read at and its hash. On a large register the
+    files are written by two processes at once, each in its own read transaction; both must see
+    the revision the export began at, or it begins again (so must one process alone: its names
+    were checked at that revision)."""
+    options = {"escape": escape, "excel": excel, "packaged": packaged}
     for _ in range(ATTEMPTS):
+        head, size = _survey(db, folder, packaged)
+        folder.create()
         try:
-            # Forked before this process opens the register again: a connection is never
-            # carried across a fork.
-            with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
-                other = pool.submit(_write_group, db, folder, _GROUPS[1], head, **options)
-                counts = _write_group(db, folder, _GROUPS[0], head, **options)
-                counts.update(other.result())
-            return {name: counts[name] for name in _ALL}
+            if size < PARALLEL_FROM or not parallel.forking():
+                counts, hash = _write_snapshot(db, folder, _ALL, head, **options)
+            else:
+                # Forked before this process opens the register again: a connection is never
+                # carried across a fork.
+                aside = parallel.Child(
+                    partial(_group_aside, db, folder, _GROUPS[1], head, **options),
+                    name="pledges-export",
+                )
+                try:
+                    counts, hash = _write_snapshot(db, folder, _GROUPS[0], head, **options)
+                    theirs, written = aside.result()
+                finally:
+                    aside.close()
+                counts.update(theirs)
+                folder.adopt(written)
+            return {name: counts[name] for name in _ALL}, head, hash
         except _Moved:
-            with opened(db) as engine, transaction(engine) as session:
-                head = _head(session)
+            folder.rollback()
     raise InvalidInput(
         "the register kept changing while it was being exported",
         "export again when fewer people are editing it",
@@ -401,10 +462,14 @@ def _write_files(
 
 
 def export_csv(db: str | None, out: Path, *, excel: bool = False) -> Exported:
-    """pledges.csv, evidence.csv, sources.csv (with each text in a cell) and actors.csv."""
-    folder = _folder(out)
-    counts = _write_files(db, folder, escape=True, excel=excel)
-    return Exported(folder, [f"{name}.csv" for name in counts], counts)
+    """pledges.csv, evidence.csv, sources.csv (with each text in a cell), actors.csv, and
+    log-head.json."""
+    with OutFolder(out) as folder:
+        folder.plan("", [*_FILES, HEAD_FILE])
+        counts, head, hash = _write_files(db, folder, escape=True, excel=excel)
+        folder.write("", HEAD_FILE, head_json(head, hash))
+        folder.commit()
+    return Exported(out, [*(f"{name}.csv" for name in counts), HEAD_FILE], counts, (head, hash))
 
 
 def _json_value(value: Any, kind: Kind) -> Any:
@@ -416,26 +481,38 @@ def _json_value(value: Any, kind: Kind) -> Any:
 
 
 def export_json(db: str | None, out: Path) -> Exported:
-    """register.json: the four tables as lists of objects, with each source's text."""
-    folder = _folder(out)
-    data: dict[str, list[dict[str, Any]]] = {}
-    with unit_of_work(db) as session:
-        for table, rows in _tables(session):
-            kinds = [(c.name, c.kind) for c in table.columns]
-            data[table.name] = [{n: _json_value(v[n], k) for n, k in kinds} for v in rows]
-    path = folder / "register.json"
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return Exported(folder, [path.name], {name: len(rows) for name, rows in data.items()})
+    """register.json: the four tables as lists of objects, with each source's text; and
+    log-head.json."""
+    name = "register.json"
+    with OutFolder(out) as folder:
+        folder.plan("", [name, HEAD_FILE])
+        data: dict[str, list[dict[str, Any]]] = {}
+        with opened(db) as engine, transaction(snapshot(engine)) as session:
+            head, hash = history.head(session)
+            for table, rows in _tables(session):
+                kinds = [(c.name, c.kind) for c in table.columns]
+                data[table.name] = [{n: _json_value(v[n], k) for n, k in kinds} for v in rows]
+        folder.write("", name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        folder.write("", HEAD_FILE, head_json(head, hash))
+        folder.commit()
+    counts = {table: len(rows) for table, rows in data.items()}
+    return Exported(out, [name, HEAD_FILE], counts, (head, hash))
 
 
 def export_package(db: str | None, out: Path) -> Exported:
-    """A Frictionless data package: datapackage.json, the four CSVs, and texts/ID.txt for each
-    source, named in sources.csv's text_path column."""
+    """A Frictionless data package: datapackage.json (which names the revision of the log read,
+    as log-head.json does), the four CSVs, and texts/ID.txt for each source, named in
+    sources.csv's text_path column."""
     from pledges.transfer.datapackage import descriptor
 
-    folder = _folder(out)
-    (folder / TEXTS).mkdir(exist_ok=True)
-    counts = _write_files(db, folder, escape=False, excel=False, packaged=True)
-    path = folder / "datapackage.json"
-    path.write_text(json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return Exported(folder, [path.name, *(f"{n}.csv" for n in counts), f"{TEXTS}/"], counts)
+    name = "datapackage.json"
+    with OutFolder(out) as folder:
+        folder.plan("", [name, *_FILES, HEAD_FILE])
+        folder.plan(TEXTS, [])
+        counts, head, hash = _write_files(db, folder, escape=False, excel=False, packaged=True)
+        package = descriptor({"seq": head, "hash": hash})
+        folder.write("", name, json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+        folder.write("", HEAD_FILE, head_json(head, hash))
+        folder.commit()
+    files = [name, *(f"{n}.csv" for n in counts), f"{TEXTS}/", HEAD_FILE]
+    return Exported(out, files, counts, (head, hash))
