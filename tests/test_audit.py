@@ -681,7 +681,7 @@ def test_parallel_reading_gives_the_same_report(
             super().__init__(workers, **options)
 
     monkeypatch.setattr(audit_run, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(audit_run, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr("pledges.parallel.ProcessPoolExecutor", Pool)
     parallel = audit(url, today=TODAY, workers=2)
     assert pools == [2, 2]  # the first pass, and the search for quotes not found
     assert parallel.as_dict() == serial.as_dict()

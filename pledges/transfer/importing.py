@@ -21,7 +21,6 @@ this module splits lists and turns empty cells into values not set, and converts
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 import sys
@@ -30,16 +29,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from pledges import editing, history
+from pledges import editing, history, parallel
 from pledges import repository as repo
 from pledges.db import opened, transaction
 from pledges.errors import Conflict, InvalidInput, PledgesError
@@ -744,44 +741,6 @@ class _RolledBack(Exception):
 PARALLEL_FROM = 2_000_000  # bytes
 
 
-class _Beside(Generic[T]):
-    """Work done by a second process, forked with this one's memory (nothing is copied to it);
-    its result comes back pickled. Forked while this process holds no database connection."""
-
-    def __init__(self, work: Callable[[], T]) -> None:
-        context = get_context("fork")
-        # Objects that exist now are left out of this process's collections of cycles until the
-        # work is done, so neither process writes to the pages the other shares (copy on write).
-        gc.freeze()
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(work, send), daemon=True)
-        self._process.start()
-        send.close()
-
-    def result(self) -> T | None:
-        """The work's result; None if the process failed (then this one does the work)."""
-        try:
-            done, value = self._receive.recv()
-        except (EOFError, OSError):
-            done, value = False, None
-        self.close()
-        return value if done else None
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._receive.close()
-        gc.unfreeze()  # a process that goes on (a test run) collects as before
-
-
-def _run(work: Callable[[], Any], send: Connection) -> None:
-    try:
-        send.send((True, work()))
-    except BaseException:  # whatever it is, the importer does the work itself
-        send.send((False, None))
-
-
 @dataclass
 class _Checked:
     """evidence.csv, read and checked by the second process."""
@@ -816,6 +775,19 @@ def _check_evidence(
     return _Checked(head, [], prepare_evidence(rows, facts, at=at, allow_unlocated=allow_unlocated))
 
 
+def _checked(beside: parallel.Child[_Checked] | None) -> _Checked | None:
+    """The second process's work; None if there is none or it failed (then this one does it).
+    The process is done with then: this one collects cycles again while it writes."""
+    if beside is None:
+        return None
+    try:
+        return beside.result()
+    except Exception:  # whatever it is, the importer does the work itself
+        return None
+    finally:
+        beside.close()
+
+
 def import_register(
     db: str | None, path: Path, who: editing.Who, *, dry_run: bool, allow_unlocated: bool = False
 ) -> Plan:
@@ -830,7 +802,7 @@ def import_register(
     tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
     evidence_file = folder / EVIDENCE.file
     large = (
-        "fork" in get_all_start_methods()
+        parallel.forking()
         and evidence_file.is_file()
         and evidence_file.stat().st_size >= PARALLEL_FROM
     )
@@ -847,9 +819,12 @@ def import_register(
     if problems:
         raise BadRows(problems)
     at = history.now()
-    beside = None
+    beside: parallel.Child[_Checked] | None = None
     if large:
-        beside = _Beside(partial(_check_evidence, db, folder, packaged, read, at, allow_unlocated))
+        beside = parallel.Child(
+            partial(_check_evidence, db, folder, packaged, read, at, allow_unlocated),
+            name="pledges-import",
+        )
     try:
         with opened(db) as engine:
             try:
@@ -866,7 +841,7 @@ def import_register(
                         rows = read[table.name]
                         if rows is not None:
                             getattr(importer, table.name)(rows)
-                    checked = beside.result() if beside is not None else None
+                    checked = _checked(beside)
                     if checked is not None and checked.problems:
                         raise BadRows(checked.problems)
                     if checked is not None and checked.plan is not None and checked.head == head:
