@@ -11,6 +11,8 @@ from enum import StrEnum
 # The largest id a record may have: PostgreSQL's `integer`, so that any register moves between
 # SQLite (which would store 64 bits) and PostgreSQL unchanged.
 MAX_ID = 2_147_483_647
+# Evidence older than this many days is due a new check, unless --reverify-days says otherwise.
+REVERIFY_DAYS = 365
 
 
 class ActorKind(StrEnum):

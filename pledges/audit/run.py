@@ -39,8 +39,8 @@ from pledges.db import open_engine, opened, transaction
 from pledges.models import EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
 from pledges.schema import text_sha256
 from pledges.textmatch import Article, fold
+from pledges.vocab import REVERIFY_DAYS
 
-REVERIFY_DAYS = 365
 PARALLEL_FROM = 20_000  # quotes; below this, starting workers costs more than it saves
 CHUNKS_PER_WORKER = 8  # small chunks keep each worker's memory small and the cores busy
 BATCH = 500

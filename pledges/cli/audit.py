@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from pledges.cli.options import WORKERS_MAX, Db, ReverifyDays, ShowFormat, Today, as_of, within
+from pledges.vocab import REVERIFY_DAYS
 
 app = typer.Typer()
 
@@ -24,7 +25,7 @@ def audit(
     fail_on: Annotated[
         FailOn, typer.Option(help="Exit 1 when findings of this severity (or worse) are found.")
     ] = FailOn.ERROR,
-    reverify_days: ReverifyDays = 365,
+    reverify_days: ReverifyDays = REVERIFY_DAYS,
     today: Today = None,
     workers: Annotated[
         int | None,

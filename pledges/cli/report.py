@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from pledges.cli.options import Db, ReverifyDays, Today, as_of
+from pledges.vocab import REVERIFY_DAYS
 
 app = typer.Typer()
 
@@ -15,7 +16,7 @@ def report(
         str, typer.Option("--out", help="The folder to write the site into (created if need be).")
     ],
     today: Today = None,
-    reverify_days: ReverifyDays = 365,
+    reverify_days: ReverifyDays = REVERIFY_DAYS,
     db: Db = None,
 ) -> None:
     """Write the provenance report: pages to open in a browser from disk, or to publish."""

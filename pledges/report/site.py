@@ -34,7 +34,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import Engine, func, select
 
 from pledges.audit import CHECKS, Finding, Report, Severity
-from pledges.audit.run import REVERIFY_DAYS
 from pledges.db import opened, transaction
 from pledges.history import Step, timeline
 from pledges.models import EvidenceRow
@@ -45,7 +44,7 @@ from pledges.report.passages import Passage, passage, segments
 from pledges.report.read import EvidenceItem, Head, PledgeItem, Register, SourceItem, read
 from pledges.schema import SLUG_PATTERN, Evidence
 from pledges.textmatch import Article
-from pledges.vocab import Confidence, Formality, PledgeKind, Rank, Status
+from pledges.vocab import REVERIFY_DAYS, Confidence, Formality, PledgeKind, Rank, Status
 
 if TYPE_CHECKING:
     from pledges.models import RevisionRow
