@@ -13,7 +13,8 @@ every quote, by the cheapest means, with every core busy (up to four, as the aud
   sentence is taken to run from the last ". " before it to the first after it (`str.rfind` and
   `str.find`: no abbreviations, no other stops); the actors named there are found by one
   Aho-Corasick pass over it, lower-cased (every name and alias, without the whole-word and
-  capital-letter rules); its years and words are counted with the audit's own patterns.
+  capital-letter rules); its years and words are counted with the audit's own patterns (those of
+  pledges/audit/facts.py, repeated here so that nothing of the audit package is imported).
 
 It leaves out everything else the audit does: the rules it skips above, the closest passage of
 each quote not found (rapidfuzz), the search of every other source for it, the checks
@@ -25,16 +26,18 @@ audit takes too. It prints how many quotes it found and how many it did not, as 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from typing import Any
 
 from audit_floor import register_of
 
-from pledges.audit.facts import WORD, years
 from pledges.textmatch import fold
 
 PARTS = min(os.cpu_count() or 1, 4)  # as the audit: one process per core, up to four
+YEAR = re.compile(r"(?<![\w.-])(19[0-9]{2}|20[0-9]{2}|2100)(?![\w-])")
+WORD = re.compile(r"\w+(?:[.,'\u2019-]\w+)*")
 
 
 def aliases(connection: sqlite3.Connection) -> Any:
@@ -76,7 +79,7 @@ def part(path: str, index: int) -> tuple[int, int]:
             begin = text.rfind(". ", 0, at) + 1
             end = text.find(". ", at + len(quote))
             named = {actor for _, actor in automaton.iter(text[begin:end].lower())}
-            stated = years(quote)
+            stated = {int(y) for y in YEAR.findall(quote) if 1990 <= int(y) <= 2100}
             words = len(WORD.findall(quote))
             del named, stated, words
     connection.close()

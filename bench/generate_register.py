@@ -1,5 +1,4 @@
-# ruff: noqa: RUF001 - the articles are typographic on purpose: quotes, apostrophes and dashes
-"""Build a large synthetic register for the audit benchmark (bench/audit.py).
+"""Build a large synthetic register for the benchmarks (bench/audit.py, report.py, transfer.py).
 
     .venv/bin/python bench/generate_register.py [--pledges 100000] [--out PATH] [--seed 1]
                                                 [--actors 2000] [--created YYYY-MM-DD]
@@ -13,7 +12,7 @@ It writes a migrated SQLite register at PATH (replacing what is there) holding:
   others, which no register does;
 - N/5 sources, each about 4 KB of news-like English made from varied sentences (numbers, years,
   places and people vary, so no two articles are alike; typographic quotes, apostrophes and
-  dashes), from a dozen publishers (some left empty), with a correct sha256;
+  dashes), from a dozen publishers (some left empty);
 - N pledges with vocabulary values (status mostly not_yet_rated, confidence low, a target year
   between 2025 and 2060 for most, baseline and value where the commitment states them). Actors,
   kind and target year are distinct but for one pledge in 200, entered twice. Each pledge is
@@ -24,16 +23,18 @@ It writes a migrated SQLite register at PATH (replacing what is there) holding:
   its article. About one in ten is altered (a word or the year changed) so that it no longer
   stands in its source; about one in eight writes typographic marks plainly (located after
   normalisation, not exactly). Evidence is verified on the day it is created, as `cite` does,
-  except altered quotes (recorded as with --allow-unlocated);
-- one `create` revision per record, with the hash chain computed as pledges.history does it, so
-  that `pledges log verify` passes.
+  except altered quotes (recorded as with --allow-unlocated).
+
+The names, places, phrases and sentence templates it draws from are the data files in
+bench/data/. The records are the product's input models, written by the product's bulk write
+path (pledges.transfer.bulk.Batch, which `pledges import` uses) in one transaction: the same
+rows, revisions and hash chain an import of them would write, so `pledges log verify` passes.
 
 Everything follows from --seed and --created (the day every record is created, at 09:30 UTC;
 by default today, so that evidence is freshly verified when the register is audited), so two
-runs with both the same give the same register. Rows go in with SQLAlchemy Core executemany in
-one transaction. A manifest beside the file (PATH.manifest.json) records the settings and counts,
-among them how many quotes are altered: the number a correct audit fails to locate. It is
-written last, so a half-built register has none.
+runs with both the same give the same register. A manifest beside the file (PATH.manifest.json)
+records the settings and counts, among them how many quotes are altered: the number a correct
+audit fails to locate. It is written last, so a half-built register has none.
 """
 
 from __future__ import annotations
@@ -47,47 +48,47 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import Connection, Table, insert
-
 from pledges import migrate
 from pledges.db import make_engine, resolve_url, transaction
-from pledges.history import body, chain_hash
-from pledges.models import (
-    ActorRow,
-    EvidenceRow,
-    PledgeActorRow,
-    PledgeRow,
-    RevisionRow,
-    SourceRow,
-)
-from pledges.schema import Actor, Evidence, Pledge, Source, text_sha256
-from pledges.textmatch import normalise
-from pledges.vocab import Action, Entity
+from pledges.editing import Who
+from pledges.schema import ActorIn, EvidenceIn, PledgeIn, SourceIn
+from pledges.textmatch import fold
+from pledges.transfer.bulk import Batch, check_quotes, evidence_records
 
-GENERATOR_VERSION = 2  # bump when the register it builds changes, so --reuse rebuilds
+DATA = Path(__file__).resolve().parent / "data"
+GENERATOR_VERSION = 3  # bump when the register it builds changes, so --reuse rebuilds
 AUTHOR = "bench-generator"
 REASON = "generate the audit benchmark register"
-BATCH = 5_000
 DEFAULT_ACTORS = 2_000
+REUSE_DAYS = 30  # a benchmark may reuse a register created at most this many days ago
 PLEDGES_PER_SOURCE = 5
 ALTERED_SHARE = 0.10
 PLAIN_MARKS_SHARE = 0.5  # of unaltered quotes that hold typographic marks: written plainly
 JOINT_SHARE = 0.04  # pledges of two countries together
 DUPLICATE_SHARE = 0.005  # pledges entered twice (same actors, kind and target year)
 ANNOUNCED_SHARE = 0.4  # pledges whose announcement day is recorded
+TYPOGRAPHIC_PLAIN = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'", "–": "-"})  # noqa: RUF001
+
+
+def data(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+ACTORS, COMMITMENTS, ARTICLES = data("actors"), data("commitments"), data("articles")
 
 
 # --- actors -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorSpec:
     id: str
     name: str
@@ -102,204 +103,12 @@ class ActorSpec:
     weight: float = 40.0  # how often it pledges, relative to the others
 
 
-MAJORS: tuple[ActorSpec, ...] = (
-    ActorSpec(
-        "CN",
-        "China",
-        "China",
-        "country",
-        ("China", "Chinese", "Beijing", "PRC", "Xi Jinping", "Xie Zhenhua", "Li Qiang", "Xinhua"),
-        ("China", "Beijing", "the Chinese government", "China’s State Council"),
-        ("President Xi Jinping", "climate envoy Xie Zhenhua", "Premier Li Qiang"),
-        "Chinese",
-        ("Beijing", "Tianjin", "Guangzhou"),
-    ),
-    ActorSpec(
-        "US",
-        "United States",
-        "the United States",
-        "country",
-        (
-            "United States",
-            "U.S.",
-            "US",
-            "America",
-            "American",
-            "Washington",
-            "John Kerry",
-            "Biden",
-            "State Department",
-        ),
-        ("the United States", "Washington", "the Biden administration", "the US"),
-        ("climate envoy John Kerry", "President Joe Biden", "a State Department spokesperson"),
-        "American",
-        ("Washington", "New York", "Houston", "Denver"),
-    ),
-    ActorSpec(
-        "EU",
-        "European Union",
-        "the European Union",
-        "bloc",
-        ("European Union", "EU", "Brussels", "European Commission", "Ursula von der Leyen"),
-        ("the European Union", "the EU", "Brussels", "the European Commission"),
-        ("Commission President Ursula von der Leyen", "an EU climate negotiator"),
-        "European",
-        ("Brussels", "Strasbourg", "Luxembourg"),
-    ),
-    ActorSpec(
-        "IN",
-        "India",
-        "India",
-        "country",
-        ("India", "Indian", "New Delhi", "Narendra Modi", "Bhupender Yadav"),
-        ("India", "New Delhi", "the Indian government"),
-        ("Prime Minister Narendra Modi", "environment minister Bhupender Yadav"),
-        "Indian",
-        ("New Delhi", "Kolkata", "Hyderabad"),
-    ),
-    ActorSpec(
-        "JP",
-        "Japan",
-        "Japan",
-        "country",
-        ("Japan", "Japanese", "Tokyo", "Fumio Kishida"),
-        ("Japan", "Tokyo", "the Japanese government"),
-        ("Prime Minister Fumio Kishida", "a Japanese trade ministry official"),
-        "Japanese",
-        ("Tokyo", "Kyoto", "Nagoya"),
-    ),
-    ActorSpec(
-        "BR",
-        "Brazil",
-        "Brazil",
-        "country",
-        ("Brazil", "Brazilian", "Brasília", "Lula", "Marina Silva"),
-        ("Brazil", "Brasília", "the Brazilian government"),
-        ("President Luiz Inácio Lula da Silva", "environment minister Marina Silva"),
-        "Brazilian",
-        ("Brasília", "Belém", "Manaus"),
-    ),
-    ActorSpec(
-        "GB",
-        "United Kingdom",
-        "the United Kingdom",
-        "country",
-        ("United Kingdom", "UK", "Britain", "British", "London", "Whitehall"),
-        ("Britain", "the UK", "the British government", "London"),
-        ("Britain’s energy secretary", "a British government spokesperson"),
-        "British",
-        ("London", "Birmingham", "Leeds"),
-    ),
-    ActorSpec(
-        "ZA",
-        "South Africa",
-        "South Africa",
-        "country",
-        ("South Africa", "South African", "Pretoria", "Cyril Ramaphosa"),
-        ("South Africa", "Pretoria", "the South African government"),
-        ("President Cyril Ramaphosa", "a South African energy official"),
-        "South African",
-        ("Pretoria", "Bloemfontein", "Gqeberha"),
-    ),
-    ActorSpec(
-        "ID",
-        "Indonesia",
-        "Indonesia",
-        "country",
-        ("Indonesia", "Indonesian", "Jakarta", "Joko Widodo"),
-        ("Indonesia", "Jakarta", "the Indonesian government"),
-        ("President Joko Widodo", "an Indonesian energy ministry official"),
-        "Indonesian",
-        ("Jakarta", "Surabaya", "Bali"),
-    ),
-    ActorSpec(
-        "MX",
-        "Mexico",
-        "Mexico",
-        "country",
-        ("Mexico", "Mexican"),
-        ("Mexico", "the Mexican government"),
-        ("Mexico’s foreign minister", "a Mexican energy official"),
-        "Mexican",
-        ("Mexico City", "Puebla", "Tijuana"),
-    ),
-    ActorSpec(
-        "KR",
-        "South Korea",
-        "South Korea",
-        "country",
-        ("South Korea", "Korea", "Korean", "Seoul"),
-        ("South Korea", "Seoul", "the South Korean government"),
-        ("South Korea’s environment minister", "a Korean trade official"),
-        "South Korean",
-        ("Seoul", "Daegu", "Incheon"),
-    ),
-)
+def major(fields: dict[str, Any]) -> ActorSpec:
+    tupled: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    return ActorSpec(**tupled)
 
-# code|name as a sentence names it|adjective|capital;another city (capital and name are aliases)
-COUNTRIES = """
-FR|France|French|Paris;Lille  DE|Germany|German|Berlin;Frankfurt  IT|Italy|Italian|Rome;Turin
-ES|Spain|Spanish|Madrid;Valencia  NL|the Netherlands|Dutch|Amsterdam;Utrecht
-SE|Sweden|Swedish|Stockholm;Malmö  NO|Norway|Norwegian|Oslo;Bergen
-DK|Denmark|Danish|Copenhagen;Aarhus
-FI|Finland|Finnish|Helsinki;Tampere  CA|Canada|Canadian|Ottawa;Winnipeg
-AU|Australia|Australian|Canberra;Perth  NZ|New Zealand|New Zealand|Wellington;Christchurch
-AR|Argentina|Argentine|Buenos Aires;Rosario  CL|Chile|Chilean|Santiago;Valparaíso
-CO|Colombia|Colombian|Bogotá;Cali  PE|Peru|Peruvian|Lima;Cusco  EG|Egypt|Egyptian|Cairo;Alexandria
-NG|Nigeria|Nigerian|Abuja;Kano  KE|Kenya|Kenyan|Nairobi;Mombasa
-ET|Ethiopia|Ethiopian|Addis Ababa;Dire Dawa  MA|Morocco|Moroccan|Rabat;Marrakesh
-SA|Saudi Arabia|Saudi|Riyadh;Dammam  AE|the United Arab Emirates|Emirati|Abu Dhabi;Sharjah
-QA|Qatar|Qatari|Doha;Al Wakrah  TR|Türkiye|Turkish|Ankara;Izmir
-PK|Pakistan|Pakistani|Islamabad;Lahore  BD|Bangladesh|Bangladeshi|Dhaka;Chittagong
-VN|Vietnam|Vietnamese|Hanoi;Da Nang  TH|Thailand|Thai|Bangkok;Chiang Mai
-MY|Malaysia|Malaysian|Kuala Lumpur;Penang  PH|the Philippines|Philippine|Manila;Davao
-SG|Singapore|Singaporean|Singapore;Jurong  KZ|Kazakhstan|Kazakh|Astana;Shymkent
-UA|Ukraine|Ukrainian|Kyiv;Lviv  CZ|the Czech Republic|Czech|Prague;Brno
-AT|Austria|Austrian|Vienna;Graz  CH|Switzerland|Swiss|Bern;Basel
-PT|Portugal|Portuguese|Lisbon;Porto
-GR|Greece|Greek|Athens;Thessaloniki  IE|Ireland|Irish|Dublin;Galway
-EC|Ecuador|Ecuadorian|Quito;Guayaquil  FJ|Fiji|Fijian|Suva;Nadi
-BB|Barbados|Barbadian|Bridgetown;Speightstown  GH|Ghana|Ghanaian|Accra;Kumasi
-SN|Senegal|Senegalese|Dakar;Thiès  TZ|Tanzania|Tanzanian|Dodoma;Arusha
-NP|Nepal|Nepali|Kathmandu;Pokhara  LK|Sri Lanka|Sri Lankan|Colombo;Kandy
-"""
-# id|name|a city in it
-SUBNATIONALS = """
-US-CA|California|Sacramento  US-TX|Texas|Austin  US-IL|Illinois|Springfield
-US-MA|Massachusetts|Worcester  US-OR|Oregon|Salem  CA-ON|Ontario|Hamilton
-CA-QC|Quebec|Gatineau  CA-BC|British Columbia|Kelowna  CA-AB|Alberta|Edmonton
-DE-BY|Bavaria|Nuremberg  DE-NW|North Rhine-Westphalia|Düsseldorf  DE-BW|Baden-Württemberg|Stuttgart
-ES-CT|Catalonia|Girona  GB-SCT|Scotland|Edinburgh  GB-WLS|Wales|Cardiff
-CN-GD|Guangdong|Dongguan  CN-JS|Jiangsu|Nanjing  CN-ZJ|Zhejiang|Hangzhou  CN-SD|Shandong|Qingdao
-IN-MH|Maharashtra|Pune  IN-GJ|Gujarat|Ahmedabad  IN-TN|Tamil Nadu|Coimbatore
-IN-KA|Karnataka|Mysuru  BR-MG|Minas Gerais|Belo Horizonte  AU-QLD|Queensland|Brisbane
-AU-NSW|New South Wales|Newcastle  ZA-GP|Gauteng|Soweto  ZA-WC|Western Cape|Stellenbosch
-MX-JAL|Jalisco|Zapopan  MX-NLE|Nuevo León|San Pedro  JP-HKD|Hokkaido|Sapporo
-KR-GG|Gyeonggi|Suwon  ID-JB|West Java|Bandung  IT-LOM|Lombardy|Bergamo
-"""
-CITIES = """
-Chicago|Los Angeles|San Francisco|Seattle|Boston|Toronto|Montreal|Vancouver|Rio de Janeiro
-Medellín|Lagos|Johannesburg|Cape Town|Durban|Mumbai|Bengaluru|Chennai|Shanghai|Shenzhen|Osaka
-Yokohama|Busan|Milan|Barcelona|Hamburg|Munich|Rotterdam|Gothenburg|Manchester|Glasgow|Lyon
-Marseille|Melbourne|Sydney|Auckland|Istanbul|Karachi|Ho Chi Minh City|Dubai|Casablanca
-"""
-COMPANY_PREFIXES = """
-Solvik Aurora Kestrel Meridian Northwind Tidewater Halcyon Bluepeak Cobalt Evergreen Falcon
-Granite Harbour Ironwood Juniper Keystone Lumen Mistral Nimbus Oakridge Pinnacle Quarry Redfern
-Summit Tamarind Umber Vantage Westmark Yarrow Zephyr Altura Boreal Cascade Fjord Gale Helix
-Indigo Jasper Kinetic Larch Magnolia Nordic Orion Polaris Quill Rowan Sable Terra Ultramar
-Verdant Willow Xenith Yellowfin Zenith Arcadia Beacon Crescent Dune Estuary Foxglove Glacier
-"""
-COMPANY_INDUSTRIES = """
-Steel Cement Power Energy Chemicals Airlines Shipping Motors Foods Mining Logistics Paper Glass
-Aluminium Utilities Telecom Bank Insurance Retail Textiles Petroleum Gas Rail Construction
-Semiconductors Pharmaceuticals Fertilisers Brewing Dairy Timber
-"""
-REGIONS = ("Asia", "Europe", "Americas", "Africa")
-BUSINESS_CITIES = (
-    "London", "New York", "Frankfurt", "Singapore", "Hong Kong", "Zurich", "Tokyo", "Paris",
-    "Mumbai", "São Paulo", "Toronto", "Sydney", "Seoul", "Stockholm", "Dubai", "Houston",
-)  # fmt: skip
+
+MAJORS = tuple(major(fields) for fields in ACTORS["majors"])
 
 
 def ascii_id(name: str) -> str:
@@ -314,96 +123,35 @@ def unique(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def entries(block: str, separator: str) -> list[str]:
-    return [entry.strip() for entry in re.split(separator, block.strip()) if entry.strip()]
+def actor_of(form: str, cells: Sequence[str]) -> ActorSpec:
+    """An actor from one row of bench/data/actors.json, in the words of its form (country,
+    subnational, city or company)."""
+    shape = ACTORS["forms"][form]
+    values = dict(zip(shape["columns"], cells, strict=True))
+    values.setdefault("name", values.get("noun", "").removeprefix("the "))
+    values.setdefault("noun", values["name"])
+    values.update(slug=ascii_id(values["name"]), a_name=with_article(values["name"]))
 
+    def each(key: str) -> tuple[str, ...]:
+        return tuple(template.format_map(values) for template in shape[key])
 
-def country(line: str) -> ActorSpec:
-    code, noun, adjective, cities = line.split("|")
-    capital, other = cities.split(";")
-    name = noun.removeprefix("the ")
     return ActorSpec(
-        code,
-        name,
-        noun,
-        "country",
-        unique((name, adjective, capital)),
-        (noun, f"the {adjective} government", capital),
-        (
-            f"the {adjective} environment minister",
-            f"a {adjective} government spokesperson",
-            f"the {adjective} climate envoy",
-        ),
-        adjective,
-        (capital, other),
-        "nation",
-        6.0,
-    )
-
-
-def subnational(line: str) -> ActorSpec:
-    code, name, city = line.split("|")
-    return ActorSpec(
-        code,
-        name,
-        name,
-        "subnational",
-        (name,),
-        (name, f"the government of {name}"),
-        (f"{name}’s environment minister", f"a spokesperson for the government of {name}"),
-        f"{name}’s",
-        (city,),
-        "local",
-        3.0,
-    )
-
-
-def city(name: str) -> ActorSpec:
-    return ActorSpec(
-        f"CITY-{ascii_id(name)}",
-        name,
-        name,
-        "subnational",
-        (name,),
-        (name, f"the city of {name}", f"{name} city council"),
-        (f"the mayor of {name}", f"{name}’s deputy mayor for climate"),
-        f"{name}’s",
-        (name,),
-        "local",
-        3.0,
-    )
-
-
-def company(rng: random.Random, name: str) -> ActorSpec:
-    return ActorSpec(
-        ascii_id(name),
-        name,
-        name,
-        "company",
-        (name,),
-        (name, f"{name}’s board"),
-        (
-            f"the chief executive of {name}",
-            f"{with_article(name)} spokesperson",
-            f"{name}’s head of sustainability",
-        ),
-        f"{name}’s",
-        tuple(rng.sample(BUSINESS_CITIES, 2)),
-        "company",
-        1.0,
-    )
+        shape["id"].format_map(values), values["name"], values["noun"], shape["kind"],
+        unique(each("aliases")), each("subjects"), each("speakers"),
+        shape["adjective"].format_map(values), each("cities"), shape["scope"], shape["weight"],
+    )  # fmt: skip
 
 
 def make_actors(count: int, rng: random.Random) -> list[ActorSpec]:
     """The majors, then other countries, states, cities and companies, `count` in all."""
     actors = list(MAJORS)
-    actors += [country(entry) for entry in entries(COUNTRIES, r"\s{2,}|\n")]
-    actors += [subnational(entry) for entry in entries(SUBNATIONALS, r"\s{2,}|\n")]
-    actors += [city(name) for name in entries(CITIES, r"\||\n")]
-    names = [f"{p} {i}" for i in COMPANY_INDUSTRIES.split() for p in COMPANY_PREFIXES.split()]
+    actors += [actor_of(form, row) for form in ("country", "subnational", "city")
+               for row in ACTORS[form]]  # fmt: skip
+    names = [f"{p} {i}" for i in ACTORS["company_industries"] for p in ACTORS["company_prefixes"]]
     rng.shuffle(names)
-    names += [f"{name} {region}" for region in REGIONS for name in names]  # when more are wanted
-    actors += [company(rng, name) for name in names[: max(0, count - len(actors))]]
+    names += [f"{name} {region}" for region in ACTORS["regions"] for name in names]  # when more
+    actors += [actor_of("company", [name, *rng.sample(ACTORS["business_cities"], 2)])
+               for name in names[: max(0, count - len(actors))]]  # fmt: skip
     actors = actors[:count]
     check_actors(actors)
     return actors
@@ -429,14 +177,8 @@ def check_actors(actors: Sequence[ActorSpec]) -> None:
 
 # --- what pledges commit to ---------------------------------------------------------------------
 
-NATION = frozenset({"nation"})
-PUBLIC = frozenset({"nation", "local"})
-ALL = frozenset({"nation", "local", "company"})
-LOCAL = frozenset({"local"})
-COMPANY = frozenset({"company"})
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commitment:
     kind: str
     years: tuple[int, int] | None  # target years drawn from this range; None: no target year
@@ -447,385 +189,15 @@ class Commitment:
     gases: tuple[str, ...] = ()
     unit: str | None = None  # when it states a value ({pct}): what the value measures
 
-
-COMMITMENTS: tuple[Commitment, ...] = (
-    Commitment(
-        "emissions_peak",
-        (2025, 2035),
-        (
-            "peak its carbon dioxide emissions by {year}",
-            "reach a peak in greenhouse gas emissions before {year}",
-            "ensure that its emissions stop rising no later than {year}",
-        ),
-        "peak CO2 emissions by {year}",
-        PUBLIC,
-        12,
-        ("CO2",),
-    ),
-    Commitment(
-        "carbon_neutrality",
-        (2045, 2060),
-        (
-            "become carbon neutral by {year}",
-            "achieve carbon neutrality before {year}",
-            "balance its remaining emissions with removals by {year}",
-        ),
-        "become carbon neutral by {year}",
-        ALL,
-        11,
-    ),
-    Commitment(
-        "net_zero",
-        (2040, 2060),
-        (
-            "reach net-zero emissions by {year}",
-            "bring its greenhouse gas emissions to net zero by {year}",
-        ),
-        "reach net zero by {year}",
-        ALL,
-        12,
-    ),
-    Commitment(
-        "emissions_reduction",
-        (2025, 2040),
-        (
-            "cut its emissions by {pct} per cent from {base} levels by {year}",
-            "reduce greenhouse gas emissions {pct}% below {base} levels by {year}",
-        ),
-        "cut emissions {pct}% below {base} by {year}",
-        PUBLIC,
-        12,
-        unit="% below baseline",
-    ),
-    Commitment(
-        "emissions_reduction",
-        (2025, 2040),
-        (
-            "cut its scope 1 and 2 emissions by {pct} per cent from {base} levels by {year}",
-            "reduce the emissions of its own operations {pct}% below {base} levels by {year}",
-        ),
-        "cut operational emissions {pct}% below {base} by {year}",
-        COMPANY,
-        14,
-        unit="% below baseline",
-    ),
-    Commitment(
-        "renewable_energy",
-        (2025, 2040),
-        (
-            "install {gw} gigawatts of wind and solar capacity by {year}",
-            "generate {pct} per cent of its electricity from renewable sources by {year}",
-            "triple its renewable power capacity by {year}",
-        ),
-        "expand renewable power by {year}",
-        PUBLIC,
-        12,
-    ),
-    Commitment(
-        "renewable_energy",
-        (2025, 2040),
-        (
-            "source all of its electricity from renewable power by {year}",
-            "buy only renewable electricity for its plants and offices from {year}",
-        ),
-        "run on renewable electricity by {year}",
-        COMPANY,
-        10,
-    ),
-    Commitment(
-        "coal",
-        (2025, 2045),
-        (
-            "phase out unabated coal power by {year}",
-            "stop approving new coal-fired power plants from {year}",
-            "cut the share of coal in its power mix to {pct} per cent by {year}",
-        ),
-        "phase down coal power by {year}",
-        PUBLIC,
-        9,
-    ),
-    Commitment(
-        "coal",
-        (2025, 2045),
-        (
-            "stop financing or buying power from new coal plants from {year}",
-            "close the coal-fired boilers at its sites by {year}",
-        ),
-        "end its use of coal by {year}",
-        COMPANY,
-        5,
-    ),
-    Commitment(
-        "methane_non_co2",
-        (2025, 2035),
-        (
-            "cut methane emissions by {pct} per cent by {year}",
-            "curb methane and other non-CO2 gases from its energy sector by {year}",
-        ),
-        "cut methane emissions by {year}",
-        NATION,
-        8,
-        ("CH4",),
-    ),
-    Commitment(
-        "methane_non_co2",
-        (2025, 2035),
-        (
-            "cut methane leaks from its operations by {pct} per cent by {year}",
-            "end routine flaring and venting at its facilities by {year}",
-        ),
-        "cut methane leaks by {year}",
-        COMPANY,
-        3,
-        ("CH4",),
-    ),
-    Commitment(
-        "finance",
-        (2025, 2035),
-        (
-            "provide ${bn} billion a year in climate finance by {year}",
-            "mobilise ${bn} billion for adaptation in poorer countries by {year}",
-        ),
-        "provide climate finance by {year}",
-        NATION,
-        6,
-    ),
-    Commitment(
-        "forests",
-        (2025, 2040),
-        (
-            "end illegal deforestation by {year}",
-            "restore {mha} million hectares of degraded forest by {year}",
-        ),
-        "protect forests by {year}",
-        PUBLIC,
-        6,
-    ),
-    Commitment(
-        "forests",
-        (2025, 2040),
-        ("end deforestation in its supply chain by {year}",),
-        "end deforestation in its supply chain by {year}",
-        COMPANY,
-        4,
-    ),
-    Commitment(
-        "other",
-        (2025, 2040),
-        (
-            "electrify its entire public bus fleet by {year}",
-            "require all new buildings to be zero-carbon from {year}",
-        ),
-        "decarbonise buses and new buildings by {year}",
-        LOCAL,
-        8,
-    ),
-    Commitment(
-        "diplomatic_process",
-        (2025, 2030),
-        (
-            "submit new national climate targets in {year}",
-            "present an updated nationally determined contribution in {year}",
-        ),
-        "submit new national targets in {year}",
-        NATION,
-        5,
-    ),
-    Commitment(
-        "diplomatic_process",
-        None,
-        (
-            "push for the success of the next UN climate summit",
-            "work towards ambitious, agreed outcomes at the coming climate conference",
-        ),
-        "push for a successful climate summit",
-        NATION,
-        5,
-    ),
-    Commitment(
-        "cooperation",
-        None,
-        (
-            "resume the working group on climate action and meet again before the end of the year",
-            "share data on methane leaks and cooperate on carbon capture projects",
-        ),
-        "continue climate cooperation",
-        NATION,
-        4,
-    ),
-)
-
-FORMALITIES = (("declared", 60), ("proposed", 15), ("in_policy", 17), ("in_law", 8))
-STATUSES = (
-    ("not_yet_rated", 900),
-    ("in_progress", 50),
-    ("partially_kept", 15),
-    ("stalled", 12),
-    ("kept", 10),
-    ("broken", 8),
-    ("unverifiable", 5),
-)
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> Commitment:
+        years = (item["years"][0], item["years"][1]) if item["years"] else None
+        return cls(item["kind"], years, tuple(item["phrases"]), item["title"],
+                   frozenset(item["scopes"]), item["weight"], tuple(item.get("gases", ())),
+                   item.get("unit"))  # fmt: skip
 
 
-# --- publishers ----------------------------------------------------------------------------------
-
-PUBLISHERS: tuple[tuple[str | None, str | None], ...] = (
-    ("Reuters", "reuters.com"),
-    ("Associated Press", "apnews.com"),
-    ("Agence France-Presse", "afp.com"),
-    ("BBC News", "bbc.co.uk"),
-    ("The Guardian", "theguardian.com"),
-    ("Financial Times", "ft.com"),
-    ("DW", "dw.com"),
-    ("Al Jazeera", "aljazeera.com"),
-    ("South China Morning Post", "scmp.com"),
-    ("The Hindu", "thehindu.com"),
-    ("Climate Home News", "climatechangenews.com"),
-    ("Carbon Brief", "carbonbrief.org"),
-    (None, None),
-    (None, None),
-)
-PUBLISHER_WEIGHTS = (14, 10, 8, 8, 8, 6, 6, 6, 5, 5, 4, 4, 8, 8)
-SOURCE_KINDS = (("news", 70), ("official", 12), ("analysis", 13), ("other", 5))
-
-
-# --- the words articles are made of --------------------------------------------------------------
-
-FIRST = (
-    "Anna", "David", "Mei", "Rahul", "Sofia", "Tomás", "Aiko", "Kwame", "Lena", "Omar", "Priya",
-    "Jonas", "Chen", "Fatima", "Lucas", "Ingrid", "Wei", "Amara", "Pablo", "Hannah", "Ravi",
-    "Elena", "Samuel", "Yuki", "Nadia", "Marco", "Zanele", "Oliver", "Leila", "Kenji",
-)  # fmt: skip
-LAST = (
-    "Müller", "Okafor", "Zhang", "Sharma", "García", "Tanaka", "Mensah", "Novak", "Haddad",
-    "Iyer", "Lindqvist", "Wang", "Santos", "Kowalski", "Nakamura", "Dlamini", "Rossi", "Chowdhury",
-    "Petrov", "O’Brien", "Fischer", "Liu", "Mendes", "Kim", "Adeyemi", "Johansson", "Park",
-)  # fmt: skip
-ROLES = (
-    "a senior fellow", "an energy analyst", "head of climate policy", "a research director",
-    "an economist", "lead analyst", "a professor of environmental policy", "programme director",
-)  # fmt: skip
-INSTITUTES = (
-    "the International Energy Agency", "Ember", "the Centre for Research on Energy and Clean Air",
-    "the World Resources Institute", "Climate Analytics", "the Asia Society Policy Institute",
-    "E3G", "the Energy Policy Institute", "BloombergNEF", "the Rocky Mountain Institute",
-    "the Grantham Research Institute", "Global Energy Monitor",
-    "the Stockholm Environment Institute",
-)  # fmt: skip
-SECTORS = (
-    "power", "steel", "cement", "transport", "aviation", "shipping", "agriculture", "buildings",
-    "chemicals", "aluminium", "oil refining", "coal mining",
-)  # fmt: skip
-DRIVERS = (
-    "a rebound in industrial output", "a hot summer that lifted air-conditioning demand",
-    "weak hydropower during a drought", "strong growth in car sales", "cheaper imported gas",
-    "a slowdown in construction", "record solar installations", "higher fertiliser use",
-)  # fmt: skip
-ADJECTIVES = (
-    "ambitious", "modest", "credible", "vague", "significant", "overdue", "pragmatic", "fragile",
-    "cautious", "unprecedented", "realistic", "disappointing", "encouraging", "welcome",
-)  # fmt: skip
-NOUNS = (
-    "roadmap", "timetable", "framework", "agreement", "target", "strategy", "package", "plan",
-    "pathway", "proposal", "compromise", "statement",
-)  # fmt: skip
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-EVENTS = (
-    "the G20 summit", "the UN General Assembly", "the Petersberg Climate Dialogue",
-    "the Bonn climate talks", "a ministerial meeting on clean energy", "the COP28 summit in Dubai",
-    "the COP29 summit in Baku", "the COP30 summit in Belém", "a regional energy forum",
-)  # fmt: skip
-FUELS = ("coal", "oil", "natural gas", "solar", "wind", "nuclear", "hydropower")
-GROUPS = (
-    "environmental groups", "industry associations", "opposition lawmakers", "trade unions",
-    "island nations", "investors", "climate scientists", "local officials",
-)  # fmt: skip
-SWAPS = (
-    "would", "might", "should", "could", "never", "quickly", "gradually", "partly", "fully",
-    "entirely", "strongly", "new", "old", "former", "regional", "national", "private", "public",
-    "global", "annual", "monthly", "early", "late", "major", "minor", "several", "dozens",
-)  # fmt: skip
-
-FILLERS: tuple[str, ...] = (
-    "{institute_cap} estimates that emissions from the {sector} sector rose {pct} per cent in "
-    "{past}, driven by {driver}.",
-    "{person}, {role} at {institute}, said the {adj} {noun} would be tested by {event}.",
-    "The talks in {city} were the {ordinal} round since {past}, and officials described them "
-    "as “{adj}” but said more work was needed.",
-    "{fuel_cap} still supplies about {pct} per cent of {adjective} electricity, down from "
-    "{pct2} per cent a decade ago.",
-    "Critics say the {noun} leaves too much room for interpretation – especially on {sector} – "
-    "and {groups} have called for clearer milestones.",
-    "“We cannot afford another lost decade,” {person} of {institute} told reporters in {city} "
-    "on {weekday}.",
-    "Investment in {fuel} reached ${bn} billion last year, according to figures published in "
-    "{month}.",
-    "The government’s own projections, released in {month} {past}, show demand for {fuel} "
-    "peaking in the {decade}s.",
-    "{groups_cap} welcomed the announcement but warned that the {noun} lacked detail on how it "
-    "would be paid for.",
-    "Average temperatures in {city} were {deg} degrees above normal in {month}, the national "
-    "weather service said.",
-    "Negotiators from {count} countries are expected at {event}, where finance for poorer nations "
-    "is likely to dominate.",
-    "Since {past}, {subject} has added about {gw} megawatts of {fuel} capacity, roughly {share} "
-    "of what it uses.",
-    "{person} said the {adj} pace of change in the {sector} industry had surprised even its "
-    "own executives.",
-    "Officials did not say how the {noun} would be enforced, and a spokesperson declined to "
-    "comment on {weekday}.",
-    "The {sector} industry employs about {thousand},000 people, many of them in regions that "
-    "depend on {fuel}.",
-    "A survey by {institute} found that {pct} per cent of respondents supported stricter rules "
-    "on {sector} emissions.",
-    "Prices for {fuel} fell {pct} per cent in the first half of {past}, easing pressure on "
-    "household bills.",
-    "{subject} and its partners held {count} rounds of technical talks in {past} and {past2}, "
-    "{person} said.",
-    "The {noun} builds on an earlier agreement signed in {city} in {past}, which expired last "
-    "{month}.",
-    "It was not immediately clear whether the {noun} would require new legislation – a point "
-    "{groups} raised on {weekday}.",
-    "The country’s climate law, amended in {past}, already caps emissions from the {sector} "
-    "sector.",
-    "Analysts at {institute} said the figures suggested {a_adj} shift rather than a turning point.",
-    "Floods and heatwaves cost the economy an estimated ${bn} billion in {past}, the finance "
-    "ministry said.",
-    "The meeting ended with {a_adj} {noun} and a promise to report back before {event}.",
-)
-
-PLEDGE_SENTENCES: tuple[str, ...] = (
-    "{subject_cap} has pledged to {phrase}, {speaker} said on {weekday}.",
-    "“We will {phrase},” {speaker} told a news conference in {city}.",
-    "Under the {noun} announced in {month}, {subject} aims to {phrase} – a goal that {groups} "
-    "call {adj}.",
-    "{speaker_cap} reaffirmed that {subject} would {phrase}, though details remain scarce.",
-    "In a statement released on {weekday}, {subject} said it would {phrase} and publish yearly "
-    "progress reports.",
-    "{subject_cap} intends to {phrase}, according to a draft plan seen by reporters in {city}.",
-    "Speaking at {event}, {speaker} said {subject} was determined to {phrase}.",
-)
-JOINT_SENTENCES: tuple[str, ...] = (
-    "{subject_cap} and {other} agreed to {phrase}, according to a joint statement released on "
-    "{weekday}.",
-    "In a joint declaration signed in {city}, {subject} and {other} said they would {phrase}.",
-    "{speaker_cap} said {subject} and {other} had agreed to {phrase} after talks in {city}.",
-)
-HEADLINES: tuple[str, ...] = (
-    "{name} pledges to {short}",
-    "{name} restates climate goals as talks resume in {city}",
-    "Climate talks in {city} end with {adj} {noun}",
-    "Analysis: can {name} keep its climate promises?",
-    "{name} sets out {adj} {noun} on {sector} emissions",
-    "Officials in {city} defend the pace of the energy transition",
-)
-DATELINES = ("{CITY}, {month} {day} – ", "{CITY} – ", "")
-SIGN_OFFS = ("", "", "", "\n\n(Reporting by {person}; editing by {person2})", "\n\npm/dw")
+KINDS = tuple(Commitment.of(item) for item in COMMITMENTS["commitments"])
 
 
 # --- generation ---------------------------------------------------------------------------------
@@ -836,65 +208,53 @@ ITS = re.compile(r"\bits\b")
 
 
 class Words:
-    """Fills the {slots} of the templates from one random stream."""
+    """Fills the {slots} of the templates in bench/data/articles.json from one random stream."""
 
-    def __init__(
-        self, rng: random.Random, actor: ActorSpec, extra: dict[str, str] | None = None
-    ) -> None:
-        self.extra = dict(extra or {})
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        choose, number, words = rng.choice, rng.randint, ARTICLES["words"]
+        first, last = ARTICLES["first_names"], ARTICLES["last_names"]
         self.slots: dict[str, Callable[[], str]] = {
-            "institute": lambda: rng.choice(INSTITUTES),
-            "sector": lambda: rng.choice(SECTORS),
-            "driver": lambda: rng.choice(DRIVERS),
-            "adj": lambda: rng.choice(ADJECTIVES),
-            "noun": lambda: rng.choice(NOUNS),
-            "event": lambda: rng.choice(EVENTS),
-            "city": lambda: rng.choice(actor.cities),
-            "ordinal": lambda: rng.choice(ORDINALS),
-            "fuel": lambda: rng.choice(FUELS),
-            "groups": lambda: rng.choice(GROUPS),
-            "weekday": lambda: rng.choice(WEEKDAYS),
-            "month": lambda: rng.choice(MONTHS),
-            "person": lambda: f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            "person2": lambda: f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            "role": lambda: rng.choice(ROLES),
-            "adjective": lambda: actor.adjective,
-            "subject": lambda: rng.choice(actor.subjects),
-            "speaker": lambda: rng.choice(actor.speakers),
-            "pct": lambda: str(rng.randint(3, 85)),
-            "pct2": lambda: str(rng.randint(20, 95)),
-            "past": lambda: str(rng.randint(2005, 2023)),
-            "past2": lambda: str(rng.randint(2005, 2023)),
-            "decade": lambda: str(rng.choice((2020, 2030, 2040))),
-            "bn": lambda: str(rng.randint(2, 480)),
-            "gw": lambda: str(rng.randint(5, 1200)),
-            "deg": lambda: f"{rng.randint(1, 6)}.{rng.randint(0, 9)}",
-            "count": lambda: str(rng.randint(3, 198)),
-            "share": lambda: rng.choice(("a tenth", "a fifth", "a quarter", "a third", "half")),
-            "thousand": lambda: str(rng.randint(12, 950)),
-            "day": lambda: str(rng.randint(1, 28)),
-            "a_adj": lambda: with_article(rng.choice(ADJECTIVES)),
+            name: partial(choose, listed) for name, listed in words.items()
         }
+        self.slots |= {
+            name: partial(lambda lo, hi: str(number(lo, hi)), *bounds)
+            for name, bounds in ARTICLES["numbers"].items()
+        }
+        self.slots["person"] = self.slots["person2"] = lambda: f"{choose(first)} {choose(last)}"
+        self.slots["deg"] = lambda: f"{number(1, 6)}.{number(0, 9)}"
+        self.slots["a_adj"] = lambda: with_article(choose(words["adj"]))
 
-    def slot(self, name: str) -> str:
-        if name in self.extra:
-            return self.extra[name]
+    def pick(self, templates: str) -> str:
+        """One of the templates bench/data/articles.json lists under that name."""
+        chosen: str = self.rng.choice(ARTICLES[templates])
+        return chosen
+
+    def slot(self, name: str, actor: ActorSpec, extra: dict[str, str]) -> str:
+        if name in extra:
+            return extra[name]
         if name.endswith("_cap"):
-            return capitalised(self.slot(name.removesuffix("_cap")))
+            return capitalised(self.slot(name.removesuffix("_cap"), actor, extra))
         if name == "CITY":
-            return self.slot("city").upper()
+            return self.slot("city", actor, extra).upper()
+        if name == "adjective":
+            return actor.adjective
+        if name in ("city", "subject", "speaker"):
+            among: tuple[str, ...] = getattr(actor, "cities" if name == "city" else f"{name}s")
+            return self.rng.choice(among)
         return self.slots[name]()
 
-    def fill(self, template: str) -> str:
+    def fill(self, template: str, actor: ActorSpec, extra: dict[str, str] | None = None) -> str:
+        """The template, its slots filled in the words of `actor` (or from `extra`)."""
         names = _FIELDS.get(template)
         if names is None:
             names = tuple(sorted({f for _, f, _, _ in _FORMATTER.parse(template) if f}))
             _FIELDS[template] = names
-        return template.format_map({name: self.slot(name) for name in names})
+        return template.format_map({name: self.slot(name, actor, extra or {}) for name in names})
 
 
-def weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+def weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
 def with_article(word: str) -> str:
@@ -961,7 +321,7 @@ def draft_pledges(rng: random.Random, count: int, actors: Sequence[ActorSpec]) -
     options: list[tuple[ActorSpec, Commitment, int | None]] = []
     weights: list[float] = []
     for actor in actors:
-        for commitment in COMMITMENTS:
+        for commitment in KINDS:
             if actor.scope not in commitment.scopes:
                 continue
             years: list[int | None] = (
@@ -984,7 +344,7 @@ def draft_pledges(rng: random.Random, count: int, actors: Sequence[ActorSpec]) -
     drafts = [Draft((actor,), commitment, year) for actor, commitment, year in chosen]
 
     nations = [a for a in actors if a.scope == "nation"]
-    shared = [c for c in COMMITMENTS if "nation" in c.scopes]
+    shared = [c for c in KINDS if "nation" in c.scopes]
     seen: set[tuple[frozenset[str], str, int | None]] = set()
     while joint > 0 and len(nations) > 1:
         pair = tuple(rng.choices(nations, weights=[a.weight for a in nations], k=2))
@@ -1041,23 +401,22 @@ def plan_pledges(
                 title=title_of(draft.actors, commitment.title.format_map(numbers)),
                 value=float(numbers["pct"]) if states_value else None,
                 baseline=int(numbers["base"]) if "{base}" in template else None,
-                formality=weighted(rng, FORMALITIES),
-                status=weighted(rng, STATUSES),
+                formality=weighted(rng, COMMITMENTS["formalities"]),
+                status=weighted(rng, COMMITMENTS["statuses"]),
                 sources=(primary, secondary),
             )
         )
     return plans
 
 
-def pledge_sentence(rng: random.Random, plan: PledgePlan) -> str:
-    words = Words(rng, plan.actors[0])
+def pledge_sentence(words: Words, plan: PledgePlan) -> str:
     if len(plan.actors) > 1:
-        words.extra["other"] = rng.choice(plan.actors[1].subjects)
-        words.extra["phrase"] = possessive(plan.phrase, "their")
-        return words.fill(rng.choice(JOINT_SENTENCES))
-    template = rng.choice(PLEDGE_SENTENCES)
-    words.extra["phrase"] = possessive(plan.phrase, "our" if "We will" in template else "its")
-    return words.fill(template)
+        other = words.rng.choice(plan.actors[1].subjects)
+        extra = {"other": other, "phrase": possessive(plan.phrase, "their")}
+        return words.fill(words.pick("joint_sentences"), plan.actors[0], extra)
+    template = words.pick("pledge_sentences")
+    extra = {"phrase": possessive(plan.phrase, "our" if "We will" in template else "its")}
+    return words.fill(template, plan.actors[0], extra)
 
 
 @dataclass
@@ -1070,14 +429,15 @@ class SourcePlan:
     published_on: date | None
     title: str = ""
     text: str = ""
-    mentions: dict[int, str] | None = None  # pledge index -> the sentence reporting it
+    mentions: dict[int, str] = field(default_factory=dict)  # pledge -> the sentence on it
 
 
 def plan_sources(rng: random.Random, count: int) -> list[SourcePlan]:
     """Who published each article, and when."""
     sources = []
+    publishers = ARTICLES["publishers"]
     for index in range(count):
-        publisher, domain = rng.choices(PUBLISHERS, weights=PUBLISHER_WEIGHTS)[0]
+        publisher, domain, _ = rng.choices(publishers, weights=[p[2] for p in publishers])[0]
         published = (
             None if rng.random() < 0.05 else date(2015, 1, 1) + timedelta(rng.randrange(3650))
         )
@@ -1089,7 +449,7 @@ def plan_sources(rng: random.Random, count: int) -> list[SourcePlan]:
                 id=f"{slug}-{day}-{index + 1:05d}",
                 publisher=publisher,
                 domain=domain,
-                kind=weighted(rng, SOURCE_KINDS),
+                kind=weighted(rng, ARTICLES["source_kinds"]),
                 published_on=published,
             )
         )
@@ -1097,18 +457,18 @@ def plan_sources(rng: random.Random, count: int) -> list[SourcePlan]:
 
 
 def write_article(
-    rng: random.Random, source: SourcePlan, plans: Sequence[PledgePlan], mentioned: Sequence[int]
+    words: Words, source: SourcePlan, plans: Sequence[PledgePlan], mentioned: Sequence[int]
 ) -> None:
     """The article's text and headline: a sentence for each pledge it reports, among others."""
+    rng = words.rng
     lead = plans[mentioned[0]] if mentioned else None
     actor = lead.actors[0] if lead else MAJORS[source.index % len(MAJORS)]
-    words = Words(rng, actor)
-    mentions = {p: pledge_sentence(rng, plans[p]) for p in mentioned}
+    mentions = {p: pledge_sentence(words, plans[p]) for p in mentioned}
     target = rng.randint(3500, 4600)
     size = sum(len(s) + 1 for s in mentions.values())
     fillers: list[str] = []
     while size < target:
-        sentence = words.fill(rng.choice(FILLERS))
+        sentence = words.fill(words.pick("fillers"), actor)
         fillers.append(sentence)
         size += len(sentence) + 1
     sentences = fillers + list(mentions.values())
@@ -1123,32 +483,12 @@ def write_article(
         take = rng.choice((1, 1, 2, 2, 3))
         paragraphs.append(" ".join(sentences[at : at + take]))
         at += take
-    paragraphs[0] = words.fill(rng.choice(DATELINES)) + paragraphs[0]
-    source.text = "\n\n".join(paragraphs) + words.fill(rng.choice(SIGN_OFFS)) + "\n"
+    paragraphs[0] = words.fill(words.pick("datelines"), actor) + paragraphs[0]
+    source.text = "\n\n".join(paragraphs) + words.fill(words.pick("sign_offs"), actor) + "\n"
     short = possessive(lead.phrase, "its") if lead else "cut emissions"
     extra = {"name": capitalised(actor.noun), "short": short}
-    source.title = Words(rng, actor, extra).fill(rng.choice(HEADLINES))
+    source.title = words.fill(words.pick("headlines"), actor, extra)
     source.mentions = mentions
-
-
-def fold_table(alphabet: Iterable[str]) -> dict[int, str]:
-    """What pledges' normalise does to each non-space character that occurs, as a str.translate
-    table: with it, `" ".join(s.translate(table).casefold().split())` is normalise(s).text."""
-    table = {}
-    for char in alphabet:
-        if char.isspace():
-            continue
-        folded = normalise(char).text
-        if folded != char.casefold():
-            table[ord(char)] = folded
-    return table
-
-
-def fold(text: str, table: dict[int, str]) -> str:
-    return " ".join(text.translate(table).casefold().split())
-
-
-TYPOGRAPHIC_PLAIN = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'", "–": "-"})
 
 
 def choose_quote(rng: random.Random, sentence: str, year: int | None) -> str:
@@ -1175,60 +515,54 @@ def alter(rng: random.Random, quote: str, year: int | None) -> str:
         return quote.replace(str(year), str(year + shift), 1)
     candidates = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= 3]
     at = rng.choice(candidates) if candidates else rng.randrange(len(words))
-    replacement = rng.choice(SWAPS)
+    replacement = rng.choice(ARTICLES["swaps"])
     while replacement.casefold() == words[at].casefold():
-        replacement = rng.choice(SWAPS)
+        replacement = rng.choice(ARTICLES["swaps"])
     if words[at][:1].isupper():
         replacement = replacement.capitalize()
     words[at] = replacement
     return " ".join(words)
 
 
-@dataclass
-class QuotePlan:
-    evidence_id: int
-    pledge: int
-    source: int
-    quote: str
-    altered: bool
-
-
-def quote_for(
-    rng: random.Random, sentence: str, year: int | None, folded: str, table: dict[int, str]
-) -> str:
+def quote_for(rng: random.Random, sentence: str, year: int | None, folded: str) -> str:
     """A quote that stands once in its article (after folding), so that it points at this
     pledge's sentence and not at another one that shares its words."""
     for _ in range(8):
         quote = choose_quote(rng, sentence, year)
-        needle = fold(quote, table)
+        needle = fold(quote)
         if folded.find(needle) == folded.rfind(needle):
             return quote
     return sentence
 
 
-# --- records and revisions ----------------------------------------------------------------------
+def altered_quote(rng: random.Random, quote: str, year: int | None, folded: str) -> str:
+    """The quote altered until it no longer stands in its (folded) article."""
+    for _ in range(20):
+        changed = alter(rng, quote, year)
+        if fold(changed) not in folded:
+            return changed
+    raise RuntimeError(f"could not alter the quote {quote!r}")
 
 
-def iso_z(moment: datetime) -> str:
-    """A UTC datetime as pydantic's JSON mode writes it."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+# --- the register -------------------------------------------------------------------------------
 
 
 @dataclass
 class Register:
+    """The records, as the commands take them, in the order they are added."""
+
     at: datetime  # when every record was created
-    actors: list[dict[str, Any]]
-    sources: list[dict[str, Any]]
-    pledges: list[dict[str, Any]]
-    pledge_actors: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
-    logged: list[tuple[Entity, str, dict[str, Any]]]  # (entity, id, the record as JSON values)
-    altered: int
+    actors: list[ActorIn]
+    sources: list[SourceIn]
+    pledges: list[PledgeIn]
+    evidence: list[EvidenceIn]
+    located: list[bool]  # for each piece of evidence: False when its quote was altered
     plain_marks: int
 
 
 def build(count: int, seed: int, actor_count: int, created: date) -> Register:
     rng = random.Random(seed)
+    words = Words(rng)
     at = datetime.combine(created, clock(9, 30), UTC)
     actors = make_actors(actor_count, rng)
     n_sources = max(2, round(count / PLEDGES_PER_SOURCE))
@@ -1242,209 +576,119 @@ def build(count: int, seed: int, actor_count: int, created: date) -> Register:
         if days and rng.random() < ANNOUNCED_SHARE:
             plan.announced_on = min(days)
     for source in sources:
-        write_article(rng, source, plans, by_source[source.index])
+        write_article(words, source, plans, by_source[source.index])
 
-    alphabet: set[str] = set()
-    for source in sources:
-        alphabet.update(source.text)
-    table = fold_table(alphabet)
-    folded_texts = [fold(source.text, table) for source in sources]
-    quotes: list[QuotePlan] = []
-    altered = plain_marks = 0
+    folded = [fold(source.text) for source in sources]
+    quoted: list[tuple[PledgePlan, int, str]] = []  # (pledge, source, quote)
+    located: list[bool] = []
+    plain_marks = 0
     for plan in plans:
         for s in plan.sources:
-            source = sources[s]
-            assert source.mentions is not None
-            folded = folded_texts[s]
-            quote = quote_for(rng, source.mentions[plan.index], plan.year, folded, table)
-            is_altered = rng.random() < ALTERED_SHARE
-            if is_altered:
-                for _ in range(20):
-                    changed = alter(rng, quote, plan.year)
-                    if fold(changed, table) not in folded:
-                        break
-                else:
-                    raise RuntimeError(f"could not alter a quote of source {source.id}")
-                quote = changed
-                altered += 1
+            quote = quote_for(rng, sources[s].mentions[plan.index], plan.year, folded[s])
+            located.append(rng.random() >= ALTERED_SHARE)
+            if not located[-1]:
+                quote = altered_quote(rng, quote, plan.year, folded[s])
             elif quote != quote.translate(TYPOGRAPHIC_PLAIN) and rng.random() < PLAIN_MARKS_SHARE:
                 quote = quote.translate(TYPOGRAPHIC_PLAIN)
                 plain_marks += 1
-            quotes.append(QuotePlan(len(quotes) + 1, plan.index, s, quote, is_altered))
-    return records(at, actors, sources, plans, quotes, altered, plain_marks, rng)
+            quoted.append((plan, s, quote))
 
-
-def records(
-    at: datetime,
-    actors: Sequence[ActorSpec],
-    sources: Sequence[SourcePlan],
-    plans: Sequence[PledgePlan],
-    quotes: Sequence[QuotePlan],
-    altered: int,
-    plain_marks: int,
-    rng: random.Random,
-) -> Register:
-    """The rows to insert, and each record as the revision log describes it (JSON values)."""
-    created, today = iso_z(at), at.date()
-    actor_rows: list[dict[str, Any]] = [
-        {"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases)} for a in actors
-    ]
-    logged: list[tuple[Entity, str, dict[str, Any]]] = [
-        (Entity.ACTOR, row["id"], dict(row)) for row in actor_rows
-    ]
-    source_rows = []
-    for source in sources:
-        row: dict[str, Any] = {
-            "id": source.id,
-            "title": source.title,
-            "publisher": source.publisher,
-            "kind": source.kind,
-            "url": f"https://www.{source.domain}/climate/{source.id}" if source.domain else None,
-            "published_on": source.published_on,
-            "date_inferred": False,
-            "date_note": None,
-            "retrieved_on": today,
-            "language": "en",
-            "notes": None,
-            "text": source.text,
-            "sha256": text_sha256(source.text),
-        }
-        source_rows.append(row)
-        record = {k: v for k, v in row.items() if k != "text"}
-        record["published_on"] = source.published_on.isoformat() if source.published_on else None
-        record["retrieved_on"] = today.isoformat()
-        logged.append((Entity.SOURCE, source.id, record))
-    pledge_rows = []
-    link_rows = []
-    for plan in plans:
-        row = {
-            "id": plan.id,
-            "title": plan.title,
-            "statement": statement_of(plan),
-            "kind": plan.commitment.kind,
-            "target_year": plan.year,
-            "target_value": plan.value,
-            "target_unit": plan.commitment.unit if plan.value is not None else None,
-            "baseline_year": plan.baseline,
-            "gases": list(plan.commitment.gases),
-            "formality": plan.formality,
-            "status": plan.status,
-            "confidence": "low",
-            "announced_on": plan.announced_on,
-            "parent_id": None,
-            "superseded_by": None,
-            "notes": None,
-            "version": 1,
-            "created_at": at,
-            "updated_at": at,
-        }
-        pledge_rows.append(row)
-        for position, actor in enumerate(plan.actors):
-            link_rows.append({"pledge_id": plan.id, "actor_id": actor.id, "position": position})
-        record = {**row, "actors": [a.id for a in plan.actors]}
-        record["created_at"] = record["updated_at"] = created
-        record["announced_on"] = plan.announced_on.isoformat() if plan.announced_on else None
-        logged.append((Entity.PLEDGE, plan.id, record))
-    evidence_rows = []
-    for item in quotes:
-        plan = plans[item.pledge]
-        draw = rng.random()
-        rank = "preferred" if draw < 0.05 else "deprecated" if draw < 0.06 else "normal"
-        secondary = item.source == plan.sources[1]
-        row = {
-            "id": item.evidence_id,
-            "pledge_id": plan.id,
-            "source_id": sources[item.source].id,
-            "quote": item.quote,
-            "stance": "supports",
-            "asserts_status": plan.status if secondary and plan.status != "not_yet_rated" else None,
-            "rank": rank,
-            "deprecated_reason": "a later report corrects this account"
-            if rank == "deprecated"
-            else None,
-            "note": None,
-            "created_at": at,
-            "verified_on": None if item.altered else today,  # as `cite` records it
-        }
-        evidence_rows.append(row)
-        record = dict(row)
-        record["created_at"] = created
-        record["verified_on"] = None if item.altered else today.isoformat()
-        logged.append((Entity.EVIDENCE, str(item.evidence_id), record))
+    day = at.date()
     return Register(
         at,
-        actor_rows,
-        source_rows,
-        pledge_rows,
-        link_rows,
-        evidence_rows,
-        logged,
-        altered,
+        [ActorIn(id=a.id, name=a.name, kind=a.kind, aliases=a.aliases) for a in actors],
+        [source_record(source, day) for source in sources],
+        [pledge_record(plan) for plan in plans],
+        [evidence_record(rng, plan, sources[s].id, s, quote) for plan, s, quote in quoted],
+        located,
         plain_marks,
     )
 
 
-def check_records(register: Register) -> None:
-    """The hand-built JSON records are what pydantic's model_dump(mode="json") gives (what
-    `pledges log verify` compares the log with), checked on a sample that also validates."""
-    models: dict[Entity, type[BaseModel]] = {
-        Entity.ACTOR: Actor,
-        Entity.SOURCE: Source,
-        Entity.PLEDGE: Pledge,
-        Entity.EVIDENCE: Evidence,
-    }
-    texts = {row["id"]: row["text"] for row in register.sources}
-    for position, (entity, entity_id, record) in enumerate(register.logged):
-        if position >= 100 and position % 499:
-            continue
-        data = dict(record)
-        if entity is Entity.SOURCE:
-            data["text"] = texts[entity_id]
-        model = models[entity].model_validate(data)
-        dumped = model.model_dump(mode="json", exclude={"text"})
-        if dumped != record:
-            raise RuntimeError(f"{entity} {entity_id}: {dumped} != {record}")
-    for row in register.sources[:20]:  # the fast fold is the project's normalisation
-        text = row["text"]
-        if fold(text, fold_table(set(text))) != normalise(text).text:
-            raise RuntimeError(f"source {row['id']}: folding differs from textmatch.normalise")
+def source_record(source: SourcePlan, day: date) -> SourceIn:
+    url = f"https://www.{source.domain}/climate/{source.id}" if source.domain else None
+    return SourceIn(
+        id=source.id, title=source.title, publisher=source.publisher, kind=source.kind, url=url,
+        published_on=source.published_on, retrieved_on=day, language="en", text=source.text,
+    )  # fmt: skip
 
 
-def revision_rows(register: Register) -> list[dict[str, Any]]:
-    """One create revision per record, chained as pledges.history.append chains them."""
-    rows = []
-    prev_hash: str | None = None
-    at = register.at
-    template = RevisionRow(at=at, author=AUTHOR, action=Action.CREATE, reason=REASON)
-    for seq, (entity, entity_id, record) in enumerate(register.logged, start=1):
-        changes = {k: {"before": None, "after": v} for k, v in record.items() if v is not None}
-        template.seq = seq
-        template.entity = entity
-        template.entity_id = entity_id
-        template.changes = changes
-        template.prev_hash = prev_hash
-        digest = chain_hash(prev_hash, body(template))
-        rows.append(
-            {
-                "seq": seq,
-                "at": at,
-                "author": AUTHOR,
-                "action": Action.CREATE.value,
-                "entity": entity.value,
-                "entity_id": entity_id,
-                "reason": REASON,
-                "changes": changes,
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
+def pledge_record(plan: PledgePlan) -> PledgeIn:
+    return PledgeIn(
+        id=plan.id, title=plan.title, statement=statement_of(plan),
+        actors=tuple(a.id for a in plan.actors), kind=plan.commitment.kind,
+        target_year=plan.year, target_value=plan.value,
+        target_unit=plan.commitment.unit if plan.value is not None else None,
+        baseline_year=plan.baseline, gases=plan.commitment.gases, formality=plan.formality,
+        status=plan.status, confidence="low", announced_on=plan.announced_on,
+    )  # fmt: skip
+
+
+def evidence_record(
+    rng: random.Random, plan: PledgePlan, source_id: str, source: int, quote: str
+) -> EvidenceIn:
+    draw = rng.random()
+    rank = "preferred" if draw < 0.05 else "deprecated" if draw < 0.06 else "normal"
+    secondary = source == plan.sources[1]
+    return EvidenceIn(
+        pledge_id=plan.id, source_id=source_id, quote=quote, stance="supports",
+        asserts_status=plan.status if secondary and plan.status != "not_yet_rated" else None,
+        rank=rank,
+        deprecated_reason="a later report corrects this account" if rank == "deprecated" else None,
+    )  # fmt: skip
+
+
+def check_located(register: Register) -> None:
+    """Each quote stands in its source by `cite`'s rule, but the altered ones, which do not."""
+    texts = {source.id: source.text for source in register.sources}
+    found = check_quotes(list(enumerate(register.evidence)), texts, set(), allow_unlocated=True)
+    if found.refused or found.found != register.located:
+        raise RuntimeError(
+            f"{found.found.count(True)} quotes stand in their sources, not the "
+            f"{register.located.count(True)} planned; {len(found.refused)} refused"
         )
-        prev_hash = digest
-    return rows
 
 
-def insert_all(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), BATCH):
-        connection.execute(insert(table), list(rows[start : start + BATCH]))
+def write(register: Register, out: Path) -> None:
+    """The records, added by the import's bulk path with their revisions, in one transaction."""
+    engine = make_engine(resolve_url(str(out)))
+    try:
+        with transaction(engine, write=True) as session:
+            migrate.upgrade(session.connection())
+            batch = Batch(session, Who(AUTHOR, REASON), register.at)
+            batch.actors(register.actors)
+            batch.sources(register.sources)
+            batch.pledges(register.pledges)
+            ids = [None] * len(register.evidence)
+            at = register.at
+            batch.evidence(evidence_records(register.evidence, ids, register.located, at=at,
+                                            highest=0))  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def actors_for(pledges: int, actors: int | None = None) -> int:
+    """The actors asked for, or by default DEFAULT_ACTORS, or one per 50 pledges when more."""
+    return actors or max(DEFAULT_ACTORS, pledges // 50)
+
+
+def reusable(path: Path, pledges: int, seed: int, actors: int) -> dict[str, Any] | None:
+    """The manifest of the register at `path` if it was built by this generator with these
+    settings in the last REUSE_DAYS days (its quotes were verified that day: stale ones would
+    each be a finding); else None."""
+    try:
+        manifest = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    wanted = {"generator_version": GENERATOR_VERSION, "pledges": pledges, "seed": seed,
+              "actors": actors}  # fmt: skip
+    if not path.is_file() or any(manifest.get(k) != v for k, v in wanted.items()):
+        return None
+    try:
+        age = datetime.now(UTC).date() - date.fromisoformat(str(manifest.get("created")))
+    except ValueError:
+        return None
+    return dict(manifest) if age.days <= REUSE_DAYS else None
 
 
 def remove(path: Path) -> None:
@@ -1460,32 +704,15 @@ def generate(count: int, out: Path, seed: int, actors: int, created: date) -> di
     started = time.perf_counter()
     register = build(count, seed, actors, created)
     built = time.perf_counter()
-    check_records(register)
-    revisions = revision_rows(register)
-    hashed = time.perf_counter()
-
+    check_located(register)
+    checked = time.perf_counter()
     remove(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(resolve_url(str(out)))
-    try:
-        with transaction(engine, write=True) as session:
-            connection = session.connection()
-            migrate.upgrade(connection)
-            tables: list[tuple[Any, list[dict[str, Any]]]] = [
-                (ActorRow.__table__, register.actors),
-                (SourceRow.__table__, register.sources),
-                (PledgeRow.__table__, register.pledges),
-                (PledgeActorRow.__table__, register.pledge_actors),
-                (EvidenceRow.__table__, register.evidence),
-                (RevisionRow.__table__, revisions),
-            ]
-            for table, rows in tables:
-                insert_all(connection, table, rows)
-    finally:
-        engine.dispose()
+    write(register, out)
     written = time.perf_counter()
 
-    evidence = len(register.evidence)
+    evidence, altered = len(register.evidence), register.located.count(False)
+    records = len(register.actors) + len(register.sources) + len(register.pledges) + evidence
     manifest: dict[str, Any] = {
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
@@ -1494,21 +721,21 @@ def generate(count: int, out: Path, seed: int, actors: int, created: date) -> di
         "sources": len(register.sources),
         "actors": len(register.actors),
         "evidence": evidence,
-        "altered_quotes": register.altered,
+        "altered_quotes": altered,
         "altered_quotes_not_deprecated": sum(
             1
-            for row in register.evidence
-            if row["verified_on"] is None and row["rank"] != "deprecated"
+            for item, located in zip(register.evidence, register.located, strict=True)
+            if not located and item.rank != "deprecated"
         ),
-        "located_quotes": evidence - register.altered,
+        "located_quotes": evidence - altered,
         "quotes_with_plain_marks": register.plain_marks,
-        "revisions": len(revisions),
-        "source_text_bytes": sum(len(r["text"].encode("utf-8")) for r in register.sources),
+        "revisions": records,
+        "source_text_bytes": sum(len(s.text.encode("utf-8")) for s in register.sources),
         "file_bytes": out.stat().st_size,
         "seconds": {
             "build": round(built - started, 2),
-            "check_and_hash": round(hashed - built, 2),
-            "write": round(written - hashed, 2),
+            "check": round(checked - built, 2),
+            "write": round(written - checked, 2),
             "total": round(written - started, 2),
         },
     }
@@ -1540,7 +767,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pledges < PLEDGES_PER_SOURCE:
         parser.error(f"--pledges must be at least {PLEDGES_PER_SOURCE}")
-    actors = args.actors or max(DEFAULT_ACTORS, args.pledges // 50)
+    actors = actors_for(args.pledges, args.actors)
     if actors < 2:
         parser.error("--actors must be at least 2")
     manifest = generate(args.pledges, args.out.resolve(), args.seed, actors, args.created)
@@ -1550,8 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{manifest['sources']} sources ({manifest['source_text_bytes'] / 1e6:.1f} MB of text), "
         f"{manifest['evidence']} quotes ({manifest['altered_quotes']} altered), "
         f"{manifest['revisions']} revisions; {manifest['file_bytes'] / 1e6:.0f} MB in "
-        f"{seconds['total']:.1f} s (build {seconds['build']:.1f}, check and hash "
-        f"{seconds['check_and_hash']:.1f}, write {seconds['write']:.1f})"
+        f"{seconds['total']:.1f} s (build {seconds['build']:.1f}, check "
+        f"{seconds['check']:.1f}, write {seconds['write']:.1f})"
     )
     return 0
 

@@ -18,10 +18,10 @@ export reads the whole register and writes four CSV files. Target: the report ta
 twice as long as the export. (The report works in several processes: the audit's, and a twin
 drawing pages; the export in one. Their CPU times are reported beside the wall times.)
 
-Every run is a fresh process, started by the small launcher of bench/audit.py (python -I -S,
-nothing imported), which reports its wall time (fork to exit), its CPU time (the processes it
-waited for included: the report's audit runs in processes of its own) and its peak memory (the
-processes below the launcher are sampled). Medians over the runs are reported.
+Every run is a fresh process, started by the launcher of bench/harness.py, which reports its
+wall time (fork to exit), its CPU time (the processes it waited for included: the report's audit
+runs in processes of its own) and its peak memory (the processes below the launcher are
+sampled). Medians over the runs are reported.
 
 Every run writes into a folder of its own that did not exist, and the folders are removed only
 after the last run: on some file systems, removing ten thousand files makes the creation of the
@@ -32,10 +32,9 @@ Checks, on every run: both commands exit 0; the report wrote index.html, audit.h
 for every pledge and every source the register holds; the export wrote its four files with a
 row for every record.
 
-It prints a Markdown table for the README and writes bench/results/report.json. It exits 0
-whatever the ratio is: a benchmark reports, it does not assert. It exits 1 only when it cannot
-measure (a register cannot be built, a command fails or a check above does not hold: the error
-and the command's stderr are printed).
+It prints a Markdown table for the README and writes bench/results/report.json. It exits 1 only
+when it cannot measure (a register cannot be built, a command fails or a check above does not
+hold: the error and the command's stderr are printed).
 
 --report-cmd and --export-cmd replace the two commands (for timing another build): a command
 line with {db} where the register goes and {dir} where the folder goes.
@@ -43,36 +42,15 @@ line with {db} where the register goes and {dir} where the folder goes.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from audit import (
-    PLEDGES,
-    PYTHON,
-    RESULTS,
-    Medians,
-    Run,
-    actors_for,
-    build_register,
-    env_for_commands,
-    machine,
-    register_options,
-    register_summary,
-    run_once,
-    shown,
-    sizes_wanted,
-    tail,
-    warm,
-    write_result,
-)
-from transfer import CannotMeasure, filled, folder_rows, same, table_rows
+import harness
+from harness import PLEDGES, RESULTS, CannotMeasure, Measured, Register, verdict
+from transfer import folder_rows, same, table_rows
 
 DEFAULT_REPORT = f"{PLEDGES} report --out {{dir}} --db {{db}}"
 DEFAULT_EXPORT = f"{PLEDGES} export --format csv --out {{dir}} --db {{db}}"
@@ -81,101 +59,53 @@ WORK = RESULTS / "report-run"
 
 
 @dataclass
-class Measured(Medians):
-    name: str
-    template: str
-    runs: list[Run] = field(default_factory=list)
-
-    def argv(self, db: Path, folder: Path) -> list[str]:
-        return filled(self.template, db, folder)
-
-    def summary(self) -> dict[str, object]:
-        return {
-            "command": shown(filled(self.template, Path("REGISTER"), Path("DIR"))),
-            "median_seconds": round(self.seconds, 3),
-            "min_seconds": round(min(run.seconds for run in self.runs), 3),
-            "median_cpu_seconds": round(self.cpu_seconds, 3),
-            "median_peak_mb": round(self.peak_mb, 1),
-            "runs": [run.summary() for run in self.runs],
-        }
-
-
-# --- checks -------------------------------------------------------------------------------------
-
-
-def check_report(folder: Path, rows: dict[str, int]) -> None:
-    for name in ("index.html", "audit.html"):
-        if not (folder / name).is_file():
-            raise CannotMeasure(f"the report wrote no {name} in {folder}")
-    for kind, table in (("pledges", "pledges"), ("sources", "sources")):
-        pages = sum(1 for _ in (folder / kind).glob("*.html")) if (folder / kind).is_dir() else 0
-        if pages != rows[table]:
-            raise CannotMeasure(
-                f"the report wrote {pages} pages in {kind}/, for {rows[table]} {table}"
-            )
-
-
-def check_export(folder: Path, rows: dict[str, int]) -> None:
-    same("the export", folder_rows(folder), rows, "the register")
-
-
-# --- the benchmark ------------------------------------------------------------------------------
-
-
-@dataclass
 class Size:
-    pledges: int
-    register: Path
-    manifest: dict[str, Any]
-    generated_seconds: float | None
+    register: Register
+    templates: dict[str, str]  # each command's, by name
     report: Measured
     export: Measured
     rows: dict[str, int] = field(default_factory=dict)
+    folder: Path = WORK  # the folder of the run under way
+
+    @property
+    def pledges(self) -> int:
+        return self.register.pledges
 
     @property
     def ratio(self) -> float:
         return self.report.seconds / self.export.seconds
 
+    def ready(self, item: Measured, round_: int) -> None:
+        """A folder of its own for each run, and the disk's dirty pages flushed (untimed)."""
+        self.folder = WORK / f"{self.pledges}-{item.name}-{round_ + 1}"
+        item.argv = harness.filled(self.templates[item.name], self.register.path, self.folder)
+        os.sync()
+
+    def check(self, item: Measured) -> None:
+        folder = self.folder
+        if item is self.export:
+            same("the export", folder_rows(folder), self.rows, "the register")
+            return
+        for name in ("index.html", "audit.html"):
+            if not (folder / name).is_file():
+                raise CannotMeasure(f"the report wrote no {name} in {folder}")
+        for kind in ("pledges", "sources"):
+            pages = sum(1 for _ in (folder / kind).glob("*.html"))
+            if pages != self.rows[kind]:
+                raise CannotMeasure(
+                    f"the report wrote {pages} pages in {kind}/, for {self.rows[kind]} {kind}"
+                )
+
     def summary(self) -> dict[str, object]:
         return {
             "pledges": self.pledges,
-            "register": {
-                **register_summary(self.register, self.manifest, self.generated_seconds),
-                "rows": self.rows,
-            },
+            "register": self.register.summary(rows=self.rows),
             "report": self.report.summary(),
             "export": self.export.summary(),
             "ratio": round(self.ratio, 3),
             "time_limit": TIME_LIMIT,
             "time_met": self.ratio <= TIME_LIMIT,
         }
-
-
-def measure(size: Size, runs: int, env: dict[str, str]) -> None:
-    size.rows = table_rows(size.register)
-    checks = {size.report.name: check_report, size.export.name: check_export}
-    warm(size.register)
-    both = [size.report, size.export]
-    for round_ in range(runs):
-        for item in both if round_ % 2 == 0 else both[::-1]:
-            folder = WORK / f"{size.pledges}-{item.name}-{round_ + 1}"
-            argv = item.argv(size.register, folder)
-            label = f"{size.pledges} pledges, {item.name}, run {round_ + 1}/{runs}"
-            print(f"  {label}…", end="", file=sys.stderr, flush=True)
-            os.sync()
-            code, run = run_once(argv, WORK, env)
-            print(f" {run.seconds:.2f} s, {run.peak_mb:.0f} MB", file=sys.stderr)
-            if code != 0:
-                raise CannotMeasure(
-                    f"{shown(argv)} exited {code} after {run.seconds:.1f} s:\n"
-                    f"{tail(WORK / 'stderr')}"
-                )
-            checks[item.name](folder, size.rows)
-            item.runs.append(run)
-
-
-def verdict(ratio: float) -> str:
-    return f"{ratio:.2f}x ({'met' if ratio <= TIME_LIMIT else 'missed'})"
 
 
 def markdown(sizes: list[Size], runs: int, info: dict[str, object]) -> str:
@@ -185,9 +115,10 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object]) -> str:
         "| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for size in sizes:
+        manifest = size.register.manifest
         lines.append(
-            f"| {size.pledges:,} | {size.manifest['evidence']:,} | {size.manifest['sources']:,} "
-            f"| {size.export.seconds:.2f} s | {size.report.seconds:.2f} s | {verdict(size.ratio)} "
+            f"| {size.pledges:,} | {manifest['evidence']:,} | {manifest['sources']:,} "
+            f"| {size.export.cell()} | {size.report.cell()} | {verdict(size.ratio, TIME_LIMIT)} "
             f"| {size.report.cpu_seconds:.2f} s | {size.report.peak_mb:.0f} MB |"
         )
     lines += [
@@ -205,8 +136,7 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    register_options(parser, [10_000])
+    parser = harness.options(__doc__, [10_000], runs=3)
     parser.add_argument(
         "--rebuild", action="store_true", help="build the registers anew even if they are there"
     )
@@ -216,50 +146,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--export-cmd", default=DEFAULT_EXPORT, help="the export, with {db} and {dir}"
     )
-    parser.add_argument("--out", type=Path, default=RESULTS / "report.json", help="the JSON")
     args = parser.parse_args(argv)
-    wanted = sizes_wanted(parser, args)
-    for option, template in (("--report-cmd", args.report_cmd), ("--export-cmd", args.export_cmd)):
+    wanted = harness.sizes_wanted(parser, args)
+    templates = {"report": args.report_cmd, "export": args.export_cmd}
+    for name, template in templates.items():
         if "{db}" not in template or "{dir}" not in template:
-            parser.error(f"{option} must hold {{db}} and {{dir}}")
-    for exe in (PYTHON, PLEDGES):
-        if not exe.exists():
-            print(f"Error: {exe} is missing: run this with the project's venv python",
-                  file=sys.stderr)  # fmt: skip
-            return 1
+            parser.error(f"--{name}-cmd must hold {{db}} and {{dir}}")
 
-    env = env_for_commands()
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = harness.environment()
     shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
     sizes: list[Size] = []
     try:
         for pledges in wanted:
-            actors = actors_for(pledges, args.actors)
-            path, manifest, generated = build_register(
-                pledges, args.seed, actors, not args.rebuild, env
-            )
-            size = Size(
-                pledges, path, manifest, generated,
-                Measured("report", args.report_cmd), Measured("export", args.export_cmd),
-            )  # fmt: skip
-            measure(size, args.runs, env)
+            register = harness.register(pledges, args, not args.rebuild, env)
+            shown = {name: harness.filled(t, Path("REGISTER"), Path("DIR"))
+                     for name, t in templates.items()}  # fmt: skip
+            size = Size(register, templates, Measured("report", shown["report"]),
+                        Measured("export", shown["export"]))  # fmt: skip
+            size.rows = table_rows(register.path)
+            harness.warm(register.path)
+            both = [size.report, size.export]
+            harness.interleaved(both, args.runs, WORK, env, what=f"{pledges} pledges",
+                                ready=size.ready, check=size.check)  # fmt: skip
             sizes.append(size)
-    except CannotMeasure as failure:
-        print(f"\nError: {failure}", file=sys.stderr)
+    except CannotMeasure:
         print(f"(what it ran is kept in {WORK})", file=sys.stderr)
-        return 1
+        raise
 
-    info = machine()
-    result = {
-        "benchmark": "report",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runs": args.runs,
-        "seed": args.seed,
-        "machine": info,
-        "sizes": [size.summary() for size in sizes],
-    }
-    write_result(args.out, result)
+    info = harness.machine()
+    harness.write_result(args.out, "report", runs=args.runs, seed=args.seed, machine=info,
+                         sizes=[size.summary() for size in sizes])  # fmt: skip
     print(markdown(sizes, args.runs, info))
     for size in sizes:
         print(
@@ -269,12 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     shutil.rmtree(WORK, ignore_errors=True)
-    print(f"\n(JSON written to {args.out})", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    started = time.perf_counter()
-    code = main()
-    print(f"({time.perf_counter() - started:.0f} s in all)", file=sys.stderr)
-    sys.exit(code)
+    harness.main(main)

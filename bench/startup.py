@@ -14,39 +14,27 @@ imports and work add on top of the libraries'.
 
 `show` reads a seeded SQLite register that `pledges init` makes in a temporary folder. The three
 commands of a pair are timed interleaved (their order rotates every round, so drift and noise fall
-on all of them), each run a fresh process started with subprocess, its output thrown away. The
-pledges package is byte-compiled first, as an installed wheel is: without it every run compiles
-pledges' own sources again when PYTHONDONTWRITEBYTECODE is set (`--no-compile` measures that).
+on all of them), each run a fresh process started by the launcher of bench/harness.py (its wall
+time, fork to exit), its output thrown away. The pledges package is byte-compiled first, as an
+installed wheel is: without it every run compiles pledges' own sources again when
+PYTHONDONTWRITEBYTECODE is set (`--no-compile` measures that).
 
-It prints a Markdown table for the README and writes bench/results/startup.json. It exits 0 whatever
-the ratios are: a benchmark reports, it does not assert. It exits 1 only when it cannot measure.
+It prints a Markdown table for the README and writes bench/results/startup.json. It exits 1 only
+when it cannot measure.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
-from pledges.cli import GC_THRESHOLDS
+import harness
+from harness import PLEDGES, PYTHON, CannotMeasure, Measured
 
-RESULTS = Path(__file__).resolve().parent / "results" / "startup.json"
-BIN = Path(sys.executable).parent  # the venv's bin/, not the interpreter it links to
-PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-PLEDGES = BIN / ("pledges.exe" if os.name == "nt" else "pledges")
 PLEDGE_ID = "cn-co2-peak-2030"
-LIBRARIES = ("typer", "sqlalchemy", "pydantic", "rich")
 
 
 @dataclass(frozen=True)
@@ -56,62 +44,40 @@ class Pair:
     imports: str  # what it cannot avoid: its floor is `python -c "<imports>"`
     limit: float  # the ratio to the floor it should stay within
 
-    @property
-    def floor(self) -> list[str]:
-        return [str(PYTHON), "-c", self.imports]
-
-    @property
-    def tuned_floor(self) -> list[str]:
-        tuned = f"import gc; gc.set_threshold{GC_THRESHOLDS}; {self.imports}; gc.freeze()"
-        return [str(PYTHON), "-c", tuned]
+    def measured(self, thresholds: tuple[int, ...]) -> Timed:
+        tuned = f"import gc; gc.set_threshold{thresholds}; {self.imports}; gc.freeze()"
+        floor, tuned_floor = ([str(PYTHON), "-c", code] for code in (self.imports, tuned))
+        return Timed(self, Measured("command", self.command), Measured("floor", floor),
+                     Measured("tuned floor", tuned_floor))  # fmt: skip
 
 
 @dataclass
-class Timing:
-    argv: list[str]
-    samples_ms: list[float] = field(default_factory=list)
+class Timed:
+    """A pair's command, its floor and its tuned floor, and their runs."""
 
-    @property
-    def shown(self) -> str:
-        return shown(self.argv)
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.samples_ms)
-
-    def summary(self) -> dict[str, object]:
-        q1, _, q3 = statistics.quantiles(self.samples_ms, n=4)
-        return {
-            "command": self.shown,
-            "median_ms": round(self.median_ms, 2),
-            "min_ms": round(min(self.samples_ms), 2),
-            "q1_ms": round(q1, 2),
-            "q3_ms": round(q3, 2),
-            "samples_ms": [round(s, 2) for s in self.samples_ms],
-        }
-
-
-@dataclass
-class Measured:
     pair: Pair
-    command: Timing
-    floor: Timing
-    tuned_floor: Timing
+    command: Measured
+    floor: Measured
+    tuned_floor: Measured
+
+    @property
+    def commands(self) -> list[Measured]:
+        return [self.command, self.floor, self.tuned_floor]
 
     @property
     def ratio(self) -> float:
-        return self.command.median_ms / self.floor.median_ms
+        return self.command.seconds / self.floor.seconds
 
     @property
     def tuned_ratio(self) -> float:
-        return self.command.median_ms / self.tuned_floor.median_ms
+        return self.command.seconds / self.tuned_floor.seconds
 
     def summary(self) -> dict[str, object]:
         return {
             "name": self.pair.name,
-            "command": self.command.summary(),
-            "floor": self.floor.summary(),
-            "tuned_floor": self.tuned_floor.summary(),
+            "command": timing(self.command),
+            "floor": timing(self.floor),
+            "tuned_floor": timing(self.tuned_floor),
             "ratio": round(self.ratio, 3),
             "limit": self.pair.limit,
             "met": self.ratio <= self.pair.limit,
@@ -119,39 +85,35 @@ class Measured:
         }
 
 
-def pairs() -> list[Pair]:
-    pledges = str(PLEDGES)
-    return [
-        Pair("help", [pledges, "--help"], "import typer", 1.5),
-        Pair("show", [pledges, "show", PLEDGE_ID], "import sqlalchemy.orm, pydantic, typer", 1.3),
-    ]
-
-
-def shown(argv: list[str]) -> str:
-    """`pledges show x` and `python -c "import typer"`, without the venv's path."""
-    words = [Path(argv[0]).name.removesuffix(".exe")]
-    words += [f'"{word}"' if " " in word else word for word in argv[1:]]
-    return " ".join(words)
-
-
-def environment(pythonpath: Path | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PLEDGES_DB", None)  # the register is ./pledges.db in the temporary folder
-    if pythonpath is not None:
-        env["PYTHONPATH"] = str(pythonpath.resolve())
-    return env
-
-
-def fail(message: str) -> NoReturn:
-    print(f"Error: {message}", file=sys.stderr)
-    raise SystemExit(1)
+def timing(item: Measured) -> dict[str, object]:
+    samples = [run.seconds * 1000 for run in item.runs]
+    q1, _, q3 = statistics.quantiles(samples, n=4)
+    return {
+        "command": item.display,
+        "median_ms": round(statistics.median(samples), 2),
+        "min_ms": round(min(samples), 2),
+        "q1_ms": round(q1, 2),
+        "q3_ms": round(q3, 2),
+        "samples_ms": [round(s, 2) for s in samples],
+    }
 
 
 def check(argv: list[str], folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        fail(f"{shown(argv)} exited {done.returncode}: {done.stderr.strip()}")
+        raise CannotMeasure(f"{harness.shown(argv)} exited {done.returncode}: {done.stderr}")
     return done
+
+
+def gc_thresholds(folder: Path, env: dict[str, str]) -> tuple[int, ...]:
+    """The garbage collector's thresholds in a `pledges` process (pledges.cli.main sets them),
+    read as it exits: the tuned floors use the same."""
+    probe = (
+        "import atexit, gc, runpy, sys; "
+        "atexit.register(lambda: print(*gc.get_threshold(), file=sys.stderr)); "
+        f"sys.argv = ['pledges', '--help']; runpy.run_path({str(PLEDGES)!r}, run_name='__main__')"
+    )
+    return tuple(int(n) for n in check([str(PYTHON), "-c", probe], folder, env).stderr.split())
 
 
 def compile_package(folder: Path, env: dict[str, str]) -> str:
@@ -162,63 +124,9 @@ def compile_package(folder: Path, env: dict[str, str]) -> str:
     return package
 
 
-def run_once(argv: list[str], folder: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    code = subprocess.run(
-        argv,
-        cwd=folder,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
-    ).returncode
-    elapsed = (time.perf_counter() - start) * 1000
-    if code != 0:
-        fail(f"{shown(argv)} exited {code} during the measurement")
-    return elapsed
-
-
-def measure(
-    todo: list[Pair], runs: int, warmup: int, folder: Path, env: dict[str, str]
-) -> list[Measured]:
-    measured = [
-        Measured(pair, Timing(pair.command), Timing(pair.floor), Timing(pair.tuned_floor))
-        for pair in todo
-    ]
-    for round_ in range(-warmup, runs):
-        for item in measured:
-            timings = [item.command, item.floor, item.tuned_floor]
-            turn = round_ % len(timings)
-            for timing in timings[turn:] + timings[:turn]:
-                elapsed = run_once(timing.argv, folder, env)
-                if round_ >= 0:  # warm-up rounds fill the page cache and are not kept
-                    timing.samples_ms.append(elapsed)
-    return measured
-
-
-def machine(package: str | None) -> dict[str, object]:
-    info: dict[str, object] = {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "bytecode_precompiled": package is not None,
-        "package": package,
-        "gc_thresholds": list(GC_THRESHOLDS),
-    }
-    for name in LIBRARIES:
-        try:
-            info[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            info[name] = None
-    if hasattr(os, "getloadavg"):  # how busy the machine was: noise in the figures
-        info["load_average_1_5_15_min"] = [round(load, 2) for load in os.getloadavg()]
-    return info
-
-
-def markdown(measured: list[Measured], runs: int, info: dict[str, object]) -> str:
+def markdown(
+    measured: list[Timed], runs: int, info: dict[str, object], thresholds: tuple[int, ...]
+) -> str:
     lines = [
         "| start-up | command | median | floor | floor median | ratio | target "
         "| tuned floor median | ratio to it |",
@@ -227,9 +135,9 @@ def markdown(measured: list[Measured], runs: int, info: dict[str, object]) -> st
     for item in measured:
         verdict = "met" if item.ratio <= item.pair.limit else "missed"
         lines.append(
-            f"| {item.pair.name} | `{item.command.shown}` | {item.command.median_ms:.0f} ms "
-            f"| `{item.floor.shown}` | {item.floor.median_ms:.0f} ms | {item.ratio:.2f}x "
-            f"| ≤ {item.pair.limit}x, {verdict} | {item.tuned_floor.median_ms:.0f} ms "
+            f"| {item.pair.name} | `{item.command.display}` | {item.command.seconds * 1000:.0f} ms "
+            f"| `{item.floor.display}` | {item.floor.seconds * 1000:.0f} ms | {item.ratio:.2f}x "
+            f"| ≤ {item.pair.limit}x, {verdict} | {item.tuned_floor.seconds * 1000:.0f} ms "
             f"| {item.tuned_ratio:.2f}x |"
         )
     lines += [
@@ -238,16 +146,13 @@ def markdown(measured: list[Measured], runs: int, info: dict[str, object]) -> st
         f"Python {info['python']} ({info['machine']}), typer {info['typer']}, "
         f"SQLAlchemy {info['sqlalchemy']}, pydantic {info['pydantic']}, rich {info['rich']}. "
         "The tuned floor is the same floor with the garbage collector set up as `pledges` sets "
-        f"it up (`gc.set_threshold{GC_THRESHOLDS}` first, `gc.freeze()` at exit).",
+        f"it up (`gc.set_threshold{thresholds}` first, `gc.freeze()` at exit).",
     ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=21, help="timed runs of each command")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
+    parser = harness.options(__doc__, None, runs=21, warmup=2)
     parser.add_argument(
         "--no-compile", action="store_true", help="do not byte-compile the pledges package first"
     )
@@ -259,36 +164,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 2:
         parser.error("--runs must be at least 2")
-    for exe in (PYTHON, PLEDGES):
-        if not exe.exists():
-            fail(f"{exe} is missing: run this with the project's venv python (.venv/bin/python)")
 
-    env = environment(args.pythonpath)
+    env = harness.environment(pythonpath=args.pythonpath)
+    pairs = [
+        Pair("help", [str(PLEDGES), "--help"], "import typer", 1.5),
+        Pair("show", [str(PLEDGES), "show", PLEDGE_ID], "import sqlalchemy.orm, pydantic, typer",
+             1.3),
+    ]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="pledges-bench-") as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp)  # the register is ./pledges.db in it
         package = None if args.no_compile else compile_package(folder, env)
         check([str(PLEDGES), "init"], folder, env)
-        todo = pairs()
-        for pair in todo:  # every command works before anything is timed
-            for command in (pair.command, pair.floor, pair.tuned_floor):
-                check(command, folder, env)
-        measured = measure(todo, args.runs, args.warmup, folder, env)
+        thresholds = gc_thresholds(folder, env)
+        measured = [pair.measured(thresholds) for pair in pairs]
+        for item in (item for timed in measured for item in timed.commands):
+            check(item.argv, folder, env)  # every command works before anything is timed
+        for timed in measured:
+            harness.interleaved(timed.commands, args.runs, folder / "run", env,
+                                what=timed.pair.name, warmup=args.warmup, sample=False,
+                                cwd=folder)  # fmt: skip
 
-    info = machine(package)
-    result = {
-        "benchmark": "startup",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runs": args.runs,
-        "warmup_rounds": args.warmup,
-        "machine": info,
-        "pairs": [item.summary() for item in measured],
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(markdown(measured, args.runs, info))
-    print(f"\n(JSON written to {args.out})", file=sys.stderr)
+    info = harness.machine(bytecode_precompiled=package is not None, package=package,
+                           gc_thresholds=list(thresholds))  # fmt: skip
+    harness.write_result(args.out, "startup", runs=args.runs, warmup_rounds=args.warmup,
+                         machine=info, pairs=[timed.summary() for timed in measured])  # fmt: skip
+    print(markdown(measured, args.runs, info, thresholds))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.main(main)

@@ -32,10 +32,9 @@ the peer starts: sqlite-utils creates it and a table per file, every value store
 
 A peer's time is that of its one `sh`, start-ups of its four sqlite-utils processes included, as
 a user typing the four commands would wait; `pledges` starts once. Both are started by the small
-launcher of bench/audit.py (python -I -S, nothing imported), which forks the command, waits for it
-with os.wait4 and reports its wall time (fork to exit) and CPU time (user + system, the children
-it waited for included). Medians over the runs are reported; the ratio is ours over the peer's
-(target: at most 1x, for both).
+launcher of bench/harness.py, which reports its wall time (fork to exit) and CPU time (user +
+system, the children it waited for included). Medians over the runs are reported; the ratio is
+ours over the peer's (target: at most 1x, for both).
 
 Checks, on every run: each command exits 0; the export writes as many rows of each table as the
 peer does, and as the register holds; after an import, the register holds as many pledges,
@@ -60,41 +59,20 @@ with {db} where the register goes and {dir} where the folder goes, e.g.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import shlex
 import shutil
-import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
-import time
+from argparse import Namespace
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from audit import (
-    BIN,
-    LAUNCHER,
-    PLEDGES,
-    PYTHON,
-    RESULTS,
-    actors_for,
-    build_register,
-    env_for_commands,
-    machine,
-    register_options,
-    register_summary,
-    shown,
-    sizes_wanted,
-    tail,
-    warm,
-    write_result,
-)
+import harness
+from harness import BIN, PLEDGES, RESULTS, CannotMeasure, Measured, Register, ratio, shown, verdict
 
 SQLITE_UTILS = BIN / ("sqlite-utils.exe" if os.name == "nt" else "sqlite-utils")
 TABLES = ("pledges", "evidence", "sources", "actors")  # in the order `pledges export` writes them
@@ -103,107 +81,7 @@ DEFAULT_IMPORT = f"{PLEDGES} import {{dir}} --reason bench --db {{db}}"
 UNLOCATED = "--allow-unlocated"  # given to the import when it has the option: see the docstring
 TIME_LIMIT = 1.0  # ours, at most this many times the peer's
 WORK = RESULTS / "transfer-run"
-
-
-class CannotMeasure(Exception):
-    """A command failed or a check did not hold: the benchmark stops and exits 1."""
-
-
-# --- running one command ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    seconds: float
-    cpu_seconds: float  # user + system, of the process and the children it waited for
-    maxrss_mb: float  # the largest single process
-
-    def summary(self) -> dict[str, object]:
-        return {
-            "seconds": round(self.seconds, 3),
-            "cpu_seconds": round(self.cpu_seconds, 3),
-            "maxrss_mb": round(self.maxrss_mb, 1),
-        }
-
-
-def run_once(argv: list[str], env: dict[str, str], limit: float) -> tuple[int, Run | None]:
-    """Run a command to its end through the launcher: its exit code and what it took, or None
-    when it ran longer than `limit` seconds and was stopped. Output goes to WORK/stdout and
-    WORK/stderr."""
-    report = WORK / "rusage"
-    report.unlink(missing_ok=True)
-    launcher = [str(PYTHON), "-I", "-S", "-c", LAUNCHER, str(report), *argv]
-    with (WORK / "stdout").open("wb") as out, (WORK / "stderr").open("wb") as err:
-        # A session of its own, so that the launcher and what it started can be stopped together.
-        process = subprocess.Popen(
-            launcher, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
-            start_new_session=True,
-        )  # fmt: skip
-        try:
-            code = process.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return -1, None
-    try:
-        elapsed, maxrss_kb, user, system = (float(x) for x in report.read_text().split())
-    except (OSError, ValueError):
-        raise CannotMeasure(
-            f"could not run {shown(argv)} (exit {code}): {tail(WORK / 'stderr')}"
-        ) from None
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS, where this is not meant to run).
-    return code, Run(elapsed, user + system, maxrss_kb / 1024)
-
-
-@dataclass
-class Measured:
-    name: str
-    argv: list[str]
-    display: str
-    runs: list[Run] = field(default_factory=list)
-    over_minutes: float | None = None  # set when a run was stopped at the time limit
-    failed: bool = False  # a run failed, or what it did was wrong: the benchmark stopped there
-
-    @property
-    def measured(self) -> bool:
-        return bool(self.runs) and self.over_minutes is None and not self.failed
-
-    @property
-    def seconds(self) -> float:
-        return statistics.median(run.seconds for run in self.runs)
-
-    @property
-    def cpu_seconds(self) -> float:
-        return statistics.median(run.cpu_seconds for run in self.runs)
-
-    def shown(self) -> str:
-        if self.failed:
-            return "failed"
-        if self.over_minutes is not None:
-            return f"not measured: over {self.over_minutes:g} minutes"
-        return f"{self.seconds:.2f} s" if self.runs else "not measured"
-
-    def summary(self) -> dict[str, object]:
-        result: dict[str, object] = {"command": self.display}
-        if self.over_minutes is not None:
-            result["not_measured"] = f"over {self.over_minutes:g} minutes"
-            result["completed_runs"] = [run.summary() for run in self.runs]
-            return result
-        if not self.runs:
-            result["not_measured"] = "no run completed"
-            return result
-        return {
-            **result,
-            "median_seconds": round(self.seconds, 3),
-            "min_seconds": round(min(run.seconds for run in self.runs), 3),
-            "median_cpu_seconds": round(self.cpu_seconds, 3),
-            "median_maxrss_mb": round(statistics.median(r.maxrss_mb for r in self.runs), 1),
-            "runs": [run.summary() for run in self.runs],
-        }
-
-
-def ratio(ours: Measured, peer: Measured) -> float | None:
-    return ours.seconds / peer.seconds if ours.measured and peer.measured else None
+Env = dict[str, str]
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -246,29 +124,31 @@ def same(what: str, counts: dict[str, int], expected: dict[str, int], against: s
         raise CannotMeasure(f"{what} has other row counts than {against}: {differing}")
 
 
-# --- the benchmark ------------------------------------------------------------------------------
+# --- the benchmark ---------------------------------------------------------------------------
 
 
 @dataclass
 class Size:
-    pledges: int
-    register: Path
-    manifest: dict[str, Any]
-    generated_seconds: float | None
+    register: Register
     register_counts: dict[str, int] = field(default_factory=dict)
     export_counts: dict[str, int] = field(default_factory=dict)
     pairs: dict[str, tuple[Measured, Measured]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)  # why a pair could not be measured
+
+    @property
+    def pledges(self) -> int:
+        return self.register.pledges
+
+    @property
+    def errors(self) -> list[str]:
+        """Why a command could not be measured."""
+        return [item.error for pair in self.pairs.values() for item in pair if item.error]
 
     def summary(self) -> dict[str, object]:
         result: dict[str, object] = {
             "pledges": self.pledges,
-            "register": {
-                **register_summary(self.register, self.manifest, self.generated_seconds),
-                "rows": self.register_counts,
-            },
+            "register": self.register.summary(rows=self.register_counts),
             "csv_rows": self.export_counts,
-            "csv_bytes": self.manifest.get("csv_bytes"),
+            "csv_bytes": self.register.manifest.get("csv_bytes"),
             "errors": self.errors,
         }
         for name, (ours, peer) in self.pairs.items():
@@ -293,13 +173,6 @@ def in_sh(commands: list[list[str]]) -> list[str]:
         else:
             lines.append(shlex.join(argv))
     return ["/bin/sh", "-c", "set -e\n" + "\n".join(lines)]
-
-
-def filled(template: str, db: Path, folder: Path) -> list[str]:
-    return [
-        word.replace("{db}", str(db)).replace("{dir}", str(folder))
-        for word in shlex.split(template)
-    ]
 
 
 def empty_register(env: dict[str, str]) -> Path:
@@ -327,83 +200,39 @@ def remove(path: Path) -> None:
         each.unlink(missing_ok=True)
 
 
-def interleaved(
-    size: Size,
-    pair: str,
-    runs: int,
-    env: dict[str, str],
-    limit_minutes: float,
-    before: dict[str, Callable[[], None]],
-    after: dict[str, Callable[[], None]],
-) -> None:
-    """Run the pair's two commands `runs` times each, alternating which goes first; `before`
-    readies a command's run (untimed), `after` checks what it did. A command that fails is run
-    no more, and why goes to size.errors; the other goes on."""
-    both = list(size.pairs[pair])
-    for round_ in range(runs):
-        for item in both if round_ % 2 == 0 else both[::-1]:
-            if item.over_minutes is not None or item.failed:
-                continue
-            label = f"{size.pledges} pledges, {pair} {item.name}, run {round_ + 1}/{runs}"
-            print(f"  {label}…", end="", file=sys.stderr, flush=True)
-            before[item.name]()
-            code, run = run_once(item.argv, env, limit_minutes * 60)
-            if run is None:
-                item.over_minutes = limit_minutes
-                print(f" stopped after {limit_minutes:g} minutes", file=sys.stderr)
-                continue
-            print(f" {run.seconds:.2f} s", file=sys.stderr)
-            try:
-                if code != 0:
-                    raise CannotMeasure(
-                        f"{item.display} exited {code} after {run.seconds:.1f} s:\n"
-                        f"{tail(WORK / 'stderr')}\n{tail(WORK / 'stdout', 1000)}"
-                    )
-                after[item.name]()
-            except CannotMeasure as error:
-                item.failed = True
-                size.errors.append(f"{size.pledges} pledges, {pair}, {item.name}: {error}")
-                continue
-            item.runs.append(run)
+Side = tuple[Measured, Callable[[], None], Callable[[], None]]  # command, ready, check
 
 
-def measure(
-    size: Size,
-    runs: int,
-    env: dict[str, str],
-    limit_minutes: float,
-    export_cmd: str,
-    import_cmd: str,
-    template: Path,
-) -> None:
+def pledges(template: str, db: Path, folder: Path, *shown_as: str) -> Measured:
+    """Our command, shown with the names `shown_as` for its register and its folder."""
+    display = shown(harness.filled(template, *(Path(name) for name in shown_as)))
+    return Measured("pledges", harness.filled(template, db, folder), display)
+
+
+def run_pair(size: Size, pair: str, ours: Side, peer: Side, args: Namespace, env: Env) -> None:
+    """Run our command and the peer's, each readied (untimed) before a run and checked after it.
+    A command that fails is run no more, and why is kept; the other goes on."""
+    size.pairs[pair] = (ours[0], peer[0])
+    ready = {side[0].name: side[1] for side in (ours, peer)}
+    check = {side[0].name: side[2] for side in (ours, peer)}
+    harness.interleaved(
+        size.pairs[pair], args.runs, WORK, env, what=f"{size.pledges} pledges, {pair}",
+        limit_minutes=args.limit_minutes, sample=False, keep_going=True,
+        ready=lambda item, _: ready[item.name](), check=lambda item: check[item.name](),
+    )  # fmt: skip
+
+
+def measure(size: Size, args: Namespace, env: Env, template: Path) -> None:
     base = WORK / str(size.pledges)
     base.mkdir(parents=True, exist_ok=True)
     exported, peer_dir = base / "export", base / "peer-export"
     fresh, peer_db = base / "fresh.db", base / "peer.db"
 
     # Export: both read the register; each writes its own folder.
-    size.register_counts = table_rows(size.register)
-    peer_rows = [
-        [str(SQLITE_UTILS), "rows", str(size.register), t, "--csv", ">", str(peer_dir / f"{t}.csv")]
-        for t in TABLES
-    ]
-    size.pairs["export"] = (
-        Measured(
-            "pledges",
-            filled(export_cmd, size.register, exported),
-            shown(filled(export_cmd, Path("REGISTER"), Path("DIR"))),
-        ),
-        Measured(
-            "sqlite-utils",
-            in_sh(peer_rows),
-            "sqlite-utils rows REGISTER TABLE --csv > TABLE.csv, for the 4 tables in one sh",
-        ),
-    )
-    ours, peer = size.pairs["export"]
+    db = size.register.path
+    size.register_counts = table_rows(db)
+    harness.warm(db)
     peer_counts: dict[str, int] = {}
-
-    def export_ready() -> None:
-        remove(exported)
 
     def peer_export_ready() -> None:
         remove(peer_dir)
@@ -411,58 +240,34 @@ def measure(
 
     def export_done() -> None:
         counts = folder_rows(exported)
-        same(f"the export of {size.register.name}", counts, size.register_counts, "the register")
+        same(f"the export of {db.name}", counts, size.register_counts, "the register")
         size.export_counts = counts
 
     def peer_export_done() -> None:
         peer_counts.update(folder_rows(peer_dir))
         same("sqlite-utils rows' CSV files", peer_counts, size.register_counts, "the register")
 
-    warm(size.register)
-    interleaved(
-        size,
-        "export",
-        runs,
-        env,
-        limit_minutes,
-        {ours.name: export_ready, peer.name: peer_export_ready},
-        {ours.name: export_done, peer.name: peer_export_done},
-    )
+    ours = pledges(args.export_cmd, db, exported, "REGISTER", "DIR")
+    rows = [[str(SQLITE_UTILS), "rows", str(db), t, "--csv", ">", str(peer_dir / f"{t}.csv")]
+            for t in TABLES]  # fmt: skip
+    peer = Measured("sqlite-utils", in_sh(rows), "sqlite-utils rows REGISTER TABLE --csv > "
+                    "TABLE.csv, for the 4 tables in one sh")  # fmt: skip
+    run_pair(size, "export", (ours, lambda: remove(exported), export_done),
+             (peer, peer_export_ready, peer_export_done), args, env)  # fmt: skip
     if ours.measured and peer.measured:
         try:
             same("the export", size.export_counts, peer_counts, "sqlite-utils rows' files")
         except CannotMeasure as error:
-            ours.failed = True
-            size.errors.append(f"{size.pledges} pledges, export: {error}")
+            ours.error = f"{size.pledges} pledges, export: {error}"
     if not ours.measured:
         return  # no export, or one stopped half-way: nothing to import
-    size.manifest["csv_bytes"] = {t: (exported / f"{t}.csv").stat().st_size for t in TABLES}
+    csv_bytes = {t: (exported / f"{t}.csv").stat().st_size for t in TABLES}
+    size.register.manifest["csv_bytes"] = csv_bytes
 
     # Import: both read the files of the last export, into a register of their own.
-    inserts = [
-        [str(SQLITE_UTILS), "insert", str(peer_db), t, str(exported / f"{t}.csv"), "--csv"]
-        for t in TABLES
-    ]
-    size.pairs["import"] = (
-        Measured(
-            "pledges",
-            filled(import_cmd, fresh, exported),
-            shown(filled(import_cmd, Path("FRESH"), Path("EXPORT_DIR"))),
-        ),
-        Measured(
-            "sqlite-utils",
-            in_sh(inserts),
-            "sqlite-utils insert PEER.db TABLE TABLE.csv --csv, for the 4 files in one sh",
-        ),
-    )
-    ours, peer = size.pairs["import"]
-
     def import_ready() -> None:
         remove(fresh)
         shutil.copyfile(template, fresh)
-
-    def peer_import_ready() -> None:
-        remove(peer_db)
 
     def import_done() -> None:
         same("the register after the import", table_rows(fresh), size.export_counts, "the CSVs")
@@ -471,26 +276,17 @@ def measure(
         same("sqlite-utils' database", table_rows(peer_db), size.export_counts, "the CSVs")
 
     for table in TABLES:
-        warm(exported / f"{table}.csv")
-    interleaved(
-        size,
-        "import",
-        runs,
-        env,
-        limit_minutes,
-        {ours.name: import_ready, peer.name: peer_import_ready},
-        {ours.name: import_done, peer.name: peer_import_done},
-    )
+        harness.warm(exported / f"{table}.csv")
+    ours = pledges(args.import_cmd, fresh, exported, "FRESH", "EXPORT_DIR")
+    inserts = [[str(SQLITE_UTILS), "insert", str(peer_db), t, str(exported / f"{t}.csv"), "--csv"]
+               for t in TABLES]  # fmt: skip
+    peer = Measured("sqlite-utils", in_sh(inserts), "sqlite-utils insert PEER.db TABLE TABLE.csv "
+                    "--csv, for the 4 files in one sh")  # fmt: skip
+    run_pair(size, "import", (ours, import_ready, import_done),
+             (peer, lambda: remove(peer_db), peer_import_done), args, env)  # fmt: skip
 
 
 # --- reporting ----------------------------------------------------------------------------------
-
-
-def verdict(ours: Measured, peer: Measured) -> str:
-    found = ratio(ours, peer)
-    if found is None:
-        return "—"
-    return f"{found:.2f}x ({'met' if found <= TIME_LIMIT else 'missed'})"
 
 
 def markdown(sizes: list[Size], runs: int, info: dict[str, object], importing: str) -> str:
@@ -500,20 +296,18 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], importing: s
         "| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
     ]
     for size in sizes:
-        cells = [
-            f"{size.pledges:,}",
-            f"{size.manifest['evidence']:,}",
-            f"{size.manifest['sources']:,}",
-        ]
+        manifest = size.register.manifest
+        cells = [f"{size.pledges:,}", f"{manifest['evidence']:,}", f"{manifest['sources']:,}"]
         for name in ("export", "import"):
             if name in size.pairs:
                 ours, peer = size.pairs[name]
-                cells += [ours.shown(), peer.shown(), verdict(ours, peer)]
+                cells += [ours.cell(), peer.cell(), verdict(ratio(ours, peer), TIME_LIMIT)]
             else:
                 cells += ["not measured", "not measured", "—"]
         lines.append("| " + " | ".join(cells) + " |")
     text_mb = ", ".join(
-        f"{size.manifest['source_text_bytes'] / 1e6:.0f} MB of text at {size.pledges:,} pledges"
+        f"{size.register.manifest['source_text_bytes'] / 1e6:.0f} MB of text at "
+        f"{size.pledges:,} pledges"
         for size in sizes
     )
     lines += [
@@ -522,8 +316,8 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], importing: s
         f"Python {info['python']} ({info['machine']}), SQLite {info['sqlite']}. The registers "
         "are the audit benchmark's (bench/generate_register.py): two quotes per pledge, one "
         f"article of about 4 KB per five pledges ({text_mb}, in sources.csv's text column), "
-        f"{sizes[-1].manifest['actors']:,} actors. Export: `pledges export --format csv` "
-        "against `sqlite-utils rows TABLE --csv` for the four tables. Import: "
+        f"{sizes[-1].register.manifest['actors']:,} actors. Export: `pledges export --format "
+        "csv` against `sqlite-utils rows TABLE --csv` for the four tables. Import: "
         f"`{importing}` of those four files into an empty register, every row validated and "
         "every record a revision, against `sqlite-utils insert TABLE FILE --csv` into a new "
         "database. A peer's time is one shell running its four commands, start-ups included.",
@@ -540,8 +334,7 @@ def default_import(env: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    register_options(parser, [10_000, 100_000])
+    parser = harness.options(__doc__, [10_000, 100_000], runs=3)
     parser.add_argument(
         "--rebuild", action="store_true", help="build the registers anew even if they are there"
     )
@@ -559,72 +352,49 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the import, with {{db}} and {{dir}} (default: pledges import, with {UNLOCATED} "
         "when it has it)",
     )
-    parser.add_argument("--out", type=Path, default=RESULTS / "transfer.json", help="the JSON")
     args = parser.parse_args(argv)
-    wanted = sizes_wanted(parser, args)
+    wanted = harness.sizes_wanted(parser, args)
     if args.limit_minutes <= 0:
         parser.error("--limit-minutes must be more than 0")
     for option, template in (("--export-cmd", args.export_cmd), ("--import-cmd", args.import_cmd)):
         if template is not None and ("{db}" not in template or "{dir}" not in template):
             parser.error(f"{option} must hold {{db}} and {{dir}}")
-    for exe in (PYTHON, PLEDGES, SQLITE_UTILS):
-        if not exe.exists():
-            hint = "run this with the project's venv python, dev dependencies installed"
-            print(f"Error: {exe} is missing: {hint}", file=sys.stderr)
-            return 1
 
-    env = env_for_commands()
+    env = harness.environment(SQLITE_UTILS)
     if args.import_cmd is None:
         args.import_cmd = default_import(env)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     remove(WORK)
     WORK.mkdir(parents=True)
     sizes: list[Size] = []
-    errors: list[str] = []
+    failed: list[str] = []
     try:
         template = empty_register(env)
         for pledges in wanted:
-            actors = actors_for(pledges, args.actors)
-            path, manifest, generated = build_register(
-                pledges, args.seed, actors, not args.rebuild, env
-            )
-            size = Size(pledges, path, manifest, generated)
-            sizes.append(size)
-            measure(
-                size, args.runs, env, args.limit_minutes, args.export_cmd, args.import_cmd, template
-            )
+            sizes.append(Size(harness.register(pledges, args, not args.rebuild, env)))
+            measure(sizes[-1], args, env, template)
     except CannotMeasure as failure:
-        errors.append(str(failure))
-    errors = [*(e for size in sizes for e in size.errors), *errors]
+        failed.append(str(failure))
+    errors = [*(e for size in sizes for e in size.errors), *failed]
 
-    info = machine()
-    result = {
-        "benchmark": "transfer",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runs": args.runs,
-        "seed": args.seed,
-        "limit_minutes": args.limit_minutes,
-        "export_command": shown(filled(args.export_cmd, Path("REGISTER"), Path("DIR"))),
-        "import_command": shown(filled(args.import_cmd, Path("FRESH"), Path("EXPORT_DIR"))),
-        "machine": info,
-        "sizes": [size.summary() for size in sizes],
-        "errors": errors,
-    }
-    write_result(args.out, result)
+    info = harness.machine()
+    importing = shown(harness.filled(args.import_cmd, Path("FRESH"), Path("EXPORT_DIR")))
+    harness.write_result(
+        args.out, "transfer", runs=args.runs, seed=args.seed, limit_minutes=args.limit_minutes,
+        export_command=shown(harness.filled(args.export_cmd, Path("REGISTER"),
+                                                     Path("DIR"))),
+        import_command=importing, machine=info, sizes=[size.summary() for size in sizes],
+        errors=errors,
+    )  # fmt: skip
     if sizes:
-        print(markdown(sizes, args.runs, info, str(result["import_command"])))
+        print(markdown(sizes, args.runs, info, importing))
     if errors:
         for error in errors:
             print(f"\nError: {error}", file=sys.stderr)
         print(f"(what it ran is kept in {WORK})", file=sys.stderr)
         return 1
     remove(WORK)
-    print(f"\n(JSON written to {args.out})", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    started = time.perf_counter()
-    code = main()
-    print(f"({time.perf_counter() - started:.0f} s in all)", file=sys.stderr)
-    sys.exit(code)
+    harness.main(main)
