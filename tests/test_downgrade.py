@@ -24,20 +24,11 @@ from sqlalchemy import make_url, text
 from pledges.db import HEAD_REVISION, make_engine, resolve_url
 from tests.conftest import CLI
 from tests.test_cli import one_line
+from tests.test_editing import TABLES
+from tests.test_editing import table_counts as counts
 
-TABLES = ("actors", "sources", "pledges", "pledge_actors", "evidence", "revisions")
 DEPRECATED_ONE = "actors (3 rows), sources (5 rows), pledges (12 rows), pledge_actors (18 rows), "
 DEPRECATED_ONE += "evidence (21 rows) and revisions (42 rows)"  # after deprecate_one
-
-
-def counts(db: str) -> dict[str, int]:
-    """The rows of every table of the register, as a person with a SQL prompt would count them."""
-    engine = make_engine(resolve_url(db))
-    try:
-        with engine.connect() as conn:
-            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
-    finally:
-        engine.dispose()
 
 
 def where(db: str) -> str:
