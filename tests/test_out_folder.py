@@ -30,7 +30,7 @@ from pledges import history
 from pledges.db import opened, transaction, unit_of_work
 from pledges.editing import Who, update_pledge
 from pledges.models import PledgeRow, SourceRow
-from pledges.report.folder import HEAD_FILE, file_name
+from pledges.outfolder import HEAD_FILE, file_name
 from pledges.transfer import export
 from tests.conftest import CLI
 from tests.registers import copy_of, seeded_template

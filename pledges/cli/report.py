@@ -21,9 +21,9 @@ def report(
 ) -> None:
     """Write the provenance report: pages to open in a browser from disk, or to publish."""
     from pledges.errors import InvalidInput
+    from pledges.outfolder import out_path
     from pledges.render import note
     from pledges.report import build
-    from pledges.report.folder import out_path
     from pledges.report.site import counted
 
     folder = out_path(out)

@@ -38,8 +38,8 @@ def export(
     log-head.json (the revision of the log they were read at)."""
     from pledges.anchors import text
     from pledges.errors import InvalidInput
+    from pledges.outfolder import out_path
     from pledges.render import note
-    from pledges.report.folder import out_path
     from pledges.transfer import export as writing
 
     folder = out_path(out)

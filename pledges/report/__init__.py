@@ -5,12 +5,12 @@
 Modules: read (the register in a few bulk queries), passages (each quote where
 `textmatch.find` places it, in the sentences around it), chart (status and formality over
 time, as inline SVG), aside (the audit, run beside the drawing), site (the pages, from the
-Jinja2 templates in templates/, with static/report.css and report.js), folder (the folder written
-into, only inside it and all or nothing; the export writes through it too). No server and no
+Jinja2 templates in templates/, with static/report.css and report.js). The folder is written
+through pledges.outfolder, only inside it and all or nothing, as the export is. No server and no
 front-end build: the pages work from disk, and without JavaScript every row of the index shows.
 
 `build` is loaded when it is first asked for: it imports Jinja2, which `pledges --help` and
-the export (which imports pledges.report.folder) do not need.
+the export (which imports pledges.outfolder) do not need.
 """
 
 from __future__ import annotations

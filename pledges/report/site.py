@@ -11,7 +11,7 @@ Pages are drawn while the audit runs (aside.py; on a large register a twin proce
 of the pledges' pages meanwhile): whole, except for what only the audit knows (a page's
 findings, the index's audit column and summary), left as blanks (`Blanks`) and filled once it
 is done; then every page is written, the index last. Every page's name is checked before any is
-written, and the pages are moved into place together once all are written (folder.py). Each
+written, and the pages are moved into place together once all are written (pledges.outfolder). Each
 kind of page is one precompiled template, put inside the layout drawn once (`Layout`). It must
 not query the database page by page: read.py reads the register in bulk.
 """
@@ -37,9 +37,9 @@ from pledges.audit import CHECKS, Finding, Report, Severity
 from pledges.db import opened, transaction
 from pledges.history import Step, timeline
 from pledges.models import EvidenceRow
+from pledges.outfolder import HEAD_FILE, OutFolder, file_name, head_json
 from pledges.report import chart
 from pledges.report.aside import ASIDE_FROM, Audit, Twin
-from pledges.report.folder import HEAD_FILE, OutFolder, file_name, head_json
 from pledges.report.passages import Passage, passage, segments
 from pledges.report.read import EvidenceItem, Head, PledgeItem, Register, SourceItem, read
 from pledges.schema import SLUG_PATTERN, Evidence

@@ -3,7 +3,7 @@
 Rows are read with plain queries in one read transaction (a consistent snapshot), in id order,
 and written as they are read. Every export records the revision of the log it read
 (log-head.json, and datapackage.json), and writes only inside its folder, all or nothing
-(pledges.report.folder: every name checked first, each file written beside its place and moved
+(pledges.outfolder: every name checked first, each file written beside its place and moved
 there once all are written).
 """
 
@@ -34,7 +34,7 @@ from pledges.models import (
     RevisionRow,
     SourceRow,
 )
-from pledges.report.folder import HEAD_FILE, OutFolder, file_name, head_json
+from pledges.outfolder import HEAD_FILE, OutFolder, file_name, head_json
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
