@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring  # a string as `canonical` writes it
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pledges.anchors import Anchor
 from pledges.models import RevisionRow
-from pledges.schema import Evidence, FieldChange, Revision
-from pledges.vocab import Action, Entity, Rank
+from pledges.schema import FieldChange, Revision
+from pledges.vocab import Action, Entity, Rank, Status
 
 Changes = dict[str, dict[str, Any]]
 
@@ -341,6 +341,34 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
 TIMELINE_FIELDS = ("status", "formality")
 
 
+class Logged(Protocol):
+    """A revision as the timeline reads it: a stored row, or the report's light record."""
+
+    @property
+    def entity(self) -> Entity: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def changes(self) -> Changes: ...
+
+
+class Asserting(Protocol):
+    """A piece of evidence as the timeline reads it: a pydantic record or a light one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def source_id(self) -> str: ...
+    @property
+    def asserts_status(self) -> Status | None: ...
+    @property
+    def rank(self) -> Rank: ...
+
+
 @dataclass(frozen=True)
 class Step:
     """One change of a pledge's status or formality, with the evidence that asserts it."""
@@ -351,10 +379,10 @@ class Step:
     after: Any
     author: str
     reason: str
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[Asserting, ...]
 
 
-def timeline(rows: Sequence[RevisionRow], evidence: Sequence[Evidence]) -> list[Step]:
+def timeline(rows: Sequence[Logged], evidence: Sequence[Asserting]) -> list[Step]:
     steps = []
     for row in rows:
         if row.entity != Entity.PLEDGE:
