@@ -1,0 +1,184 @@
+"""One light record per entity, for the commands that read the register in bulk.
+
+The audit, the report and the export read thousands of rows at a time. They read them here,
+with plain selects in id order, into named tuples: cheaper to build than ORM objects or
+pydantic models (which stay the contract for input and for the published schema), and read by
+name wherever they are used. Each reader takes a connection, so that a caller's reads share
+its transaction (one consistent state of the register), and an optional condition on the rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Connection, Select, select
+
+from pledges.history import TIMELINE_FIELDS
+from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, RevisionRow, SourceRow
+from pledges.vocab import ActorKind, Confidence, Entity, Formality, PledgeKind, Rank, Stance, Status
+
+
+class ActorRecord(NamedTuple):
+    id: str
+    name: str
+    kind: ActorKind
+    aliases: list[str]
+
+
+class SourceRecord(NamedTuple):
+    id: str
+    title: str
+    publisher: str | None
+    kind: str
+    url: str | None
+    published_on: date | None
+    date_inferred: bool
+    date_note: str | None
+    retrieved_on: date | None
+    language: str
+    notes: str | None
+    text: str
+    sha256: str
+
+
+class EvidenceRecord(NamedTuple):
+    id: int
+    pledge_id: str
+    source_id: str
+    quote: str
+    stance: Stance
+    asserts_status: Status | None
+    rank: Rank
+    deprecated_reason: str | None
+    note: str | None
+    verified_on: date | None
+
+
+class PledgeRecord(NamedTuple):
+    id: str
+    title: str
+    statement: str | None
+    kind: PledgeKind
+    target_year: int | None
+    target_value: float | None
+    target_unit: str | None
+    baseline_year: int | None
+    gases: list[str]
+    formality: Formality
+    status: Status
+    confidence: Confidence
+    announced_on: date | None
+    parent_id: str | None
+    superseded_by: str | None
+    notes: str | None
+    version: int
+    actors: tuple[str, ...]  # in the order the pledge names them
+
+
+class LoggedRecord(NamedTuple):
+    """A revision of a pledge, with only what its timeline reads: `changes` holds the status
+    and formality changes alone (history.timeline reads nothing else of them)."""
+
+    entity: Entity
+    entity_id: str
+    at: datetime
+    author: str
+    reason: str
+    changes: dict[str, dict[str, Any]]
+
+
+BATCH = 5_000  # rows fetched at a time by the readers that stream
+
+
+def _columns(row_type: Any, record: type[tuple[Any, ...]], leave: tuple[str, ...] = ()) -> Any:
+    return [getattr(row_type, name) for name in record._fields if name not in leave]  # type: ignore[attr-defined]
+
+
+def _rows(connection: Connection, query: Select[Any], *, batch: bool) -> Iterator[Any]:
+    if batch:
+        return iter(connection.execution_options(yield_per=BATCH).execute(query))
+    return iter(connection.execute(query))
+
+
+def actor_links(
+    connection: Connection, pledges: ColumnElement[bool] | None = None
+) -> dict[str, list[str]]:
+    """The actors of each pledge (of those `pledges` selects), in the order it names them."""
+    query = select(PledgeActorRow.pledge_id, PledgeActorRow.actor_id).order_by(
+        PledgeActorRow.pledge_id, PledgeActorRow.position
+    )
+    if pledges is not None:
+        query = query.where(PledgeActorRow.pledge_id.in_(select(PledgeRow.id).where(pledges)))
+    links: dict[str, list[str]] = defaultdict(list)
+    for pledge_id, actor_id in connection.execute(query):
+        links[pledge_id].append(actor_id)
+    return links
+
+
+def actors(connection: Connection) -> dict[str, ActorRecord]:
+    """Every actor, by id, in id order."""
+    query = select(*_columns(ActorRow, ActorRecord)).order_by(ActorRow.id)
+    return {row.id: ActorRecord._make(row) for row in connection.execute(query)}
+
+
+def pledges(connection: Connection, where: ColumnElement[bool] | None = None) -> list[PledgeRecord]:
+    """Every pledge (or those `where` selects) with its actors, in id order."""
+    links = actor_links(connection, where)
+    query = select(*_columns(PledgeRow, PledgeRecord, ("actors",))).order_by(PledgeRow.id)
+    if where is not None:
+        query = query.where(where)
+    return [
+        PledgeRecord._make((*row, tuple(links.get(row.id, ()))))
+        for row in connection.execute(query)
+    ]
+
+
+def evidence(
+    connection: Connection, where: ColumnElement[bool] | None = None, *, by_source: bool = False
+) -> Iterator[EvidenceRecord]:
+    """Every piece of evidence (or those `where` selects), in id order, or by source and then
+    id (`by_source`)."""
+    query = select(*_columns(EvidenceRow, EvidenceRecord))
+    if where is not None:
+        query = query.where(where)
+    order = (EvidenceRow.source_id, EvidenceRow.id) if by_source else (EvidenceRow.id,)
+    return map(EvidenceRecord._make, connection.execute(query.order_by(*order)))
+
+
+def sources(
+    connection: Connection, where: ColumnElement[bool] | None = None
+) -> Iterator[SourceRecord]:
+    """Every source (or those `where` selects) with its text, in id order, read a batch at a
+    time: a register's texts are the largest part of it."""
+    query = select(*_columns(SourceRow, SourceRecord)).order_by(SourceRow.id)
+    if where is not None:
+        query = query.where(where)
+    return map(SourceRecord._make, _rows(connection, query, batch=True))
+
+
+def logged(connection: Connection) -> dict[str, list[LoggedRecord]]:
+    """The status and formality changes of every pledge, by pledge, in log order. Only those
+    two fields of each revision's changes are read, as JSON paths: the rest is not drawn."""
+    paths = [
+        RevisionRow.changes[(name, side)].as_string()
+        for name in TIMELINE_FIELDS
+        for side in ("before", "after")
+    ]
+    query = (
+        select(RevisionRow.entity_id, RevisionRow.at, RevisionRow.author, RevisionRow.reason)
+        .add_columns(*paths)
+        .where(RevisionRow.entity == Entity.PLEDGE)
+        .order_by(RevisionRow.seq)
+    )
+    found: dict[str, list[LoggedRecord]] = defaultdict(list)
+    for entity_id, at, author, reason, *values in connection.execute(query):
+        changes = {
+            name: {"before": values[2 * i], "after": values[2 * i + 1]}
+            for i, name in enumerate(TIMELINE_FIELDS)
+            if values[2 * i + 1] is not None  # a field a revision sets is never set to nothing
+        }
+        found[entity_id].append(LoggedRecord(Entity.PLEDGE, entity_id, at, author, reason, changes))
+    return dict(found)
