@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from pledges.db import make_engine, resolve_url
+from pledges.db import make_engine
+from pledges.dburl import resolve_url
 from pledges.models import Base
 
 config = context.config

@@ -56,7 +56,8 @@ from pathlib import Path
 from typing import Any
 
 from pledges import migrate
-from pledges.db import make_engine, resolve_url, transaction
+from pledges.db import make_engine, transaction
+from pledges.dburl import resolve_url
 from pledges.editing import Who
 from pledges.schema import ActorIn, EvidenceIn, PledgeIn, SourceIn
 from pledges.textmatch import fold

@@ -1,7 +1,6 @@
-"""Where the register lives: resolving the database URL, opening it, and the one place that commits.
+"""Opening the register: engines, the one place that commits, and database errors as the user's.
 
-The database is `--db` or `PLEDGES_DB` (a SQLAlchemy URL or a plain file path), by default the
-embedded SQLite file `pledges.db` in the current folder. PostgreSQL URLs use psycopg 3.
+Which database is the register (`--db`, `PLEDGES_DB`, or ./pledges.db) is pledges.dburl's.
 
 Writers take turns. A command that finds another one writing waits for it up to
 `PLEDGES_BUSY_SECONDS` (a number of seconds from 0.1 to 3600; default 30), then stops with
@@ -18,17 +17,17 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from pledges.dburl import DEFAULT_DB, URL_EXAMPLE, describe, resolve_url
 from pledges.errors import (
     Busy,
     InvalidInput,
@@ -40,8 +39,6 @@ from pledges.errors import (
     Unreachable,
 )
 
-DEFAULT_DB = "pledges.db"
-ENV_VAR = "PLEDGES_DB"
 # The alembic revision this code expects; tests/test_migrations.py pins it to alembic's head so
 # that opening a database never has to import alembic.
 HEAD_REVISION = "0002"
@@ -50,9 +47,6 @@ BUSY_VAR = "PLEDGES_BUSY_SECONDS"
 BUSY_DEFAULT = 30.0
 BUSY_MIN, BUSY_MAX = 0.1, 3600.0
 _BUSY_OPTION = "pledges_busy_ms"  # the engine's execution option carrying the wait
-SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
-POSTGRESQL_DRIVERS = ("postgresql", "postgres", "postgresql+psycopg")
-URL_EXAMPLE = "a file path (SQLite) or a URL such as postgresql://user@host:5432/dbname"
 
 
 def busy_seconds() -> float:
@@ -71,71 +65,6 @@ def busy_seconds() -> float:
             f"or unset it to wait {BUSY_DEFAULT:g} s",
         )
     return seconds
-
-
-def _masked(raw: str) -> str:
-    """A URL as typed, its password hidden: for URLs SQLAlchemy cannot parse (and so mask)."""
-    return re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", raw)  # up to the host's last @
-
-
-def _port_text(raw: str) -> str | None:
-    """What stands where a URL's port goes (`abc` in `host:abc/db`), or None if nothing does."""
-    netloc = re.split(r"[/?#]", raw.split("://", 1)[1], maxsplit=1)[0]
-    host = netloc.rpartition("@")[2]
-    if host.startswith("["):  # an IPv6 address holds colons of its own
-        host = host.partition("]")[2] if "]" in host else ""
-    return host.partition(":")[2] if ":" in host else None
-
-
-def _bad_port(shown: str, port: str) -> InvalidInput:
-    return InvalidInput(
-        f"the port {port!r} in database URL {shown!r} is not allowed",
-        "give a port from 1 to 65535, e.g. postgresql://user@host:5432/dbname",
-    )
-
-
-def resolve_url(db: str | None = None) -> URL:
-    """The SQLAlchemy URL for `--db`, else PLEDGES_DB, else ./pledges.db.
-
-    Only SQLite files and PostgreSQL servers are accepted: another scheme, a port that is not a
-    number from 1 to 65535, or an in-memory SQLite database (which would lose every change when
-    the command ends) is refused with one line naming it.
-    """
-    raw = db or os.environ.get(ENV_VAR) or DEFAULT_DB
-    if "://" not in raw:
-        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
-    try:
-        url = make_url(raw)
-    except (sa_exc.ArgumentError, ValueError):  # ValueError: SQLAlchemy's int() of the port
-        port = _port_text(raw)
-        if port is not None and not port.isdigit():
-            raise _bad_port(_masked(raw), port) from None
-        raise InvalidInput(
-            f"database URL {_masked(raw)!r} cannot be read", f"give {URL_EXAMPLE}"
-        ) from None
-    if url.drivername in SQLITE_DRIVERS:
-        if url.database in (None, "", ":memory:"):
-            raise InvalidInput(
-                f"database URL {_masked(raw)!r} names no file (an in-memory database keeps "
-                "nothing)",
-                "give the register's file, e.g. sqlite:///pledges.db or just pledges.db",
-            )
-        return url
-    if url.drivername not in POSTGRESQL_DRIVERS:
-        raise InvalidInput(
-            f"database URL {describe(url)!r} names no database this tool supports",
-            f"use {URL_EXAMPLE}",
-        )
-    if url.port is not None and not 1 <= url.port <= 65535:
-        raise _bad_port(describe(url), str(url.port))
-    return url.set(drivername="postgresql+psycopg")
-
-
-def describe(url: URL) -> str:
-    """The URL as it may be shown to a person: the password masked."""
-    if url.get_backend_name() == "sqlite":
-        return url.database or ":memory:"
-    return url.render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_ms: int) -> None:

@@ -240,17 +240,22 @@ def cite(
     return stored
 
 
+def _existing_evidence(session: Session, evidence_id: int) -> Evidence:
+    found = repo.get_evidence(session, evidence_id)
+    if found is None:
+        raise NotFound(
+            f"no evidence with id {evidence_id}",
+            "'pledges show PLEDGE_ID' lists each piece of evidence with its id",
+        )
+    return found
+
+
 def deprecate_evidence(
     session: Session, evidence_id: int, who: Who, *, reason: str | None = None
 ) -> Evidence:
     """Evidence is never deleted: it stops counting, and keeps the reason beside it (`reason`,
     or else the change's own reason)."""
-    current = repo.get_evidence(session, evidence_id)
-    if current is None:
-        raise NotFound(
-            f"no evidence with id {evidence_id}",
-            "'pledges show PLEDGE_ID' lists each piece of evidence with its id",
-        )
+    current = _existing_evidence(session, evidence_id)
     if current.rank is Rank.DEPRECATED:
         raise InvalidInput(
             f"evidence {evidence_id} is already deprecated ({current.deprecated_reason})",
@@ -273,15 +278,7 @@ def verify_evidence(
     if evidence_ids is None:
         chosen = [e for e in repo.all_evidence(session) if e.rank is not Rank.DEPRECATED]
     else:
-        chosen = []
-        for evidence_id in evidence_ids:
-            item = repo.get_evidence(session, evidence_id)
-            if item is None:
-                raise NotFound(
-                    f"no evidence with id {evidence_id}",
-                    "'pledges show PLEDGE_ID' lists each piece of evidence with its id",
-                )
-            chosen.append(item)
+        chosen = [_existing_evidence(session, evidence_id) for evidence_id in evidence_ids]
     texts: dict[str, str] = {}
     for item in chosen:
         if item.source_id not in texts:

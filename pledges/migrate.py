@@ -28,7 +28,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import URL, Connection, inspect, text
 
-from pledges.db import describe
+from pledges.dburl import describe
 from pledges.errors import InvalidInput
 
 _PACKAGE = Path(__file__).resolve().parent

@@ -1,6 +1,7 @@
 """The stored tables, as SQLAlchemy 2 typed ORM classes.
 
-ORM objects stay inside the repository; everything else sees the pydantic shapes of schema.py.
+Records are read and written as rows by pledges.repository, revisions by pledges.history; the
+use cases and the command line see the pydantic shapes of schema.py instead.
 Enumerations are stored as their values with CHECK constraints, so SQLite and PostgreSQL agree.
 """
 

@@ -1,12 +1,12 @@
-"""Reading and writing records: the only module that handles ORM rows.
+"""Reading and writing records through the ORM rows of models.py.
 
 Every function takes a session and may flush, never commit; what goes in and comes out are the
-pydantic shapes of schema.py.
+pydantic shapes of schema.py, except `revisions`, whose rows pledges.history reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -41,6 +41,7 @@ from pledges.vocab import MAX_ID, Entity, Formality, PledgeKind, Rank, Status
 # --- conversions --------------------------------------------------------------------------------
 
 R = TypeVar("R", bound=BaseModel)
+Row = TypeVar("Row", bound=Base)
 
 
 def _fields(model: type[BaseModel], row: Base, derived: dict[str, Any]) -> dict[str, Any]:
@@ -72,14 +73,19 @@ def _evidence(row: EvidenceRow) -> Evidence:
     return _record(Evidence, row)
 
 
+def _added(session: Session, row: Row, record: Callable[[Row], R]) -> R:
+    """A new row, flushed (so the database has checked it and given it its id), as its record."""
+    session.add(row)
+    session.flush()
+    return record(row)
+
+
 # --- actors -------------------------------------------------------------------------------------
 
 
 def add_actor(session: Session, actor: ActorIn) -> Actor:
     row = ActorRow(id=actor.id, name=actor.name, kind=actor.kind, aliases=list(actor.aliases))
-    session.add(row)
-    session.flush()
-    return _actor(row)
+    return _added(session, row, _actor)
 
 
 def get_actor(session: Session, actor_id: str) -> Actor | None:
@@ -99,9 +105,7 @@ def list_actors(session: Session, ids: Sequence[str] | None = None) -> list[Acto
 
 def add_source(session: Session, source: SourceIn) -> Source:
     row = SourceRow(**source.model_dump(), sha256=text_sha256(source.text))
-    session.add(row)
-    session.flush()
-    return _source(row)
+    return _added(session, row, _source)
 
 
 def get_source(session: Session, source_id: str) -> Source | None:
@@ -129,9 +133,7 @@ def add_pledge(session: Session, pledge: PledgeIn, at: datetime) -> Pledge:
         PledgeActorRow(actor_id=actor_id, position=index)
         for index, actor_id in enumerate(pledge.actors)
     ]
-    session.add(row)
-    session.flush()
-    return _pledge(row)
+    return _added(session, row, _pledge)
 
 
 def get_pledge(session: Session, pledge_id: str) -> Pledge | None:
@@ -176,9 +178,7 @@ def add_evidence(
     """Store a quote; `verified_on` records the day it was found in its source, if it was."""
     verified = at.date() if located else None
     row = EvidenceRow(**evidence.model_dump(), created_at=at, verified_on=verified)
-    session.add(row)
-    session.flush()
-    return _evidence(row)
+    return _added(session, row, _evidence)
 
 
 def highest_evidence_id(session: Session) -> int:
@@ -214,10 +214,6 @@ def get_evidence(session: Session, evidence_id: int) -> Evidence | None:
 
 def all_evidence(session: Session) -> list[Evidence]:
     return [_evidence(row) for row in session.scalars(select(EvidenceRow).order_by(EvidenceRow.id))]
-
-
-def evidence_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(EvidenceRow.id).order_by(EvidenceRow.id)))
 
 
 def mark_verified(session: Session, evidence_id: int, day: date) -> Evidence:

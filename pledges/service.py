@@ -16,7 +16,7 @@ from pledges import history
 from pledges import repository as repo
 from pledges.errors import NotFound
 from pledges.history import Step, timeline
-from pledges.schema import Actor, Evidence, Pledge, Source
+from pledges.schema import Actor, Evidence, Pledge, Revision, Source
 from pledges.textmatch import find, sentence_bounds
 from pledges.validation import choice
 from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
@@ -108,7 +108,8 @@ def init(
     `empty`: a register to import into)."""
     from pledges import migrate
     from pledges import seeds as seed_files
-    from pledges.db import describe, open_engine, schema_revision, transaction
+    from pledges.db import open_engine, schema_revision, transaction
+    from pledges.dburl import describe
 
     # The seeds are validated before anything is written.
     register = None if empty else seed_files.read(seeds or seed_files.default_folder())
@@ -196,6 +197,14 @@ def show_pledge(session: Session, pledge_id: str) -> PledgeView:
         [quoted(item, sources[item.source_id]) for item in evidence],
         timeline(repo.revisions(session, pledge.id), evidence),
     )
+
+
+def revisions(session: Session, pledge_id: str | None = None) -> list[Revision]:
+    """The log in order; for one pledge (which must exist), its own revisions and those of its
+    evidence."""
+    if pledge_id is not None:
+        get_pledge(session, pledge_id)
+    return [history.to_revision(row) for row in repo.revisions(session, pledge_id)]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The closed vocabularies of the register (DESIGN.md), as plain enums.
+"""The closed vocabularies of the register (README.md, "The register"), as plain enums.
 
 Kept free of pydantic and SQLAlchemy so that the command line can name the allowed values
 without paying for heavy imports.

@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy import JSON, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from pledges.db import make_engine, resolve_url
+from pledges.db import make_engine
+from pledges.dburl import resolve_url
 from pledges.history import chain_hash, payload
 from pledges.models import RevisionRow, UTCDateTime
 from tests.conftest import CLI

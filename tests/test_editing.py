@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from pledges.db import make_engine, resolve_url
+from pledges.db import make_engine
+from pledges.dburl import resolve_url
 from pledges.textmatch import normalise
 from tests.conftest import CLI
 from tests.test_cli import one_line
@@ -617,7 +618,8 @@ def test_an_elided_quote_can_be_cited(cli: CLI, seeded: str) -> None:
 def test_evidence_verify_records_the_day_or_refuses_all(cli: CLI, seeded: str) -> None:
     from sqlalchemy import text
 
-    from pledges.db import make_engine, resolve_url
+    from pledges.db import make_engine
+    from pledges.dburl import resolve_url
 
     db = seeded
     engine = make_engine(resolve_url(db))

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from pledges.db import make_engine, resolve_url
+from pledges.db import make_engine
+from pledges.dburl import resolve_url
 from pledges.history import Links, body, canonical, chain_hash, payload
 from pledges.models import RevisionRow, UTCDateTime
 from pledges.vocab import Action, Entity

@@ -7,7 +7,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from pledges import migrate, service
-from pledges.db import HEAD_REVISION, make_engine, resolve_url, schema_revision, transaction
+from pledges.db import HEAD_REVISION, make_engine, schema_revision, transaction
+from pledges.dburl import resolve_url
 from pledges.models import Base
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from pledges import history, seeds, service
 from pledges import repository as repo
-from pledges.db import make_engine, resolve_url, transaction, unit_of_work
+from pledges.db import make_engine, transaction, unit_of_work
+from pledges.dburl import resolve_url
 from pledges.models import RevisionRow
 from pledges.vocab import Action, Entity
 

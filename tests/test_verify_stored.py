@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from pledges.db import make_engine, resolve_url
+from pledges.db import make_engine
+from pledges.dburl import resolve_url
 from tests.conftest import CLI
 from tests.test_cli import one_line
 from tests.test_log import SEEDED_REVISIONS, pages_checked

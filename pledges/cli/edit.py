@@ -10,8 +10,9 @@ from pledges.cli.options import (
     EvidenceIds,
     ExpectVersion,
     Reason,
-    author_name,
+    changed_by,
     given,
+    write,
 )
 
 app = typer.Typer()
@@ -50,13 +51,12 @@ def add(
     author: Author = None,
 ) -> None:
     """Add a pledge to the register."""
-    from pledges.db import unit_of_work
-    from pledges.editing import Who, add_pledge
+    from pledges.editing import add_pledge
     from pledges.render import note
     from pledges.schema import PledgeIn
     from pledges.validation import validate
 
-    who = Who(author_name(author), reason)
+    who = changed_by(author, reason)
     fields = given(
         id=pledge_id, title=title, actors=[a.upper() for a in actor], kind=kind,
         statement=statement, target_year=target_year, target_value=target_value,
@@ -66,7 +66,7 @@ def add(
         notes=notes,
     )  # fmt: skip
     pledge = validate(PledgeIn, fields)
-    with unit_of_work(db, write=True) as session:
+    with write(db) as session:
         stored = add_pledge(session, pledge, who)
     note(f"Added pledge {stored.id} (version {stored.version}). Cite its evidence with "
          f"'pledges cite {stored.id} SOURCE_ID --quote ...'.")  # fmt: skip
@@ -100,11 +100,10 @@ def update(
     author: Author = None,
 ) -> None:
     """Change any field of a pledge. A superseded or withdrawn pledge stays in the register."""
-    from pledges.db import unit_of_work
-    from pledges.editing import Who, update_pledge
+    from pledges.editing import update_pledge
     from pledges.render import note
 
-    who = Who(author_name(author), reason)
+    who = changed_by(author, reason)
     changes: dict[str, object] = given(
         title=title, statement=statement, actors=[a.upper() for a in actor or []], kind=kind,
         target_year=target_year, target_value=target_value, target_unit=target_unit,
@@ -114,7 +113,7 @@ def update(
     )  # fmt: skip
     for name in clear or []:
         changes[name] = [] if name in ("gases",) else None
-    with unit_of_work(db, write=True) as session:
+    with write(db) as session:
         stored = update_pledge(session, pledge_id, changes, who, expected_version=expect_version)
     note(f"Updated pledge {stored.id}: now at version {stored.version}.")
 
@@ -140,15 +139,13 @@ def cite(
     author: Author = None,
 ) -> None:
     """Cite a quote of a source as evidence for a pledge; the quote must stand in the source."""
-    from pledges.db import unit_of_work
-    from pledges.editing import Who
     from pledges.editing import cite as cite_quote
     from pledges.errors import InvalidInput
     from pledges.render import note
     from pledges.schema import EvidenceIn
     from pledges.validation import validate
 
-    who = Who(author_name(author), reason)
+    who = changed_by(author, reason)
     if rank == "deprecated":  # else EvidenceIn asks for a deprecated_reason, which cite has not
         raise InvalidInput(
             "rank 'deprecated' is not allowed for new evidence",
@@ -159,7 +156,7 @@ def cite(
         asserts_status=asserts_status, rank=rank, note=note_text,
     )  # fmt: skip
     evidence = validate(EvidenceIn, fields)
-    with unit_of_work(db, write=True) as session:
+    with write(db) as session:
         stored = cite_quote(session, evidence, who, allow_unlocated=allow_unlocated)
     located = "" if stored.verified_on else " (not found in the source: the audit will report it)"
     note(f"Added evidence {stored.id} to pledge {stored.pledge_id}{located}.")
@@ -176,12 +173,11 @@ def deprecate(
     author: Author = None,
 ) -> None:
     """Stop a piece of evidence counting; it stays in the register with the reason."""
-    from pledges.db import unit_of_work
-    from pledges.editing import Who, deprecate_evidence
+    from pledges.editing import deprecate_evidence
     from pledges.render import note
 
-    who = Who(author_name(author), reason)
-    with unit_of_work(db, write=True) as session:
+    who = changed_by(author, reason)
+    with write(db) as session:
         stored = deprecate_evidence(session, evidence_id, who)
     note(f"Deprecated evidence {stored.id} of pledge {stored.pledge_id}.")
 
@@ -200,14 +196,13 @@ def verify(
     """Check quotes against their sources again and record today as verified."""
     from datetime import date
 
-    from pledges.db import unit_of_work
-    from pledges.editing import Who, verify_evidence
+    from pledges.editing import verify_evidence
     from pledges.errors import InvalidInput
     from pledges.render import note
 
     if bool(evidence_id) == all_:
         raise InvalidInput("name the evidence to verify", "give EVIDENCE_ID... or --all, not both")
-    who = Who(author_name(author), reason)
-    with unit_of_work(db, write=True) as session:
+    who = changed_by(author, reason)
+    with write(db) as session:
         done = verify_evidence(session, None if all_ else evidence_id, who, today=date.today())
     note(f"Verified {len(done)} piece(s) of evidence: every quote stands in its source.")

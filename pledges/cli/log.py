@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Db, ShowFormat
+from pledges.cli.options import Db, ShowAs, ShowFormat, read
 
 app = typer.Typer()
 log_app = typer.Typer(help="The tamper-evident revision log.", no_args_is_help=True)
@@ -16,22 +16,15 @@ def history(
     pledge_id: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="Only this pledge and its evidence.")
     ] = None,
-    format: Annotated[
-        ShowFormat, typer.Option("--format", help="table or json.")
-    ] = ShowFormat.TABLE,
+    format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
     """Show the revisions: who changed what, when and why."""
-    from pledges import repository
-    from pledges.db import unit_of_work
-    from pledges.history import to_revision
+    from pledges import service
     from pledges.render import log as render
-    from pledges.service import get_pledge
 
-    with unit_of_work(db) as session:
-        if pledge_id is not None:
-            get_pledge(session, pledge_id)
-        revisions = [to_revision(row) for row in repository.revisions(session, pledge_id)]
+    with read(db) as session:
+        revisions = service.revisions(session, pledge_id)
     render.revisions(revisions, format.value)
 
 
@@ -53,13 +46,13 @@ def verify(
 
     Exits 1 when anything was changed behind the tool's back, naming what.
     """
-    from pledges import anchors, history, integrity
+    from pledges import anchors, history, pagecheck
     from pledges.db import opened, transaction
     from pledges.render import log as render
 
     pins = anchors.parse_all(anchor or [])
     with opened(db, current=False) as engine:
-        pages = integrity.check_pages(engine)  # first: reading a damaged file proves nothing
+        pages = pagecheck.check_pages(engine)  # first: reading a damaged file proves nothing
     if pages is not None and pages.damaged:
         result = history.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
     else:
@@ -76,9 +69,7 @@ def verify(
 
 @log_app.command("head")
 def head(
-    format: Annotated[
-        ShowFormat, typer.Option("--format", help="table or json.")
-    ] = ShowFormat.TABLE,
+    format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
     """Print the newest revision's number and hash: an anchor to keep outside the database.
@@ -87,9 +78,8 @@ def head(
     neither rewritten nor rolled back.
     """
     from pledges import history
-    from pledges.db import unit_of_work
     from pledges.render import log as render
 
-    with unit_of_work(db) as session:
+    with read(db) as session:
         seq, hash = history.head(session)
     render.head(seq, hash, format.value)

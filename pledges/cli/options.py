@@ -1,16 +1,29 @@
-"""Options shared by many commands, and the settings they resolve to."""
+"""Options shared by many commands, the settings they resolve to, and how a command opens the
+register for its one unit of work: `read(db)` or `write(db)`. (The commands that check or migrate
+the database itself, `log verify` and `db ...`, open it with pledges.db as they need.)
+
+Imported by every command module, so it imports nothing heavy at the top: pledges.db (and with it
+SQLAlchemy) and pledges.editing are imported when a command runs.
+"""
 
 import getpass
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pledges.vocab import MAX_ID
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from pledges.editing import Who
 
 # Bounds of the numbers commands take. Past them a number means nothing (no evidence is due a new
 # check after more than a century) or breaks what uses it: date arithmetic overflows, the
@@ -66,6 +79,10 @@ class ShowFormat(StrEnum):
     JSON = "json"
 
 
+ListAs = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+ShowAs = Annotated[ShowFormat, typer.Option("--format", help="table or json.")]
+
+
 def author_name(author: str | None) -> str:
     return author or os.environ.get("PLEDGES_AUTHOR") or getpass.getuser()
 
@@ -76,6 +93,45 @@ Reason = Annotated[
         "--reason", help="Why you make this change; kept in the history.", show_default=False
     ),
 ]
+
+
+def changed_by(author: str | None, reason: str) -> "Who":
+    """Who makes a change (--author, else $PLEDGES_AUTHOR, else the login name) and why
+    (--reason): checked here, before the register is opened."""
+    from pledges.editing import Who
+
+    return Who(author_name(author), reason)
+
+
+def read(db: str | None) -> AbstractContextManager["Session"]:
+    """`with read(db) as session:` the register opened for one transaction that reads, and
+    closed afterwards; a database error that is a condition of the register becomes one line."""
+    from pledges.db import unit_of_work
+
+    return unit_of_work(db)
+
+
+def write(db: str | None) -> AbstractContextManager["Session"]:
+    """`with write(db) as session:` as read(), holding the writers' lock; everything done in it
+    is committed together when the block ends, or nothing is."""
+    from pledges.db import unit_of_work
+
+    return unit_of_work(db, write=True)
+
+
+@contextmanager
+def writing_into(folder: Path) -> Iterator[None]:
+    """A file that cannot be written into --out's folder, as one line. The folder's own messages
+    name the file (pledges.outfolder); this is a last resort."""
+    try:
+        yield
+    except OSError as error:
+        from pledges.errors import InvalidInput
+
+        raise InvalidInput(
+            f"cannot write {error.filename or folder} ({error.strerror})",
+            "free some space, or choose another folder with --out",
+        ) from None
 
 
 def given(**values: object) -> dict[str, object]:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Db, Format, ShowFormat
+from pledges.cli.options import Db, Format, ListAs, ShowAs, ShowFormat, read
 
 app = typer.Typer()
 
@@ -15,15 +15,14 @@ def list_(
     status: Annotated[str | None, typer.Option(help="Only this status, e.g. in_progress.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. emissions_peak.")] = None,
     formality: Annotated[str | None, typer.Option(help="Only this formality, e.g. in_law.")] = None,
-    format: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.TABLE,
+    format: ListAs = Format.TABLE,
     db: Db = None,
 ) -> None:
     """List the pledges of the register, optionally filtered."""
     from pledges import service
-    from pledges.db import unit_of_work
     from pledges.render import register as render
 
-    with unit_of_work(db) as session:
+    with read(db) as session:
         pledges = service.list_pledges(
             session, actor=actor, status=status, kind=kind, formality=formality
         )
@@ -33,16 +32,13 @@ def list_(
 @app.command()
 def show(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge's id.")],
-    format: Annotated[
-        ShowFormat, typer.Option("--format", help="table or json.")
-    ] = ShowFormat.TABLE,
+    format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
     """Show one pledge: its actors, and each quote inside the sentence it stands in."""
     from pledges import service
-    from pledges.db import unit_of_work
     from pledges.render import register as render
 
-    with unit_of_work(db) as session:
+    with read(db) as session:
         view = service.show_pledge(session, pledge_id)
     render.pledge_view(view, format.value)

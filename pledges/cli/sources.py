@@ -5,7 +5,19 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Author, Db, Format, Reason, ShowFormat, author_name, given
+from pledges.cli.options import (
+    Author,
+    Db,
+    Format,
+    ListAs,
+    Reason,
+    ShowAs,
+    ShowFormat,
+    changed_by,
+    given,
+    read,
+    write,
+)
 
 source_app = typer.Typer(help="Sources: the articles the register quotes.", no_args_is_help=True)
 actor_app = typer.Typer(help="Actors: who makes pledges.", no_args_is_help=True)
@@ -35,35 +47,33 @@ def source_add(
 ) -> None:
     """Add an article: its text is stored with its sha256 (HTML is reduced to the article text)."""
     from pledges import articles
-    from pledges.db import unit_of_work
-    from pledges.editing import Who, add_source
+    from pledges.editing import add_source
     from pledges.render import note
     from pledges.schema import SourceIn
     from pledges.validation import validate
 
-    who = Who(author_name(author), reason)
+    who = changed_by(author, reason)
     fields = given(
         id=source_id, title=title, publisher=publisher, kind=kind, published_on=published,
         date_inferred=date_inferred or None, date_note=date_note, url=url,
         retrieved_on=retrieved, language=language, notes=notes,
     )  # fmt: skip
     source = validate(SourceIn, {**fields, "text": articles.read(path)})
-    with unit_of_work(db, write=True) as session:
+    with write(db) as session:
         stored = add_source(session, source, who)
     note(f"Added source {stored.id}: {len(stored.text)} characters, sha256 {stored.sha256[:12]}…")
 
 
 @source_app.command("list")
 def source_list(
-    format: Annotated[Format, Opt("--format", help="table, json or csv.")] = Format.TABLE,
+    format: ListAs = Format.TABLE,
     db: Db = None,
 ) -> None:
     """List the sources, with how many quotes cite each."""
     from pledges import service
-    from pledges.db import unit_of_work
     from pledges.render import sources as render
 
-    with unit_of_work(db) as session:
+    with read(db) as session:
         found, quotes = service.list_sources(session)
     render.source_list(found, quotes, format.value)
 
@@ -72,15 +82,14 @@ def source_list(
 def source_show(
     source_id: Annotated[str, typer.Argument(metavar="ID", help="The source's id.")],
     text: Annotated[bool, Opt("--text", help="Print the article's full text too.")] = False,
-    format: Annotated[ShowFormat, Opt("--format", help="table or json.")] = ShowFormat.TABLE,
+    format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
     """Show a source: its metadata, sha256 and the evidence that cites it."""
     from pledges import service
-    from pledges.db import unit_of_work
     from pledges.render import sources as render
 
-    with unit_of_work(db) as session:
+    with read(db) as session:
         view = service.show_source(session, source_id)
     render.source_view(view, format.value, text=text)
 
@@ -98,29 +107,27 @@ def actor_add(
     author: Author = None,
 ) -> None:
     """Add an actor."""
-    from pledges.db import unit_of_work
-    from pledges.editing import Who, add_actor
+    from pledges.editing import add_actor
     from pledges.render import note
     from pledges.schema import ActorIn
     from pledges.validation import validate
 
-    who = Who(author_name(author), reason)
+    who = changed_by(author, reason)
     actor = validate(ActorIn, given(id=actor_id.upper(), name=name, kind=kind, aliases=alias))
-    with unit_of_work(db, write=True) as session:
+    with write(db) as session:
         stored = add_actor(session, actor, who)
     note(f"Added actor {stored.id} ({stored.name}).")
 
 
 @actor_app.command("list")
 def actor_list(
-    format: Annotated[Format, Opt("--format", help="table, json or csv.")] = Format.TABLE,
+    format: ListAs = Format.TABLE,
     db: Db = None,
 ) -> None:
     """List the actors and their aliases."""
     from pledges import repository
-    from pledges.db import unit_of_work
     from pledges.render import sources as render
 
-    with unit_of_work(db) as session:
+    with read(db) as session:
         actors = repository.list_actors(session)
     render.actor_list(actors, format.value)

@@ -6,7 +6,8 @@ that JSON and CSV output does not pay for it at start-up (bench/startup.py measu
 
     register   pledges: list, show (with evidence in context and the timeline), init
     sources    sources and actors
-    log        the revision history, log verification, confirmations of writes
+    log        the revision history, log verification, the head of the log
+    audit      the audit's findings
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 
 def out() -> Console:
@@ -31,6 +34,28 @@ def err() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
+
+
+def titled_table(title: str) -> Table:
+    """A table for people: its title (what it lists, and how many) on the left, a rule under
+    the header and none around."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+
+
+def id_column(table: Table, heading: str, ids: Iterable[str]) -> None:
+    """The first column of a list of records, for `id_over_title`: as wide as the longest id up
+    to 40 characters, longer ones folded."""
+    longest = max((len(i) for i in ids), default=6)
+    table.add_column(heading, min_width=min(longest, 40), overflow="fold")
+
+
+def id_over_title(record_id: str, title: str) -> Text:
+    from rich.text import Text
+
+    return Text.assemble((record_id, "bold"), "\n", (title, "dim"))
 
 
 def write_json(data: Any) -> None:

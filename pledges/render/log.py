@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import note, out, write_json
+from pledges.render import note, out, titled_table, write_json
 
 if TYPE_CHECKING:
     from pledges.history import Verification
@@ -24,12 +24,7 @@ def revisions(items: Sequence[Revision], format: str) -> None:
     if format == "json":
         write_json([r.model_dump(mode="json") for r in items])
         return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        title=f"{len(items)} revisions", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
-    )
+    table = titled_table(f"{len(items)} revisions")
     table.add_column("#", justify="right")
     table.add_column("when (UTC)\nwho", no_wrap=True)
     table.add_column("what\nwhy", ratio=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import err, out, write_csv, write_json
+from pledges.render import err, id_column, id_over_title, out, titled_table, write_csv, write_json
 
 if TYPE_CHECKING:
     from pledges.history import Step
@@ -33,24 +33,19 @@ def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
         rows = [p.model_dump(mode="json") for p in pledges]
         write_csv(PLEDGE_COLUMNS, ({**r, "actors": ";".join(r["actors"])} for r in rows))
         return
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     # Related facts share a cell (id over title, kind over target, status over formality and
     # confidence), so the table stays readable in an 80-column terminal.
-    table = Table(
-        title=f"{len(pledges)} pledges", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    longest_id = max((len(p.id) for p in pledges), default=6)
-    table.add_column("pledge\ntitle", min_width=min(longest_id, 40), overflow="fold")
+    table = titled_table(f"{len(pledges)} pledges")
+    id_column(table, "pledge\ntitle", (p.id for p in pledges))
     table.add_column("actors")
     table.add_column("kind\ntarget")
     table.add_column("status\nformality/\nconfidence")
     for p in pledges:
         target = "no target year" if p.target_year is None else f"by {p.target_year}"
         table.add_row(
-            Text.assemble((p.id, "bold"), "\n", (p.title, "dim")),
+            id_over_title(p.id, p.title),
             "+".join(p.actors),
             Text.assemble(p.kind.value, "\n", (target, "dim")),
             Text.assemble(

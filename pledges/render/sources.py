@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pledges.render import out, write_csv, write_json
+from pledges.render import id_column, id_over_title, out, titled_table, write_csv, write_json
 from pledges.render.register import source_line
 
 if TYPE_CHECKING:
@@ -26,22 +26,15 @@ def source_list(sources: Sequence[Source], quotes: dict[str, int], format: str) 
     if format == "csv":
         write_csv((*SOURCE_COLUMNS, "quotes"), rows)
         return
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(
-        title=f"{len(sources)} sources", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    longest = max((len(s.id) for s in sources), default=6)
-    table.add_column("source\ntitle", min_width=min(longest, 40), overflow="fold")
+    table = titled_table(f"{len(sources)} sources")
+    id_column(table, "source\ntitle", (s.id for s in sources))
     table.add_column("publisher")
     table.add_column("date")
     table.add_column("quotes", justify="right")
     for s in sources:
         date = "unknown" if s.published_on is None else s.published_on.isoformat()
         table.add_row(
-            Text.assemble((s.id, "bold"), "\n", (s.title, "dim")),
+            id_over_title(s.id, s.title),
             s.publisher or "not stated",
             date + ("\n(inferred)" if s.date_inferred else ""),
             str(quotes.get(s.id, 0)),
