@@ -23,14 +23,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pledges import history, service
 from pledges import repository as repo
-from pledges import service
 from pledges.audit import Severity, audit
 from pledges.db import opened, transaction, unit_of_work
 from pledges.report import build, chart
 from pledges.report import site as report_site
 from pledges.report.passages import segments
-from pledges.report.read import read
 from pledges.textmatch import Article, find
 from tests.conftest import CLI, ROOT
 from tests.html_pages import Page
@@ -263,15 +262,15 @@ def test_index_and_audit_page_name_the_revision_and_date_built_from(
     url: str, pages: dict[str, Page]
 ) -> None:
     with opened(url) as engine, transaction(engine) as session:
-        head = read(session).head
-    assert head is not None
+        seq, digest = history.head(session)
+    assert digest is not None
     for name in ("index.html", "audit.html"):
         built = pages[name].one("p", class_="built").text()
-        assert f"revision {head.seq} ({head.hash})" in built
+        assert f"revision {seq} ({digest})" in built
         assert f"audited as of {TODAY.isoformat()}" in built
         assert re.search(r"Built on \d{4}-\d\d-\d\d at \d\d:\d\d UTC", built)
     for page in pages.values():
-        assert f"revision {head.seq} ({head.hash[:12]}…)" in page.one("footer").text()
+        assert f"revision {seq} ({digest[:12]}…)" in page.one("footer").text()
 
 
 # --- a pledge's page ----------------------------------------------------------------------------
@@ -495,16 +494,17 @@ def _without_build_time(folder: Path) -> dict[str, str]:
 
 
 def test_the_audit_run_aside_gives_the_same_report(url: str, tmp_path: Path) -> None:
-    """Large registers are audited in a process of their own while the pages are drawn."""
+    """Large registers are audited in a process of their own while the pages are drawn, and a
+    twin draws a share of the pledges' pages (here none, the default share, then all)."""
     build(url, tmp_path / "inline", today=TODAY, aside_from=10**9)
-    build(url, tmp_path / "aside", today=TODAY, aside_from=0)
-    inline, aside = (
-        _without_build_time(tmp_path / "inline"),
-        _without_build_time(tmp_path / "aside"),
-    )
-    assert inline.keys() == aside.keys()
-    for name in inline:
-        assert inline[name] == aside[name], name
+    inline = _without_build_time(tmp_path / "inline")
+    for share in (0.0, 0.75, 1.0):
+        out = tmp_path / f"aside-{share}"
+        build(url, out, today=TODAY, aside_from=0, twin_share=share)
+        aside = _without_build_time(out)
+        assert inline.keys() == aside.keys()
+        for name in inline:
+            assert inline[name] == aside[name], (share, name)
 
 
 def test_the_report_reads_postgresql_as_it_reads_sqlite(seeded: str, tmp_path: Path) -> None:
@@ -558,10 +558,10 @@ def test_report_command_writes_the_site(cli: CLI, url: str, tmp_path: Path) -> N
     )
     assert "audited as of 2024-06-01" in (out / "index.html").read_text("utf-8")
     with opened(url) as engine, transaction(engine) as session:
-        head = read(session).head
-    assert head is not None
+        seq, digest = history.head(session)
+    assert digest is not None
     recorded = json.loads((out / "log-head.json").read_text("utf-8"))
-    assert recorded == {"seq": head.seq, "hash": head.hash}  # also on every page (see above)
+    assert recorded == {"seq": seq, "hash": digest}  # also on every page (see above)
     assert not [p.name for p in out.rglob(".*")]  # no temporary file is left
 
 

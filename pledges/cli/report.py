@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Db, ReverifyDays, Today, as_of
+from pledges.cli.options import Db, ReverifyDays, Today, as_of, writing_into
 from pledges.vocab import REVERIFY_DAYS
 
 app = typer.Typer()
@@ -20,20 +20,14 @@ def report(
     db: Db = None,
 ) -> None:
     """Write the provenance report: pages to open in a browser from disk, or to publish."""
-    from pledges.errors import InvalidInput
     from pledges.outfolder import out_path
     from pledges.render import note
     from pledges.report import build
-    from pledges.report.site import counted
+    from pledges.report.summary import counted
 
     folder = out_path(out)
-    try:
+    with writing_into(folder):
         built = build(db, folder, today=as_of(today), reverify_days=reverify_days)
-    except OSError as error:  # the folder's own messages name the file; this is a last resort
-        raise InvalidInput(
-            f"cannot write {error.filename or folder} ({error.strerror})",
-            "free some space, or choose another folder with --out",
-        ) from None
     summary = built.report.summary()
     note(f"Wrote the report to {built.folder}: {counted(built.pledges, 'pledge page')}, "
          f"{counted(built.sources, 'source page')}, the index and the audit summary "

@@ -8,8 +8,8 @@ process) draws and writes part of the pledges' pages, so that once the audit is 
 processes, not one, finish the pages.
 
 Both are started by pledges.parallel: each dies with this process, and what fails in one is
-raised here. A small register is audited in this process, with no twin: forking would cost more
-than it saves.
+raised here. A small register (below build's `aside_from` quotes) is audited in this process,
+after the drawing, with no twin: forking would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from typing import Generic, TypeVar
 
 from pledges import parallel
 from pledges.audit import Report, audit
-
-ASIDE_FROM = 2_000  # quotes; below this the audit runs in this process, after the drawing
 
 T = TypeVar("T")
 

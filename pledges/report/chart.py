@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -28,8 +29,7 @@ HEIGHT = AXIS + 20
 CHAR = 6.6  # average width of a label character at 11px, to decide whether a label fits
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One value a field took, and when (a revision's time)."""
 
     field: str
@@ -37,8 +37,7 @@ class Change:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Assertion:
+class Assertion(NamedTuple):
     """Evidence asserting a status, as of its source's date."""
 
     evidence_id: int

@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from pledges.textmatch import Span, sentence_bounds
+
+
+class Parts(NamedTuple):
+    """A passage as its pledge's page prints it: the quote and the text either side of it."""
+
+    before: str
+    quote: str
+    after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +32,8 @@ class Passage:
     quote_start: int
     quote_end: int
 
-    def parts(self, text: str) -> tuple[str, str, str]:
-        """The passage as (before the quote, the quote, after it)."""
-        return (
+    def parts(self, text: str) -> Parts:
+        return Parts(
             text[self.start : self.quote_start],
             text[self.quote_start : self.quote_end],
             text[self.quote_end : self.end],

@@ -1,0 +1,151 @@
+"""Building the report: every page of the site, from one read of the register and one audit.
+
+    index.html              every pledge, with filters and a search box (assets/report.js)
+    audit.html              the audit's summary and every finding
+    pledges/ID.html         a pledge: its facts, findings, timeline chart and evidence in context
+    sources/ID.html         an article, with every quoted passage highlighted in its text
+    assets/report.css|js
+    log-head.json           the revision of the log the pages were drawn from
+
+Pages are drawn while the audit runs (aside.py; on a large register a twin process draws most
+of the pledges' pages meanwhile): whole, except for what only the audit knows (a page's
+findings, the index's audit column and summary), left blank and filled once it is done; then
+every page is written, the index last. Every page's name is checked before any is written, and
+the pages are moved into place together once all are written (pledges.outfolder). No page
+queries the database: register.py reads the register in bulk, in one snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from pledges.audit import Finding, Report
+from pledges.db import opened, transaction
+from pledges.history import snapshot
+from pledges.models import EvidenceRow
+from pledges.outfolder import HEAD_FILE, OutFolder, head_json
+from pledges.records import PledgeRecord
+from pledges.report import pledge_page, source_page, summary
+from pledges.report.aside import Audit, Twin
+from pledges.report.register import read
+from pledges.report.site import ASSETS, STATIC, BuildInfo, Site, page
+from pledges.vocab import REVERIFY_DAYS
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path
+    pages: int
+    pledges: int
+    sources: int
+    report: Report
+    info: BuildInfo
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index.html"
+
+
+_TOP = ("index.html", "audit.html", HEAD_FILE)
+_STATIC = ("report.css", "report.js")
+
+
+def build(
+    db: str | None,
+    out: Path,
+    *,
+    today: date | None = None,
+    reverify_days: int = REVERIFY_DAYS,
+    aside_from: int = 2_000,
+    twin_share: float = 0.75,
+) -> Built:
+    """Write the report of the register at `db` into the folder `out`. When the register has
+    `aside_from` quotes or more, the audit runs aside, and a twin draws and writes `twin_share`
+    of the pledges' pages (this process draws the rest, the sources and the index: aside.py).
+    Below that, forking would cost more than it saves. Nothing is written unless every page can
+    be: its name is checked first."""
+    today = today or date.today()
+    built_at = datetime.now(UTC)
+    with OutFolder(out) as folder:
+        folder.plan("", _TOP)
+        folder.plan(ASSETS, _STATIC)
+        with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
+            quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
+        large = quotes >= aside_from
+        audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
+        twin: Twin[tuple[int, list[tuple[str, str, str]]]] | None = None
+        try:
+            with opened(db) as engine, transaction(snapshot(engine)) as session:
+                register = read(session)
+            folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
+            folder.plan("sources", {page(i): i for i in register.sources}, "source")
+            folder.create()
+            site = Site(register, BuildInfo(built_at, today, register.head))
+            site.locate()
+            theirs: Sequence[PledgeRecord] = []
+            if audit.aside:
+                theirs = register.pledges[: int(len(register.pledges) * twin_share)]
+                twin = Twin(partial(_write_pledges, site, theirs, folder), audit)
+            mine = register.pledges[len(theirs) :]
+            pledge_pages = list(pledge_page.pages(site, mine))
+            source_pages = list(source_page.pages(site))
+            index = summary.index(site)
+            for name in _STATIC:
+                with (STATIC / name).open(encoding="utf-8", newline="") as asset:
+                    folder.write(ASSETS, name, asset.read(), newline="")
+            report = audit.report()
+            by_pledge, by_source = _by_subject(report)
+            site.write_pages("pledge", pledge_pages, by_pledge, folder)
+            site.write_pages("source", source_pages, by_source, folder)
+            states = summary.audit_states(report, register.pledges)
+            folder.write("", "audit.html", summary.audit_page(site, report, states), newline="\n")
+            written = len(pledge_pages)
+            if twin is not None:
+                drawn, files = twin.result()
+                written += drawn
+                folder.adopt(files)
+            if written != len(register.pledges):
+                raise RuntimeError(
+                    f"{written} pledge pages were written, for {len(register.pledges)}"
+                )
+            folder.write("", HEAD_FILE, head_json(*register.head))
+            index = summary.fill_index(site, index, report, states)
+            folder.write("", "index.html", index, newline="\n")  # last: the way in
+            folder.commit()
+        finally:
+            if twin is not None:
+                twin.close()
+            audit.close()
+    return Built(
+        out, written + len(source_pages) + 2, written, len(source_pages), report, site.info
+    )
+
+
+def _write_pledges(
+    site: Site, pledges: Sequence[PledgeRecord], folder: OutFolder, report: Callable[[], Report]
+) -> tuple[int, list[tuple[str, str, str]]]:
+    """The twin's work: draw these pledges' pages, then write them once the audit is done. It
+    gives their count, and the files written, for the report's process to move into place."""
+    before = len(folder.pending)
+    drawn = list(pledge_page.pages(site, pledges))
+    site.write_pages("pledge", drawn, _by_subject(report())[0], folder)
+    return len(drawn), folder.pending[before:]
+
+
+def _by_subject(report: Report) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:
+    """The findings about each pledge, and those about each source."""
+    by_pledge: dict[str, list[Finding]] = defaultdict(list)
+    by_source: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        if f.pledge_id is not None:
+            by_pledge[f.pledge_id].append(f)
+        elif f.source_id is not None:
+            by_source[f.source_id].append(f)
+    return by_pledge, by_source

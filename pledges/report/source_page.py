@@ -1,0 +1,54 @@
+"""A source's page, sources/ID.html: its facts, its findings (a blank the audit fills), the
+quotes that cite it, and the article's whole text with every located quote highlighted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from markupsafe import Markup, escape
+
+from pledges.report.passages import segments
+from pledges.report.site import Site, href
+from pledges.vocab import Rank
+
+
+def pages(site: Site) -> Iterator[tuple[str, str]]:
+    """The page of every source, as (source id, HTML), each with its findings' slot blank."""
+    template = site.env.get_template("source.html.j2")
+    register = site.register
+    titles = {p.id: p.title for p in register.pledges}
+    for s in register.sources.values():
+        items = register.citing.get(s.id, [])
+        located = [
+            (e.id, where.quote_start, where.quote_end)
+            for e in items
+            if (where := site.located.get(e.id)) is not None
+        ]
+        citing = [
+            (
+                e.id,
+                e.id in site.located,
+                f"../pledges/{href(e.pledge_id)}",
+                titles.get(e.pledge_id, e.pledge_id),
+                e.rank is Rank.DEPRECATED,
+            )
+            for e in items
+        ]
+        main = template.render(
+            s=s, slot=site.slot, citing=citing, text=highlighted(s.text, located)
+        )
+        yield s.id, site.nested.page(s.title, main)
+
+
+def highlighted(text: str, located: Iterable[tuple[int, int, int]]) -> Markup:
+    """An article's text with every located quote (evidence id, start, end) marked. A quote
+    begins with an anchor `evidence-ID`; each mark names the evidence whose quotes it covers."""
+    out: list[str] = []
+    for segment in segments(text, located):
+        out.extend(f'<span id="evidence-{i}"></span>' for i in segment.starts)
+        if segment.covered_by:
+            ids = " ".join(map(str, segment.covered_by))
+            out.append(f'<mark data-evidence="{ids}">{escape(segment.text)}</mark>')
+        else:
+            out.append(str(escape(segment.text)))
+    return Markup("".join(out))
