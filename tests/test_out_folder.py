@@ -331,12 +331,18 @@ def test_a_record_file_is_one_name_of_its_own(first: str, second: str) -> None:
 # --- all or nothing ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize(("processes", "failing"), [(1, "sources"), (2, "sources"), (2, "actors")])
 def test_an_export_that_fails_midway_leaves_the_folder_as_it_was(
-    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+    cli: CLI,
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    processes: int,
+    failing: str,
 ) -> None:
-    """A full disk at the third file: the files of the export before stay as they were, and no
-    file of this one is left, whole or partial."""
+    """A full disk at one file (with two processes, in this one or in the second, which writes
+    pledges.csv and then actors.csv): the files of the export before stay as they were, no file
+    of this one is left, whole or partial, and the error is the command's one line."""
     out = tmp_path / "out"
     assert _export(cli, url, out).code == 0
     before = _tree(out)
@@ -345,13 +351,16 @@ def test_an_export_that_fails_midway_leaves_the_folder_as_it_was(
     written = export._write_cells
 
     def full(folder: Any, table: Any, rows: Any, excel: bool) -> int:
-        if table.name == "sources":
+        if table.name == failing:
             raise OSError(28, "No space left on device")
         return written(folder, table, rows, excel)
 
     monkeypatch.setattr(export, "_write_cells", full)
-    monkeypatch.setattr(export, "PARALLEL_FROM", 0 if processes == 2 else 10**9)
-    result = _export(cli, url, out)
+    with pytest.raises(OSError) as raised:
+        export.export_csv(url, out, parallel_from=0 if processes == 2 else 10**9)
+    assert (raised.value.errno, raised.value.strerror) == (28, "No space left on device")
+    assert _tree(out) == before
+    result = _export(cli, url, out)  # one process: the register is small
     assert result.code == 2
     assert one_line(result.err).startswith("Error: ")
     assert "No space left on device" in result.err

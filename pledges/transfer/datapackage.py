@@ -111,17 +111,16 @@ def table_schema(table: Table) -> dict[str, Any]:
     return schema
 
 
-def descriptor(log_head: dict[str, Any] | None = None) -> dict[str, Any]:
+def descriptor(log_head: dict[str, Any]) -> dict[str, Any]:
     """datapackage.json. `log_head`: the revision of the register's log the files were read at,
     {"seq": N, "hash": "..."}, kept as the package's `log_head` property (a property of our own,
     which the Data Package specification allows and validators ignore)."""
     tables = (PLEDGES, EVIDENCE, SOURCES_PACKAGED, ACTORS)
-    head = {} if log_head is None else {"log_head": log_head}
     return {
         "name": "pledges-register",
         "title": "A register of climate commitments, each backed by verbatim evidence",
         "profile": "tabular-data-package",
-        **head,
+        "log_head": log_head,
         "resources": [
             {
                 "name": table.name,
