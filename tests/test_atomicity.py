@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import MetaData, select, text
 
 from pledges import history
-from pledges.db import make_engine, resolve_url
+from pledges.db import make_engine
+from pledges.dburl import resolve_url
 from tests.conftest import CLI
 
 Snapshot = dict[str, list[tuple[Any, ...]]]

@@ -15,12 +15,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from pledges import editing, history
+from pledges import editing, history, parallel
 from pledges.db import opened, transaction, unit_of_work
+from pledges.errors import InvalidInput
 from pledges.models import EvidenceRow, RevisionRow
+from pledges.outfolder import OutFolder
 from pledges.schema import PledgeIn
 from pledges.service import get_pledge
-from pledges.transfer import export, importing
+from pledges.transfer import check, export
+from pledges.transfer.problems import BadRows, Problem
+from pledges.transfer.rows import read_files
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI
@@ -69,15 +73,6 @@ def add_pledge(url: str, **fields: Any) -> None:
             **fields}  # fmt: skip
     with unit_of_work(url, write=True) as session:
         editing.add_pledge(session, PledgeIn.model_validate(data), WHO)
-
-
-@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
-def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Imports as they are of a small export (one process), and as of a large one: evidence.csv
-    read and checked by a second process."""
-    if request.param == 2:
-        monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
-    return int(request.param)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -183,14 +178,27 @@ def test_an_export_that_cannot_be_written_is_one_line(cli: CLI, url: str, tmp_pa
 
 @pytest.mark.parametrize("kind", ["csv", "excel", "datapackage"])
 def test_two_processes_write_what_one_does(
-    cli: CLI, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+    seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     """A large register is exported by two processes at once; the files are the same."""
-    args = ["--format", "datapackage"] if kind == "datapackage" else ["--excel"] * (kind == "excel")
-    monkeypatch.setattr(export, "PARALLEL_FROM", 10**9)
-    assert cli("export", "--db", seeded, "--out", str(tmp_path / "one"), *args).code == 0
-    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
-    assert cli("export", "--db", seeded, "--out", str(tmp_path / "two"), *args).code == 0
+    started: list[str] = []
+    child = parallel.Child
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["name"])
+        return child(*args, **kwargs)
+
+    def write(out: Path, parallel_from: int) -> None:
+        if kind == "datapackage":
+            export.export_package(seeded, out, parallel_from=parallel_from)
+        else:
+            export.export_csv(seeded, out, excel=kind == "excel", parallel_from=parallel_from)
+
+    monkeypatch.setattr(parallel, "Child", counted)
+    write(tmp_path / "one", 10**9)
+    assert started == []
+    write(tmp_path / "two", 0)
+    assert started == (["pledges-export"] if parallel.forking() else [])
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.*"))
     two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.*"))
     assert one == two and len(one) >= 4
@@ -200,55 +208,58 @@ def test_two_processes_write_what_one_does(
 
 def test_a_read_that_sees_another_revision_is_refused(url: str, tmp_path: Path) -> None:
     with unit_of_work(url) as session:
-        head = export._head(session)
+        head, _ = history.head(session)
     add_pledge(url)  # a change meanwhile: one more revision
-    with pytest.raises(export._Moved):
-        export._write_group(url, tmp_path, ("pledges",), head, escape=True, excel=False,
-                            packaged=False)  # fmt: skip
-    counts = export._write_group(url, tmp_path, ("pledges",), head + 1, escape=True,
-                                 excel=False, packaged=False)  # fmt: skip
+    options = {"escape": True, "excel": False, "packaged": False}
+    with OutFolder(tmp_path) as folder:
+        folder.plan("", ["pledges.csv"])
+        with pytest.raises(export._Moved):
+            export._write_snapshot(url, folder, ("pledges",), head, **options)
+        counts, digest = export._write_snapshot(url, folder, ("pledges",), head + 1, **options)
+        folder.commit()
     assert counts == {"pledges": 13}
+    assert len(read(tmp_path / "pledges.csv")) == 13
+    with unit_of_work(url) as session:
+        assert history.head(session) == (head + 1, digest)
 
 
 def test_a_parallel_export_that_sees_a_change_begins_again(
-    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each process checks that it reads the register at the revision the export began at;
     when one does not (a change landed between them), the export begins again."""
-    head = export._head
+    head = history.head
     calls: list[int] = []
 
-    def moved_once(session: Any) -> int:
+    def moved_once(session: Any) -> tuple[int, str | None]:
         # The export reads the head, then each process reads it again (the second process is
         # forked with this list as it then was): both of those first reads see a change.
         calls.append(1)
-        return head(session) + (1 if len(calls) == 2 else 0)
+        seq, digest = head(session)
+        return seq + (1 if len(calls) == 2 else 0), digest
 
-    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(export, "_head", moved_once)
-    result = cli("export", "--db", url, "--out", str(tmp_path / "out"))
-    assert result.code == 0, result.err
+    monkeypatch.setattr(history, "head", moved_once)
+    export.export_csv(url, tmp_path / "out", parallel_from=0)
     assert len(calls) == 4  # the first head, the refused read, the head again, the last read
     assert len(read(tmp_path / "out" / "pledges.csv")) == 12
 
-    def always_moving(session: Any) -> int:
+    def always_moving(session: Any) -> tuple[int, str | None]:
         calls.append(1)
-        return len(calls)
+        return len(calls), None
 
-    monkeypatch.setattr(export, "_head", always_moving)
-    again = cli("export", "--db", url, "--out", str(tmp_path / "again"))
-    assert again.code == 2
-    assert again.err.startswith("Error: the register kept changing while it was being exported")
+    monkeypatch.setattr(history, "head", always_moving)
+    with pytest.raises(InvalidInput) as refused:
+        export.export_csv(url, tmp_path / "again", parallel_from=0)
+    assert refused.value.message == "the register kept changing while it was being exported"
 
 
-def test_a_parallel_export_that_cannot_write_is_one_line(
-    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
-    (tmp_path / "sources.csv").mkdir()  # written by the second process
-    result = cli("export", "--db", url, "--out", str(tmp_path))
-    assert result.code == 2
-    assert result.err.startswith(f"Error: cannot write {tmp_path / 'sources.csv'} (Is a directory)")
+def test_a_parallel_export_that_cannot_write_is_one_line(url: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "sources.csv").mkdir(parents=True)  # refused by name, before either process writes
+    with pytest.raises(InvalidInput) as refused:
+        export.export_csv(url, out, parallel_from=0)
+    assert refused.value.message == f"cannot write {out / 'sources.csv'} (Is a directory)"
+    assert [p.name for p in out.iterdir()] == ["sources.csv"]
 
 
 def test_excel_is_only_for_csv(cli: CLI, url: str, tmp_path: Path) -> None:
@@ -306,7 +317,7 @@ def test_frictionless_finds_what_the_schemas_forbid(cli: CLI, url: str, tmp_path
 
 
 def test_a_data_package_brings_a_new_source_with_its_text(
-    cli: CLI, url: str, tmp_path: Path, processes: int
+    cli: CLI, url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "pkg"
     assert cli("export", "--db", url, "--out", str(out), "--format", "datapackage").code == 0
@@ -480,7 +491,7 @@ BAD = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_row_is_named_and_nothing_is_written(
-    case: str, cli: CLI, url: str, tmp_path: Path, processes: int
+    case: str, cli: CLI, url: str, tmp_path: Path
 ) -> None:
     change, expected = BAD[case]
     out = tmp_path / "out"
@@ -535,9 +546,7 @@ def test_import_needs_a_reason_and_a_folder(cli: CLI, url: str, tmp_path: Path) 
 # --- import: changes ----------------------------------------------------------------------------
 
 
-def test_dry_run_shows_each_pledge_and_writes_nothing(
-    cli: CLI, url: str, tmp_path: Path, processes: int
-) -> None:
+def test_dry_run_shows_each_pledge_and_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
     assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
 
     def edit(rows: list[dict[str, str]]) -> None:
@@ -782,7 +791,7 @@ def empty_register(cli: CLI, db_url: str) -> str:
 
 
 def test_an_export_restores_into_an_empty_register(
-    cli: CLI, template: Path, db_url: str, tmp_path: Path, processes: int
+    cli: CLI, template: Path, db_url: str, tmp_path: Path
 ) -> None:
     """Everything comes across: evidence keeps its ids, deprecated evidence stays deprecated with
     its reason, and a quote that does not stand comes only with --allow-unlocated, as with
@@ -822,22 +831,21 @@ def test_an_export_restores_into_an_empty_register(
     assert "Added evidence 23 " in added.err
 
 
-# --- a large import: evidence checked by a second process ---------------------------------------
+# --- an import checks every row, then writes ----------------------------------------------------
 
 
 class Spy:
-    """Counts the calls of prepare_evidence made in this process (a second process's calls are
-    its own: they are not counted here)."""
+    """Counts the calls of prepare_evidence."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = importing.prepare_evidence
+        real = check.prepare_evidence
 
         def spy(*args: Any, **kwargs: Any) -> Any:
             self.calls += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(importing, "prepare_evidence", spy)
+        monkeypatch.setattr(check, "prepare_evidence", spy)
 
 
 def _edited_export(cli: CLI, url: str, folder: Path) -> None:
@@ -854,55 +862,65 @@ def _edited_export(cli: CLI, url: str, folder: Path) -> None:
         rank="deprecated", deprecated_reason="superseded"))  # fmt: skip
 
 
-def test_two_processes_import_what_one_does(
+def test_the_same_import_makes_the_same_register(
     cli: CLI, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same files, imported at the same moment into two copies of a register, one by one
-    process and one by two: the two databases are the same, row for row and hash for hash."""
+    """The same files, imported at the same moment into two copies of a register: the two
+    databases are the same, row for row and hash for hash. Each import checks the evidence
+    once."""
     moment = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     monkeypatch.setattr(history, "now", lambda: moment)
     one, two = copy_of(template, tmp_path, "one.db"), copy_of(template, tmp_path, "two.db")
     _edited_export(cli, one, tmp_path / "out")
     spy = Spy(monkeypatch)
-    assert cli("import", str(tmp_path / "out"), "--db", one, "--reason", "r").code == 0
-    assert spy.calls == 1  # evidence checked here
-    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+    first = cli("import", str(tmp_path / "out"), "--db", one, "--reason", "r")
+    assert first.code == 0, first.err
+    assert spy.calls == 1
     result = cli("import", str(tmp_path / "out"), "--db", two, "--reason", "r")
     assert result.code == 0, result.err
-    assert spy.calls == 1  # not here: by the second process
+    assert spy.calls == 2
     assert snapshot(one) == snapshot(two)
+    assert result.out == first.out
     assert "+ evidence: 2 added (41, 40)" in result.out
+    assert cli("log", "verify", "--db", one).code == 0
     assert cli("log", "verify", "--db", two).code == 0
 
 
-def _older(real: Any) -> Any:
-    def older(*args: Any, **kwargs: Any) -> Any:
-        checked = real(*args, **kwargs)
-        checked.head -= 1  # as if someone wrote between its read and the import's transaction
-        return checked
-
-    return older
-
-
-def _fails(real: Any) -> Any:
-    def fails(*args: Any, **kwargs: Any) -> Any:
-        raise MemoryError
-
-    return fails
-
-
-@pytest.mark.parametrize("second", [_older, _fails], ids=["read an older register", "failed"])
-def test_the_first_process_checks_the_evidence_when_the_second_cannot_be_used(
-    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second: Any
-) -> None:
-    """The second process read the register before someone else's change, or failed: the import
-    checks the evidence itself, against the register it writes to."""
+def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
+    """The check makes the whole plan, and writes nothing: even committed, the register is as it
+    was."""
     _edited_export(cli, url, tmp_path / "out")
-    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(importing, "_check_evidence", second(importing._check_evidence))
-    spy = Spy(monkeypatch)
-    result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
-    assert result.code == 0, result.err
-    assert spy.calls == 1
-    assert "+ evidence: 2 added (41, 40)" in result.out
-    assert cli("log", "verify", "--db", url).code == 0
+    before = snapshot(url)
+    files = read_files(tmp_path / "out", packaged=False)
+    with opened(url) as engine, transaction(engine, write=True) as session:
+        plan, problems = check.check(session, files, at=history.now(), allow_unlocated=False)
+    assert problems == []
+    assert snapshot(url) == before
+    assert plan.added["pledges"] == ["xx-new"] and plan.added["evidence"] == ["41", "40"]
+    assert list(plan.changed["evidence"]) == ["2"] and len(plan.changed["pledges"]) == 1
+    assert plan.writes == 5
+    assert plan.files == ["actors.csv", "sources.csv", "pledges.csv", "evidence.csv"]
+
+
+def test_bad_rows_are_one_line_the_first_in_full() -> None:
+    """The first problem with its hint, then the places of at most five others, and how many
+    more; a hint that ends with 'nothing was written' does not say it twice."""
+    first = Problem("pledges.csv", 4, "status", "status 'done' is not allowed", "use 'stalled'")
+    unreadable = Problem("actors.csv", None, None, "cannot be read (Permission denied)", "check")
+    rows = [Problem("evidence.csv", n, "quote", "the quote does not stand", "copy it") for n in
+            range(2, 8)]  # fmt: skip
+    assert str(BadRows([first, unreadable, *rows])) == (
+        "pledges.csv:4:status: status 'done' is not allowed — use 'stalled'; 7 more row(s) are "
+        "bad: actors.csv, evidence.csv:2:quote, evidence.csv:3:quote, evidence.csv:4:quote, "
+        "evidence.csv:5:quote and 2 more; nothing was written"
+    )
+    whole = Problem("pledges.csv", 2, None, "the row has 5 cells and the header 4", None)
+    assert str(BadRows([whole])) == (
+        "pledges.csv:2: the row has 5 cells and the header 4 — nothing was written"
+    )
+    done = Problem("evidence.csv", 3, "rank", "evidence 2 is already deprecated (x)",
+                   "nothing was written")  # fmt: skip
+    assert str(BadRows([done, whole])) == (
+        "evidence.csv:3:rank: evidence 2 is already deprecated (x) — 1 more row(s) are bad: "
+        "pledges.csv:2; nothing was written"
+    )

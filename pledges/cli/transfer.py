@@ -1,6 +1,5 @@
 """Export and import: the register as CSV for spreadsheets, JSON, or a data package, and back."""
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -94,14 +93,11 @@ def import_(
     """Bring an edited export back: add and change what the files say, all or nothing."""
     from pledges.editing import Who
     from pledges.errors import InvalidInput
-    from pledges.render import note
-    from pledges.transfer.importing import import_register, lines
+    from pledges.render.importing import import_plan
+    from pledges.transfer.importing import import_register
 
     if reason is None and not dry_run:
         raise InvalidInput("--reason is required", "say why, e.g. --reason 'spreadsheet review'")
     who = Who(author_name(author), reason or "dry run")
     plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
-    sys.stdout.write("".join(f"{line}\n" for line in lines(plan)))  # one write, not one a line
-    verb = "Would make" if dry_run else "Made"
-    note(f"{verb} {plan.writes} change(s) from {', '.join(plan.files)}"
-         + ("; nothing was written." if dry_run else "."))  # fmt: skip
+    import_plan(plan, dry_run=dry_run)

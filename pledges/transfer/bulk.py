@@ -189,8 +189,8 @@ def creation(after: dict[str, Any]) -> str:
 
 @dataclass
 class NewEvidence:
-    """New evidence as it is stored, column by column (plain values, cheap to pickle: a second
-    process makes them), and the changes of the revision that creates each, as canonical JSON."""
+    """New evidence as it is stored, column by column (as `Batch` inserts it, each column's values
+    converted at once), and the changes of the revision that creates each, as canonical JSON."""
 
     columns: tuple[str, ...] = (*EvidenceIn.model_fields, "id", "created_at", "verified_on")
     cells: list[list[Any]] = field(default_factory=list)  # a list of values for each column

@@ -8,8 +8,8 @@ empty cell is a value that is not set.
 Columns marked `derived` are written for readers (a pledge's evidence count, its version, when
 it was created) and are not read back as values by an import; a pledge's `version` is read back
 as the version the row was exported at, so that a change made meanwhile is not overwritten.
-A column's kind says how a value is written; reading a cell back is the schema's work (each
-table's `model`), so that an import takes exactly what the commands take.
+A column's kind says how a value is written; reading a cell back is the schema's work (see
+`pledges.transfer.rows`), so that an import takes exactly what the commands take.
 """
 
 from __future__ import annotations
@@ -19,10 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Literal
-
-from pydantic import BaseModel
-
-from pledges.schema import ActorIn, ExportedEvidence, ExportedPledge, SourceIn
 
 Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list"]
 
@@ -37,7 +33,6 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str  # also the file: NAME.csv
-    model: type[BaseModel]  # the record an imported row must make
     key: str
     columns: tuple[Column, ...]
 
@@ -53,7 +48,7 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-ACTORS = Table("actors", ActorIn, "id", (
+ACTORS = Table("actors", "id", (
     Column("id"), Column("name"), Column("kind"), Column("aliases", "list"),
 ))  # fmt: skip
 
@@ -65,10 +60,10 @@ SOURCE_COLUMNS = (
 )  # fmt: skip
 # The text of each source: in a cell of sources.csv, or (in a data package) in a file of its
 # own, named in the `text_path` column.
-SOURCES = Table("sources", SourceIn, "id", (*SOURCE_COLUMNS, Column("text")))
-SOURCES_PACKAGED = Table("sources", SourceIn, "id", (*SOURCE_COLUMNS, Column("text_path")))
+SOURCES = Table("sources", "id", (*SOURCE_COLUMNS, Column("text")))
+SOURCES_PACKAGED = Table("sources", "id", (*SOURCE_COLUMNS, Column("text_path")))
 
-PLEDGES = Table("pledges", ExportedPledge, "id", (
+PLEDGES = Table("pledges", "id", (
     Column("id"), Column("title"), Column("statement"), Column("actors", "list"),
     Column("kind"), Column("target_year", "int"), Column("target_value", "float"),
     Column("target_unit"), Column("baseline_year", "int"), Column("gases", "list"),
@@ -79,7 +74,7 @@ PLEDGES = Table("pledges", ExportedPledge, "id", (
     Column("updated_at", "datetime", derived=True),
 ))  # fmt: skip
 
-EVIDENCE = Table("evidence", ExportedEvidence, "id", (
+EVIDENCE = Table("evidence", "id", (
     Column("id", "int"), Column("pledge_id"), Column("source_id"), Column("quote"),
     Column("stance"), Column("asserts_status"), Column("rank"), Column("deprecated_reason"),
     Column("note"), Column("created_at", "datetime", derived=True),

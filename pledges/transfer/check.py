@@ -1,0 +1,284 @@
+"""An export's rows checked against the register: the plan of what to write, and the problems.
+
+Nothing is written here. Every row is read as a record and compared with the stored one: an
+actor or a source may be new or unchanged, a pledge may be new or changed (from the version it
+was exported at), and evidence is checked in `pledges.transfer.evidence`. Each table is checked
+against the register as the import will have it by then: the new records of the tables before it
+count, unless a row before was refused (then nothing new is added, as nothing is written).
+References are checked as the commands check them, with the same messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from pledges import repository as repo
+from pledges.errors import Conflict, NotFound, PledgesError
+from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
+from pledges.service import not_found
+from pledges.transfer.compare import as_exported, differences
+from pledges.transfer.evidence import facts_of, prepare_evidence
+from pledges.transfer.plan import Plan, Update
+from pledges.transfer.problems import Problem, shown
+from pledges.transfer.rows import Files, Row, once, record
+
+R = TypeVar("R", ActorIn, SourceIn)
+PLEDGE_FIELDS = set(PledgeIn.model_fields)
+SHA256_HINT = (
+    "restore the article's text as exported (a spreadsheet keeps at most 32,767 characters in a "
+    "cell)"
+)
+
+
+def check(
+    session: Session, files: Files, *, at: datetime, allow_unlocated: bool
+) -> tuple[Plan, list[Problem]]:
+    """The plan of an import, and every row's problems in the order of the files (the plan is
+    written only if there are none). `at`: the time new evidence is created at."""
+    checking = _Check(session, files, at=at, allow_unlocated=allow_unlocated)
+    for table, check_rows in (
+        ("actors", checking.actors),
+        ("sources", checking.sources),
+        ("pledges", checking.pledges),
+        ("evidence", checking.evidence),
+    ):
+        rows = files.rows[table]
+        if rows is not None:  # a file that is not there changes nothing
+            check_rows(rows)
+    return checking.plan, checking.problems
+
+
+class _Check:
+    def __init__(
+        self, session: Session, files: Files, *, at: datetime, allow_unlocated: bool
+    ) -> None:
+        self.session, self.folder, self.packaged = session, files.folder, files.packaged
+        self.at, self.allow_unlocated = at, allow_unlocated
+        self.plan = Plan(files.names)
+        self.problems: list[Problem] = []
+        self._stored_actors: set[str] | None = None
+
+    def actors(self, rows: list[Row]) -> None:
+        existing = {a.id: a for a in repo.list_actors(self.session)}
+        self._stored_actors = set(existing)
+        problems = self.problems
+        self.plan.actors = self._new(
+            rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems)
+        )
+
+    def sources(self, rows: list[Row]) -> None:
+        existing = repo.get_sources(self.session, [str(r.values.get("id")) for r in rows])
+        self.plan.sources = self._new(
+            rows, "sources", existing, partial(self._source, existing=existing), self._matches
+        )
+
+    def _new(
+        self, rows: list[Row], table: str, existing: Mapping[str, BaseModel],
+        make: Callable[[Row], R | None], fits: Callable[[Row, R], bool] = lambda row, item: True,
+    ) -> list[R]:  # fmt: skip
+        """The new actors or sources of their rows; the others must be as the register holds them
+        (no import edits them). No new ones if any row so far is refused."""
+        new: list[R] = []
+        seen: dict[str, int] = {}
+        for row in rows:
+            item = make(row)
+            if item is None or not once(row, item.id, seen, self.problems) or not fits(row, item):
+                continue
+            current = existing.get(item.id)
+            if current is None:
+                new.append(item)
+                continue
+            fields = set(type(item).model_fields)  # the fields an import may give
+            diff = differences(current.model_dump(include=fields), item.model_dump(include=fields))
+            if not diff:
+                self.plan.unchanged[table].append(item.id)
+                continue
+            name, old, value = diff[0]
+            change = "the text" if name == "text" else f"{shown(old)} → {shown(value)}"
+            message = f"{item.id} differs from the register ({name}: {change})"
+            hint = f"{table} are not changed by import; put back the register's value"
+            self.problems.append(row.problem(name, message, hint))
+        return [] if self.problems else new
+
+    def _matches(self, row: Row, source: SourceIn) -> bool:
+        """Whether a source's text is the one its row's sha256 is of, if it gives one."""
+        sha256 = row.values.get("sha256")
+        if sha256 is None or text_sha256(source.text) == sha256:
+            return True
+        message = f"the text of {source.id} does not match its sha256"
+        self.problems.append(row.problem(self._text_column, message, SHA256_HINT))
+        return False
+
+    @property
+    def _text_column(self) -> str:
+        return "text_path" if self.packaged else "text"
+
+    def _source(self, row: Row, existing: dict[str, Source]) -> SourceIn | None:
+        """A source row as a record, with its text (from its cell, or its file in a package)."""
+        data = dict(row.values)
+        sha256 = data.pop("sha256", None)
+        text = self._text(row, data.pop(self._text_column, None))
+        if text is None:
+            return None
+        registered = existing.get(str(data.get("id")))
+        data["text"] = as_exported(text, sha256, registered.text if registered else None)
+        source: SourceIn | None = record(row, SourceIn, data, self.problems)
+        return source
+
+    def _text(self, row: Row, value: Any) -> str | None:
+        """A source row's text: its cell, or the file of the package it names."""
+        column = self._text_column
+        if value is None:
+            hint = "name its file" if self.packaged else "keep the text cell"
+            self.problems.append(row.problem(column, "a source needs its text", hint))
+            return None
+        if not self.packaged:
+            return str(value)
+        path = (self.folder / str(value)).resolve()
+        if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
+            hint = "name the source's text file, e.g. texts/ID.txt"
+            self.problems.append(
+                row.problem(column, f"{value!r} is not a file of the package", hint)
+            )
+            return None
+        try:
+            with path.open(encoding="utf-8", newline="") as stream:
+                return stream.read()
+        except UnicodeDecodeError:
+            problem = row.problem(column, f"{value} is not UTF-8 text", "save it as UTF-8")
+        except OSError as error:
+            hint = "check the file's permissions"
+            problem = row.problem(column, f"{value} cannot be read ({error.strerror})", hint)
+        self.problems.append(problem)
+        return None
+
+    def pledges(self, rows: list[Row]) -> None:
+        existing = {p.id: p for p in repo.list_pledges(self.session)}
+        new: dict[str, tuple[Row, ExportedPledge]] = {}
+        changed: list[Update] = []
+        seen: dict[str, int] = {}
+        for row in rows:
+            pledge: ExportedPledge | None = record(row, ExportedPledge, row.values, self.problems)
+            if pledge is None or not once(row, pledge.id, seen, self.problems):
+                continue
+            current = existing.get(pledge.id)
+            if current is None:
+                new[pledge.id] = (row, pledge)
+                continue
+            diff = differences(
+                current.model_dump(include=PLEDGE_FIELDS), pledge.model_dump(include=PLEDGE_FIELDS)
+            )
+            if not diff:
+                self.plan.unchanged["pledges"].append(pledge.id)
+            elif pledge.version is None:
+                # Without the version it was exported at, a change made in the register since
+                # the export could not be told apart, and would be overwritten.
+                name, old, value = diff[0]
+                change = f"{name}: {shown(old)} → {shown(value)}"
+                message = f"pledge {pledge.id} is changed ({change}) but its row has no version"
+                hint = "keep the version column as exported, with each row's version"
+                self.problems.append(row.problem("version", message, hint))
+            else:
+                changed.append(Update(row, pledge, pledge.version, diff))
+        actors = self._actors() | {a.id for a in self.plan.actors}
+        added = _in_order(existing, new, actors, self.problems)
+        if added and not self.problems:
+            self.plan.pledges = added
+        pledges = {*existing, *(p.id for p in self.plan.pledges)}
+        for update in changed:
+            refusal = self._refusal(update, existing[update.pledge.id], actors, pledges)
+            if refusal is None:
+                self.plan.updates.append(update)
+            else:
+                # A pledge changed since the export is the version's problem; any other
+                # refusal is about the values the row changes.
+                column = "version" if isinstance(refusal, Conflict) else update.diff[0][0]
+                self.problems.append(update.row.refused(column, refusal))
+
+    def evidence(self, rows: list[Row]) -> None:
+        plan = self.plan
+        added = [p.id for p in plan.pledges]
+        facts = facts_of(self.session, rows, sources=plan.sources, pledges=added)
+        plan.evidence = prepare_evidence(
+            rows, facts, at=self.at, allow_unlocated=self.allow_unlocated
+        )
+        self.problems.extend(plan.evidence.problems)
+        plan.unchanged["evidence"].extend(plan.evidence.unchanged)
+        if not self.problems:  # cite's rules, once nothing else is wrong
+            self.problems.extend(plan.evidence.refusals)
+
+    def _actors(self) -> set[str]:
+        """The ids of the actors the register holds."""
+        if self._stored_actors is None:
+            self._stored_actors = {a.id for a in repo.list_actors(self.session)}
+        return self._stored_actors
+
+    def _refusal(
+        self, update: Update, current: Pledge, actors: set[str], pledges: set[str]
+    ) -> PledgesError | None:
+        """Why `pledges update` would refuse a changed pledge, given the actors and pledges the
+        register holds by then: as it says it."""
+        pledge = update.pledge
+        if current.version != update.version:
+            return repo.stale(pledge.id, update.version, current.version)
+        for actor in pledge.actors:
+            if actor not in actors:
+                return NotFound(
+                    f"actor {actor!r} is not in the register",
+                    f"the register's actors are {', '.join(sorted(actors))}; add one with "
+                    "'pledges actor add'",
+                )
+        for column in ("parent_id", "superseded_by"):
+            other = getattr(pledge, column)
+            if other is not None and other not in pledges:
+                added = [p.id for p in self.plan.pledges]  # the register's ids, in its order
+                missing = not_found(
+                    "pledge", other, [*repo.pledge_ids(self.session), *added], "pledges list"
+                )
+                return NotFound(f"{column}: {missing.message}", missing.hint)
+        return None
+
+
+def _in_order(
+    existing: dict[str, Pledge],
+    new: dict[str, tuple[Row, ExportedPledge]],
+    actors: set[str],
+    problems: list[Problem],
+) -> list[PledgeIn]:
+    """New pledges, each after the pledges it names, checked as `pledges add` checks them (they
+    are added before the changes: a changed pledge may name a new one)."""
+    added: list[PledgeIn] = []
+    placed: set[str] = set()
+
+    def place(pledge_id: str, path: tuple[str, ...]) -> None:
+        row, pledge = new[pledge_id]
+        for column in ("parent_id", "superseded_by"):
+            other = getattr(pledge, column)
+            if other is None or other in existing or other in placed:
+                continue
+            if other not in new or other in path:
+                why = "names itself, through others" if other in path else "is not there"
+                hint = "name a pledge of the register or of pledges.csv"
+                problems.append(row.problem(column, f"the pledge {other!r} {why}", hint))
+                return
+            place(other, (*path, pledge_id))
+        unknown = [a for a in pledge.actors if a not in actors]
+        if unknown:
+            message = f"actor {unknown[0]!r} is not in the register or actors.csv"
+            hint = "add it in actors.csv, or with 'pledges actor add'"
+            problems.append(row.problem("actors", message, hint))
+            return
+        if pledge_id not in placed:
+            placed.add(pledge_id)
+            added.append(pledge)
+
+    for pledge_id in new:
+        if pledge_id not in placed:
+            place(pledge_id, ())
+    return added

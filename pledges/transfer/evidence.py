@@ -1,0 +1,181 @@
+"""The evidence part of an import's plan: evidence rows checked as the commands check them.
+
+A row without an id, or with one the register does not hold (a restore), is new evidence: its
+pledge and source must exist, and its quote is located and checked as `pledges cite` does it;
+new rows become records and revisions here, so that writing them is only writing. A stored
+piece of evidence is not edited in place: its row may only deprecate it, with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from pledges import repository as repo
+from pledges.schema import WHOLE_NUMBER, Evidence, EvidenceIn, ExportedEvidence, SourceIn
+from pledges.textmatch import fold
+from pledges.transfer.bulk import NewEvidence, check_quotes, evidence_records
+from pledges.transfer.compare import Difference, differences
+from pledges.transfer.problems import Problem, shown
+from pledges.transfer.rows import Row, once, record
+from pledges.vocab import MAX_ID, Rank
+
+FIELDS = set(EvidenceIn.model_fields)
+IN_PLACE_HINT = (
+    "put back its values, set its rank to deprecated with a deprecated_reason, and add the "
+    "corrected quote as a new row with an empty id"
+)
+
+
+@dataclass
+class Facts:
+    """What evidence rows are checked against: the register as the import will have it when its
+    evidence is written, with the sources and pledges it adds."""
+
+    stored: dict[int, Evidence]
+    pledge_ids: set[str]
+    source_ids: set[str]
+    texts: dict[str, str]  # of the sources that new rows cite
+    highest: int  # the highest evidence id
+
+
+def facts_of(
+    session: Session, rows: list[Row], *, sources: Sequence[SourceIn], pledges: Iterable[str]
+) -> Facts:
+    """The facts, read in a few queries; `sources` and `pledges`: those the import adds."""
+    stored = {e.id: e for e in repo.all_evidence(session)}
+    cited = _new_rows_sources(rows, stored)
+    texts = repo.source_texts_of(session, cited)
+    texts.update((s.id, s.text) for s in sources if s.id in cited)
+    return Facts(
+        stored=stored,
+        pledge_ids={*repo.pledge_ids(session), *pledges},
+        source_ids={*repo.source_ids(session), *(s.id for s in sources)},
+        texts=texts,
+        highest=max(stored, default=0),
+    )
+
+
+def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
+    """The sources cited by rows that are not stored evidence: the texts their quotes need."""
+    known = set(stored)
+    return {str(r.values.get("source_id")) for r in rows if _id_of(r) not in known}
+
+
+def _id_of(row: Row) -> int | None:
+    """The evidence id a row names, if it is one the schema reads (else the row is refused)."""
+    written = str(row.values.get("id") or "").strip()
+    # An id up to MAX_ID has at most ten digits; int() refuses texts of over 4,300 of them.
+    return int(written) if len(written) <= 10 and WHOLE_NUMBER.fullmatch(written) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Deprecation:
+    row: Row
+    id: int
+    reason: str | None
+    diff: list[Difference]
+
+
+@dataclass
+class EvidencePlan:
+    """What evidence rows ask of the register, checked: nothing is written yet."""
+
+    problems: list[Problem] = field(default_factory=list)  # rows refused, in order
+    refusals: list[Problem] = field(default_factory=list)  # new quotes refused by cite's rules
+    unchanged: list[str] = field(default_factory=list)
+    deprecations: list[Deprecation] = field(default_factory=list)
+    new: NewEvidence = field(default_factory=NewEvidence)  # when no row is refused
+
+
+def prepare_evidence(
+    rows: list[Row], facts: Facts, *, at: datetime, allow_unlocated: bool
+) -> EvidencePlan:
+    """Evidence rows checked as the commands check them, and the new ones made into records and
+    revisions: everything but the writing."""
+    out = EvidencePlan()
+    new: list[tuple[Row, ExportedEvidence]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        evidence: ExportedEvidence | None = record(row, ExportedEvidence, row.values, out.problems)
+        if evidence is None:
+            continue
+        evidence_id = evidence.id
+        if evidence_id is not None and not once(row, str(evidence_id), seen, out.problems):
+            continue
+        current = None if evidence_id is None else facts.stored.get(evidence_id)
+        if current is None:  # new: no id, or one the register does not hold (a restore)
+            if _cites_what_is_there(row, evidence, facts, out.problems):
+                new.append((row, evidence))
+            continue
+        diff = differences(current.model_dump(include=FIELDS), evidence.model_dump(include=FIELDS))
+        if not diff:
+            out.unchanged.append(str(evidence_id))
+            continue
+        changed = {name for name, _, _ in diff}
+        deprecating = (
+            evidence.rank is Rank.DEPRECATED
+            and current.rank is not Rank.DEPRECATED
+            and changed <= {"rank", "deprecated_reason"}
+        )
+        if not deprecating:
+            name, old, value = diff[0]
+            change = f"{name}: {shown(old)} → {shown(value)}"
+            message = f"evidence {evidence_id} is not edited in place ({change})"
+            out.problems.append(row.problem(name, message, IN_PLACE_HINT))
+            continue
+        # The schema requires a reason of deprecated evidence.
+        out.deprecations.append(Deprecation(row, current.id, evidence.deprecated_reason, diff))
+    out.problems.extend(_beyond_max_id(new, facts.highest))
+    if out.problems:
+        return out
+    # New evidence, located and checked as `pledges cite` does.
+    cited = {
+        (e.pledge_id, e.source_id, fold(e.quote))
+        for e in facts.stored.values()
+        if e.rank is not Rank.DEPRECATED
+    }
+    located = check_quotes(new, facts.texts, cited, allow_unlocated=allow_unlocated)
+    out.refusals = [row.refused("quote", refusal) for row, refusal in located.refused]
+    if not out.refusals:
+        out.new = evidence_records(
+            [e for _, e in new], [e.id for _, e in new], located.found, at=at, highest=facts.highest
+        )
+    return out
+
+
+def _cites_what_is_there(
+    row: Row, evidence: ExportedEvidence, facts: Facts, problems: list[Problem]
+) -> bool:
+    """Whether new evidence cites a pledge and a source the register holds, or the import adds."""
+    for column, kind, known in (
+        ("pledge_id", "pledge", facts.pledge_ids),
+        ("source_id", "source", facts.source_ids),
+    ):
+        wanted = getattr(evidence, column)
+        if wanted not in known:
+            message = f"there is no {kind} {wanted!r} in the register or {kind}s.csv"
+            hint = f"cite an existing {kind}, or add it in {kind}s.csv"
+            problems.append(row.problem(column, message, hint))
+            return False
+    return True
+
+
+def _beyond_max_id(new: list[tuple[Row, ExportedEvidence]], highest: int) -> list[Problem]:
+    """New rows without an id are numbered after the highest id: refused (the first of them)
+    when that would pass the largest id a record may have."""
+    highest = max([highest, *(e.id for _, e in new if e.id is not None)])
+    unnumbered = [row for row, e in new if e.id is None]
+    if highest + len(unnumbered) <= MAX_ID:
+        return []
+    row = unnumbered[max(0, MAX_ID - highest)]
+    return [
+        row.problem(
+            "id",
+            f"no evidence id is left for this row (ids go up to {MAX_ID}, and {highest} is taken)",
+            "give the new rows free ids in the id column",
+        )
+    ]

@@ -1,0 +1,251 @@
+"""An export's files read into rows: each row knows its file and number, and each cell is read as
+the schema's input models read the commands' options.
+
+The header must name the export's columns. A cell is split into items when its column is a
+list, and an empty cell is a value not set; nothing else is converted here (`record` leaves that
+to the schema, so that an import takes exactly what the commands take).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pledges.errors import InvalidInput, PledgesError
+from pledges.transfer.problems import BadRows, Problem
+from pledges.transfer.tables import (
+    ACTORS,
+    EVIDENCE,
+    PLEDGES,
+    SOURCES,
+    SOURCES_PACKAGED,
+    Column,
+    Table,
+    restore,
+    split,
+)
+from pledges.validation import explain
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    file: str
+    number: int  # as a spreadsheet numbers it: the header is row 1
+    values: dict[str, Any]  # by column, read by the column's kind
+
+    def problem(self, column: str | None, message: str, hint: str | None = None) -> Problem:
+        return Problem(self.file, self.number, column, message, hint)
+
+    def refused(self, column: str, error: PledgesError) -> Problem:
+        return self.problem(column, error.message, error.hint)
+
+
+@dataclass(frozen=True)
+class Files:
+    """An export's files as read: the rows of each table, None for a file that is not there."""
+
+    folder: Path
+    packaged: bool  # a data package: each source's text is a file of its own
+    rows: dict[str, list[Row] | None]  # by table, in the order an import applies them
+
+    @property
+    def names(self) -> list[str]:
+        """The files that are there."""
+        return [f"{name}.csv" for name, rows in self.rows.items() if rows is not None]
+
+
+def read_files(folder: Path, packaged: bool) -> Files:
+    """Every file of the export, read; refused with every problem the files have."""
+    tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
+    problems: list[Problem] = []
+    rows = {t.name: _read_table(folder, t, problems, escaped=not packaged) for t in tables}
+    if all(r is None for r in rows.values()):
+        raise InvalidInput(
+            f"{folder} holds none of {', '.join(t.file for t in tables)}",
+            "give the folder 'pledges export' wrote",
+        )
+    if problems:
+        raise BadRows(problems)
+    return Files(folder, packaged, rows)
+
+
+def _read_table(
+    folder: Path, table: Table, problems: list[Problem], *, escaped: bool
+) -> list[Row] | None:
+    """The rows of one CSV file, or None when the file is not there. Its problems are added to
+    `problems`."""
+    path = folder / table.file
+    if not path.is_file():
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        hint = "check the file's permissions, or copy it somewhere you can read it"
+        problems.append(Problem(table.file, None, None, f"cannot be read ({error.strerror})", hint))
+        return []
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        hint = "save it as 'CSV UTF-8' (comma-delimited) and import again"
+        problems.append(Problem(table.file, line, None, "the file is not UTF-8 text", hint))
+        return []
+    content = content.removeprefix(BOM)  # written with --excel, or saved by a spreadsheet
+    with _cells_of_any_size():
+        return _rows(content, table, problems, escaped=escaped)
+
+
+@contextmanager
+def _cells_of_any_size() -> Iterator[None]:
+    """csv's limit on a cell (131,072 characters unless raised) lifted as far as the platform
+    allows while a file is read: a source's whole text is one cell, and the register holds texts
+    of any length. The limit is the whole process's, so it is put back afterwards."""
+    previous = csv.field_size_limit()
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            break
+        except OverflowError:  # the platform's C long is narrower than sys.maxsize (Windows)
+            limit //= 2
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _numbered(content: str, file: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Each row's cells with its number; a row csv cannot read is a problem, and the last."""
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    for number in count(1):
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            what = "the header line" if number == 1 else "the quoting of this row"
+            problems.append(Problem(file, number, None, str(error), f"check {what}"))
+            return
+        yield number, cells
+
+
+def _header(cells: list[str], table: Table, problems: list[Problem]) -> list[str] | None:
+    """The columns a file names, or None (and a problem) when they are not the export's."""
+    known = set(table.names)
+    for index, name in enumerate(cells, 1):
+        if name not in known:
+            hint = f"the columns are {', '.join(table.names)}"
+            problems.append(Problem(table.file, 1, name or str(index), "unknown column", hint))
+            return None
+        if name in cells[: index - 1]:  # else the last copy's cells would silently win
+            problems.append(Problem(table.file, 1, name, "the column appears twice", "keep one"))
+            return None
+    needed = [c.name for c in table.columns if not c.derived]
+    lacking = [name for name in needed if name not in cells]
+    if lacking:
+        hint = f"keep every column of the export: {', '.join(needed)}"
+        problems.append(Problem(table.file, 1, None, f"the column {lacking[0]} is missing", hint))
+        return None
+    return cells
+
+
+def _rows(content: str, table: Table, problems: list[Problem], *, escaped: bool) -> list[Row]:
+    file = table.file
+    found: list[Problem] = []  # this file's own
+    lines = _numbered(content, file, found)
+    first = next(lines, None)
+    if first is None and not found:
+        hint = "it needs at least its header line"
+        found.append(Problem(file, 1, None, "the file is empty", hint))
+    header = None if first is None else _header(
+        [restore(h) if escaped else h for h in first[1]], table, found
+    )  # fmt: skip
+    rows: list[Row] = []
+    if header is not None:
+        columns = [table.column(name) for name in header]
+        for number, cells in lines:
+            if not any(cells):
+                continue  # a blank line, as spreadsheets leave at the end
+            row = Row(file, number, {})
+            if _read(row, columns, cells, found, escaped=escaped):
+                rows.append(row)
+    problems.extend(found)
+    return rows
+
+
+def _read(
+    row: Row, columns: list[Column], cells: list[str], problems: list[Problem], *, escaped: bool
+) -> bool:
+    """Whether a row's cells are read into its values (if not, a problem says why)."""
+    if len(cells) != len(columns):
+        message = f"the row has {len(cells)} cells and the header {len(columns)}"
+        problems.append(row.problem(None, message, "check for a stray comma or quote"))
+        return False
+    for column, written in zip(columns, cells, strict=True):
+        if column.derived and column.name not in ("version", "sha256"):
+            continue  # a row's version and a text's sha256 are checked, not stored
+        try:
+            row.values[column.name] = _read_cell(restore(written) if escaped else written, column)
+        except ValueError as error:  # a lone backslash in a list
+            message = f"{column.name} holds a backslash that escapes nothing"
+            problems.append(row.problem(column.name, message, str(error)))
+            return False
+    return bool(row.values)
+
+
+def _read_cell(text: str, column: Column) -> Any:
+    """A cell's value for the schema's input model: a list split into its items, an empty cell
+    as a value not set, and any other cell as its text. Numbers, booleans and dates are read by
+    the model, as the commands' options are: int() or float() here would take '2_030', '+2030'
+    or '٢٠٣٠', which the commands refuse. Raises ValueError with what is allowed."""
+    if column.kind == "list":
+        return split(text)
+    return None if text == "" else text
+
+
+# --- rows as records ----------------------------------------------------------------------------
+
+
+def record(row: Row, model: type[BaseModel], data: dict[str, Any], problems: list[Problem]) -> Any:
+    """`data` (a row's values, or what is made of them) as the schema's record, or None and a
+    problem naming the column."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        column = str(first["loc"][0]) if first["loc"] else _named(str(first["msg"]), data)
+        problems.append(row.refused(column, explain(error)))
+        return None
+
+
+def _named(message: str, data: dict[str, Any]) -> str:
+    """The column a rule across fields is about: the first one its message names (as a word:
+    'id' is not named by 'evidence')."""
+    names = sorted(data, key=len, reverse=True)
+    found = [
+        (m.start(), name) for name in names if (m := re.search(rf"\b{re.escape(name)}\b", message))
+    ]
+    return min(found)[1] if found else next(iter(data), "")
+
+
+def once(row: Row, key: str, seen: dict[str, int], problems: list[Problem]) -> bool:
+    """Whether this is the first row of its file with this key (a second is refused)."""
+    if key in seen:
+        problems.append(
+            row.problem("id", f"{key} is also on row {seen[key]}", "keep one row per record")
+        )
+        return False
+    seen[key] = row.number
+    return True
