@@ -18,7 +18,17 @@ from sqlalchemy import ColumnElement, Connection, Select, select
 
 from pledges.history import TIMELINE_FIELDS
 from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, RevisionRow, SourceRow
-from pledges.vocab import ActorKind, Confidence, Entity, Formality, PledgeKind, Rank, Stance, Status
+from pledges.vocab import (
+    ActorKind,
+    Confidence,
+    Entity,
+    Formality,
+    PledgeKind,
+    Rank,
+    SourceKind,
+    Stance,
+    Status,
+)
 
 
 class ActorRecord(NamedTuple):
@@ -32,7 +42,7 @@ class SourceRecord(NamedTuple):
     id: str
     title: str
     publisher: str | None
-    kind: str
+    kind: SourceKind
     url: str | None
     published_on: date | None
     date_inferred: bool

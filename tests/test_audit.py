@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from pledges.audit import CHECKS, Report, Severity, audit
-from pledges.audit import run as audit_run
 from pledges.db import opened
 from pledges.models import EvidenceRow
 from tests.conftest import CLI
@@ -680,9 +679,8 @@ def test_parallel_reading_gives_the_same_report(
             pools.append(workers)
             super().__init__(workers, **options)
 
-    monkeypatch.setattr(audit_run, "PARALLEL_FROM", 1)
     monkeypatch.setattr("pledges.parallel.ProcessPoolExecutor", Pool)
-    parallel = audit(url, today=TODAY, workers=2)
+    parallel = audit(url, today=TODAY, workers=2, parallel_from=1)
     assert pools == [2, 2]  # the first pass, and the search for quotes not found
     assert parallel.as_dict() == serial.as_dict()
     assert set(serial.summary()["by_code"]) >= {

@@ -1,4 +1,5 @@
-"""The confidence evidence earns, under DESIGN.md's rules, from small hand-built registers."""
+"""The confidence evidence earns, under the rules of pledges.confidence, from small hand-built
+registers."""
 
 from __future__ import annotations
 
@@ -224,7 +225,7 @@ EVIDENCE = st.lists(
 
 
 def by_the_rules(evidence: Sequence[EvidenceIn]) -> Confidence | None:
-    """DESIGN.md's rules, written out independently of pledges.confidence."""
+    """The rules (as pledges.confidence states them), written out independently of its code."""
     counted = [
         (e, BY_ID[e.source_id])
         for e in evidence

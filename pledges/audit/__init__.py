@@ -3,8 +3,9 @@
     audit(db) -> Report           run every check; findings are data, never exceptions
     CHECKS                        the registry: code, severity, scope, and the rule (docstring)
 
-Modules: facts (reading each article once per audit), checks (the rules), actors (aliases in
-text), findings (what is reported), run (loading, workers, ordering).
+Modules: run (reading the register through pledges.records, workers, ordering), facts (reading
+each article once per audit), checks (the rules, each registered with its code and severity),
+actors (aliases in text), findings (what is reported).
 
 The names above are loaded when first used, so that importing one module of the audit (facts,
 say) does not import the database layer with it.

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pledges.schema import Actor
+    from pledges.records import ActorRecord
 
 
 def _lower(text: str) -> str:
@@ -23,7 +23,7 @@ class ActorMatcher:
     aliases (US, EU, PRC, U.S.) match only in capitals, so that 'us' the pronoun is not the
     United States; a match inside a longer one (Xi in Xi Jinping) counts once, as the longer."""
 
-    def __init__(self, actors: Iterable[Actor]) -> None:
+    def __init__(self, actors: Iterable[ActorRecord]) -> None:
         import ahocorasick
 
         self._automaton: Any = ahocorasick.Automaton()

@@ -1,9 +1,12 @@
-"""The audit's checks: each a small pure function with a stable code and a severity, whose
-docstring states the curation rule it enforces. `CHECKS` is the registry.
+"""The audit's checks: each a small pure function whose docstring states the curation rule it
+enforces. `CHECKS` is the registry; `@check(code, severity, scope)` enters a function in it.
 
-Scopes: a `quote` check sees one quote's facts and its pledge; a `pledge` check sees a pledge and
-what its evidence that counts (located, not deprecated) supports; a `source` check sees one
-source; a `register` check sees every pledge at once. None of them reads article text:
+A check says only what it alone knows: what is wrong and what to do (`Said`), or None. Its entry
+in the registry (`Check.run`) makes the Finding, with the check's code and severity and the ids
+of the subject it was given. Scopes: a `quote` check sees one quote's facts and its pledge; a
+`pledge` check sees a pledge and what its evidence that counts (located, not deprecated)
+supports; a `source` check sees one source; a `register` check sees every pledge at once, and
+says which pledge each of its findings is about. None of them reads article text:
 facts.examine did that once.
 """
 
@@ -13,12 +16,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from pledges.audit.facts import QuoteFact
 from pledges.audit.findings import Finding, Severity
 from pledges.confidence import grade
-from pledges.vocab import Confidence, PledgeKind, Rank, SourceKind, Stance, Status
+from pledges.schema import text_sha256
+from pledges.vocab import Confidence, Rank, SourceKind, Stance, Status
+
+if TYPE_CHECKING:
+    from pledges.records import PledgeRecord, SourceRecord
 
 Scope = Literal["quote", "pledge", "source", "register"]
 DELIVERY = frozenset(
@@ -27,18 +34,6 @@ DELIVERY = frozenset(
 CONFIDENCE_ORDER = {Confidence.LOW: 1, Confidence.MEDIUM: 2, Confidence.HIGH: 3}
 SHORT_QUOTE_WORDS = 4
 NAMED_HOLDERS = 3  # a quote found in more sources than this names the first few
-
-
-@dataclass(frozen=True, slots=True)
-class PledgeFacts:
-    id: str
-    actors: tuple[str, ...]
-    kind: PledgeKind
-    target_year: int | None
-    baseline_year: int | None
-    status: Status
-    confidence: Confidence
-    announced_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +63,12 @@ class SourceFacts:
     published_on: date | None
     text_matches_sha256: bool
 
+    @staticmethod
+    def of(source: SourceRecord) -> SourceFacts:
+        """What the checks need of a source: not its text, only whether it still matches."""
+        matches = text_sha256(source.text) == source.sha256
+        return SourceFacts(source.id, source.publisher, source.kind, source.published_on, matches)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -76,25 +77,54 @@ class Context:
     sources: Mapping[str, SourceFacts]
 
 
+class Said(NamedTuple):
+    """What a check finds wrong with one subject, and what to do about it."""
+
+    message: str
+    hint: str
+
+
+Subject = tuple[str | None, str | None, int | None]  # a finding's pledge, source and evidence ids
+
+_SUBJECT: dict[Scope, Callable[[Any], Subject]] = {  # a register check names its own
+    "quote": lambda fact: (fact.cited.pledge_id, fact.cited.source_id, fact.cited.id),
+    "pledge": lambda pledge: (pledge.id, None, None),
+    "source": lambda source: (None, source.id, None),
+}
+
+
 @dataclass(frozen=True)
 class Check:
     code: str
     severity: Severity
     scope: Scope
-    run: Callable[..., Iterator[Finding]]
+    test: Callable[..., Any]  # Said or None; a register check yields (pledge id, Said) pairs
 
     @property
     def rule(self) -> str:
-        return " ".join((self.run.__doc__ or "").split())
+        return " ".join((self.test.__doc__ or "").split())
+
+    def run(self, subject: Any, *seen: Any) -> Sequence[Finding]:
+        """The findings of this check on one subject of its scope, given what else it sees."""
+        if self.scope == "register":
+            found = self.test(subject, *seen)
+            return [self._finding(said, (pledge_id, None, None)) for pledge_id, said in found]
+        said = self.test(subject, *seen)
+        return () if said is None else (self._finding(said, _SUBJECT[self.scope](subject)),)
+
+    def _finding(self, said: Said, about: Subject) -> Finding:
+        return Finding(self.code, self.severity, said.message, said.hint, *about)
 
 
 CHECKS: list[Check] = []
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def check(code: str, severity: Severity, scope: Scope) -> Callable[[Any], Any]:
-    def register(function: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        CHECKS.append(Check(code, severity, scope, function))
-        return function
+
+def check(code: str, severity: Severity, scope: Scope) -> Callable[[F], F]:
+    def register(test: F) -> F:
+        CHECKS.append(Check(code, severity, scope, test))
+        return test
 
     return register
 
@@ -108,12 +138,12 @@ def _short(text: str, limit: int = 120) -> str:
 
 
 @check("quote-not-found", Severity.ERROR, "quote")
-def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
+def quote_not_found(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """A quote must stand in its cited source: exactly, or after normalising whitespace, case and
     typographic quotes and dashes; an elided quote when its parts stand in order in one passage.
     Deprecated evidence is kept for the record, not checked: deprecating it retires a misquote."""
     if fact.located or fact.cited.rank is Rank.DEPRECATED:
-        return
+        return None
     c = fact.cited
     message = f"quote “{_short(c.quote, 80)}” does not stand in {c.source_id}"
     if fact.near is not None:
@@ -128,256 +158,214 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Itera
         hint = "cite the source that holds it, or correct the quote"
     else:
         hint = "correct the quote to the article's exact words, or deprecate the evidence"
-    yield Finding("quote-not-found", Severity.ERROR, message, hint,
-                   pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id)  # fmt: skip
+    return Said(message, hint)
 
 
 @check("quote-too-short", Severity.WARNING, "quote")
-def quote_too_short(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
+def quote_too_short(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """A quote of fewer than four words proves too little: it could stand in almost any article."""
-    if fact.words < SHORT_QUOTE_WORDS and fact.cited.rank is not Rank.DEPRECATED:
-        c = fact.cited
-        yield Finding(
-            "quote-too-short", Severity.WARNING,
-            f"quote “{c.quote}” has {fact.words} word(s)",
-            "quote the whole clause that states the commitment",
-            pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id,
-        )  # fmt: skip
+    if fact.words >= SHORT_QUOTE_WORDS or fact.cited.rank is Rank.DEPRECATED:
+        return None
+    return Said(
+        f"quote “{fact.cited.quote}” has {fact.words} word(s)",
+        "quote the whole clause that states the commitment",
+    )
 
 
 @check("actor-mismatch", Severity.ERROR, "quote")
-def actor_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
+def actor_mismatch(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """The actors the evidence names (in the sentence holding the quote, or else the nearest
     mention before it) must include one of the pledge's actors."""
     if not fact.counts or not fact.named or fact.named & set(pledge.actors):
-        return
-    c = fact.cited
-    yield Finding(
-        "actor-mismatch", Severity.ERROR,
-        f"the passage quoted from {c.source_id} names {', '.join(sorted(fact.named))}, "
+        return None
+    return Said(
+        f"the passage quoted from {fact.cited.source_id} names {', '.join(sorted(fact.named))}, "
         f"not the pledge's actors ({', '.join(pledge.actors)})",
         "check that the quote is about this pledge's actors, or correct the actors",
-        pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id,
-    )  # fmt: skip
+    )
 
 
 @check("target-year-mismatch", Severity.ERROR, "quote")
-def target_year_mismatch(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
+def target_year_mismatch(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """A supporting quote that states years, none of them the pledge's target year, states a
     different year for the commitment (a baseline year is not a target: '65% below 2005')."""
-    c = fact.cited
-    if pledge.target_year is None or not fact.counts or c.stance is not Stance.SUPPORTS:
-        return
+    if pledge.target_year is None or not fact.counts or fact.cited.stance is not Stance.SUPPORTS:
+        return None
     stated = set(fact.years) - {pledge.baseline_year}
-    if stated and pledge.target_year not in fact.years:
-        yield Finding(
-            "target-year-mismatch", Severity.ERROR,
-            f"the quote states {', '.join(map(str, fact.years))}, the pledge {pledge.target_year}",
-            "correct the target year, or cite the passage that states it",
-            pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id,
-        )  # fmt: skip
+    if not stated or pledge.target_year in fact.years:
+        return None
+    return Said(
+        f"the quote states {', '.join(map(str, fact.years))}, the pledge {pledge.target_year}",
+        "correct the target year, or cite the passage that states it",
+    )
 
 
 @check("contradicted", Severity.WARNING, "quote")
-def contradicted(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
+def contradicted(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """Contradicting evidence that is not deprecated must be weighed: resolve it or deprecate it."""
     c = fact.cited
-    if c.stance is Stance.CONTRADICTS and fact.counts:
-        yield Finding(
-            "contradicted", Severity.WARNING,
-            f"{c.source_id} contradicts the pledge: “{_short(c.quote, 80)}”",
-            "review the status and confidence, or deprecate the evidence with a reason",
-            pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id,
-        )  # fmt: skip
+    if c.stance is not Stance.CONTRADICTS or not fact.counts:
+        return None
+    return Said(
+        f"{c.source_id} contradicts the pledge: “{_short(c.quote, 80)}”",
+        "review the status and confidence, or deprecate the evidence with a reason",
+    )
 
 
 @check("evidence-not-reverified", Severity.WARNING, "quote")
-def not_reverified(fact: QuoteFact, pledge: PledgeFacts, ctx: Context) -> Iterator[Finding]:
+def not_reverified(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """Evidence is re-verified against its source within the configured time (--reverify-days)."""
     c = fact.cited
     if not fact.counts:
-        return
-    limit = ctx.today - timedelta(days=ctx.reverify_days)
-    if c.verified_on is None or c.verified_on < limit:
-        when = "never" if c.verified_on is None else f"last on {c.verified_on}"
-        yield Finding(
-            "evidence-not-reverified", Severity.WARNING,
-            f"evidence {c.id} was verified {when} (limit: {ctx.reverify_days} days)",
-            "check the quote again with 'pledges evidence verify ID --reason ...', "
-            "or deprecate it",
-            pledge_id=c.pledge_id, source_id=c.source_id, evidence_id=c.id,
-        )  # fmt: skip
+        return None
+    if c.verified_on is not None and c.verified_on >= ctx.today - timedelta(days=ctx.reverify_days):
+        return None
+    when = "never" if c.verified_on is None else f"last on {c.verified_on}"
+    return Said(
+        f"evidence {c.id} was verified {when} (limit: {ctx.reverify_days} days)",
+        "check the quote again with 'pledges evidence verify ID --reason ...', or deprecate it",
+    )
 
 
 # --- pledges ------------------------------------------------------------------------------------
 
 
 @check("no-supporting-evidence", Severity.ERROR, "pledge")
-def no_support(pledge: PledgeFacts, facts: Sequence[Support], ctx: Context) -> Iterator[Finding]:
+def no_support(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context) -> Said | None:
     """Every pledge needs at least one located, non-deprecated quote that supports it."""
-    if not any(f.stance is Stance.SUPPORTS for f in facts):
-        yield Finding(
-            "no-supporting-evidence", Severity.ERROR,
-            f"pledge {pledge.id} has no located, non-deprecated supporting quote",
-            f"cite one with 'pledges cite {pledge.id} SOURCE_ID --quote ...'",
-            pledge_id=pledge.id,
-        )  # fmt: skip
-
-
-def earned(facts: Sequence[Support], ctx: Context) -> Confidence | None:
-    supporting = []
-    contradicted = False
-    for fact in facts:
-        source = ctx.sources.get(fact.source_id)
-        if source is None:
-            continue
-        if fact.stance is Stance.SUPPORTS:
-            supporting.append((source.kind, source.publisher))
-        else:
-            contradicted = True
-    return grade(supporting, contradicted=contradicted)
+    if any(f.stance is Stance.SUPPORTS for f in facts):
+        return None
+    return Said(
+        f"pledge {pledge.id} has no located, non-deprecated supporting quote",
+        f"cite one with 'pledges cite {pledge.id} SOURCE_ID --quote ...'",
+    )
 
 
 @check("confidence-overclaimed", Severity.ERROR, "pledge")
-def overclaimed(pledge: PledgeFacts, facts: Sequence[Support], ctx: Context) -> Iterator[Finding]:
+def overclaimed(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context) -> Said | None:
     """A recorded confidence may not exceed what the evidence earns: low needs one located quote;
     medium an official source or two independent publishers; high an official source and an
     independent publisher, or three, and no standing contradiction."""
-    supported = earned(facts, ctx)
+    sources = ctx.sources
+    supported = grade((f.stance, sources[f.source_id]) for f in facts if f.source_id in sources)
     if supported is None:
-        return  # no-supporting-evidence says it
-    if CONFIDENCE_ORDER[pledge.confidence] > CONFIDENCE_ORDER[supported]:
-        # The reason, in the terms of the rule: the same publisher spelt twice is one publisher.
-        supporting = [
-            ctx.sources[f.source_id]
-            for f in facts
-            if f.stance is Stance.SUPPORTS and f.source_id in ctx.sources
-        ]
-        names: dict[str, str] = {}
-        for publisher in sorted(s.publisher for s in supporting if s.publisher):
-            names.setdefault(publisher.casefold(), publisher)
-        official = any(s.kind is SourceKind.OFFICIAL for s in supporting)
-        why = f"publishers: {', '.join(sorted(names.values())) or 'none known'}; " + (
-            "an official source" if official else "no official source"
-        )
-        if any(f.stance is Stance.CONTRADICTS for f in facts):
-            why += "; contradicting evidence stands"
-        yield Finding(
-            "confidence-overclaimed", Severity.ERROR,
-            f"confidence is {pledge.confidence.value} but the evidence earns {supported.value} "
-            f"({why})",
-            f"lower it with 'pledges update {pledge.id} --confidence {supported.value}', "
-            "or cite independent or official sources",
-            pledge_id=pledge.id,
-        )  # fmt: skip
+        return None  # no-supporting-evidence says it
+    if CONFIDENCE_ORDER[pledge.confidence] <= CONFIDENCE_ORDER[supported]:
+        return None
+    # The reason, in the terms of the rule: the same publisher spelt twice is one publisher.
+    supporting = [
+        sources[f.source_id]
+        for f in facts
+        if f.stance is Stance.SUPPORTS and f.source_id in sources
+    ]
+    names: dict[str, str] = {}
+    for publisher in sorted(s.publisher for s in supporting if s.publisher):
+        names.setdefault(publisher.casefold(), publisher)
+    official = any(s.kind is SourceKind.OFFICIAL for s in supporting)
+    why = f"publishers: {', '.join(sorted(names.values())) or 'none known'}; " + (
+        "an official source" if official else "no official source"
+    )
+    if any(f.stance is Stance.CONTRADICTS for f in facts):
+        why += "; contradicting evidence stands"
+    return Said(
+        f"confidence is {pledge.confidence.value} but the evidence earns {supported.value} ({why})",
+        f"lower it with 'pledges update {pledge.id} --confidence {supported.value}', "
+        "or cite independent or official sources",
+    )
 
 
 @check("target-year-not-stated", Severity.WARNING, "pledge")
-def year_not_stated(
-    pledge: PledgeFacts, facts: Sequence[Support], ctx: Context
-) -> Iterator[Finding]:
+def year_not_stated(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context) -> Said | None:
     """A pledge's target year must be stated in its evidence."""
-    if pledge.target_year is None:
-        return
-    if not any(pledge.target_year in f.years for f in facts):
-        yield Finding(
-            "target-year-not-stated", Severity.WARNING,
-            f"no located quote states the target year {pledge.target_year}",
-            "cite the passage that states the year",
-            pledge_id=pledge.id,
-        )  # fmt: skip
+    if pledge.target_year is None or any(pledge.target_year in f.years for f in facts):
+        return None
+    return Said(
+        f"no located quote states the target year {pledge.target_year}",
+        "cite the passage that states the year",
+    )
 
 
-@check("status-unasserted", Severity.ERROR, "pledge")
-def status_unasserted(
-    pledge: PledgeFacts, facts: Sequence[Support], ctx: Context
-) -> Iterator[Finding]:
-    """A delivery status (in_progress, stalled, partially_kept, kept, broken) must be asserted by
-    located evidence."""
-    if pledge.status in DELIVERY and not _asserting(pledge, facts):
-        yield Finding(
-            "status-unasserted", Severity.ERROR,
-            f"status {pledge.status.value} is asserted by no evidence",
-            f"cite a source with '--asserts-status {pledge.status.value}', or correct the status",
-            pledge_id=pledge.id,
-        )  # fmt: skip
-
-
-def _asserting(pledge: PledgeFacts, facts: Sequence[Support]) -> list[Support]:
+def _asserting(pledge: PledgeRecord, facts: Sequence[Support]) -> list[Support]:
     return [f for f in facts if f.asserts_status is pledge.status]
 
 
+@check("status-unasserted", Severity.ERROR, "pledge")
+def status_unasserted(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context) -> Said | None:
+    """A delivery status (in_progress, stalled, partially_kept, kept, broken) must be asserted by
+    located evidence."""
+    if pledge.status not in DELIVERY or _asserting(pledge, facts):
+        return None
+    return Said(
+        f"status {pledge.status.value} is asserted by no evidence",
+        f"cite a source with '--asserts-status {pledge.status.value}', or correct the status",
+    )
+
+
 @check("status-asserted-too-early", Severity.ERROR, "pledge")
-def status_too_early(
-    pledge: PledgeFacts, facts: Sequence[Support], ctx: Context
-) -> Iterator[Finding]:
+def status_too_early(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context) -> Said | None:
     """A delivery status asserted only by sources dated before the pledge's announcement is
     asserted about something else: the pledge did not yet exist."""
     asserting = _asserting(pledge, facts)
     if pledge.status not in DELIVERY or not asserting or pledge.announced_on is None:
-        return
+        return None
     dates = [ctx.sources[f.source_id].published_on for f in asserting
              if f.source_id in ctx.sources]  # fmt: skip
-    if dates and all(d is not None and d < pledge.announced_on for d in dates):
-        yield Finding(
-            "status-asserted-too-early", Severity.ERROR,
-            f"status {pledge.status.value} is asserted only by sources dated before the "
-            f"announcement ({pledge.announced_on})",
-            "cite a source from after the announcement that reports the status",
-            pledge_id=pledge.id,
-        )  # fmt: skip
+    if not dates or not all(d is not None and d < pledge.announced_on for d in dates):
+        return None
+    return Said(
+        f"status {pledge.status.value} is asserted only by sources dated before the "
+        f"announcement ({pledge.announced_on})",
+        "cite a source from after the announcement that reports the status",
+    )
 
 
 # --- sources ------------------------------------------------------------------------------------
 
 
 @check("source-text-changed", Severity.ERROR, "source")
-def text_changed(source: SourceFacts, ctx: Context) -> Iterator[Finding]:
+def text_changed(source: SourceFacts, ctx: Context) -> Said | None:
     """A source's stored text must still match the sha256 recorded when it was added."""
-    if not source.text_matches_sha256:
-        yield Finding(
-            "source-text-changed", Severity.ERROR,
-            f"the text of {source.id} no longer matches its recorded sha256",
-            "restore the article's text; 'pledges log verify' shows what else changed",
-            source_id=source.id,
-        )  # fmt: skip
+    if source.text_matches_sha256:
+        return None
+    return Said(
+        f"the text of {source.id} no longer matches its recorded sha256",
+        "restore the article's text; 'pledges log verify' shows what else changed",
+    )
 
 
 @check("source-metadata-missing", Severity.WARNING, "source")
-def metadata_missing(source: SourceFacts, ctx: Context) -> Iterator[Finding]:
+def metadata_missing(source: SourceFacts, ctx: Context) -> Said | None:
     """A source should say who published it and when, so readers can weigh and find it."""
     fields = (("publisher", source.publisher), ("date", source.published_on))
     missing = [name for name, value in fields if value is None]
-    if missing:
-        yield Finding(
-            "source-metadata-missing", Severity.WARNING,
-            f"{source.id} has no {' and no '.join(missing)}",
-            f"record the {' and the '.join(missing)} if the article shows "
-            f"{'them' if len(missing) > 1 else 'it'}; leave it empty rather than guess",
-            source_id=source.id,
-        )  # fmt: skip
+    if not missing:
+        return None
+    return Said(
+        f"{source.id} has no {' and no '.join(missing)}",
+        f"record the {' and the '.join(missing)} if the article shows "
+        f"{'them' if len(missing) > 1 else 'it'}; leave it empty rather than guess",
+    )
 
 
 # --- the whole register -------------------------------------------------------------------------
 
 
 @check("possible-duplicate", Severity.WARNING, "register")
-def duplicates(pledges: Sequence[PledgeFacts], ctx: Context) -> Iterator[Finding]:
+def duplicates(pledges: Sequence[PledgeRecord], ctx: Context) -> Iterator[tuple[str, Said]]:
     """Pledges with the same actors, kind and target year are likely the same commitment (a
     superseded pledge is merged into its successor already)."""
     groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for pledge in pledges:
         if pledge.status is Status.SUPERSEDED:
             continue
-        groups[(frozenset(pledge.actors), pledge.kind, pledge.target_year)].append(pledge.id)
+        groups[(pledge.kind, pledge.target_year, *sorted(pledge.actors))].append(pledge.id)
     for ids in groups.values():
         if len(ids) < 2:
             continue
         for pledge_id in ids:
             others = ", ".join(i for i in sorted(ids) if i != pledge_id)
-            yield Finding(
-                "possible-duplicate", Severity.WARNING,
+            said = Said(
                 f"same actors, kind and target year as {others}",
                 "merge them (supersede one), or make the difference clear",
-                pledge_id=pledge_id,
-            )  # fmt: skip
+            )
+            yield pledge_id, said

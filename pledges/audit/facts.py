@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from typing import TYPE_CHECKING
 
 from pledges.audit.actors import ActorMatcher
 from pledges.textmatch import Article, Method, closest, sentence_bounds
-from pledges.vocab import Rank, Stance, Status
+from pledges.vocab import Rank
+
+if TYPE_CHECKING:
+    from pledges.records import EvidenceRecord
 
 YEAR = re.compile(r"(?<![\w.-])(19[0-9]{2}|20[0-9]{2}|2100)(?![\w-])")
 # A word as a reader counts it: "1.5", "U.S.", "non-CO2" and "world's" are one word each.
@@ -20,22 +23,8 @@ WORD = re.compile(r"\w+(?:[.,'\u2019-]\w+)*")
 
 
 @dataclass(frozen=True, slots=True)
-class Cited:
-    """A piece of evidence as stored: what the audit reads besides the source text."""
-
-    id: int
-    pledge_id: str
-    source_id: str
-    quote: str
-    stance: Stance
-    rank: Rank
-    asserts_status: Status | None
-    verified_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
 class QuoteFact:
-    cited: Cited
+    cited: EvidenceRecord
     method: Method | None  # how the quote was found in its source; None: it was not
     named: frozenset[str]  # actors named where the quote stands (or last named before it)
     years: tuple[int, ...]  # years the quote states
@@ -49,7 +38,7 @@ class QuoteFact:
 
     @property
     def counts(self) -> bool:
-        """Evidence that counts toward confidence and support (DESIGN.md)."""
+        """Evidence that counts toward confidence and support (the rules of pledges.confidence)."""
         return self.located and self.cited.rank is not Rank.DEPRECATED
 
 
@@ -63,7 +52,7 @@ def years(text: str) -> tuple[int, ...]:
     return _YEARS.setdefault(found, found)
 
 
-def examine(cited: Cited, article: Article, actors: ActorMatcher) -> QuoteFact:
+def examine(cited: EvidenceRecord, article: Article, actors: ActorMatcher) -> QuoteFact:
     """Locate one quote in its source's text and note what the checks need."""
     quote, text = cited.quote, article.text
     stated = years(quote)

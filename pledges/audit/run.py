@@ -1,7 +1,8 @@
 """Running the audit over a database: read each article once, then apply every check.
 
-The audit reads plain rows (not ORM objects or pydantic records: a register of 100,000 pledges
-would spend most of its time building them), and keeps little:
+The audit reads the register through pledges.records (named tuples, not ORM objects or pydantic
+models: a register of 100,000 pledges would spend most of its time building them), and keeps
+little:
 
 1. The sources are cut into chunks in id order. Each chunk's articles are read once, with the
    quotes that cite them and those quotes' pledges, and the quote checks run there. What comes
@@ -27,23 +28,21 @@ from datetime import date
 from sys import intern
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, func, select
+from sqlalchemy import Engine, func, select
 
-from pledges import parallel
-from pledges import repository as repo
+from pledges import parallel, records
 from pledges.audit.actors import ActorMatcher
-from pledges.audit.checks import CHECKS, Context, PledgeFacts, SourceFacts, Support
-from pledges.audit.facts import Cited, QuoteFact, examine
+from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
+from pledges.audit.facts import QuoteFact, examine
 from pledges.audit.findings import Finding, Report
-from pledges.db import open_engine, opened, transaction
-from pledges.models import EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
-from pledges.schema import text_sha256
+from pledges.db import open_engine, opened
+from pledges.models import EvidenceRow, PledgeRow, SourceRow
+from pledges.records import EvidenceRecord, PledgeRecord
 from pledges.textmatch import Article, fold
 from pledges.vocab import REVERIFY_DAYS
 
-PARALLEL_FROM = 20_000  # quotes; below this, starting workers costs more than it saves
 CHUNKS_PER_WORKER = 8  # small chunks keep each worker's memory small and the cores busy
-BATCH = 500
+PLEDGES_AT_ONCE = 1_000  # read at a time into the pledges kept for the last checks
 
 T = TypeVar("T")
 
@@ -62,66 +61,43 @@ class Examined:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _pledges(engine: Engine, where: ColumnElement[bool] | None = None) -> dict[str, PledgeFacts]:
-    """The facts of every pledge (or of those `where` selects), by id, in id order. Ids are
-    interned: a register's worth of pledges shares one string per id."""
-    actors: dict[str, list[str]] = defaultdict(list)
-    links = select(PledgeActorRow.pledge_id, PledgeActorRow.actor_id).order_by(
-        PledgeActorRow.pledge_id, PledgeActorRow.position
-    )
-    query = select(
-        PledgeRow.id, PledgeRow.kind, PledgeRow.target_year, PledgeRow.baseline_year,
-        PledgeRow.status, PledgeRow.confidence, PledgeRow.announced_on,
-    ).order_by(PledgeRow.id)  # fmt: skip
-    if where is not None:
-        links = links.where(PledgeActorRow.pledge_id.in_(select(PledgeRow.id).where(where)))
-        query = query.where(where)
-    with engine.connect() as conn:
-        for pledge_id, actor_id in conn.execute(links):
-            actors[intern(pledge_id)].append(intern(actor_id))
-        facts = {}
-        for i, kind, year, base, status, confidence, announced in conn.execute(query):
-            i = intern(i)
-            facts[i] = PledgeFacts(i, tuple(actors.pop(i, ())), kind, year, base, status,
-                                   confidence, announced)  # fmt: skip
-        return facts
+def _ranges(ids: Sequence[str], size: int) -> list[tuple[str, str]]:
+    """(first, last) of each run of `size` ids (sorted), in order."""
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def _in_range(first: str, last: str) -> ColumnElement[bool]:
-    return EvidenceRow.source_id.between(first, last)
-
-
-def _cited(engine: Engine, first: str, last: str) -> dict[str, list[Cited]]:
-    query = (
-        select(
-            EvidenceRow.id, EvidenceRow.pledge_id, EvidenceRow.source_id, EvidenceRow.quote,
-            EvidenceRow.stance, EvidenceRow.rank, EvidenceRow.asserts_status,
-            EvidenceRow.verified_on,
-        )
-        .where(_in_range(first, last))
-        .order_by(EvidenceRow.source_id, EvidenceRow.id)
-    )  # fmt: skip
-    by_source: dict[str, list[Cited]] = {}
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            cited = by_source.setdefault(row.source_id, [])
-            # One string for all of a source's quotes, not one each.
-            source_id = cited[0].source_id if cited else row.source_id
-            cited.append(Cited(row.id, row.pledge_id, source_id, *row[3:]))
+def _by_source(evidence: Iterable[EvidenceRecord]) -> dict[str, list[EvidenceRecord]]:
+    """The evidence, by the source it cites. A source's evidence shares one string for the
+    source's id, not one each: the findings and support sent back hold it, for every quote."""
+    by_source: dict[str, list[EvidenceRecord]] = {}
+    for item in evidence:
+        cited = by_source.get(item.source_id)
+        if cited is None:
+            by_source[item.source_id] = [item]
+        else:
+            cited.append(item._replace(source_id=cited[0].source_id))
     return by_source
 
 
-def _texts(engine: Engine, first: str, last: str) -> Iterator[tuple[Any, ...]]:
-    """(id, text, sha256, publisher, kind, published_on) of each source from `first` to `last`,
-    in id order, a batch at a time."""
-    query = (
-        select(SourceRow.id, SourceRow.text, SourceRow.sha256, SourceRow.publisher,
-               SourceRow.kind, SourceRow.published_on)
-        .where(SourceRow.id.between(first, last))
-        .order_by(SourceRow.id)
-    )  # fmt: skip
+def _every_pledge(engine: Engine) -> dict[str, PledgeRecord]:
+    """Every pledge, by id, in id order. A register's worth of them is kept to the end, so they
+    share what they can: ids are interned (the support and the findings name the same pledges,
+    and a few thousand actors stand for them all), and the pledges that name the same gases
+    share one list of them (the audit changes none). They are read PLEDGES_AT_ONCE at a time,
+    so that no more than that many are ever held twice."""
+    gases: dict[tuple[str, ...], list[str]] = {}
+    pledges: dict[str, PledgeRecord] = {}
     with engine.connect() as conn:
-        yield from conn.execution_options(yield_per=BATCH).execute(query)
+        ids = conn.scalars(select(PledgeRow.id).order_by(PledgeRow.id)).all()
+        for first, last in _ranges(ids, PLEDGES_AT_ONCE):
+            for pledge in records.pledges(conn, PledgeRow.id.between(first, last)):
+                i = intern(pledge.id)
+                pledges[i] = pledge._replace(
+                    id=i,
+                    actors=tuple(map(intern, pledge.actors)),
+                    gases=gases.setdefault(tuple(pledge.gases), pledge.gases),
+                )
+    return pledges
 
 
 # --- the two passes, as run in each process -----------------------------------------------------
@@ -133,25 +109,24 @@ class Reader:
     def __init__(self, engine: Engine, today: date, reverify_days: int) -> None:
         self.engine = engine
         self.today, self.reverify_days = today, reverify_days
-        with transaction(engine) as session:
-            self.matcher = ActorMatcher(repo.list_actors(session))
+        with engine.connect() as conn:
+            self.matcher = ActorMatcher(records.actors(conn).values())
 
     def examine(self, first: str, last: str) -> Examined:
         """Read the sources from `first` to `last` once, examine every quote that cites them,
         and run the quote checks on those found."""
-        cited = _cited(self.engine, first, last)
-        pledges = _pledges(self.engine, PledgeRow.id.in_(
-            select(EvidenceRow.pledge_id).where(_in_range(first, last))
-        ))  # fmt: skip
+        cites = EvidenceRow.source_id.between(first, last)
         facts: list[QuoteFact] = []
         sources: list[SourceFacts] = []
-        for source_id, text, sha256, publisher, kind, published_on in _texts(
-            self.engine, first, last
-        ):
-            matches = text_sha256(text) == sha256
-            sources.append(SourceFacts(source_id, publisher, kind, published_on, matches))
-            article = Article(text)
-            facts.extend(examine(item, article, self.matcher) for item in cited.get(source_id, ()))
+        with self.engine.connect() as conn:
+            cited = _by_source(records.evidence(conn, cites, by_source=True))
+            citing = PledgeRow.id.in_(select(EvidenceRow.pledge_id).where(cites))
+            pledges = {pledge.id: pledge for pledge in records.pledges(conn, citing)}
+            for source in records.sources(conn, SourceRow.id.between(first, last)):
+                sources.append(SourceFacts.of(source))
+                article = Article(source.text)
+                found = cited.get(source.id, ())
+                facts.extend(examine(item, article, self.matcher) for item in found)
         context = Context(self.today, self.reverify_days, {s.id: s for s in sources})
         findings: list[Finding] = []
         missing: list[QuoteFact] = []
@@ -192,12 +167,14 @@ class Search:
         found: set[tuple[str, str]] = set()
         if self.automaton is None:
             return []
-        for source_id, text, *_ in _texts(self.engine, first, last):
-            folded = fold(text)
-            for key, start, _ in self.automaton.find_matches_as_indexes(folded, overlapping=True):
-                for quote in self.quotes[key]:
-                    if folded.startswith(quote, start):
-                        found.add((quote, source_id))
+        with self.engine.connect() as conn:
+            for source in records.sources(conn, SourceRow.id.between(first, last)):
+                folded = fold(source.text)
+                matches = self.automaton.find_matches_as_indexes(folded, overlapping=True)
+                for key, start, _ in matches:
+                    for quote in self.quotes[key]:
+                        if folded.startswith(quote, start):
+                            found.add((quote, source.id))
         return sorted(found)
 
 
@@ -259,12 +236,7 @@ def _over(
 # --- the audit ----------------------------------------------------------------------------------
 
 
-def _chunks(ids: Sequence[str], parts: int) -> list[tuple[str, str]]:
-    size = -(-len(ids) // parts)
-    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-
-
-def quote_findings(fact: QuoteFact, pledge: PledgeFacts, context: Context) -> Iterator[Finding]:
+def quote_findings(fact: QuoteFact, pledge: PledgeRecord, context: Context) -> Iterator[Finding]:
     """Every quote check on one quote, in registry order."""
     for check in CHECKS:
         if check.scope == "quote":
@@ -277,8 +249,11 @@ def audit(
     today: date | None = None,
     reverify_days: int = REVERIFY_DAYS,
     workers: int | None = None,
+    parallel_from: int = 20_000,
 ) -> Report:
-    """Audit the register at `db` (a URL or path; None for the default)."""
+    """Audit the register at `db` (a URL or path; None for the default). Its articles are read
+    by `workers` processes (default: one per core, four at most) when it holds `parallel_from`
+    quotes or more: below that, starting them costs more than they save."""
     today = today or date.today()
     with opened(db) as engine:
         url = engine.url.render_as_string(hide_password=False)
@@ -286,8 +261,8 @@ def audit(
             ids = list(conn.scalars(select(SourceRow.id).order_by(SourceRow.id)))
             quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         cores = workers or min(os.cpu_count() or 1, 4)
-        parts = cores if quotes >= PARALLEL_FROM and cores > 1 and parallel.forking() else 1
-        ranges = _chunks(ids, parts * CHUNKS_PER_WORKER) if ids else []
+        parts = cores if quotes >= parallel_from and cores > 1 and parallel.forking() else 1
+        ranges = _ranges(ids, -(-len(ids) // (parts * CHUNKS_PER_WORKER))) if ids else []
 
         findings: list[Finding] = []
         missing: list[QuoteFact] = []
@@ -311,15 +286,15 @@ def audit(
             # The pledges are read meanwhile, once the workers have started: not before, as a
             # process is not forked while a thread of it may hold a lock, and the workers need
             # not share them.
-            loading: Future[dict[str, PledgeFacts]] | None = None
+            loading: Future[dict[str, PledgeRecord]] | None = None
             search = _over(ranges, _scan, _start_search, (url, list(wanted)), parts)
             for found in search if wanted else ():
-                loading = loading or loader.submit(_pledges, engine)
+                loading = loading or loader.submit(_every_pledge, engine)
                 for needle, source_id in found:
                     for index in wanted[needle]:
                         if missing[index].cited.source_id != source_id:
                             holders[index].add(source_id)
-            pledges = loading.result() if loading else _pledges(engine)
+            pledges = loading.result() if loading else _every_pledge(engine)
 
     context = Context(today, reverify_days, {s.id: s for s in sources})
     for index, fact in enumerate(missing):
@@ -327,11 +302,14 @@ def audit(
             fact = replace(fact, elsewhere=tuple(sorted(holders[index])))
         findings.extend(quote_findings(fact, pledges[fact.cited.pledge_id], context))
     findings.extend(other_findings(list(pledges.values()), support, sources, context))
-    return Report.of(findings, pledges=len(pledges), quotes=examined, sources=len(sources))
+    counted = len(pledges)
+    pledges.clear()  # a register's worth of each, let go before the findings are sorted
+    support.clear()
+    return Report.of(findings, pledges=counted, quotes=examined, sources=len(sources))
 
 
 def other_findings(
-    pledges: Sequence[PledgeFacts],
+    pledges: Sequence[PledgeRecord],
     support: dict[str, list[Support]],
     sources: Sequence[SourceFacts],
     context: Context,
