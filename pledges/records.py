@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from pledges.history import TIMELINE_FIELDS
 from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, RevisionRow, SourceRow
@@ -107,12 +107,6 @@ def _columns(row_type: Any, record: type[tuple[Any, ...]], leave: tuple[str, ...
     return [getattr(row_type, name) for name in record._fields if name not in leave]  # type: ignore[attr-defined]
 
 
-def _rows(connection: Connection, query: Select[Any], *, batch: bool) -> Iterator[Any]:
-    if batch:
-        return iter(connection.execution_options(yield_per=BATCH).execute(query))
-    return iter(connection.execute(query))
-
-
 def actor_links(
     connection: Connection, pledges: ColumnElement[bool] | None = None
 ) -> dict[str, list[str]]:
@@ -166,7 +160,9 @@ def sources(
     query = select(*_columns(SourceRow, SourceRecord)).order_by(SourceRow.id)
     if where is not None:
         query = query.where(where)
-    return map(SourceRecord._make, _rows(connection, query, batch=True))
+    return map(
+        SourceRecord._make, connection.execute(query, execution_options={"yield_per": BATCH})
+    )
 
 
 def logged(connection: Connection) -> dict[str, list[LoggedRecord]]:
