@@ -346,3 +346,12 @@ def unit_of_work(db: str | None, *, write: bool = False) -> Iterator[Session]:
     """Open the register, run one transaction on it, close it: what each command does."""
     with opened(db) as engine, transaction(engine, write=write) as session:
         yield session
+
+
+def snapshot(engine: Engine) -> Engine:
+    """The engine whose transactions see one state of the register throughout, as `log verify`,
+    the export and the report need: PostgreSQL's READ COMMITTED would let each query see later
+    commits (SQLite's reads always see one state)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring  # a string as `canonical` writes it
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledges.anchors import Anchor
 from pledges.models import RevisionRow
 from pledges.schema import FieldChange, Revision
-from pledges.vocab import Action, Entity, Rank, Status
+from pledges.vocab import Action, Entity
 
 Changes = dict[str, dict[str, Any]]
 
@@ -277,21 +277,13 @@ def _unreadable_records(session: Session) -> tuple[dict[Entity, set[str]], list[
     return records, problems
 
 
-def snapshot(engine: Engine) -> Engine:
-    """The engine whose transactions see one state of the register throughout, as `verify`
-    needs: PostgreSQL's READ COMMITTED would let each query see later commits."""
-    if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="REPEATABLE READ")
-    return engine
-
-
 def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
     """Recompute the chain, check each anchor, replay the log against the register, and re-hash
     every source text. Stored values are read as text first: one that cannot be read is named,
     and its record is left out of the comparison rather than failing it.
 
     The reads must see one state of the register: give a session whose transaction is a snapshot
-    (SQLite's always is; PostgreSQL's at REPEATABLE READ)."""
+    (`db.snapshot`)."""
     from pledges import anchors as anchoring
     from pledges import integrity
     from pledges import repository as repo
@@ -337,77 +329,3 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
 
 
 # --- the timeline of a pledge -------------------------------------------------------------------
-
-TIMELINE_FIELDS = ("status", "formality")
-
-
-class Logged(Protocol):
-    """A revision as the timeline reads it: a stored row, or the report's light record."""
-
-    @property
-    def entity(self) -> Entity: ...
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def author(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def changes(self) -> Changes: ...
-
-
-class Asserting(Protocol):
-    """A piece of evidence as the timeline reads it: a pydantic record or a light one."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def source_id(self) -> str: ...
-    @property
-    def asserts_status(self) -> Status | None: ...
-    @property
-    def rank(self) -> Rank: ...
-
-
-@dataclass(frozen=True)
-class Step:
-    """One change of a pledge's status or formality, with the evidence that asserts it."""
-
-    at: datetime
-    field: str
-    before: Any
-    after: Any
-    author: str
-    reason: str
-    evidence: tuple[Asserting, ...]
-
-
-def timeline(rows: Sequence[Logged], evidence: Sequence[Asserting]) -> list[Step]:
-    steps = []
-    for row in rows:
-        if row.entity != Entity.PLEDGE:
-            continue
-        for name in TIMELINE_FIELDS:
-            change = row.changes.get(name)
-            if change is None:
-                continue
-            asserting = tuple(
-                e
-                for e in evidence
-                if name == "status"
-                and e.asserts_status is not None
-                and e.asserts_status.value == change.get("after")
-                and e.rank is not Rank.DEPRECATED
-            )
-            steps.append(
-                Step(
-                    row.at,
-                    name,
-                    change.get("before"),
-                    change.get("after"),
-                    row.author,
-                    row.reason,
-                    asserting,
-                )
-            )
-    return steps

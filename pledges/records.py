@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, select
 
-from pledges.history import TIMELINE_FIELDS
 from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, RevisionRow, SourceRow
+from pledges.timeline import TIMELINE_FIELDS
 from pledges.vocab import (
     ActorKind,
     Confidence,
@@ -90,7 +90,7 @@ class PledgeRecord(NamedTuple):
 
 class LoggedRecord(NamedTuple):
     """A revision of a pledge, with only what its timeline reads: `changes` holds the status
-    and formality changes alone (history.timeline reads nothing else of them)."""
+    and formality changes alone (timeline() reads nothing else of them)."""
 
     entity: Entity
     entity_id: str

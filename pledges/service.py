@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from pledges import history
 from pledges import repository as repo
 from pledges.errors import NotFound
-from pledges.history import Step, timeline
 from pledges.schema import Actor, Evidence, Pledge, Revision, Source
 from pledges.textmatch import find, sentence_bounds
+from pledges.timeline import Step, timeline
 from pledges.validation import choice
 from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
 

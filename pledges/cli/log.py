@@ -47,7 +47,7 @@ def verify(
     Exits 1 when anything was changed behind the tool's back, naming what.
     """
     from pledges import anchors, history, pagecheck
-    from pledges.db import opened, transaction
+    from pledges.db import opened, snapshot, transaction
     from pledges.render import log as render
 
     pins = anchors.parse_all(anchor or [])
@@ -56,7 +56,7 @@ def verify(
     if pages is not None and pages.damaged:
         result = history.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
     else:
-        with opened(db) as engine, transaction(history.snapshot(engine)) as session:
+        with opened(db) as engine, transaction(snapshot(engine)) as session:
             result = history.verify(session, pins)
         found = pages.problems if pages else []
         result = replace(

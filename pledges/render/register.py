@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from pledges.render import err, id_column, id_over_title, out, titled_table, write_csv, write_json
 
 if TYPE_CHECKING:
-    from pledges.history import Step
     from pledges.schema import Pledge, Source
     from pledges.service import InitResult, PledgeView, Quoted
+    from pledges.timeline import Step
 
 PLEDGE_COLUMNS = (
     "id",

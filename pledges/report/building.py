@@ -27,8 +27,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from pledges.audit import Finding, Report
-from pledges.db import opened, transaction
-from pledges.history import snapshot
+from pledges.db import opened, snapshot, transaction
 from pledges.models import EvidenceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, head_json
 from pledges.records import PledgeRecord

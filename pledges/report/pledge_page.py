@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from pledges.history import Step, timeline
 from pledges.records import EvidenceRecord, PledgeRecord
 from pledges.report import chart
 from pledges.report.register import Register
 from pledges.report.site import Site, change, href, label, target
+from pledges.timeline import Step, timeline
 from pledges.vocab import Rank
 
 
@@ -102,7 +102,7 @@ def draw_chart(
 def history(
     register: Register, p: PledgeRecord, items: Sequence[EvidenceRecord]
 ) -> tuple[list[Step], list[chart.Assertion]]:
-    """The pledge's status and formality steps (history.timeline reads the light records as
+    """The pledge's status and formality steps (timeline() reads the light records as
     they are), and the dated evidence that asserts a status, by its source's date."""
     asserting = [e for e in items if e.asserts_status is not None and e.rank != Rank.DEPRECATED]
     steps = timeline(register.logged.get(p.id, []), asserting)

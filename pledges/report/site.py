@@ -22,7 +22,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from pledges.audit import Finding
-from pledges.history import Step
 from pledges.outfolder import OutFolder, file_name
 from pledges.records import PledgeRecord, SourceRecord
 from pledges.report import chart
@@ -30,6 +29,7 @@ from pledges.report.passages import Passage, passage
 from pledges.report.register import Register
 from pledges.schema import SLUG_PATTERN
 from pledges.textmatch import Article
+from pledges.timeline import Step
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"

@@ -1,6 +1,6 @@
 """Writing the register out: CSV for spreadsheets, JSON, or a Frictionless data package.
 
-Rows are read with plain queries in one read transaction (`history.snapshot`: one state of the
+Rows are read with plain queries in one read transaction (`snapshot`: one state of the
 register), in id order, and written as they are read; a CSV's cells are made by the query
 (pledges.transfer.cells), and each pledge's actors are read by `records.actor_links`. Every
 export records the revision of the log it read (log-head.json, and datapackage.json), and writes
@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledges import history, parallel, records
-from pledges.db import opened, transaction
+from pledges.db import opened, snapshot, transaction
 from pledges.errors import InvalidInput
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, SourceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, file_name, head_json
@@ -161,7 +161,7 @@ def _write_snapshot(
     written of each, and the hash of revision `head`; raise _Moved if the snapshot does not see
     the register at revision `head`."""
     counts = {}
-    with opened(db) as engine, transaction(history.snapshot(engine)) as session:
+    with opened(db) as engine, transaction(snapshot(engine)) as session:
         seq, hash = history.head(session)
         if seq != head:
             raise _Moved
@@ -190,7 +190,7 @@ def _group_aside(
 def _survey(db: str | None, folder: OutFolder, packaged: bool) -> tuple[int, int]:
     """The head of the log and the size of the register (pledges and evidence); for a data
     package, each source's text file is planned (its name checked before anything is written)."""
-    with opened(db) as engine, transaction(history.snapshot(engine)) as session:
+    with opened(db) as engine, transaction(snapshot(engine)) as session:
         head, _ = history.head(session)
         size = session.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         size += session.scalar(select(func.count()).select_from(PledgeRow)) or 0
@@ -334,7 +334,7 @@ def export_json(db: str | None, out: Path) -> Exported:
     with OutFolder(out) as folder:
         folder.plan("", [name, HEAD_FILE])
         data: dict[str, list[dict[str, Any]]] = {}
-        with opened(db) as engine, transaction(history.snapshot(engine)) as session:
+        with opened(db) as engine, transaction(snapshot(engine)) as session:
             head, hash = history.head(session)
             for table, rows in _tables(session):
                 kinds = [(c.name, c.kind) for c in table.columns]
