@@ -23,6 +23,7 @@ from pledges.outfolder import OutFolder
 from pledges.schema import PledgeIn
 from pledges.service import get_pledge
 from pledges.transfer import check, export
+from pledges.transfer.evidence import prepare_evidence
 from pledges.transfer.problems import BadRows, Problem
 from pledges.transfer.rows import read_files
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
@@ -839,7 +840,7 @@ class Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = check.prepare_evidence
+        real = prepare_evidence
 
         def spy(*args: Any, **kwargs: Any) -> Any:
             self.calls += 1
