@@ -100,11 +100,11 @@ class LoggedRecord(NamedTuple):
     changes: dict[str, dict[str, Any]]
 
 
-BATCH = 5_000  # rows fetched at a time by the readers that stream
+BATCH = 5_000  # rows fetched at a time by the readers that stream (and the export's cells)
 
 
-def _columns(row_type: Any, record: type[tuple[Any, ...]], leave: tuple[str, ...] = ()) -> Any:
-    return [getattr(row_type, name) for name in record._fields if name not in leave]  # type: ignore[attr-defined]
+def _columns(row_type: Any, record: Any, leave: tuple[str, ...] = ()) -> Any:
+    return [getattr(row_type, name) for name in record._fields if name not in leave]
 
 
 def actor_links(

@@ -22,15 +22,14 @@ from sqlalchemy import Enum as SQLEnum
 from sqlalchemy import String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
+from pledges import records
 from pledges.transfer.tables import FORMULA_START, PROTECT, Table, join, neutralise
-
-BATCH = 5_000  # rows fetched at a time
 
 
 def read(session: Session, query: Any) -> Any:
     """The rows of a query, fetched a batch at a time through the connection (not one by one,
     and not through the ORM's loading)."""
-    return session.connection().execution_options(yield_per=BATCH).execute(query)
+    return session.connection().execute(query, execution_options={"yield_per": records.BATCH})
 
 
 def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
