@@ -52,10 +52,6 @@ def parse(given: str) -> Anchor:
     return Anchor(seq, found.group(2).lower())
 
 
-def parse_all(given: Iterable[str]) -> list[Anchor]:
-    return sorted({parse(item) for item in given})
-
-
 def broken(anchors: Iterable[Anchor], hashes: Mapping[int, str | None]) -> list[str]:
     """Each anchor the log no longer holds, described: its revision gone, or its hash changed.
     `hashes` is every stored revision's hash by number."""

@@ -12,11 +12,6 @@ from pledges.errors import InvalidInput
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
-def looks_like_html(path: Path, text: str) -> bool:
-    head = text.lstrip()[:512].lower()
-    return path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html"))
-
-
 def read(path: Path) -> str:
     """The article text of a .txt or .html file; errors name the file and what to do."""
     try:
@@ -32,7 +27,8 @@ def read(path: Path) -> str:
             f"{path} is not UTF-8 text (byte {error.start})",
             "save the article as UTF-8 text or HTML and add it again",
         ) from None
-    if looks_like_html(path, text):
+    head = text.lstrip()[:512].lower()
+    if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         text = _extract(path, text)
     if not text.strip():
         raise InvalidInput(f"{path} holds no text", "add a file with the article's text")

@@ -7,10 +7,6 @@ Writers take turns. A command that finds another one writing waits for it up to
 "the register is busy — try again" and writes nothing. On SQLite the wait is the busy timeout; on
 PostgreSQL it is the `lock_timeout` of each transaction, which bounds the wait for the writers'
 advisory lock (and, for readers, for a migration's table locks).
-
-Database errors that are conditions of the register rather than bugs (busy, read-only, a folder
-given as the register, a URL that names no supported database) become `pledges.errors`
-exceptions here, so that the command line prints one line for them.
 """
 
 from __future__ import annotations
@@ -106,21 +102,17 @@ def _busy_ms(engine: Engine) -> int:
 def make_engine(url: URL) -> Engine:
     """An engine for the URL; the wait for another writer (busy_seconds) is read here, once."""
     busy_ms = max(1, round(busy_seconds() * 1000))
-    options = {_BUSY_OPTION: busy_ms}
+    server: dict[str, Any] = {"connect_args": {"connect_timeout": 5}, "pool_pre_ping": True}
+    engine = create_engine(
+        url,
+        json_serializer=_json,
+        execution_options={_BUSY_OPTION: busy_ms},
+        **(server if url.get_backend_name() == "postgresql" else {}),
+    )
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, json_serializer=_json, execution_options=options)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if url.get_backend_name() == "postgresql":
-        return create_engine(
-            url,
-            connect_args={"connect_timeout": 5},
-            pool_pre_ping=True,
-            json_serializer=_json,
-            execution_options=options,
-        )
-    return create_engine(url, json_serializer=_json, execution_options=options)
+    return engine
 
 
 def _check_sqlite_path(path: Path, *, create: bool) -> None:
@@ -169,12 +161,11 @@ def open_engine(db: str | None = None, *, create: bool = False, current: bool = 
             raise
         if revision != HEAD_REVISION:
             engine.dispose()
-        if revision is None:
-            raise NotInitialised(
-                f"the database at {where} holds no register yet",
-                "run 'pledges init' to create it",
-            )
-        if revision != HEAD_REVISION:
+            if revision is None:
+                raise NotInitialised(
+                    f"the database at {where} holds no register yet",
+                    "run 'pledges init' to create it",
+                )
             raise OutdatedDatabase(
                 f"the database at {where} is at schema revision {revision}; "
                 f"this version of pledges needs {HEAD_REVISION}",
@@ -217,14 +208,6 @@ def unreachable(url: URL, error: BaseException) -> Unreachable:
     )
 
 
-def busy(seconds: float) -> Busy:
-    return Busy(
-        "the register is busy",
-        f"try again in a moment: another command is writing to it and did not finish within "
-        f"{seconds:g} s, so nothing was written ({BUSY_VAR} sets how long to wait)",
-    )
-
-
 def _sqlite_read_only(path: Path, errorname: str) -> ReadOnly:
     """Which part of a SQLite register refuses writes: the file, its folder (where the -wal and
     -shm files are made), or one of those files."""
@@ -256,7 +239,12 @@ def failure(engine: Engine, error: sa_exc.DBAPIError) -> PledgesError | None:
     sqlite_error = str(getattr(orig, "sqlite_errorname", ""))  # Python 3.11's sqlite3 names it
     sqlstate = str(getattr(orig, "sqlstate", "") or "")  # psycopg's SQLSTATE
     if sqlite_error.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate == "55P03":
-        return busy(_busy_ms(engine) / 1000)
+        return Busy(
+            "the register is busy",
+            "try again in a moment: another command is writing to it and did not finish within "
+            f"{_busy_ms(engine) / 1000:g} s, so nothing was written ({BUSY_VAR} sets how long to "
+            "wait)",
+        )
     if sqlite_error.startswith("SQLITE_READONLY") and url.database:
         return _sqlite_read_only(Path(url.database), sqlite_error)
     if sqlite_error.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
@@ -278,16 +266,12 @@ def failure(engine: Engine, error: sa_exc.DBAPIError) -> PledgesError | None:
             "point --db / PLEDGES_DB at the server that takes writes, or ask its administrator; "
             "commands that only read still work",
         )
-    if (
-        sqlite_error == "SQLITE_CANTOPEN"
-        and url.database
-        and not Path(url.database).parent.is_dir()
-    ):
-        return NoDatabase(
-            f"the folder {Path(url.database).parent} of the register does not exist",
-            "create it first, or point --db / PLEDGES_DB at a file in a folder that exists",
-        )
     if sqlite_error == "SQLITE_CANTOPEN":
+        if url.database and not Path(url.database).parent.is_dir():
+            return NoDatabase(
+                f"the folder {Path(url.database).parent} of the register does not exist",
+                "create it first, or point --db / PLEDGES_DB at a file in a folder that exists",
+            )
         return Unreachable(
             f"cannot open the register {describe(url)}",
             "check that the path is right and that you may read the file and its folder",

@@ -1,9 +1,6 @@
-"""Which database is the register: the URL from `--db` or `PLEDGES_DB`, checked, and shown.
-
-Either is a SQLAlchemy URL or a plain file path; by default the register is the embedded SQLite
-file `pledges.db` in the current folder. Only SQLite files and PostgreSQL servers are accepted, and
-PostgreSQL URLs use psycopg 3. A URL is shown to a person only with its password masked. Opening
-the database the URL names is pledges.db's.
+"""Which database is the register: the URL from `--db` or `PLEDGES_DB` (`resolve_url`), and
+how it is shown (`describe`: the password masked). PostgreSQL URLs use psycopg 3. Opening the
+database the URL names is pledges.db's.
 """
 
 from __future__ import annotations

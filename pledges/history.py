@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from pledges.anchors import Anchor
 from pledges.models import RevisionRow
-from pledges.schema import FieldChange, Revision
+from pledges.schema import Revision
 from pledges.vocab import Action, Entity
 
 Changes = dict[str, dict[str, Any]]
@@ -35,12 +35,13 @@ def canonical(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_HASHED = ("seq", "at", "author", "action", "entity", "entity_id", "reason", "changes",
+           "prev_hash")  # fmt: skip
+
+
 def body(row: RevisionRow) -> dict[str, Any]:
     """Everything a revision says, as hashed (its own hash aside)."""
-    return payload(
-        seq=row.seq, at=row.at, author=row.author, action=row.action, entity=row.entity,
-        entity_id=row.entity_id, reason=row.reason, changes=row.changes, prev_hash=row.prev_hash,
-    )  # fmt: skip
+    return payload(**{name: getattr(row, name) for name in _HASHED})
 
 
 def payload(
@@ -143,18 +144,7 @@ def append(
 
 
 def to_revision(row: RevisionRow) -> Revision:
-    return Revision(
-        seq=row.seq,
-        at=row.at,
-        author=row.author,
-        action=row.action,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        reason=row.reason,
-        changes={k: FieldChange.model_validate(v) for k, v in row.changes.items()},
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    return Revision.model_validate(row, from_attributes=True)
 
 
 # --- verification -------------------------------------------------------------------------------
@@ -235,10 +225,6 @@ def replay(revisions: Sequence[StoredRevision]) -> dict[tuple[Entity, str], dict
         for name, change in revision.fields["changes"].items():
             record[name] = change.get("after")
     return state
-
-
-_HASHED = ("seq", "at", "author", "action", "entity", "entity_id", "reason", "changes",
-           "prev_hash")  # fmt: skip
 
 
 def read_log(session: Session) -> tuple[list[StoredRevision], list[str]]:
@@ -326,6 +312,3 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
                 "added: the article was changed in the database"
             )
     return Verification(len(revisions), len(stored), len(texts), problems, len(anchors))
-
-
-# --- the timeline of a pledge -------------------------------------------------------------------

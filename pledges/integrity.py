@@ -11,7 +11,6 @@ first, is pledges.pagecheck's.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from sqlalchemy import (
     Float,
     Integer,
     LargeBinary,
-    String,
     Table,
     Text,
     cast,
@@ -39,15 +37,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from pledges.models import (
-    ActorRow,
-    Base,
-    EvidenceRow,
-    PledgeActorRow,
-    PledgeRow,
-    RevisionRow,
-    SourceRow,
-)
+from pledges import models
+from pledges.models import Base
+from pledges.schema import WHOLE_NUMBER
 from pledges.vocab import Entity
 
 # --- stored values, read without trusting them --------------------------------------------------
@@ -116,10 +108,8 @@ def _decode(table: str, column: Column[Any], stored: Any) -> Any:
         except UnicodeDecodeError:
             raise _Unreadable("bytes that are not UTF-8 text") from None
     value = str(stored)
-    kind = _type(column)
-    decoder = next(decode for types, decode in _DECODERS if isinstance(kind, types))
     try:
-        decoded = decoder(value, kind)
+        decoded = _decoded(value, _type(column))
     except (ValueError, OverflowError) as error:
         raise _Unreadable(f"{_shown(value)}, which is not {error}") from None
     shape = _SHAPES.get((table, column.name))
@@ -139,68 +129,36 @@ def _parsed(parse: Callable[[str], T], value: str, malformed: str) -> T:
         raise _Unreadable(f"{malformed}: {_shown(value)}") from None
 
 
-def _json(value: str, _: TypeEngine[Any]) -> Any:
-    return _parsed(json.loads, value, "malformed JSON")
-
-
-def _timestamp(value: str, _: TypeEngine[Any]) -> datetime:
-    moment = _parsed(datetime.fromisoformat, value, "a malformed timestamp")
-    # As models.UTCDateTime gives it: SQLite keeps no zone, and the value was written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _date(value: str, _: TypeEngine[Any]) -> date:
-    return _parsed(date.fromisoformat, value, "a malformed date")
-
-
-def _vocabulary(value: str, kind: TypeEngine[Any]) -> str:
-    allowed: list[str] = list(getattr(kind, "enums", []))
-    if value not in allowed:
-        raise ValueError(f"one of {', '.join(allowed)}")
-    return value
-
-
 _BOOLEANS = {"0": False, "1": True, "false": False, "true": True}  # SQLite, PostgreSQL
 
 
-def _boolean(value: str, _: TypeEngine[Any]) -> bool:
-    if value not in _BOOLEANS:
-        raise ValueError("true or false")
-    return _BOOLEANS[value]
-
-
-_WHOLE = re.compile(r"-?[0-9]+")
-
-
-def _integer(value: str, _: TypeEngine[Any]) -> int:
-    if not _WHOLE.fullmatch(value):
-        raise ValueError("a whole number")
-    return int(value)
-
-
-def _number(value: str, _: TypeEngine[Any]) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise ValueError("a number") from None
-
-
-def _string(value: str, _: TypeEngine[Any]) -> str:
-    return value
-
-
-# Most specific first: an Enum is a String, and a DateTime is not a Date.
-_DECODERS: list[tuple[type[TypeEngine[Any]], Callable[[str, TypeEngine[Any]], Any]]] = [
-    (JSON, _json),
-    (DateTime, _timestamp),
-    (Date, _date),
-    (Enum, _vocabulary),
-    (Boolean, _boolean),
-    (Integer, _integer),
-    (Float, _number),
-    (String, _string),
-    (TypeEngine, _string),
-]
+def _decoded(value: str, kind: TypeEngine[Any]) -> Any:
+    """The text of a value as the ORM gives it for a column of type `kind`. A ValueError
+    completes "<value>, which is not ..."."""
+    if isinstance(kind, JSON):
+        return _parsed(json.loads, value, "malformed JSON")
+    if isinstance(kind, DateTime):
+        moment = _parsed(datetime.fromisoformat, value, "a malformed timestamp")
+        # As models.UTCDateTime gives it: SQLite keeps no zone, and the value was written in UTC.
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if isinstance(kind, Date):
+        return _parsed(date.fromisoformat, value, "a malformed date")
+    if isinstance(kind, Enum) and value not in kind.enums:
+        raise ValueError(f"one of {', '.join(kind.enums)}")
+    if isinstance(kind, Boolean):
+        if value not in _BOOLEANS:
+            raise ValueError("true or false")
+        return _BOOLEANS[value]
+    if isinstance(kind, Integer):
+        if not WHOLE_NUMBER.fullmatch(value):
+            raise ValueError("a whole number")
+        return int(value)
+    if isinstance(kind, Float):
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError("a number") from None
+    return value  # text, and a word of a vocabulary
 
 
 def _texts(value: Any) -> bool:
@@ -224,13 +182,13 @@ _SHAPES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
 # --- naming rows, and leaving the unreadable ones out -------------------------------------------
 
 RECORD_TABLES: dict[str, tuple[Entity, type[Base]]] = {
-    "actors": (Entity.ACTOR, ActorRow),
-    "sources": (Entity.SOURCE, SourceRow),
-    "pledges": (Entity.PLEDGE, PledgeRow),
-    "evidence": (Entity.EVIDENCE, EvidenceRow),
+    "actors": (Entity.ACTOR, models.ActorRow),
+    "sources": (Entity.SOURCE, models.SourceRow),
+    "pledges": (Entity.PLEDGE, models.PledgeRow),
+    "evidence": (Entity.EVIDENCE, models.EvidenceRow),
 }
-LINKS: Table = Base.metadata.tables[PledgeActorRow.__tablename__]
-REVISIONS: Table = Base.metadata.tables[RevisionRow.__tablename__]
+LINKS: Table = Base.metadata.tables[models.PledgeActorRow.__tablename__]
+REVISIONS: Table = Base.metadata.tables[models.RevisionRow.__tablename__]
 
 
 def record_tables() -> list[Table]:

@@ -1,7 +1,5 @@
-"""The stored tables, as SQLAlchemy 2 typed ORM classes.
+"""The stored tables, as SQLAlchemy 2 typed ORM classes (README.md says which modules use them).
 
-Records are read and written as rows by pledges.repository, revisions by pledges.history; the
-use cases and the command line see the pydantic shapes of schema.py instead.
 Enumerations are stored as their values with CHECK constraints, so SQLite and PostgreSQL agree.
 """
 

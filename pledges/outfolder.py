@@ -48,8 +48,6 @@ _NOT_A_FILE = (
     (stat.S_ISCHR, "Is a device"),
     (stat.S_ISBLK, "Is a device"),
 )
-# Folders and files are opened relative to their folder's descriptor, never following a link
-# (POSIX: Linux and macOS).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -140,8 +138,10 @@ class OutFolder:
                     f"one file on a file system that ignores case ({self._shown(sub, name)})",
                     _ID_HINT,
                 )
-            if existing is not None:
-                self._check_existing(sub, name, existing)
+            mode = None if existing is None else self._mode(existing, name, sub)
+            why = None if mode is None else _kind(mode)
+            if why is not None:
+                raise InvalidInput(f"cannot write {self.path / sub / name} ({why})", _REPLACE_HINT)
 
     def _check_name(self, name: str, record_id: str, noun: str, sub: str) -> None:
         try:
@@ -182,16 +182,21 @@ class OutFolder:
             raise self._cannot(self.path / sub, error) from None
         return self._fds[sub]
 
+    def _mode(self, folder: int, name: str, sub: str = "") -> int | None:
+        """The mode of what stands at `name` in the open folder `folder` (a link's own, not its
+        target's), or None when nothing does; `sub` names the folder in a message."""
+        try:
+            return os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise self._cannot(self.path / sub / name, error) from None
+
     def _check_subfolder(self, sub: str) -> None:
         root = self._existing("")
-        if root is None:
+        mode = None if root is None else self._mode(root, sub)
+        if mode is None:
             return
-        try:
-            mode = os.stat(sub, dir_fd=root, follow_symlinks=False).st_mode
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            raise self._cannot(self.path / sub, error) from None
         if stat.S_ISLNK(mode):
             raise InvalidInput(
                 f"{self.path / sub} is a symbolic link",
@@ -200,17 +205,6 @@ class OutFolder:
             )
         if not stat.S_ISDIR(mode):
             raise InvalidInput(f"{self.path / sub} is not a folder", _REPLACE_HINT)
-
-    def _check_existing(self, sub: str, name: str, folder: int) -> None:
-        try:
-            mode = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            raise self._cannot(self.path / sub / name, error) from None
-        why = _kind(mode)
-        if why is not None:
-            raise InvalidInput(f"cannot write {self.path / sub / name} ({why})", _REPLACE_HINT)
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -31,16 +31,11 @@ if TYPE_CHECKING:
 SEED_REASON = "load the seed register"
 
 
-def suggest(wanted: str, known: Sequence[str], limit: int = 3) -> list[str]:
-    """Known ids close to a mistyped one, best first."""
+def not_found(kind: str, wanted: str, known: Sequence[str], command: str) -> NotFound:
+    """No record of that id, with the known ids close to it (best first) as the hint."""
     from rapidfuzz import process
 
-    matches = process.extract(wanted, known, limit=limit, score_cutoff=60)
-    return [match[0] for match in matches]
-
-
-def not_found(kind: str, wanted: str, known: Sequence[str], command: str) -> NotFound:
-    close = suggest(wanted, known)
+    close = [match[0] for match in process.extract(wanted, known, limit=3, score_cutoff=60)]
     hint = f"did you mean {', '.join(close)}?" if close else f"run '{command}' to see the ids"
     return NotFound(f"no {kind} with id {wanted!r}", hint)
 
@@ -48,19 +43,22 @@ def not_found(kind: str, wanted: str, known: Sequence[str], command: str) -> Not
 # --- loading ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Loaded:
-    actors: int = 0
-    sources: int = 0
-    pledges: int = 0
-    evidence: int = 0
-    revisions: int = 0
+    actors: int
+    sources: int
+    pledges: int
+    evidence: int
+
+    @property
+    def revisions(self) -> int:
+        """One revision a record."""
+        return self.actors + self.sources + self.pledges + self.evidence
 
 
 def load(session: Session, register: Register, *, author: str, reason: str) -> Loaded:
     """Write a validated register, one revision per record, all under one timestamp."""
     at = history.now()
-    done = Loaded()
 
     def log(entity: Entity, entity_id: str, after: dict[str, object]) -> None:
         history.append(
@@ -73,23 +71,20 @@ def load(session: Session, register: Register, *, author: str, reason: str) -> L
             changes=history.diff(None, after),
             at=at,
         )
-        done.revisions += 1
 
     for actor in register.actors:
         log(Entity.ACTOR, actor.id, repo.add_actor(session, actor).model_dump(mode="json"))
-        done.actors += 1
     for source in register.sources:
         stored = repo.add_source(session, source)
         log(Entity.SOURCE, source.id, stored.model_dump(mode="json", exclude={"text"}))
-        done.sources += 1
     for pledge in register.pledges:
         log(Entity.PLEDGE, pledge.id, repo.add_pledge(session, pledge, at).model_dump(mode="json"))
-        done.pledges += 1
     for item in register.evidence:
         stored_evidence = repo.add_evidence(session, item, at)
         log(Entity.EVIDENCE, str(stored_evidence.id), stored_evidence.model_dump(mode="json"))
-        done.evidence += 1
-    return done
+    return Loaded(
+        len(register.actors), len(register.sources), len(register.pledges), len(register.evidence)
+    )
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,10 @@ _HINTS = {
     "date_inferred": "use true or false",
     "version": f"keep the version as exported, a whole number from 1 to {MAX_ID}",
 }
-# Where a field name means something else in one record (an actor's id is a code, not a slug).
+# Where a field name means something else in one record (an actor's id is a code, not a slug),
+# by the record's name without "In" (ActorIn and Actor alike).
 _MODEL_HINTS = {
-    ("ActorIn", "id"): "use an upper-case code such as CN, US, EU or GREENPEACE",
     ("Actor", "id"): "use an upper-case code such as CN, US, EU or GREENPEACE",
-    (
-        "SourceIn",
-        "id",
-    ): "use lower-case letters, digits and single hyphens, e.g. kerry-beijing-2023",
     ("Source", "id"): "use lower-case letters, digits and single hyphens, e.g. kerry-beijing-2023",
     ("ExportedEvidence", "id"): f"keep the id as exported, a whole number from 1 to {MAX_ID}, "
     "or leave it empty for new evidence",
@@ -76,7 +72,7 @@ def explain(error: ValidationError, where: str = "") -> InvalidInput:
         message = str(first["msg"]).removeprefix("Value error, ")
         return InvalidInput(f"{prefix}{message}", "correct the record and try again")
     hint = (
-        _MODEL_HINTS.get((error.title, field))
+        _MODEL_HINTS.get((error.title.removesuffix("In"), field))
         or _HINTS.get(field)
         or str(first["msg"]).removeprefix("Value error, ")
     )

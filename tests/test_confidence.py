@@ -1,16 +1,17 @@
-"""The confidence evidence earns, under the rules of pledges.confidence, from small hand-built
-registers."""
+"""The confidence evidence earns, under the rules of pledges.confidence (`grade`), from small
+hand-built registers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pledges.confidence import earned
+from pledges.confidence import grade
 from pledges.schema import EvidenceIn, Source, text_sha256
+from pledges.textmatch import find
 from pledges.vocab import Confidence, Rank, SourceKind, Stance
 
 LOW, MEDIUM, HIGH = Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH
@@ -49,6 +50,18 @@ def cite(
         stance=stance,
         rank=rank,
         deprecated_reason="The article was corrected." if rank is Rank.DEPRECATED else None,
+    )
+
+
+def earned(evidence: Sequence[EvidenceIn], sources: Mapping[str, Source]) -> Confidence | None:
+    """What `grade` gives for evidence as recorded, counted as the audit counts it: a quote that
+    stands in the source it cites (which must exist), ranked above deprecated."""
+    return grade(
+        (item.stance, sources[item.source_id])
+        for item in evidence
+        if item.source_id in sources
+        and item.rank is not Rank.DEPRECATED
+        and find(item.quote, sources[item.source_id].text) is not None
     )
 
 

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from pledges import seeds
-from pledges.confidence import earned
 from pledges.schema import Source, text_sha256
 from pledges.textmatch import Method, locate, normalise
+from tests.test_confidence import earned
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "seeds" / "articles"

@@ -22,7 +22,7 @@ from typer._click.exceptions import (  # typer vendors click from 0.29 on
     NoArgsIsHelpError,
 )
 
-from pledges.cli import admin, audit, edit, log, register, report, sources, transfer
+from pledges.cli import admin, audit, edit, log, sources, transfer
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -37,7 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-for group in (admin.app, register.app, edit.app, log.app, audit.app, transfer.app, report.app):
+for group in (admin.app, edit.app, log.app, audit.app, transfer.app):
     app.registered_commands += group.registered_commands
 app.add_typer(sources.source_app, name="source")
 app.add_typer(sources.actor_app, name="actor")

@@ -1,4 +1,5 @@
-"""Changing pledges: add, update, cite, and deprecating evidence. Each is one transaction."""
+"""Pledges and their evidence: list and show them; add, update, cite, and deprecate or verify
+evidence, each change one transaction."""
 
 from typing import Annotated
 
@@ -9,11 +10,17 @@ from pledges.cli.options import (
     Db,
     EvidenceIds,
     ExpectVersion,
+    Format,
+    ListAs,
     Reason,
+    ShowAs,
+    ShowFormat,
     changed_by,
     given,
+    read,
     write,
 )
+from pledges.errors import InvalidInput
 
 app = typer.Typer()
 evidence_app = typer.Typer(
@@ -21,6 +28,41 @@ evidence_app = typer.Typer(
 )
 
 Opt = typer.Option
+
+
+@app.command("list")
+def list_(
+    actor: Annotated[str | None, typer.Option(help="Only pledges by this actor, e.g. CN.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status, e.g. in_progress.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. emissions_peak.")] = None,
+    formality: Annotated[str | None, typer.Option(help="Only this formality, e.g. in_law.")] = None,
+    format: ListAs = Format.TABLE,
+    db: Db = None,
+) -> None:
+    """List the pledges of the register, optionally filtered."""
+    from pledges import service
+    from pledges.render import register as render
+
+    with read(db) as session:
+        pledges = service.list_pledges(
+            session, actor=actor, status=status, kind=kind, formality=formality
+        )
+    render.pledge_list(pledges, format.value)
+
+
+@app.command()
+def show(
+    pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge's id.")],
+    format: ShowAs = ShowFormat.TABLE,
+    db: Db = None,
+) -> None:
+    """Show one pledge: its actors, and each quote inside the sentence it stands in."""
+    from pledges import service
+    from pledges.render import register as render
+
+    with read(db) as session:
+        view = service.show_pledge(session, pledge_id)
+    render.pledge_view(view, format.value)
 
 
 @app.command()
@@ -140,7 +182,6 @@ def cite(
 ) -> None:
     """Cite a quote of a source as evidence for a pledge; the quote must stand in the source."""
     from pledges.editing import cite as cite_quote
-    from pledges.errors import InvalidInput
     from pledges.render import note
     from pledges.schema import EvidenceIn
     from pledges.validation import validate
@@ -197,7 +238,6 @@ def verify(
     from datetime import date
 
     from pledges.editing import verify_evidence
-    from pledges.errors import InvalidInput
     from pledges.render import note
 
     if bool(evidence_id) == all_:

@@ -50,7 +50,7 @@ def verify(
     from pledges.db import opened, snapshot, transaction
     from pledges.render import log as render
 
-    pins = anchors.parse_all(anchor or [])
+    pins = sorted({anchors.parse(given) for given in anchor or []})
     with opened(db, current=False) as engine:
         pages = pagecheck.check_pages(engine)  # first: reading a damaged file proves nothing
     if pages is not None and pages.damaged:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pledges.errors import InvalidInput
 from pledges.vocab import MAX_ID
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ def within(label: str, low: int, high: int, allowed: str, then: str = "") -> Cal
         written = str(value).strip()
         if re.fullmatch(r"[0-9]+", written, re.ASCII) and low <= int(written) <= high:
             return int(written)
-        from pledges.errors import InvalidInput
-
         shown = written if len(written) <= 40 else written[:37] + "..."
         raise InvalidInput(
             f"{label} {shown} is not allowed", f"use {allowed} from {low} to {high}{then}"
@@ -126,8 +125,6 @@ def writing_into(folder: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        from pledges.errors import InvalidInput
-
         raise InvalidInput(
             f"cannot write {error.filename or folder} ({error.strerror})",
             "free some space, or choose another folder with --out",
@@ -168,7 +165,6 @@ ExpectVersion = Annotated[
 def as_of(today: str | None) -> date | None:
     """The day --today names (None: today), or a one-line error. It lies within the years a
     register's dates may take, so that counting days back from it stays within the calendar."""
-    from pledges.errors import InvalidInput
     from pledges.schema import YEAR_MAX, YEAR_MIN
 
     if today is None:

@@ -1,4 +1,5 @@
-"""Export and import: the register as CSV for spreadsheets, JSON, or a data package, and back."""
+"""The register written out and read back: export (CSV for spreadsheets, JSON, or a data package)
+and import; and the report, the register as a static site for readers who never open a terminal."""
 
 from enum import StrEnum
 from pathlib import Path
@@ -6,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Author, Db, author_name
+from pledges.cli.options import Author, Db, ReverifyDays, Today, as_of, changed_by, writing_into
+from pledges.errors import InvalidInput
+from pledges.vocab import REVERIFY_DAYS
 
 app = typer.Typer()
 
@@ -36,7 +39,6 @@ def export(
     """Write the register out: pledges.csv, evidence.csv, sources.csv and actors.csv, with
     log-head.json (the revision of the log they were read at)."""
     from pledges.anchors import text
-    from pledges.errors import InvalidInput
     from pledges.outfolder import out_path
     from pledges.render import note
     from pledges.transfer import export as writing
@@ -44,18 +46,13 @@ def export(
     folder = out_path(out)
     if excel and format is not ExportFormat.CSV:
         raise InvalidInput("--excel is for --format csv", "drop --excel, or use --format csv")
-    try:
+    with writing_into(folder):
         if format is ExportFormat.CSV:
             done = writing.export_csv(db, folder, excel=excel)
         elif format is ExportFormat.JSON:
             done = writing.export_json(db, folder)
         else:
             done = writing.export_package(db, folder)
-    except OSError as error:  # the folder's own messages name the file; this is a last resort
-        raise InvalidInput(
-            f"cannot write {error.filename or folder} ({error.strerror})",
-            "free some space, or choose another folder with --out",
-        ) from None
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
     seq, digest = done.head
     read_at = "an empty log"
@@ -91,13 +88,36 @@ def import_(
     author: Author = None,
 ) -> None:
     """Bring an edited export back: add and change what the files say, all or nothing."""
-    from pledges.editing import Who
-    from pledges.errors import InvalidInput
     from pledges.render.importing import import_plan
     from pledges.transfer.importing import import_register
 
     if reason is None and not dry_run:
         raise InvalidInput("--reason is required", "say why, e.g. --reason 'spreadsheet review'")
-    who = Who(author_name(author), reason or "dry run")
+    who = changed_by(author, reason or "dry run")
     plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
     import_plan(plan, dry_run=dry_run)
+
+
+@app.command()
+def report(
+    out: Annotated[
+        str, typer.Option("--out", help="The folder to write the site into (created if need be).")
+    ],
+    today: Today = None,
+    reverify_days: ReverifyDays = REVERIFY_DAYS,
+    db: Db = None,
+) -> None:
+    """Write the provenance report: pages to open in a browser from disk, or to publish."""
+    from pledges.outfolder import out_path
+    from pledges.render import note
+    from pledges.report import build
+    from pledges.report.summary import counted
+
+    folder = out_path(out)
+    with writing_into(folder):
+        built = build(db, folder, today=as_of(today), reverify_days=reverify_days)
+    summary = built.report.summary()
+    note(f"Wrote the report to {built.folder}: {counted(built.pledges, 'pledge page')}, "
+         f"{counted(built.sources, 'source page')}, the index and the audit summary "
+         f"({counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}). "
+         f"Open {built.index} in a browser.")  # fmt: skip

@@ -3,11 +3,6 @@
 Machine output goes to stdout and nothing else does; notes for people go to stderr. This package
 is the only place that imports rich, and it does so inside the functions that draw for people, so
 that JSON and CSV output does not pay for it at start-up (bench/startup.py measures start-up).
-
-    register   pledges: list, show (with evidence in context and the timeline), init
-    sources    sources and actors
-    log        the revision history, log verification, the head of the log
-    audit      the audit's findings
 """
 
 from __future__ import annotations
@@ -62,11 +57,20 @@ def write_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+def write_rows(
+    format: str, columns: Sequence[str], rows: list[dict[str, Any]], listed: str = ""
+) -> bool:
+    """A list for machines: the rows as JSON, or as CSV in `columns` (the list in column `listed`
+    joined by ';'). False, and nothing written, for the table people read."""
+    if format == "json":
+        write_json(rows)
+    elif format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            cells = {**row, listed: ";".join(row[listed])} if listed else row
+            writer.writerow(["" if cells.get(c) is None else cells[c] for c in columns])
+    return format in ("json", "csv")
 
 
 def note(message: str) -> None:

@@ -12,14 +12,6 @@ if TYPE_CHECKING:
     from pledges.audit import Finding, Report
 
 
-def summary_line(report: Report) -> str:
-    s = report.summary()
-    return (
-        f"Audited {s['pledges']} pledges, {s['quotes']} quotes and {s['sources']} sources: "
-        f"{s['errors']} errors ({s['pledges_with_errors']} pledges), {s['warnings']} warnings."
-    )
-
-
 def write_json(report: Report) -> None:
     """The report as render.write_json would write it (report.as_dict(), indented by two), one
     finding at a time: a large register's report is never built whole in memory."""
@@ -66,4 +58,8 @@ def report(report: Report, format: str) -> None:
                 Text.assemble(f.message + where, "\n", (f"→ {f.hint}", "dim")),
             )
         console.print(table)
-    note(summary_line(report))
+    s = report.summary()
+    note(
+        f"Audited {s['pledges']} pledges, {s['quotes']} quotes and {s['sources']} sources: "
+        f"{s['errors']} errors ({s['pledges_with_errors']} pledges), {s['warnings']} warnings."
+    )

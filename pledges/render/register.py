@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import err, id_column, id_over_title, out, titled_table, write_csv, write_json
+from pledges.render import err, id_column, id_over_title, out, titled_table, write_json, write_rows
 
 if TYPE_CHECKING:
     from pledges.schema import Pledge, Source
@@ -26,12 +26,7 @@ PLEDGE_COLUMNS = (
 
 
 def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
-    if format == "json":
-        write_json([p.model_dump(mode="json") for p in pledges])
-        return
-    if format == "csv":
-        rows = [p.model_dump(mode="json") for p in pledges]
-        write_csv(PLEDGE_COLUMNS, ({**r, "actors": ";".join(r["actors"])} for r in rows))
+    if write_rows(format, PLEDGE_COLUMNS, [p.model_dump(mode="json") for p in pledges], "actors"):
         return
     from rich.text import Text
 
@@ -164,12 +159,9 @@ def pledge_view(view: PledgeView, format: str) -> None:
             passage.append(item.context[item.start : item.end], style="bold yellow underline")
             passage.append(item.context[item.end :])
         console.print(Padding(passage, (0, 0, 0, 4)))
-        if e.deprecated_reason:
-            console.print(
-                Padding(Text(f"deprecated: {e.deprecated_reason}", style="dim"), (0, 0, 0, 4))
-            )
-        if e.note:
-            console.print(Padding(Text(f"note: {e.note}", style="dim"), (0, 0, 0, 4)))
+        for name, said in (("deprecated", e.deprecated_reason), ("note", e.note)):
+            if said:
+                console.print(Padding(Text(f"{name}: {said}", style="dim"), (0, 0, 0, 4)))
 
 
 def init_result(result: InitResult) -> None:

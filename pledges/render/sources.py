@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pledges.render import id_column, id_over_title, out, titled_table, write_csv, write_json
+from pledges.render import id_column, id_over_title, out, titled_table, write_json, write_rows
 from pledges.render.register import source_line
 
 if TYPE_CHECKING:
@@ -20,11 +20,7 @@ def source_list(sources: Sequence[Source], quotes: dict[str, int], format: str) 
         {**s.model_dump(mode="json", exclude={"text"}), "quotes": quotes.get(s.id, 0)}
         for s in sources
     ]
-    if format == "json":
-        write_json(rows)
-        return
-    if format == "csv":
-        write_csv((*SOURCE_COLUMNS, "quotes"), rows)
+    if write_rows(format, (*SOURCE_COLUMNS, "quotes"), rows):
         return
     table = titled_table(f"{len(sources)} sources")
     id_column(table, "source\ntitle", (s.id for s in sources))
@@ -86,12 +82,7 @@ ACTOR_COLUMNS = ("id", "name", "kind", "aliases")
 
 
 def actor_list(actors: Sequence[Actor], format: str) -> None:
-    rows = [a.model_dump(mode="json") for a in actors]
-    if format == "json":
-        write_json(rows)
-        return
-    if format == "csv":
-        write_csv(ACTOR_COLUMNS, ({**r, "aliases": ";".join(r["aliases"])} for r in rows))
+    if write_rows(format, ACTOR_COLUMNS, [a.model_dump(mode="json") for a in actors], "aliases"):
         return
     from rich import box
     from rich.table import Table

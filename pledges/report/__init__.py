@@ -2,16 +2,10 @@
 
     build(db, out) -> Built       write the site into the folder `out`
 
-Modules, in the order the work goes: building (build: the order of work, the folder, the audit
-aside and the twin), register (the register in a few bulk reads, through pledges.records),
-aside (the audit run beside the drawing, and the twin, both started by pledges.parallel), site
-(what the pages share: the Jinja2 environment and filters over templates/, the layout, the
-blanks the audit fills), pledge_page, source_page and summary (the index and the audit page) —
-with passages (each quote where `textmatch.find` places it, in the sentences around it) and
-chart (status and formality over time, as inline SVG); static/ holds report.css and report.js.
-The folder is written through pledges.outfolder, only inside it and all or nothing, as the
-export is. No server and no front-end build: the pages work from disk, and without JavaScript
-every row of the index shows.
+Its modules, in the order the work goes, are in README.md ("Architecture"); static/ holds
+report.css and report.js. The folder is written through pledges.outfolder, only inside it and
+all or nothing, as the export is. No server and no front-end build: the pages work from disk,
+and without JavaScript every row of the index shows.
 
 `build` is loaded when it is first asked for: it imports Jinja2, which `pledges --help` and
 the export (which imports pledges.outfolder) do not need. (Its module is `building`, not

@@ -5,11 +5,8 @@ side by side they share the machine's cores instead of taking turns. The audit r
 process, started while this one holds no database connection and runs no thread, and its Report
 goes to each process that draws pages. Once the register is read, a twin (a forked copy of this
 process) draws and writes part of the pledges' pages, so that once the audit is done two
-processes, not one, finish the pages.
-
-Both are started by pledges.parallel: each dies with this process, and what fails in one is
-raised here. A small register (below build's `aside_from` quotes) is audited in this process,
-after the drawing, with no twin: forking would cost more than it saves.
+processes, not one, finish the pages. Both are started by pledges.parallel. A small register
+(below build's `aside_from` quotes) is audited in this process, after the drawing, with no twin.
 """
 
 from __future__ import annotations
@@ -17,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from multiprocessing.connection import Connection
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from pledges import parallel
 from pledges.audit import Report, audit
@@ -51,31 +47,18 @@ class Audit:
             return audit(self.db, today=self.today, reverify_days=self.reverify_days)
         return self.child.result()
 
-    def hand_over(self) -> Connection:
-        """The last reader's end, for a twin: this process will not read it."""
+    def twin(self, work: Callable[[Callable[[], Report]], T]) -> parallel.Child[T]:
+        """A forked copy of this process doing `work`: it is handed a way to the audit's Report,
+        the last reader's end of the audit's pipe (which this process will not read)."""
         assert self.child is not None, "only an audit run aside has readers to hand over"
-        return self.child.hand_over()
-
-    def close(self) -> None:
-        """Stop listening; the audit's process (and its own workers) end with it."""
-        if self.child is not None:
-            self.child.close()
-
-
-class Twin(Generic[T]):
-    """A forked copy of this process doing `work`: it is handed a way to the audit's Report (it
-    reads its own end of the audit's pipe)."""
-
-    def __init__(self, work: Callable[[Callable[[], Report]], T], audit: Audit) -> None:
-        receiver = audit.hand_over()
-        self.child: parallel.Child[T] = parallel.Child(
+        receiver = self.child.hand_over()
+        return parallel.Child(
             partial(work, partial(parallel.receive, receiver)),
             name="pledges-twin",
             give=[receiver],  # the twin's now: were it to fail, the audit must not wait for us
         )
 
-    def result(self) -> T:
-        return self.child.result()
-
     def close(self) -> None:
-        self.child.close()
+        """Stop listening; the audit's process (and its own workers) end with it."""
+        if self.child is not None:
+            self.child.close()

@@ -1,11 +1,5 @@
-"""Building the report: every page of the site, from one read of the register and one audit.
-
-    index.html              every pledge, with filters and a search box (assets/report.js)
-    audit.html              the audit's summary and every finding
-    pledges/ID.html         a pledge: its facts, findings, timeline chart and evidence in context
-    sources/ID.html         an article, with every quoted passage highlighted in its text
-    assets/report.css|js
-    log-head.json           the revision of the log the pages were drawn from
+"""Building the report: every page of the site (README.md, "A report to open in a browser"),
+with assets/report.css and report.js, from one read of the register and one audit.
 
 Pages are drawn while the audit runs (aside.py; on a large register a twin process draws most
 of the pledges' pages meanwhile): whole, except for what only the audit knows (a page's
@@ -26,13 +20,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from pledges import parallel
 from pledges.audit import Finding, Report
 from pledges.db import opened, snapshot, transaction
 from pledges.models import EvidenceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, head_json
 from pledges.records import PledgeRecord
 from pledges.report import pledge_page, source_page, summary
-from pledges.report.aside import Audit, Twin
+from pledges.report.aside import Audit
 from pledges.report.register import read
 from pledges.report.site import ASSETS, STATIC, BuildInfo, Site, page
 from pledges.vocab import REVERIFY_DAYS
@@ -45,7 +40,6 @@ class Built:
     pledges: int
     sources: int
     report: Report
-    info: BuildInfo
 
     @property
     def index(self) -> Path:
@@ -79,7 +73,7 @@ def build(
             quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         large = quotes >= aside_from
         audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
-        twin: Twin[tuple[int, list[tuple[str, str, str]]]] | None = None
+        twin: parallel.Child[tuple[int, list[tuple[str, str, str]]]] | None = None
         try:
             with opened(db) as engine, transaction(snapshot(engine)) as session:
                 register = read(session)
@@ -91,7 +85,7 @@ def build(
             theirs: Sequence[PledgeRecord] = []
             if audit.aside:
                 theirs = register.pledges[: int(len(register.pledges) * twin_share)]
-                twin = Twin(partial(_write_pledges, site, theirs, folder), audit)
+                twin = audit.twin(partial(_write_pledges, site, theirs, folder))
             mine = register.pledges[len(theirs) :]
             pledge_pages = list(pledge_page.pages(site, mine))
             source_pages = list(source_page.pages(site))
@@ -122,9 +116,7 @@ def build(
             if twin is not None:
                 twin.close()
             audit.close()
-    return Built(
-        out, written + len(source_pages) + 2, written, len(source_pages), report, site.info
-    )
+    return Built(out, written + len(source_pages) + 2, written, len(source_pages), report)
 
 
 def _write_pledges(

@@ -72,15 +72,9 @@ def cited(site: Site, n: int, item: EvidenceRecord) -> tuple[Any, ...]:
         f"../sources/{href(source.id)}#evidence-{item.id}",
         item.quote,
         item.note,
-        _deprecated(item),
+        (item.deprecated_reason or "no reason recorded") if item.rank is Rank.DEPRECATED else "",
         site.cites[source.id],
     )
-
-
-def _deprecated(item: EvidenceRecord) -> str:
-    if item.rank is not Rank.DEPRECATED:
-        return ""
-    return item.deprecated_reason or "no reason recorded"
 
 
 def draw_chart(

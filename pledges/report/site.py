@@ -1,10 +1,6 @@
-"""What the report's pages share: the templates' environment and filters, the layout drawn once,
-the build information, the blanks the audit fills, and `Site`, the state every page reads.
-
-Each kind of page is one precompiled template (pledge_page, source_page, summary), put inside
-the layout drawn once (`Layout`). Pages are drawn before the audit is done: whole, except for
-what only the audit knows, left as blanks (`Blanks`, and the findings' `slot`) and filled once it
-is done (`Site.write_pages`, summary.fill_index).
+"""What the report's pages share: the templates' environment and filters, the layout drawn once
+(`Layout`: each kind of page is one template put inside it), the build information, the blanks
+the audit fills (`Blanks`, and the findings' `slot`), and `Site`, the state every page reads.
 """
 
 from __future__ import annotations
@@ -113,14 +109,11 @@ class BuildInfo:
     head: tuple[int, str | None]  # the log's last revision (seq, hash): (0, None) when empty
 
     @property
-    def revision(self) -> str:
-        seq, digest = self.head
-        return "an empty log" if digest is None else f"revision {seq} ({digest})"
-
-    @property
     def sentence(self) -> str:
+        seq, digest = self.head
+        revision = "an empty log" if digest is None else f"revision {seq} ({digest})"
         return (
-            f"Built on {self.built_at:%Y-%m-%d at %H:%M} UTC from {self.revision} of the "
+            f"Built on {self.built_at:%Y-%m-%d at %H:%M} UTC from {revision} of the "
             f"register's log; audited as of {self.today.isoformat()}."
         )
 

@@ -90,10 +90,10 @@ def audit_states(report: Report, pledges: Iterable[PledgeRecord]) -> States:
     for p in pledges:
         e, w = errors.get(p.id, 0), warnings.get(p.id, 0)
         if e:
-            text = f"{e} error{'s' if e > 1 else ''}" + (f", {w} warning" if w else "")
-            states[p.id] = ("errors", text + ("s" if w > 1 else ""))
+            also = f", {counted(w, 'warning')}" if w else ""
+            states[p.id] = ("errors", counted(e, "error") + also)
         elif w:
-            states[p.id] = ("warnings", f"{w} warning{'s' if w > 1 else ''}")
+            states[p.id] = ("warnings", counted(w, "warning"))
         else:
             states[p.id] = ("clean", "clean")
     return states
