@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,10 @@ from pledges.models import EvidenceRow, RevisionRow
 from pledges.outfolder import OutFolder
 from pledges.schema import PledgeIn
 from pledges.service import get_pledge
-from pledges.transfer import check, export
+from pledges.transfer import check, export, importing
+from pledges.transfer import evidence as evidence_check
 from pledges.transfer.evidence import prepare_evidence
-from pledges.transfer.problems import BadRows, Problem
-from pledges.transfer.rows import read_files
+from pledges.transfer.rows import BadRows, Problem, read_files
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI
@@ -74,6 +75,23 @@ def add_pledge(url: str, **fields: Any) -> None:
             **fields}  # fmt: skip
     with unit_of_work(url, write=True) as session:
         editing.add_pledge(session, PledgeIn.model_validate(data), WHO)
+
+
+@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Imports as they are of a small export (one process), and as of a large one: evidence.csv
+    read and checked by a second process."""
+    if request.param == 2:
+        two_processes(monkeypatch)
+    return int(request.param)
+
+
+def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import command, with evidence.csv read and checked by a second process whatever its
+    size."""
+    monkeypatch.setattr(
+        importing, "import_register", partial(importing.import_register, parallel_from=0)
+    )
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -318,7 +336,7 @@ def test_frictionless_finds_what_the_schemas_forbid(cli: CLI, url: str, tmp_path
 
 
 def test_a_data_package_brings_a_new_source_with_its_text(
-    cli: CLI, url: str, tmp_path: Path
+    cli: CLI, url: str, tmp_path: Path, processes: int
 ) -> None:
     out = tmp_path / "pkg"
     assert cli("export", "--db", url, "--out", str(out), "--format", "datapackage").code == 0
@@ -492,7 +510,7 @@ BAD = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_row_is_named_and_nothing_is_written(
-    case: str, cli: CLI, url: str, tmp_path: Path
+    case: str, cli: CLI, url: str, tmp_path: Path, processes: int
 ) -> None:
     change, expected = BAD[case]
     out = tmp_path / "out"
@@ -547,7 +565,9 @@ def test_import_needs_a_reason_and_a_folder(cli: CLI, url: str, tmp_path: Path) 
 # --- import: changes ----------------------------------------------------------------------------
 
 
-def test_dry_run_shows_each_pledge_and_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
+def test_dry_run_shows_each_pledge_and_writes_nothing(
+    cli: CLI, url: str, tmp_path: Path, processes: int
+) -> None:
     assert cli("export", "--db", url, "--out", str(tmp_path)).code == 0
 
     def edit(rows: list[dict[str, str]]) -> None:
@@ -792,7 +812,7 @@ def empty_register(cli: CLI, db_url: str) -> str:
 
 
 def test_an_export_restores_into_an_empty_register(
-    cli: CLI, template: Path, db_url: str, tmp_path: Path
+    cli: CLI, template: Path, db_url: str, tmp_path: Path, processes: int
 ) -> None:
     """Everything comes across: evidence keeps its ids, deprecated evidence stays deprecated with
     its reason, and a quote that does not stand comes only with --allow-unlocated, as with
@@ -846,7 +866,7 @@ class Spy:
             self.calls += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(check, "prepare_evidence", spy)
+        monkeypatch.setattr(evidence_check, "prepare_evidence", spy)
 
 
 def _edited_export(cli: CLI, url: str, folder: Path) -> None:
@@ -863,12 +883,12 @@ def _edited_export(cli: CLI, url: str, folder: Path) -> None:
         rank="deprecated", deprecated_reason="superseded"))  # fmt: skip
 
 
-def test_the_same_import_makes_the_same_register(
+def test_two_processes_import_what_one_does(
     cli: CLI, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same files, imported at the same moment into two copies of a register: the two
-    databases are the same, row for row and hash for hash. Each import checks the evidence
-    once."""
+    """The same files, imported at the same moment into two copies of a register, one by one
+    process and one by two: the two databases are the same, row for row and hash for hash, and
+    so is what the import prints. Each import checks the evidence once."""
     moment = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     monkeypatch.setattr(history, "now", lambda: moment)
     one, two = copy_of(template, tmp_path, "one.db"), copy_of(template, tmp_path, "two.db")
@@ -876,15 +896,82 @@ def test_the_same_import_makes_the_same_register(
     spy = Spy(monkeypatch)
     first = cli("import", str(tmp_path / "out"), "--db", one, "--reason", "r")
     assert first.code == 0, first.err
-    assert spy.calls == 1
+    assert spy.calls == 1  # evidence checked here
+    two_processes(monkeypatch)
     result = cli("import", str(tmp_path / "out"), "--db", two, "--reason", "r")
     assert result.code == 0, result.err
-    assert spy.calls == 2
+    assert spy.calls == (1 if parallel.forking() else 2)  # not here: by the second process
     assert snapshot(one) == snapshot(two)
     assert result.out == first.out
     assert "+ evidence: 2 added (41, 40)" in result.out
     assert cli("log", "verify", "--db", one).code == 0
     assert cli("log", "verify", "--db", two).code == 0
+
+
+_EVIDENCE_APART = importing._evidence_apart
+
+
+def _older(*args: Any) -> Any:
+    (seq, digest), checked = _EVIDENCE_APART(*args)
+    return (seq - 1, digest), checked  # as if someone wrote between its read and the import's
+
+
+def _refused(*args: Any) -> Any:
+    raise RuntimeError("out of luck")
+
+
+@pytest.mark.skipif(not parallel.forking(), reason="second processes are forked")
+def test_evidence_checked_against_an_older_register_is_checked_again(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process read the register before someone else's change: the import checks the
+    evidence itself, against the register it writes to."""
+    _edited_export(cli, url, tmp_path / "out")
+    two_processes(monkeypatch)
+    monkeypatch.setattr(importing, "_evidence_apart", _older)
+    spy = Spy(monkeypatch)
+    result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
+    assert result.code == 0, result.err
+    assert spy.calls == 1
+    assert "+ evidence: 2 added (41, 40)" in result.out
+    assert cli("log", "verify", "--db", url).code == 0
+
+
+@pytest.mark.skipif(not parallel.forking(), reason="second processes are forked")
+def test_a_second_process_that_fails_fails_the_import(
+    cli: CLI, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its failure is the import's, with its cause (not done again silently); nothing is
+    written."""
+    _edited_export(cli, url, tmp_path / "out")
+    two_processes(monkeypatch)
+    monkeypatch.setattr(importing, "_evidence_apart", _refused)
+    before = snapshot(url)
+    result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
+    assert result.code == 3
+    assert "unexpected failure (RuntimeError: out of luck) — nothing was written" in result.err
+    assert snapshot(url) == before
+
+
+@pytest.mark.parametrize("processes", [1, 2], indirect=True)
+def test_a_bad_evidence_file_is_named_with_the_other_files(
+    cli: CLI, url: str, tmp_path: Path, processes: int
+) -> None:
+    """A file's own problem (not UTF-8) is named whichever process reads evidence.csv, with the
+    other files' problems, before any row's."""
+    out = tmp_path / "out"
+    assert cli("export", "--db", url, "--out", str(out)).code == 0
+    rewrite(out / "pledges.csv", lambda rows: rows[0].update(status="done"))
+    with (out / "evidence.csv").open("ab") as stream:
+        stream.write(b"\xff\n")
+    result = cli("import", str(out), "--db", url, "--reason", "r")
+    assert result.code == 2
+    assert result.err.startswith("Error: evidence.csv:")
+    assert "the file is not UTF-8 text" in result.err
+    (out / "actors.csv").write_bytes(b"\xff")
+    both = cli("import", str(out), "--db", url, "--reason", "r")
+    assert both.err.startswith("Error: actors.csv:1: the file is not UTF-8 text")
+    assert "1 more row(s) are bad: evidence.csv:" in both.err
 
 
 def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
@@ -894,8 +981,12 @@ def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
     before = snapshot(url)
     files = read_files(tmp_path / "out", packaged=False)
     with opened(url) as engine, transaction(engine, write=True) as session:
-        plan, problems = check.check(session, files, at=history.now(), allow_unlocated=False)
-    assert problems == []
+        plan, problems = check.check(session, files)
+        plan.evidence = evidence_check.check_evidence(
+            session, files.rows["evidence"] or [], sources=plan.sources,
+            pledges=[p.id for p in plan.pledges], at=history.now(), allow_unlocated=False,
+        )  # fmt: skip
+    assert problems == [] and plan.evidence.problems == plan.evidence.refusals == []
     assert snapshot(url) == before
     assert plan.added["pledges"] == ["xx-new"] and plan.added["evidence"] == ["41", "40"]
     assert list(plan.changed["evidence"]) == ["2"] and len(plan.changed["pledges"]) == 1

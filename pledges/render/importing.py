@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pledges.render import note
-from pledges.transfer.problems import shown
+from pledges.transfer.rows import shown
 
 if TYPE_CHECKING:
-    from pledges.transfer.compare import Difference
-    from pledges.transfer.plan import Plan
+    from pledges.transfer.plan import Difference, Plan
 
 
 def import_plan(plan: Plan, *, dry_run: bool) -> None:

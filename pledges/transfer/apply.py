@@ -2,8 +2,9 @@
 
 New records go in in batches (`pledges.transfer.bulk`), with the revisions the commands would
 log; changed pledges and deprecated evidence go through the commands' own functions, in the
-order of the hash chain: actors, sources, new pledges, changed pledges, deprecations, then new
-evidence. Should a command refuse a change all the same, nothing is written.
+order of the hash chain: actors, sources, new pledges, changed pledges (`apply`), then
+deprecations and new evidence (`apply_evidence`). Should a command refuse a change all the same,
+its row's problem is returned, and the import writes nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from sqlalchemy.orm import Session
 from pledges import editing
 from pledges.errors import Conflict, PledgesError
 from pledges.transfer.bulk import Batch
-from pledges.transfer.plan import Plan
-from pledges.transfer.problems import BadRows, Problem
+from pledges.transfer.plan import EvidencePlan, Plan
+from pledges.transfer.rows import Problem
 
 
-def apply(session: Session, plan: Plan, who: editing.Who, *, at: datetime) -> None:
-    """Write `plan`, each record created at `at`; raises BadRows if a command refuses a change."""
+def apply(session: Session, plan: Plan, who: editing.Who, *, at: datetime) -> list[Problem]:
+    """Write the plan's actors, sources and pledges, each record created at `at`."""
     batch = Batch(session, who, at)
     if plan.actors:
         batch.actors(plan.actors)
@@ -38,12 +39,20 @@ def apply(session: Session, plan: Plan, who: editing.Who, *, at: datetime) -> No
         except PledgesError as error:
             column = "version" if isinstance(error, Conflict) else update.diff[0][0]
             problems.append(update.row.refused(column, error))
-    for deprecation in plan.evidence.deprecations:
+    return problems
+
+
+def apply_evidence(
+    session: Session, evidence: EvidencePlan, who: editing.Who, *, at: datetime
+) -> list[Problem]:
+    """Deprecate the plan's evidence, then add its new evidence (unless a deprecation is
+    refused)."""
+    problems: list[Problem] = []
+    for deprecation in evidence.deprecations:
         try:
             editing.deprecate_evidence(session, deprecation.id, who, reason=deprecation.reason)
         except PledgesError as error:
             problems.append(deprecation.row.refused("rank", error))
-    if problems:
-        raise BadRows(problems)
-    if plan.evidence.new.ids:
-        batch.evidence(plan.evidence.new)
+    if evidence.new.ids and not problems:
+        Batch(session, who, at).evidence(evidence.new)
+    return problems

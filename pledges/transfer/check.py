@@ -2,7 +2,7 @@
 
 Nothing is written here. Every row is read as a record and compared with the stored one: an
 actor or a source may be new or unchanged, a pledge may be new or changed (from the version it
-was exported at), and evidence is checked in `pledges.transfer.evidence`. Each table is checked
+was exported at); evidence is checked by `pledges.transfer.evidence`. Each table is checked
 against the register as the import will have it by then: the new records of the tables before it
 count, unless a row before was refused (then nothing new is added, as nothing is written).
 References are checked as the commands check them, with the same messages.
@@ -11,7 +11,6 @@ References are checked as the commands check them, with the same messages.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,11 +21,8 @@ from pledges import repository as repo
 from pledges.errors import Conflict, NotFound, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
 from pledges.service import not_found
-from pledges.transfer.compare import as_exported, differences
-from pledges.transfer.evidence import facts_of, prepare_evidence
-from pledges.transfer.plan import Plan, Update
-from pledges.transfer.problems import Problem, shown
-from pledges.transfer.rows import Files, Row, once, record
+from pledges.transfer.plan import Plan, Update, as_exported, differences
+from pledges.transfer.rows import Files, Problem, Row, once, record, shown
 
 R = TypeVar("R", ActorIn, SourceIn)
 PLEDGE_FIELDS = set(PledgeIn.model_fields)
@@ -36,17 +32,14 @@ SHA256_HINT = (
 )
 
 
-def check(
-    session: Session, files: Files, *, at: datetime, allow_unlocated: bool
-) -> tuple[Plan, list[Problem]]:
-    """The plan of an import, and every row's problems in the order of the files (the plan is
-    written only if there are none). `at`: the time new evidence is created at."""
-    checking = _Check(session, files, at=at, allow_unlocated=allow_unlocated)
+def check(session: Session, files: Files) -> tuple[Plan, list[Problem]]:
+    """The plan of an import's actors, sources and pledges, and every row's problems in the
+    order of the files (the plan is written only if there are none)."""
+    checking = _Check(session, files)
     for table, check_rows in (
         ("actors", checking.actors),
         ("sources", checking.sources),
         ("pledges", checking.pledges),
-        ("evidence", checking.evidence),
     ):
         rows = files.rows[table]
         if rows is not None:  # a file that is not there changes nothing
@@ -54,12 +47,16 @@ def check(
     return checking.plan, checking.problems
 
 
+def new_sources(session: Session, files: Files) -> list[SourceIn]:
+    """The sources an import adds, as `check` makes them when none of its rows is refused."""
+    checking = _Check(session, files)
+    checking.sources(files.rows["sources"] or [])
+    return checking.plan.sources
+
+
 class _Check:
-    def __init__(
-        self, session: Session, files: Files, *, at: datetime, allow_unlocated: bool
-    ) -> None:
+    def __init__(self, session: Session, files: Files) -> None:
         self.session, self.folder, self.packaged = session, files.folder, files.packaged
-        self.at, self.allow_unlocated = at, allow_unlocated
         self.plan = Plan(files.names)
         self.problems: list[Problem] = []
         self._stored_actors: set[str] | None = None
@@ -200,18 +197,6 @@ class _Check:
                 # refusal is about the values the row changes.
                 column = "version" if isinstance(refusal, Conflict) else update.diff[0][0]
                 self.problems.append(update.row.refused(column, refusal))
-
-    def evidence(self, rows: list[Row]) -> None:
-        plan = self.plan
-        added = [p.id for p in plan.pledges]
-        facts = facts_of(self.session, rows, sources=plan.sources, pledges=added)
-        plan.evidence = prepare_evidence(
-            rows, facts, at=self.at, allow_unlocated=self.allow_unlocated
-        )
-        self.problems.extend(plan.evidence.problems)
-        plan.unchanged["evidence"].extend(plan.evidence.unchanged)
-        if not self.problems:  # cite's rules, once nothing else is wrong
-            self.problems.extend(plan.evidence.refusals)
 
     def _actors(self) -> set[str]:
         """The ids of the actors the register holds."""

@@ -9,7 +9,7 @@ piece of evidence is not edited in place: its row may only deprecate it, with a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 from pledges import repository as repo
 from pledges.schema import WHOLE_NUMBER, Evidence, EvidenceIn, ExportedEvidence, SourceIn
 from pledges.textmatch import fold
-from pledges.transfer.bulk import NewEvidence, check_quotes, evidence_records
-from pledges.transfer.compare import Difference, differences
-from pledges.transfer.problems import Problem, shown
-from pledges.transfer.rows import Row, once, record
+from pledges.transfer.bulk import check_quotes, evidence_records
+from pledges.transfer.plan import Deprecation, EvidencePlan, differences
+from pledges.transfer.rows import Problem, Row, once, record, shown
 from pledges.vocab import MAX_ID, Rank
 
 FIELDS = set(EvidenceIn.model_fields)
@@ -42,21 +41,24 @@ class Facts:
     highest: int  # the highest evidence id
 
 
-def facts_of(
-    session: Session, rows: list[Row], *, sources: Sequence[SourceIn], pledges: Iterable[str]
-) -> Facts:
-    """The facts, read in a few queries; `sources` and `pledges`: those the import adds."""
+def check_evidence(
+    session: Session, rows: list[Row], *, sources: Sequence[SourceIn], pledges: Iterable[str],
+    at: datetime, allow_unlocated: bool,
+) -> EvidencePlan:  # fmt: skip
+    """Evidence rows checked against the register as the import will have it when its evidence
+    is written: with `sources` and `pledges` (ids), those the import adds before."""
     stored = {e.id: e for e in repo.all_evidence(session)}
     cited = _new_rows_sources(rows, stored)
     texts = repo.source_texts_of(session, cited)
     texts.update((s.id, s.text) for s in sources if s.id in cited)
-    return Facts(
+    facts = Facts(
         stored=stored,
         pledge_ids={*repo.pledge_ids(session), *pledges},
         source_ids={*repo.source_ids(session), *(s.id for s in sources)},
         texts=texts,
         highest=max(stored, default=0),
     )
+    return prepare_evidence(rows, facts, at=at, allow_unlocated=allow_unlocated)
 
 
 def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
@@ -70,25 +72,6 @@ def _id_of(row: Row) -> int | None:
     written = str(row.values.get("id") or "").strip()
     # An id up to MAX_ID has at most ten digits; int() refuses texts of over 4,300 of them.
     return int(written) if len(written) <= 10 and WHOLE_NUMBER.fullmatch(written) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Deprecation:
-    row: Row
-    id: int
-    reason: str | None
-    diff: list[Difference]
-
-
-@dataclass
-class EvidencePlan:
-    """What evidence rows ask of the register, checked: nothing is written yet."""
-
-    problems: list[Problem] = field(default_factory=list)  # rows refused, in order
-    refusals: list[Problem] = field(default_factory=list)  # new quotes refused by cite's rules
-    unchanged: list[str] = field(default_factory=list)
-    deprecations: list[Deprecation] = field(default_factory=list)
-    new: NewEvidence = field(default_factory=NewEvidence)  # when no row is refused
 
 
 def prepare_evidence(

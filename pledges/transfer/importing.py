@@ -1,14 +1,19 @@
 """Reading an exported register back: a folder of CSVs or a data package. All or nothing.
 
-The import is three stages, in one process:
+The import is three stages:
 
     read    the files into rows that know their file and row         pledges.transfer.rows
     check   the rows against the register: a plan, and problems      pledges.transfer.check
             (evidence in pledges.transfer.evidence); nothing is written
     apply   the plan, in the transaction it was checked in           pledges.transfer.apply
 
-A bad row is named as file:row:column with what is allowed (pledges.transfer.problems); if any
-row is refused, nothing is written. Every change is a revision with the import's reason, made
+first for the actors, sources and pledges, then for the evidence. A large evidence.csv (from
+`parallel_from` bytes) is read and checked in a second process meanwhile (pledges.parallel),
+against the register as the import began and the records it adds; if the register changed in
+between, or a row of the other files is refused, the evidence is checked again here.
+
+A bad row is named as file:row:column with what is allowed (pledges.transfer.rows.Problem); if
+any row is refused, nothing is written. Every change is a revision with the import's reason, made
 as the commands make it (a quote is located as `cite` locates it). A dry run applies the plan,
 and rolls it back; `pledges.render.importing` prints the plan.
 
@@ -25,18 +30,23 @@ Every cell is read by the schema's input models, under the rules the commands' o
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from pledges import editing, history
+from pledges import editing, history, parallel
 from pledges.db import opened, transaction
 from pledges.errors import InvalidInput
-from pledges.transfer.apply import apply
-from pledges.transfer.check import check
-from pledges.transfer.plan import Plan
-from pledges.transfer.problems import BadRows
-from pledges.transfer.rows import read_files
+from pledges.transfer.apply import apply, apply_evidence
+from pledges.transfer.check import check, new_sources
+from pledges.transfer.evidence import check_evidence
+from pledges.transfer.plan import EvidencePlan, Plan
+from pledges.transfer.rows import BadRows, Files, read_files
+
+Head = tuple[int, str | None]
 
 
 def locate(path: Path) -> tuple[Path, bool]:
@@ -56,24 +66,86 @@ class _RolledBack(Exception):
 
 
 def import_register(
-    db: str | None, path: Path, who: editing.Who, *, dry_run: bool, allow_unlocated: bool = False
-) -> Plan:
-    """Read the files, check every row, and apply them in one transaction; all or nothing."""
-    files = read_files(*locate(path))
+    db: str | None, path: Path, who: editing.Who, *, dry_run: bool, allow_unlocated: bool = False,
+    parallel_from: int = 2_000_000,
+) -> Plan:  # fmt: skip
+    """Read the files, check every row, and apply them in one transaction; all or nothing.
+    From an evidence.csv of `parallel_from` bytes (about 8,000 quotes), its rows are read and
+    checked by a second process: below that, starting one costs more than it saves."""
+    folder, packaged = locate(path)
+    evidence_file = folder / "evidence.csv"
+    apart = (
+        parallel.forking()
+        and evidence_file.is_file()
+        and evidence_file.stat().st_size >= parallel_from
+    )
+    files = read_files(folder, packaged, leave="evidence" if apart else None)
     at = history.now()
-    with opened(db) as engine:
-        try:
-            with transaction(engine, write=True) as session:
-                if engine.dialect.name == "sqlite":
-                    # Up to 256 MB of pages in memory for this connection (2 MB by default): an
-                    # index grown at random places is then written once, not rewritten.
-                    session.execute(text("PRAGMA cache_size=-262144"))
-                plan, problems = check(session, files, at=at, allow_unlocated=allow_unlocated)
-                if problems:
-                    raise BadRows(problems)
-                apply(session, plan, who, at=at)
-                if dry_run:
-                    raise _RolledBack
-        except _RolledBack:
-            pass
+    child = None
+    if "evidence" in files.unread:
+        work = partial(_evidence_apart, db, files, at, allow_unlocated)
+        child = parallel.Child(work, name="pledges-import")
+    try:
+        with opened(db) as engine:
+            try:
+                with transaction(engine, write=True) as session:
+                    if engine.dialect.name == "sqlite":
+                        # Up to 256 MB of pages in memory for this connection (2 MB by default):
+                        # an index grown at random places is then written once, not rewritten.
+                        session.execute(text("PRAGMA cache_size=-262144"))
+                    plan = _import(session, files, who, at, allow_unlocated, child)
+                    if dry_run:
+                        raise _RolledBack
+            except _RolledBack:
+                pass
+    finally:
+        if child is not None:
+            child.close()
     return plan
+
+
+def _import(
+    session: Session, files: Files, who: editing.Who, at: datetime, allow_unlocated: bool,
+    child: parallel.Child[tuple[Head, EvidencePlan]] | None,
+) -> Plan:  # fmt: skip
+    """The stages, in the import's transaction; raises BadRows with every problem found."""
+    began = history.head(session)
+    plan, problems = check(session, files)
+    if not problems:
+        problems = apply(session, plan, who, at=at)
+    evidence = None
+    if child is not None:
+        seen, evidence = child.result()  # the evidence file's own problems are raised here
+        if seen != began or problems:  # it did not check against this register
+            evidence = None
+    rows = files.rows_of("evidence")
+    if evidence is None and rows is not None:
+        added = [p.id for p in plan.pledges]
+        evidence = check_evidence(session, rows, sources=plan.sources, pledges=added, at=at,
+                                  allow_unlocated=allow_unlocated)  # fmt: skip
+    if evidence is not None:
+        plan.evidence = evidence
+        plan.unchanged["evidence"].extend(evidence.unchanged)
+        problems.extend(evidence.problems)
+        if not problems:  # cite's rules, once nothing else is wrong
+            problems.extend(evidence.refusals)
+        if not problems:
+            problems = apply_evidence(session, evidence, who, at=at)
+    if problems:
+        raise BadRows(problems)
+    return plan
+
+
+def _evidence_apart(
+    db: str | None, files: Files, at: datetime, allow_unlocated: bool
+) -> tuple[Head, EvidencePlan]:
+    """The second process's work: evidence.csv read, and checked against the register as a read
+    transaction sees it, with the sources and pledges the other files add (as the import adds
+    them when none of their rows is refused: else this check is not used)."""
+    rows = files.rows_of("evidence") or []
+    with opened(db) as engine, transaction(engine) as session:
+        sources = new_sources(session, files)
+        pledges = [str(r.values.get("id")) for r in files.rows["pledges"] or []]
+        checked = check_evidence(session, rows, sources=sources, pledges=pledges, at=at,
+                                 allow_unlocated=allow_unlocated)  # fmt: skip
+        return history.head(session), checked

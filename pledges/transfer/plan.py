@@ -1,17 +1,23 @@
 """What an import will write, and what it leaves alone: `check` makes the plan, `apply` writes it,
-and `pledges.render.importing` prints it.
+and `pledges.render.importing` prints it. Also how a row's record differs from the register's.
+
+A spreadsheet may change a cell's line breaks and nothing else: LibreOffice reads a '\\r\\n'
+inside a cell as '\\n'. A value that differs only by its line breaks is no change, and the
+register's value is kept.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from pledges.schema import ActorIn, PledgeIn, SourceIn
-from pledges.transfer.compare import Difference
-from pledges.transfer.evidence import EvidencePlan
-from pledges.transfer.rows import Row
+from pledges.schema import ActorIn, PledgeIn, SourceIn, text_sha256
+from pledges.transfer.bulk import NewEvidence
+from pledges.transfer.rows import Problem, Row
 
 TABLES = ("actors", "sources", "pledges", "evidence")  # in the order an import applies them
+Difference = tuple[str, Any, Any]  # (field, the register's value, the row's value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +28,25 @@ class Update:
     pledge: PledgeIn
     version: int  # the pledge's, as exported
     diff: list[Difference]
+
+
+@dataclass(frozen=True, slots=True)
+class Deprecation:
+    row: Row
+    id: int
+    reason: str | None
+    diff: list[Difference]
+
+
+@dataclass
+class EvidencePlan:
+    """What evidence rows ask of the register, checked: nothing is written yet."""
+
+    problems: list[Problem] = field(default_factory=list)  # rows refused, in order
+    refusals: list[Problem] = field(default_factory=list)  # new quotes refused by cite's rules
+    unchanged: list[str] = field(default_factory=list)
+    deprecations: list[Deprecation] = field(default_factory=list)
+    new: NewEvidence = field(default_factory=NewEvidence)  # when no row is refused
 
 
 @dataclass
@@ -59,3 +84,28 @@ class Plan:
     @property
     def writes(self) -> int:
         return sum(map(len, self.added.values())) + sum(map(len, self.changed.values()))
+
+
+def _line_breaks(value: Any) -> Any:
+    """A value with each line break written '\\n', as a spreadsheet keeps one inside a cell."""
+    return re.sub(r"\r\n?", "\n", value) if isinstance(value, str) else value
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+    """The fields whose values differ, in the order of `new`."""
+    return [
+        (name, old.get(name), value)
+        for name, value in new.items()
+        if _line_breaks(old.get(name)) != _line_breaks(value)
+    ]
+
+
+def as_exported(text: str, sha256: str | None, registered: str | None) -> str:
+    """A source's text as exported, when a spreadsheet changed only its line breaks: the text the
+    register holds, or else the text with '\\r\\n' line breaks if that is the one `sha256` is of."""
+    if registered is not None and _line_breaks(text) == _line_breaks(registered):
+        return registered
+    if sha256 is None or text_sha256(text) == sha256:
+        return text
+    windows = _line_breaks(text).replace("\n", "\r\n")
+    return windows if text_sha256(windows) == sha256 else text

@@ -1,5 +1,5 @@
 """An export's files read into rows: each row knows its file and number, and each cell is read as
-the schema's input models read the commands' options.
+the schema's input models read the commands' options. What is wrong with a row is a Problem.
 
 The header must name the export's columns. A cell is split into items when its column is a
 list, and an empty cell is a value not set; nothing else is converted here (`record` leaves that
@@ -12,9 +12,9 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pledges.errors import InvalidInput, PledgesError
-from pledges.transfer.problems import BadRows, Problem
+from pledges.excerpt import excerpt
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -37,6 +37,53 @@ from pledges.transfer.tables import (
 from pledges.validation import explain
 
 BOM = "\ufeff"
+SHOWN_ERRORS = 5  # bad rows named in the one line, besides the first
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What is wrong with a row, where (as much as is known) and what to do, as the commands say
+    it. An import with any problem writes nothing, and ends with `BadRows`."""
+
+    file: str
+    row: int | None  # the header is row 1; None for the file as a whole
+    column: str | None
+    message: str
+    hint: str | None = None
+
+    @property
+    def place(self) -> str:
+        """file:row:column, as far as it is known."""
+        parts = [self.file, *(str(p) for p in (self.row, self.column) if p is not None)]
+        return ":".join(parts)
+
+
+class BadRows(InvalidInput):
+    """Rows that cannot be imported: the first in full, the others by place."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        first, *others = problems
+        hint = (first.hint or "").removesuffix("nothing was written").removesuffix("; ")
+        if others:
+            places = ", ".join(p.place for p in others[:SHOWN_ERRORS])
+            more = len(others) - SHOWN_ERRORS
+            hint = (hint + "; " if hint else "") + (
+                f"{len(others)} more row(s) are bad: {places}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+        super().__init__(
+            f"{first.place}: {first.message}",
+            (hint + "; nothing was written") if hint else "nothing was written",
+        )
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a one-line message shows it: a list by its items, 'empty' when there is none."""
+    if value is None or value == () or value == []:
+        return "empty"
+    if isinstance(value, list | tuple):
+        return excerpt(";".join(map(str, value)), limit)
+    return excerpt(str(getattr(value, "value", value)), limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,26 +106,52 @@ class Files:
     folder: Path
     packaged: bool  # a data package: each source's text is a file of its own
     rows: dict[str, list[Row] | None]  # by table, in the order an import applies them
+    unread: set[str] = field(default_factory=set)  # tables whose file is there, left to `rows_of`
 
     @property
     def names(self) -> list[str]:
         """The files that are there."""
-        return [f"{name}.csv" for name, rows in self.rows.items() if rows is not None]
+        there = [name for name, rows in self.rows.items() if rows is not None]
+        return [f"{name}.csv" for name in self.rows if name in there or name in self.unread]
+
+    def rows_of(self, name: str) -> list[Row] | None:
+        """A table's rows, read now if they were left unread; refused with the file's problems."""
+        if name in self.unread:
+            problems: list[Problem] = []
+            self.rows[name] = _read_table(self.folder, _tables(self.packaged)[name], problems,
+                                          escaped=not self.packaged)  # fmt: skip
+            if problems:
+                raise BadRows(problems)
+            self.unread.discard(name)
+        return self.rows[name]
 
 
-def read_files(folder: Path, packaged: bool) -> Files:
-    """Every file of the export, read; refused with every problem the files have."""
+def _tables(packaged: bool) -> dict[str, Table]:
     tables = (ACTORS, SOURCES_PACKAGED if packaged else SOURCES, PLEDGES, EVIDENCE)
+    return {table.name: table for table in tables}
+
+
+def read_files(folder: Path, packaged: bool, *, leave: str | None = None) -> Files:
+    """Every file of the export, read; refused with every problem the files have. The table
+    `leave` is left unread (for `Files.rows_of`), unless another file has a problem: then its
+    own are named too."""
+    tables = _tables(packaged)
     problems: list[Problem] = []
-    rows = {t.name: _read_table(folder, t, problems, escaped=not packaged) for t in tables}
-    if all(r is None for r in rows.values()):
+    unread = {leave} if leave and (folder / tables[leave].file).is_file() else set()
+    rows = {
+        name: None if name in unread else _read_table(folder, t, problems, escaped=not packaged)
+        for name, t in tables.items()
+    }
+    if all(r is None for r in rows.values()) and not unread:
         raise InvalidInput(
-            f"{folder} holds none of {', '.join(t.file for t in tables)}",
+            f"{folder} holds none of {', '.join(t.file for t in tables.values())}",
             "give the folder 'pledges export' wrote",
         )
+    for name in unread if problems else ():
+        rows[name] = _read_table(folder, tables[name], problems, escaped=not packaged)
     if problems:
         raise BadRows(problems)
-    return Files(folder, packaged, rows)
+    return Files(folder, packaged, rows, unread)
 
 
 def _read_table(
