@@ -5,15 +5,15 @@ A check says only what it alone knows: what is wrong and what to do (`Said`), or
 in the registry (`Check.run`) makes the Finding, with the check's code and severity and the ids
 of the subject it was given. Scopes: a `quote` check sees one quote's facts and its pledge; a
 `pledge` check sees a pledge and what its evidence that counts (located, not deprecated)
-supports; a `source` check sees one source; a `register` check sees every pledge at once, and
-says which pledge each of its findings is about. None of them reads article text:
-facts.examine did that once.
+supports; a `source` check sees one source; a `register` check sees every pledge (once, in id
+order, as they are read), and says which pledge each of its findings is about. None of them
+reads article text: facts.examine did that once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 from pledges.audit.facts import QuoteFact
 from pledges.audit.findings import Finding, Severity
 from pledges.confidence import grade
+from pledges.excerpt import excerpt
 from pledges.schema import text_sha256
 from pledges.vocab import Confidence, Rank, SourceKind, Stance, Status
 
@@ -129,11 +130,6 @@ def check(code: str, severity: Severity, scope: Scope) -> Callable[[F], F]:
     return register
 
 
-def _short(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --- quotes -------------------------------------------------------------------------------------
 
 
@@ -145,10 +141,10 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said
     if fact.located or fact.cited.rank is Rank.DEPRECATED:
         return None
     c = fact.cited
-    message = f"quote “{_short(c.quote, 80)}” does not stand in {c.source_id}"
+    message = f"quote “{excerpt(c.quote, 80)}” does not stand in {c.source_id}"
     if fact.near is not None:
         passage, similarity = fact.near
-        message += f"; closest passage ({similarity:.0f}% alike): “{_short(passage)}”"
+        message += f"; closest passage ({similarity:.0f}% alike): “{excerpt(passage)}”"
     if fact.elsewhere:
         named = ", ".join(fact.elsewhere[:NAMED_HOLDERS])
         others = len(fact.elsewhere) - NAMED_HOLDERS
@@ -207,7 +203,7 @@ def contradicted(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | 
     if c.stance is not Stance.CONTRADICTS or not fact.counts:
         return None
     return Said(
-        f"{c.source_id} contradicts the pledge: “{_short(c.quote, 80)}”",
+        f"{c.source_id} contradicts the pledge: “{excerpt(c.quote, 80)}”",
         "review the status and confidence, or deprecate the evidence with a reason",
     )
 
@@ -351,7 +347,7 @@ def metadata_missing(source: SourceFacts, ctx: Context) -> Said | None:
 
 
 @check("possible-duplicate", Severity.WARNING, "register")
-def duplicates(pledges: Sequence[PledgeRecord], ctx: Context) -> Iterator[tuple[str, Said]]:
+def duplicates(pledges: Iterable[PledgeRecord], ctx: Context) -> Iterator[tuple[str, Said]]:
     """Pledges with the same actors, kind and target year are likely the same commitment (a
     superseded pledge is merged into its successor already)."""
     groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)

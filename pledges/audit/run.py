@@ -11,7 +11,8 @@ little:
 2. A second pass over the articles looks for every quote not found in its source in all the other
    sources at once (an Aho-Corasick automaton), so that the message can name the source that
    holds it. The quote checks of those quotes run then.
-3. The pledge, source and register checks run last, over every pledge.
+3. The pledge and register checks run over every pledge as it is read, a range at a time (in a
+   thread of this process, while the second pass runs); the source checks run last.
 
 On a large register both passes are shared between worker processes, one per core (started by
 pledges.parallel, which sees to it that they end with this process).
@@ -20,11 +21,13 @@ pledges.parallel, which sees to it that they end with this process).
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
+from itertools import tee
 from sys import intern
 from typing import Any, TypeVar
 
@@ -79,25 +82,49 @@ def _by_source(evidence: Iterable[EvidenceRecord]) -> dict[str, list[EvidenceRec
     return by_source
 
 
-def _every_pledge(engine: Engine) -> dict[str, PledgeRecord]:
-    """Every pledge, by id, in id order. A register's worth of them is kept to the end, so they
-    share what they can: ids are interned (the support and the findings name the same pledges,
-    and a few thousand actors stand for them all), and the pledges that name the same gases
-    share one list of them (the audit changes none). They are read PLEDGES_AT_ONCE at a time,
-    so that no more than that many are ever held twice."""
-    gases: dict[tuple[str, ...], list[str]] = {}
-    pledges: dict[str, PledgeRecord] = {}
+def _every_pledge(engine: Engine) -> Iterator[PledgeRecord]:
+    """Every pledge, in id order, read PLEDGES_AT_ONCE at a time: a register's worth of them is
+    never held at once."""
     with engine.connect() as conn:
         ids = conn.scalars(select(PledgeRow.id).order_by(PledgeRow.id)).all()
         for first, last in _ranges(ids, PLEDGES_AT_ONCE):
-            for pledge in records.pledges(conn, PledgeRow.id.between(first, last)):
-                i = intern(pledge.id)
-                pledges[i] = pledge._replace(
-                    id=i,
-                    actors=tuple(map(intern, pledge.actors)),
-                    gases=gases.setdefault(tuple(pledge.gases), pledge.gases),
-                )
-    return pledges
+            yield from records.pledges(conn, PledgeRow.id.between(first, last))
+
+
+@dataclass
+class Checked:
+    """What the checks over every pledge leave: their findings, how many pledges there are, and
+    the pledges that the quote checks still to run need."""
+
+    findings: list[Finding]
+    count: int
+    kept: dict[str, PledgeRecord]
+
+
+def _pledge_checks(
+    engine: Engine, support: dict[str, list[Support]], context: Context, wanted: set[str]
+) -> Checked:
+    """The pledge and register checks over every pledge as it is read, keeping the pledges
+    `wanted`. Each register check sees every pledge once; they share one pass when there is one
+    (with more, `tee` keeps the pledges the later ones have not seen yet)."""
+    out = Checked([], 0, {})
+    by_pledge = [check for check in CHECKS if check.scope == "pledge"]
+    of_register = [check for check in CHECKS if check.scope == "register"]
+
+    def checked() -> Iterator[PledgeRecord]:
+        for pledge in _every_pledge(engine):
+            out.count += 1
+            for check in by_pledge:
+                out.findings.extend(check.run(pledge, support.get(pledge.id, ()), context))
+            if pledge.id in wanted:
+                out.kept[pledge.id] = pledge
+            yield pledge
+
+    passes = tee(checked(), max(1, len(of_register)))
+    for check, pledges in zip(of_register, passes, strict=False):
+        out.findings.extend(check.run(pledges, context))
+    deque(passes[0], maxlen=0)  # to the end, whatever the register checks read
+    return out
 
 
 # --- the two passes, as run in each process -----------------------------------------------------
@@ -106,10 +133,10 @@ def _every_pledge(engine: Engine) -> dict[str, PledgeRecord]:
 class Reader:
     """The first pass over a range of sources: one per process."""
 
-    def __init__(self, engine: Engine, today: date, reverify_days: int) -> None:
-        self.engine = engine
+    def __init__(self, url: str, today: date, reverify_days: int) -> None:
+        self.engine = open_engine(url)
         self.today, self.reverify_days = today, reverify_days
-        with engine.connect() as conn:
+        with self.engine.connect() as conn:
             self.matcher = ActorMatcher(records.actors(conn).values())
 
     def examine(self, first: str, last: str) -> Examined:
@@ -151,10 +178,10 @@ class Search:
 
     KEY = 48
 
-    def __init__(self, engine: Engine, quotes: Iterable[str]) -> None:
+    def __init__(self, url: str, quotes: Iterable[str]) -> None:
         import ahocorasick_rs
 
-        self.engine = engine
+        self.engine = open_engine(url)
         by_key: dict[str, list[str]] = defaultdict(list)
         for quote in quotes:
             by_key[quote[: self.KEY]].append(quote)
@@ -178,59 +205,48 @@ class Search:
         return sorted(found)
 
 
-_reader: Reader | None = None
-_search: Search | None = None
+_worker: Reader | Search | None = None  # what a worker process (or this one) works with
 
 
-def _start_reader(url: str, today: date, reverify_days: int) -> None:
-    global _reader
-    _reader = Reader(open_engine(url), today, reverify_days)
-
-
-def _start_search(url: str, quotes: list[str]) -> None:
-    global _search
-    _search = Search(open_engine(url), quotes)
+def _start(make: Callable[..., Reader | Search], *args: Any) -> None:
+    global _worker
+    _worker = make(*args)
 
 
 def _examine(first: str, last: str) -> Examined:
-    assert _reader is not None, "_start_reader runs first"
-    return _reader.examine(first, last)
+    assert isinstance(_worker, Reader), "_start(Reader, ...) runs first"
+    return _worker.examine(first, last)
 
 
 def _scan(first: str, last: str) -> list[tuple[str, str]]:
-    assert _search is not None, "_start_search runs first"
-    return _search.scan(first, last)
-
-
-def _stop() -> None:
-    global _reader, _search
-    for state in (_reader, _search):
-        if state is not None:
-            state.engine.dispose()
-    _reader = _search = None
+    assert isinstance(_worker, Search), "_start(Search, ...) runs first"
+    return _worker.scan(first, last)
 
 
 def _over(
     ranges: Sequence[tuple[str, str]],
     work: Callable[[str, str], T],
-    start: Callable[..., None],
+    make: Callable[..., Reader | Search],
     args: tuple[Any, ...],
     parts: int,
 ) -> Iterator[T]:
-    """`work` over each range, in order: in `parts` worker processes each set up by `start`, or
-    in this one."""
+    """`work` over each range, in order: in `parts` worker processes each set up with
+    `make(*args)`, or in this one."""
+    global _worker
     if not ranges:
         return
     firsts, lasts = zip(*ranges, strict=True)
     if parts > 1:
-        with parallel.pool(parts, start, args) as pool:
+        with parallel.pool(parts, _start, (make, *args)) as pool:
             yield from pool.map(work, firsts, lasts)
         return
-    start(*args)
+    _start(make, *args)
     try:
         yield from map(work, firsts, lasts)
     finally:
-        _stop()
+        if _worker is not None:
+            _worker.engine.dispose()
+        _worker = None
 
 
 # --- the audit ----------------------------------------------------------------------------------
@@ -269,7 +285,7 @@ def audit(
         support: dict[str, list[Support]] = defaultdict(list)
         sources: list[SourceFacts] = []
         examined = 0
-        for part in _over(ranges, _examine, _start_reader, (url, today, reverify_days), parts):
+        for part in _over(ranges, _examine, Reader, (url, today, reverify_days), parts):
             findings.extend(part.findings)
             missing.extend(part.missing)
             for pledge_id, lent in part.support:
@@ -277,50 +293,34 @@ def audit(
             sources.extend(part.sources)
             examined += part.quotes
 
+        context = Context(today, reverify_days, {s.id: s for s in sources})
+        check_pledges = partial(_pledge_checks, engine, support, context,
+                                {fact.cited.pledge_id for fact in missing})  # fmt: skip
         wanted: dict[str, list[int]] = defaultdict(list)
         for index, fact in enumerate(missing):
             if needle := fold(fact.cited.quote):
                 wanted[needle].append(index)
         holders: dict[int, set[str]] = defaultdict(set)
-        with ThreadPoolExecutor(1) as loader:
-            # The pledges are read meanwhile, once the workers have started: not before, as a
-            # process is not forked while a thread of it may hold a lock, and the workers need
-            # not share them.
-            loading: Future[dict[str, PledgeRecord]] | None = None
-            search = _over(ranges, _scan, _start_search, (url, list(wanted)), parts)
+        with ThreadPoolExecutor(1) as aside:
+            # The pledges are checked meanwhile, once the workers have started: not before, as
+            # a process is not forked while a thread of it may hold a lock.
+            checking: Future[Checked] | None = None
+            search = _over(ranges, _scan, Search, (url, list(wanted)), parts)
             for found in search if wanted else ():
-                loading = loading or loader.submit(_every_pledge, engine)
+                checking = checking or aside.submit(check_pledges)
                 for needle, source_id in found:
                     for index in wanted[needle]:
                         if missing[index].cited.source_id != source_id:
                             holders[index].add(source_id)
-            pledges = loading.result() if loading else _every_pledge(engine)
+            checked = checking.result() if checking else check_pledges()
 
-    context = Context(today, reverify_days, {s.id: s for s in sources})
+    findings.extend(checked.findings)
     for index, fact in enumerate(missing):
         if index in holders:
             fact = replace(fact, elsewhere=tuple(sorted(holders[index])))
-        findings.extend(quote_findings(fact, pledges[fact.cited.pledge_id], context))
-    findings.extend(other_findings(list(pledges.values()), support, sources, context))
-    counted = len(pledges)
-    pledges.clear()  # a register's worth of each, let go before the findings are sorted
-    support.clear()
-    return Report.of(findings, pledges=counted, quotes=examined, sources=len(sources))
-
-
-def other_findings(
-    pledges: Sequence[PledgeRecord],
-    support: dict[str, list[Support]],
-    sources: Sequence[SourceFacts],
-    context: Context,
-) -> Iterator[Finding]:
-    """The pledge, source and register checks, in registry order."""
+        findings.extend(quote_findings(fact, checked.kept[fact.cited.pledge_id], context))
     for check in CHECKS:
-        if check.scope == "pledge":
-            for pledge in pledges:
-                yield from check.run(pledge, support.get(pledge.id, ()), context)
-        elif check.scope == "source":
+        if check.scope == "source":
             for source in sources:
-                yield from check.run(source, context)
-        elif check.scope == "register":
-            yield from check.run(pledges, context)
+                findings.extend(check.run(source, context))
+    return Report.of(findings, pledges=checked.count, quotes=examined, sources=len(sources))

@@ -59,12 +59,10 @@ class _Check:
         self.session, self.folder, self.packaged = session, files.folder, files.packaged
         self.plan = Plan(files.names)
         self.problems: list[Problem] = []
-        self._stored_actors: set[str] | None = None
+        self.stored_actors = {a.id: a for a in repo.list_actors(session)}
 
     def actors(self, rows: list[Row]) -> None:
-        existing = {a.id: a for a in repo.list_actors(self.session)}
-        self._stored_actors = set(existing)
-        problems = self.problems
+        existing, problems = self.stored_actors, self.problems
         self.plan.actors = self._new(
             rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems)
         )
@@ -183,7 +181,7 @@ class _Check:
                 self.problems.append(row.problem("version", message, hint))
             else:
                 changed.append(Update(row, pledge, pledge.version, diff))
-        actors = self._actors() | {a.id for a in self.plan.actors}
+        actors = {*self.stored_actors, *(a.id for a in self.plan.actors)}
         added = _in_order(existing, new, actors, self.problems)
         if added and not self.problems:
             self.plan.pledges = added
@@ -197,12 +195,6 @@ class _Check:
                 # refusal is about the values the row changes.
                 column = "version" if isinstance(refusal, Conflict) else update.diff[0][0]
                 self.problems.append(update.row.refused(column, refusal))
-
-    def _actors(self) -> set[str]:
-        """The ids of the actors the register holds."""
-        if self._stored_actors is None:
-            self._stored_actors = {a.id for a in repo.list_actors(self.session)}
-        return self._stored_actors
 
     def _refusal(
         self, update: Update, current: Pledge, actors: set[str], pledges: set[str]

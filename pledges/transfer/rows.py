@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -182,17 +181,10 @@ def _read_table(
 
 @contextmanager
 def _cells_of_any_size() -> Iterator[None]:
-    """csv's limit on a cell (131,072 characters unless raised) lifted as far as the platform
-    allows while a file is read: a source's whole text is one cell, and the register holds texts
-    of any length. The limit is the whole process's, so it is put back afterwards."""
-    previous = csv.field_size_limit()
-    limit = sys.maxsize
-    while True:
-        try:
-            csv.field_size_limit(limit)
-            break
-        except OverflowError:  # the platform's C long is narrower than sys.maxsize (Windows)
-            limit //= 2
+    """csv's limit on a cell (131,072 characters unless raised) lifted while a file is read, to
+    the most a C long holds everywhere: a source's whole text is one cell, and the register holds
+    texts of any length. The limit is the whole process's, so it is put back afterwards."""
+    previous = csv.field_size_limit(2**31 - 1)
     try:
         yield
     finally:
