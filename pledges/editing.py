@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pledges import history
 from pledges import repository as repo
 from pledges.errors import AlreadyExists, InvalidInput, NotFound
+from pledges.excerpt import excerpt
 from pledges.schema import (
     CONTROL_CHARS,
     LINE_BREAK,
@@ -75,9 +77,11 @@ def _log(
     action: Action,
     entity: Entity,
     entity_id: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
+    before: BaseModel | None,
+    after: BaseModel,
 ) -> None:
+    """The revision of a change from record `before` (None: a new record) to `after`; a source's
+    text is not logged (its sha256 is)."""
     history.append(
         session,
         author=who.author,
@@ -85,7 +89,10 @@ def _log(
         entity=entity,
         entity_id=entity_id,
         reason=who.reason.strip(),
-        changes=history.diff(before, after),
+        changes=history.diff(
+            None if before is None else before.model_dump(mode="json", exclude={"text"}),
+            after.model_dump(mode="json", exclude={"text"}),
+        ),
     )
 
 
@@ -96,7 +103,7 @@ def add_actor(session: Session, actor: ActorIn, who: Who) -> Actor:
     if repo.get_actor(session, actor.id) is not None:
         raise AlreadyExists(f"actor {actor.id} already exists", "choose another id")
     stored = repo.add_actor(session, actor)
-    _log(session, who, Action.CREATE, Entity.ACTOR, actor.id, None, stored.model_dump(mode="json"))
+    _log(session, who, Action.CREATE, Entity.ACTOR, actor.id, None, stored)
     return stored
 
 
@@ -106,8 +113,7 @@ def add_source(session: Session, source: SourceIn, who: Who) -> Source:
             f"source {source.id} already exists", "choose another id; a source's text never changes"
         )
     stored = repo.add_source(session, source)
-    after = stored.model_dump(mode="json", exclude={"text"})
-    _log(session, who, Action.CREATE, Entity.SOURCE, source.id, None, after)
+    _log(session, who, Action.CREATE, Entity.SOURCE, source.id, None, stored)
     return stored
 
 
@@ -135,9 +141,7 @@ def add_pledge(session: Session, pledge: PledgeIn, who: Who) -> Pledge:
         )
     _check_references(session, pledge)
     stored = repo.add_pledge(session, pledge, history.now())
-    _log(
-        session, who, Action.CREATE, Entity.PLEDGE, pledge.id, None, stored.model_dump(mode="json")
-    )
+    _log(session, who, Action.CREATE, Entity.PLEDGE, pledge.id, None, stored)
     return stored
 
 
@@ -175,17 +179,11 @@ def update_pledge(
     _check_references(session, new)
     version = current.version if expected_version is None else expected_version
     stored = repo.update_pledge(session, new, expected_version=version, at=history.now())
-    before, after = current.model_dump(mode="json"), stored.model_dump(mode="json")
-    _log(session, who, Action.UPDATE, Entity.PLEDGE, pledge_id, before, after)
+    _log(session, who, Action.UPDATE, Entity.PLEDGE, pledge_id, current, stored)
     return stored
 
 
 # --- evidence -----------------------------------------------------------------------------------
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
@@ -193,7 +191,7 @@ def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
     near = closest(quote, text)
     where = (
         f"the closest passage ({near.similarity:.0f}% alike) is "
-        f"“{_shorten(text[near.start : near.end])}”; "
+        f"“{excerpt(text[near.start : near.end], 160)}”; "
         if near is not None
         else ""
     )
@@ -235,8 +233,7 @@ def cite(
             "into a new register",
         )
     stored = repo.add_evidence(session, evidence, history.now(), located=span is not None)
-    after = stored.model_dump(mode="json")
-    _log(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, after)
+    _log(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, stored)
     return stored
 
 
@@ -261,9 +258,9 @@ def deprecate_evidence(
             f"evidence {evidence_id} is already deprecated ({current.deprecated_reason})",
             "nothing was written",
         )
-    stored = repo.deprecate_evidence(session, evidence_id, (reason or who.reason).strip())
-    before, after = current.model_dump(mode="json"), stored.model_dump(mode="json")
-    _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), before, after)
+    why = (reason or who.reason).strip()
+    stored = repo.change_evidence(session, evidence_id, rank=Rank.DEPRECATED, deprecated_reason=why)
+    _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), current, stored)
     return stored
 
 
@@ -294,8 +291,7 @@ def verify_evidence(
         if item.verified_on == today:
             done.append(item)
             continue
-        stored = repo.mark_verified(session, item.id, today)
-        before, after = item.model_dump(mode="json"), stored.model_dump(mode="json")
-        _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(item.id), before, after)
+        stored = repo.change_evidence(session, item.id, verified_on=today)
+        _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(item.id), item, stored)
         done.append(stored)
     return done

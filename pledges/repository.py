@@ -6,8 +6,8 @@ pydantic shapes of schema.py, except `revisions`, whose rows pledges.history rea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -36,48 +36,49 @@ from pledges.schema import (
     SourceIn,
     text_sha256,
 )
-from pledges.vocab import MAX_ID, Entity, Formality, PledgeKind, Rank, Status
+from pledges.vocab import MAX_ID, Entity, Formality, PledgeKind, Status
 
 # --- conversions --------------------------------------------------------------------------------
 
 R = TypeVar("R", bound=BaseModel)
-Row = TypeVar("Row", bound=Base)
 
 
-def _fields(model: type[BaseModel], row: Base, derived: dict[str, Any]) -> dict[str, Any]:
-    """Every field of `model` read from the row's column of the same name, except those given
-    (fields that are not a plain column, such as a pledge's actors)."""
+def _fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
+    """Every field of `model` read from the row's column of the same name, except those that are
+    not a plain column: an actor's aliases and a pledge's gases (stored as JSON lists), and a
+    pledge's actors (rows of their own)."""
+    derived: dict[str, Any] = {}
+    if isinstance(row, ActorRow):
+        derived = {"aliases": tuple(row.aliases)}
+    elif isinstance(row, PledgeRow):
+        actors = tuple(link.actor_id for link in row.actor_links)
+        derived = {"actors": actors, "gases": tuple(row.gases)}
     fields = {name: getattr(row, name) for name in model.model_fields if name not in derived}
     return {**fields, **derived}
 
 
-def _record(model: type[R], row: Base, **derived: Any) -> R:
+def _record(model: type[R], row: Base) -> R:
     """The pydantic record for an ORM row."""
-    return model.model_validate(_fields(model, row, derived))
+    return model.model_validate(_fields(model, row))
 
 
-def _actor(row: ActorRow) -> Actor:
-    return _record(Actor, row, aliases=tuple(row.aliases))
-
-
-def _source(row: SourceRow) -> Source:
-    return _record(Source, row)
-
-
-def _pledge(row: PledgeRow) -> Pledge:
-    actors = tuple(link.actor_id for link in row.actor_links)
-    return _record(Pledge, row, actors=actors, gases=tuple(row.gases))
-
-
-def _evidence(row: EvidenceRow) -> Evidence:
-    return _record(Evidence, row)
-
-
-def _added(session: Session, row: Row, record: Callable[[Row], R]) -> R:
+def _added(session: Session, row: Base, model: type[R]) -> R:
     """A new row, flushed (so the database has checked it and given it its id), as its record."""
     session.add(row)
     session.flush()
-    return record(row)
+    return _record(model, row)
+
+
+def pledge_columns(pledge: PledgeIn) -> dict[str, Any]:
+    """A pledge's fields as its row holds them (its actors are rows of their own), also for
+    transfer/bulk.py; fields beyond PledgeIn's (the version an exported row was read with) are
+    not stored as given."""
+    fields = pledge.model_dump(include=set(PledgeIn.model_fields) - {"actors"})
+    return {**fields, "gases": list(pledge.gases)}
+
+
+def _links(actors: Sequence[str]) -> list[PledgeActorRow]:
+    return [PledgeActorRow(actor_id=actor, position=index) for index, actor in enumerate(actors)]
 
 
 # --- actors -------------------------------------------------------------------------------------
@@ -85,19 +86,19 @@ def _added(session: Session, row: Row, record: Callable[[Row], R]) -> R:
 
 def add_actor(session: Session, actor: ActorIn) -> Actor:
     row = ActorRow(id=actor.id, name=actor.name, kind=actor.kind, aliases=list(actor.aliases))
-    return _added(session, row, _actor)
+    return _added(session, row, Actor)
 
 
 def get_actor(session: Session, actor_id: str) -> Actor | None:
     row = session.get(ActorRow, actor_id)
-    return None if row is None else _actor(row)
+    return None if row is None else _record(Actor, row)
 
 
 def list_actors(session: Session, ids: Sequence[str] | None = None) -> list[Actor]:
     query = select(ActorRow).order_by(ActorRow.id)
     if ids is not None:
         query = query.where(ActorRow.id.in_(ids))
-    return [_actor(row) for row in session.scalars(query)]
+    return [_record(Actor, row) for row in session.scalars(query)]
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -105,17 +106,17 @@ def list_actors(session: Session, ids: Sequence[str] | None = None) -> list[Acto
 
 def add_source(session: Session, source: SourceIn) -> Source:
     row = SourceRow(**source.model_dump(), sha256=text_sha256(source.text))
-    return _added(session, row, _source)
+    return _added(session, row, Source)
 
 
 def get_source(session: Session, source_id: str) -> Source | None:
     row = session.get(SourceRow, source_id)
-    return None if row is None else _source(row)
+    return None if row is None else _record(Source, row)
 
 
 def get_sources(session: Session, ids: Sequence[str]) -> dict[str, Source]:
     rows = session.scalars(select(SourceRow).where(SourceRow.id.in_(ids)))
-    return {row.id: _source(row) for row in rows}
+    return {row.id: _record(Source, row) for row in rows}
 
 
 def source_ids(session: Session) -> list[str]:
@@ -126,19 +127,14 @@ def source_ids(session: Session) -> list[str]:
 
 
 def add_pledge(session: Session, pledge: PledgeIn, at: datetime) -> Pledge:
-    fields = pledge.model_dump(exclude={"actors"})
-    fields["gases"] = list(pledge.gases)
-    row = PledgeRow(**fields, created_at=at, updated_at=at)
-    row.actor_links = [
-        PledgeActorRow(actor_id=actor_id, position=index)
-        for index, actor_id in enumerate(pledge.actors)
-    ]
-    return _added(session, row, _pledge)
+    row = PledgeRow(**pledge_columns(pledge), created_at=at, updated_at=at)
+    row.actor_links = _links(pledge.actors)
+    return _added(session, row, Pledge)
 
 
 def get_pledge(session: Session, pledge_id: str) -> Pledge | None:
     row = session.get(PledgeRow, pledge_id, options=[selectinload(PledgeRow.actor_links)])
-    return None if row is None else _pledge(row)
+    return None if row is None else _record(Pledge, row)
 
 
 def pledge_ids(session: Session) -> list[str]:
@@ -166,7 +162,7 @@ def list_pledges(
         query = query.where(PledgeRow.kind == kind)
     if formality is not None:
         query = query.where(PledgeRow.formality == formality)
-    return [_pledge(row) for row in session.scalars(query)]
+    return [_record(Pledge, row) for row in session.scalars(query)]
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -178,7 +174,7 @@ def add_evidence(
     """Store a quote; `verified_on` records the day it was found in its source, if it was."""
     verified = at.date() if located else None
     row = EvidenceRow(**evidence.model_dump(), created_at=at, verified_on=verified)
-    return _added(session, row, _evidence)
+    return _added(session, row, Evidence)
 
 
 def highest_evidence_id(session: Session) -> int:
@@ -187,7 +183,7 @@ def highest_evidence_id(session: Session) -> int:
 
 def evidence_citing(session: Session, source_id: str) -> list[Evidence]:
     query = select(EvidenceRow).where(EvidenceRow.source_id == source_id).order_by(EvidenceRow.id)
-    return [_evidence(row) for row in session.scalars(query)]
+    return [_record(Evidence, row) for row in session.scalars(query)]
 
 
 def quote_counts(session: Session) -> dict[str, int]:
@@ -197,7 +193,7 @@ def quote_counts(session: Session) -> dict[str, int]:
 
 def evidence_for(session: Session, pledge_id: str) -> list[Evidence]:
     query = select(EvidenceRow).where(EvidenceRow.pledge_id == pledge_id).order_by(EvidenceRow.id)
-    return [_evidence(row) for row in session.scalars(query)]
+    return [_record(Evidence, row) for row in session.scalars(query)]
 
 
 def is_empty(session: Session) -> bool:
@@ -209,26 +205,21 @@ def get_evidence(session: Session, evidence_id: int) -> Evidence | None:
     if not 1 <= evidence_id <= MAX_ID:  # no such row can exist; the database would overflow
         return None
     row = session.get(EvidenceRow, evidence_id)
-    return None if row is None else _evidence(row)
+    return None if row is None else _record(Evidence, row)
 
 
 def all_evidence(session: Session) -> list[Evidence]:
-    return [_evidence(row) for row in session.scalars(select(EvidenceRow).order_by(EvidenceRow.id))]
+    query = select(EvidenceRow).order_by(EvidenceRow.id)
+    return [_record(Evidence, row) for row in session.scalars(query)]
 
 
-def mark_verified(session: Session, evidence_id: int, day: date) -> Evidence:
+def change_evidence(session: Session, evidence_id: int, **columns: Any) -> Evidence:
+    """Set some of the columns of a piece of evidence (its rank, the day it was verified)."""
     row = session.get_one(EvidenceRow, evidence_id)
-    row.verified_on = day
+    for name, value in columns.items():
+        setattr(row, name, value)
     session.flush()
-    return _evidence(row)
-
-
-def deprecate_evidence(session: Session, evidence_id: int, reason: str) -> Evidence:
-    row = session.get_one(EvidenceRow, evidence_id)
-    row.rank = Rank.DEPRECATED
-    row.deprecated_reason = reason
-    session.flush()
-    return _evidence(row)
+    return _record(Evidence, row)
 
 
 # --- changing pledges ---------------------------------------------------------------------------
@@ -241,10 +232,8 @@ def update_pledge(
     row = session.get_one(PledgeRow, pledge.id, options=[selectinload(PledgeRow.actor_links)])
     if row.version != expected_version:
         raise stale(pledge.id, expected_version, row.version)
-    fields = pledge.model_dump(exclude={"id", "actors"})
-    fields["gases"] = list(pledge.gases)
-    for name, value in fields.items():
-        if getattr(row, name) != value:
+    for name, value in pledge_columns(pledge).items():
+        if getattr(row, name) != value:  # (its id is the same)
             setattr(row, name, value)
     # Every column is set before the first flush, so the row is updated (and its version bumped)
     # exactly once, even when the actors change too.
@@ -253,14 +242,11 @@ def update_pledge(
         if tuple(link.actor_id for link in row.actor_links) != pledge.actors:
             row.actor_links.clear()
             session.flush()  # the old links go before new ones with the same keys arrive
-            row.actor_links.extend(
-                PledgeActorRow(actor_id=actor_id, position=index)
-                for index, actor_id in enumerate(pledge.actors)
-            )
+            row.actor_links.extend(_links(pledge.actors))
         session.flush()  # UPDATE ... WHERE version = expected: SQLAlchemy's version counter
     except StaleDataError:
         raise stale(pledge.id, expected_version, None) from None
-    return _pledge(row)
+    return _record(Pledge, row)
 
 
 def stale(pledge_id: str, expected: int, now: int | None) -> Conflict:
@@ -292,31 +278,25 @@ def revisions(session: Session, pledge_id: str | None = None) -> list[RevisionRo
 
 
 def all_records(session: Session) -> dict[tuple[Entity, str], dict[str, Any]]:
-    """Every record as the revision log describes it (JSON values; source texts left out)."""
-    out: dict[tuple[Entity, str], dict[str, Any]] = {}
-    for actor in session.scalars(select(ActorRow)):
-        out[(Entity.ACTOR, actor.id)] = _logged(Actor, actor, aliases=tuple(actor.aliases))
-    for source in session.scalars(select(SourceRow)):
-        out[(Entity.SOURCE, source.id)] = _logged(Source, source, exclude={"text"})
+    """Every record as the revision log describes it (JSON values; source texts left out), as
+    `_record(...).model_dump(mode="json")` gives them, but unvalidated: a row edited behind the
+    tool's back may break the schema (a pledge without actors, a blank title), and `log verify`
+    must name such a row rather than fail on it."""
     pledges = select(PledgeRow).options(selectinload(PledgeRow.actor_links))
-    for pledge in session.scalars(pledges):
-        actors = tuple(link.actor_id for link in pledge.actor_links)
-        out[(Entity.PLEDGE, pledge.id)] = _logged(
-            Pledge, pledge, actors=actors, gases=tuple(pledge.gases)
-        )
-    for evidence in session.scalars(select(EvidenceRow)):
-        out[(Entity.EVIDENCE, str(evidence.id))] = _logged(Evidence, evidence)
+    queries: tuple[tuple[Entity, type[BaseModel], Any], ...] = (
+        (Entity.ACTOR, Actor, select(ActorRow)),
+        (Entity.SOURCE, Source, select(SourceRow)),
+        (Entity.PLEDGE, Pledge, pledges),
+        (Entity.EVIDENCE, Evidence, select(EvidenceRow)),
+    )
+    out: dict[tuple[Entity, str], dict[str, Any]] = {}
+    for entity, model, query in queries:
+        for row in session.scalars(query):
+            record = model.model_construct(**_fields(model, row))
+            out[(entity, str(row.id))] = record.model_dump(
+                mode="json", exclude={"text"}, warnings=False
+            )
     return out
-
-
-def _logged(
-    model: type[R], row: Base, *, exclude: set[str] | None = None, **derived: Any
-) -> dict[str, Any]:
-    """A row's fields as JSON values, as `_record(...).model_dump(mode="json")` gives them, but
-    unvalidated: a row edited behind the tool's back may break the schema (a pledge without
-    actors, a blank title), and `log verify` must name such a row rather than fail on it."""
-    record = model.model_construct(**_fields(model, row, derived))
-    return record.model_dump(mode="json", exclude=exclude, warnings=False)
 
 
 def source_texts_of(session: Session, ids: Iterable[str]) -> dict[str, str]:

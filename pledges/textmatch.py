@@ -71,7 +71,6 @@ def normalise(text: str) -> Normalised:
     return Normalised("".join(out), tuple(origin))
 
 
-_SPACES = re.compile(r"\s+")
 _TYPOGRAPHIC_PAIRS = tuple(_TYPOGRAPHIC.items())
 
 

@@ -30,6 +30,7 @@ from pledges.models import (
     RevisionRow,
     SourceRow,
 )  # fmt: skip
+from pledges.repository import pledge_columns
 from pledges.schema import (
     ActorIn,
     EvidenceIn,
@@ -67,11 +68,9 @@ class Batch:
         appended revisions since the last batch (an import's edits go through them)."""
         self.seq, self.prev_hash = history.head(self.session)
 
-    def _log(self, entity: Entity, entity_id: str, after: dict[str, Any]) -> None:
-        self._link(entity, entity_id, JSONText(creation(after)))
-
-    def _link(self, entity: Entity, entity_id: str, changes: JSONText) -> None:
-        """The revision that creates a record, given its changes as canonical JSON."""
+    def _log(self, entity: Entity, entity_id: str, changes: str) -> None:
+        """The revision that creates a record, given its changes as canonical JSON (`creation`)."""
+        changes = JSONText(changes)
         self.seq += 1
         digest = self.links.hash(self.prev_hash, self.seq, entity, entity_id, changes)
         self.revisions.append({
@@ -127,7 +126,7 @@ class Batch:
         self._from_head()
         self._insert(ActorRow, [{**a.model_dump(), "aliases": list(a.aliases)} for a in actors])
         for actor in actors:  # an Actor is an ActorIn as stored
-            self._log(Entity.ACTOR, actor.id, actor.model_dump(mode="json"))
+            self._log(Entity.ACTOR, actor.id, creation(actor.model_dump(mode="json")))
         self.flush()
 
     def sources(self, sources: Sequence[SourceIn]) -> None:
@@ -137,7 +136,7 @@ class Batch:
         for source, row in zip(sources, rows, strict=True):  # a Source: a SourceIn and its sha256
             after = source.model_dump(mode="json", exclude={"text"})
             after["sha256"] = row["sha256"]
-            self._log(Entity.SOURCE, source.id, after)
+            self._log(Entity.SOURCE, source.id, creation(after))
         self.flush()
 
     def pledges(self, pledges: Sequence[PledgeIn]) -> None:
@@ -147,8 +146,7 @@ class Batch:
         rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         for pledge in pledges:
-            fields = pledge.model_dump(include=PLEDGE_FIELDS - {"actors"})
-            fields["gases"] = list(pledge.gases)
+            fields = pledge_columns(pledge)
             rows.append({**fields, "version": 1, "created_at": self.at, "updated_at": self.at})
             links.extend({"pledge_id": pledge.id, "actor_id": actor, "position": index}
                          for index, actor in enumerate(pledge.actors))  # fmt: skip
@@ -157,7 +155,7 @@ class Batch:
         for pledge in pledges:  # a Pledge: a PledgeIn, its version and its times
             after = pledge.model_dump(mode="json", include=PLEDGE_FIELDS)
             after.update(version=1, created_at=self.at_json, updated_at=self.at_json)
-            self._log(Entity.PLEDGE, pledge.id, after)
+            self._log(Entity.PLEDGE, pledge.id, creation(after))
         self.flush()
 
     def evidence(self, new: NewEvidence) -> list[int]:
@@ -171,7 +169,7 @@ class Batch:
                 "(SELECT MAX(id) FROM evidence))"
             ))  # fmt: skip
         for evidence_id, changes in zip(new.ids, new.changes, strict=True):
-            self._link(Entity.EVIDENCE, str(evidence_id), JSONText(changes))
+            self._log(Entity.EVIDENCE, str(evidence_id), changes)
         self.flush()
         return new.ids
 

@@ -76,11 +76,15 @@ def _stored_time(column: Any) -> Any:
     )
 
 
+def _listed(items: Callable[[Any], Any], protect: Callable[[str], str], row_id: Any) -> str:
+    return protect(join(items(row_id)))
+
+
 def _cells(
-    row_type: Any,
     table: Table,
-    derived: Mapping[str, Callable[[Any], Any]],
+    row_type: Any,
     computed: Mapping[str, Any],
+    derived: Mapping[str, Callable[[Any], Any]],
     *,
     escape: bool,
     excel: bool,
@@ -90,7 +94,8 @@ def _cells(
     query makes what it can as it is written: text (escaped where it needs it), numbers,
     vocabulary values and booleans; with SQLite, which keeps dates and times as text, dates and
     times too. Lists, and dates and times from other databases, are written here. A column in
-    `derived` is computed by its function from the row's id."""
+    `derived` is computed by its function from the row's id (a list column's function gives
+    its items)."""
     starts = frozenset((*FORMULA_START, PROTECT)) if excel else frozenset(PROTECT)
     protect = partial(neutralise, excel=excel) if escape else str
     stored_as_text = dialect == "sqlite"
@@ -102,7 +107,10 @@ def _cells(
             continue
         if column.name in derived:
             selected.append(row_type.id)
-            fixes.append((index, derived[column.name]))
+            make = derived[column.name]
+            if column.kind == "list":  # its items, joined into a cell as a stored list is
+                make = partial(_listed, make, protect)
+            fixes.append((index, make))
             continue
         stored = getattr(row_type, column.name)
         raw: Any = type_coerce(stored, String)
@@ -136,20 +144,21 @@ def _cells(
 
 def rows(
     session: Session,
-    row_type: Any,
     table: Table,
+    row_type: Any,
+    computed: Mapping[str, Any],
     derived: Mapping[str, Callable[[Any], Any]],
     *,
     escape: bool,
     excel: bool,
-    computed: Mapping[str, Any] | None = None,
 ) -> Iterator[Sequence[Any]]:
-    """The rows of cells of one table, in id order. `derived` and `computed`: the columns that
-    a function makes from the row's id, and those that a query expression makes. `escape`: text
-    gets the apostrophe of `tables.neutralise` (with `excel`, before a formula too)."""
+    """The rows of cells of one table, in id order. `computed` and `derived`: the columns that
+    a query expression makes, and those that a function makes from the row's id (a list: its
+    items). `escape`: text gets the apostrophe of `tables.neutralise` (with `excel`, before a
+    formula too)."""
     dialect = session.get_bind().dialect.name
-    selected, fixes = _cells(row_type, table, derived, computed or {}, escape=escape,
-                             excel=excel, dialect=dialect)  # fmt: skip
+    selected, fixes = _cells(table, row_type, computed, derived, escape=escape, excel=excel,
+                             dialect=dialect)  # fmt: skip
     found = read(session, select(*selected).order_by(row_type.id))
     if not fixes:
         yield from found

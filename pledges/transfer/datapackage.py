@@ -82,10 +82,8 @@ def field(table: Table, column: Column) -> dict[str, Any]:
             constraints["enum"] = list(prop["enum"])
         if "pattern" in prop and column.kind == "text":
             constraints["pattern"] = prop["pattern"]
-        for ours, theirs in (("minLength", "minLength"), ("maxLength", "maxLength"),
-                             ("minimum", "minimum"), ("maximum", "maximum")):  # fmt: skip
-            if theirs in prop and (column.kind != "text") == (ours in ("minimum", "maximum")):
-                constraints[ours] = prop[theirs]
+        bounds = ("minLength", "maxLength") if column.kind == "text" else ("minimum", "maximum")
+        constraints.update((key, prop[key]) for key in bounds if key in prop)
     out["constraints"] = constraints
     return out
 

@@ -15,9 +15,10 @@ revision the export began at, or the export begins again.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -41,8 +42,6 @@ from pledges.transfer.tables import (
     Kind,
     Table,
     cell,
-    join,
-    neutralise,
 )
 
 TEXTS = "texts"  # the folder of a data package that holds each source's text
@@ -65,82 +64,54 @@ def text_path(source_id: str) -> str:
     return f"{TEXTS}/{file_name(source_id, '.txt')}"
 
 
-# --- what a pledge's row holds beside its own columns ---------------------------------------------
+# --- what each table's query reads ----------------------------------------------------------------
 
 
-def _evidence_count() -> Any:
-    """How many pieces of evidence a pledge has, as a column of a query of pledges."""
-    return (
-        select(func.count())
-        .where(EvidenceRow.pledge_id == PledgeRow.id)
-        .scalar_subquery()
-        .label("evidence_count")
-    )
-
-
-def _pledge_links(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Each pledge's actors in order, and the sources its evidence cites (sorted)."""
-    actors = records.actor_links(session.connection())
-    cited: dict[str, list[str]] = defaultdict(list)
-    pairs = (
-        select(EvidenceRow.pledge_id, EvidenceRow.source_id)
-        .distinct()
-        .order_by(EvidenceRow.pledge_id, EvidenceRow.source_id)
-    )
-    for pledge_id, source_id in cells.read(session, pairs):
-        cited[pledge_id].append(source_id)
-    return actors, cited
+def _queries(
+    session: Session, *, packaged: bool = False, only: Sequence[str] = _ALL
+) -> Iterator[tuple[Table, Any, dict[str, Any], dict[str, Callable[[Any], Any]]]]:
+    """Each table named in `only`, in the order of the files, with its ORM row type and the
+    columns that are not stored under their name: those a query expression makes, and those a
+    function makes from the row's id (a pledge's actors in order, and the sources its evidence
+    cites, sorted)."""
+    if "pledges" in only:
+        actors = records.actor_links(session.connection())
+        cited: dict[str, list[str]] = defaultdict(list)
+        pairs = (
+            select(EvidenceRow.pledge_id, EvidenceRow.source_id)
+            .distinct()
+            .order_by(EvidenceRow.pledge_id, EvidenceRow.source_id)
+        )
+        for pledge_id, source_id in cells.read(session, pairs):
+            cited[pledge_id].append(source_id)
+        count = select(func.count()).where(EvidenceRow.pledge_id == PledgeRow.id)
+        computed = {"evidence_count": count.scalar_subquery().label("evidence_count")}
+        derived = {"actors": lambda i: actors.get(i, ()), "source_ids": lambda i: cited.get(i, ())}
+        yield PLEDGES, PledgeRow, computed, derived
+    if "evidence" in only:
+        yield EVIDENCE, EvidenceRow, {}, {}
+    if "sources" in only:
+        if packaged:
+            yield SOURCES_PACKAGED, SourceRow, {}, {"text_path": text_path}
+        else:
+            yield SOURCES, SourceRow, {}, {}
+    if "actors" in only:
+        yield ACTORS, ActorRow, {}, {}
 
 
 # --- CSV: the files, each in one read transaction -----------------------------------------------
 
 
-def _csv_tables(
-    session: Session,
-    *,
-    escape: bool,
-    excel: bool,
-    packaged: bool = False,
-    only: Sequence[str] = _ALL,
-) -> Iterator[tuple[Table, Iterator[Sequence[Any]]]]:
-    """Each table named in `only` with its rows of cells, in the order of the files."""
-    if "pledges" in only:
-        actors, cited = _pledge_links(session)
-        listed = partial(neutralise, excel=excel) if escape else str
-        pledge_extras = {
-            "actors": lambda i: listed(join(actors.get(i, ()))),
-            "source_ids": lambda i: listed(join(cited.get(i, ()))),
-        }
-        yield PLEDGES, cells.rows(
-            session, PledgeRow, PLEDGES, pledge_extras, escape=escape, excel=excel,
-            computed={"evidence_count": _evidence_count()},
-        )  # fmt: skip
-    if "evidence" in only:
-        yield EVIDENCE, cells.rows(session, EvidenceRow, EVIDENCE, {}, escape=escape, excel=excel)
-    if "sources" in only:
-        sources = SOURCES_PACKAGED if packaged else SOURCES
-        extras = {"text_path": text_path} if packaged else {}
-        yield sources, cells.rows(session, SourceRow, sources, extras, escape=escape, excel=excel)
-    if "actors" in only:
-        yield ACTORS, cells.rows(session, ActorRow, ACTORS, {}, escape=escape, excel=excel)
-
-
 def _write_cells(
     folder: OutFolder, table: Table, rows: Iterator[Sequence[Any]], excel: bool
 ) -> int:
-    count = 0
-
-    def counted() -> Iterator[Sequence[Any]]:
-        nonlocal count
-        for count, row in enumerate(rows, 1):  # noqa: B007 - the count is read after
-            yield row
-
+    numbers = itertools.count()
     encoding = "utf-8-sig" if excel else "utf-8"
     with folder.open("", table.file, encoding=encoding, newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(table.names)
-        writer.writerows(counted())
-    return count
+        writer.writerows(row for row, _ in zip(rows, numbers, strict=False))
+    return next(numbers)  # zip stops at the end of the rows, before taking another number
 
 
 class _Moved(Exception):
@@ -165,10 +136,9 @@ def _write_snapshot(
         seq, hash = history.head(session)
         if seq != head:
             raise _Moved
-        only = [name for name in _ALL if name in names]
-        for table, rows in _csv_tables(session, escape=escape, excel=excel, packaged=packaged,
-                                       only=only):  # fmt: skip
-            counts[table.name] = _write_cells(folder, table, rows, excel)
+        for query in _queries(session, packaged=packaged, only=names):
+            rows = cells.rows(session, *query, escape=escape, excel=excel)
+            counts[query[0].name] = _write_cells(folder, query[0], rows, excel)
         if packaged and "sources" in names:
             for source_id, text in cells.read(
                 session, select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
@@ -201,21 +171,15 @@ def _survey(db: str | None, folder: OutFolder, packaged: bool) -> tuple[int, int
 
 
 def _write_files(
-    db: str | None,
-    folder: OutFolder,
-    *,
-    escape: bool,
-    excel: bool,
-    packaged: bool,
-    parallel_from: int,
+    db: str | None, folder: OutFolder, parallel_from: int, **options: bool
 ) -> tuple[dict[str, int], int, str | None]:
-    """Every table's file, the revision they were read at and its hash. From `parallel_from`
-    pledges and evidence, the files are written by two processes at once, each in its own read
-    transaction; both must see the revision the export began at, or it begins again (so must one
-    process alone: its names were checked at that revision)."""
-    options = {"escape": escape, "excel": excel, "packaged": packaged}
+    """Every table's file, the revision they were read at and its hash; `options`: those of
+    `_write_snapshot`. From `parallel_from` pledges and evidence, the files are written by two
+    processes at once, each in its own read transaction; both must see the revision the export
+    began at, or it begins again (so must one process alone: its names were checked at that
+    revision)."""
     for _ in range(ATTEMPTS):
-        head, size = _survey(db, folder, packaged)
+        head, size = _survey(db, folder, options["packaged"])
         folder.create()
         try:
             if size < parallel_from or not parallel.forking():
@@ -252,11 +216,12 @@ def export_csv(
     (at 100,000 pledges it saves a third of the time)."""
     with OutFolder(out) as folder:
         folder.plan("", [*_FILES, HEAD_FILE])
-        counts, head, hash = _write_files(db, folder, escape=True, excel=excel, packaged=False,
-                                          parallel_from=parallel_from)  # fmt: skip
+        counts, head, hash = _write_files(
+            db, folder, parallel_from, escape=True, excel=excel, packaged=False
+        )
         folder.write("", HEAD_FILE, head_json(head, hash))
         folder.commit()
-    return Exported(out, [*(f"{name}.csv" for name in counts), HEAD_FILE], counts, (head, hash))
+    return Exported(out, [*_FILES, HEAD_FILE], counts, (head, hash))
 
 
 def export_package(db: str | None, out: Path, *, parallel_from: int = 20_000) -> Exported:
@@ -269,54 +234,39 @@ def export_package(db: str | None, out: Path, *, parallel_from: int = 20_000) ->
     with OutFolder(out) as folder:
         folder.plan("", [name, *_FILES, HEAD_FILE])
         folder.plan(TEXTS, [])
-        counts, head, hash = _write_files(db, folder, escape=False, excel=False, packaged=True,
-                                          parallel_from=parallel_from)  # fmt: skip
+        counts, head, hash = _write_files(
+            db, folder, parallel_from, escape=False, excel=False, packaged=True
+        )
         package = descriptor({"seq": head, "hash": hash})
         folder.write("", name, json.dumps(package, indent=2, ensure_ascii=False) + "\n")
         folder.write("", HEAD_FILE, head_json(head, hash))
         folder.commit()
-    files = [name, *(f"{n}.csv" for n in counts), f"{TEXTS}/", HEAD_FILE]
-    return Exported(out, files, counts, (head, hash))
+    return Exported(out, [name, *_FILES, f"{TEXTS}/", HEAD_FILE], counts, (head, hash))
 
 
 # --- JSON: values, not cells ----------------------------------------------------------------------
 
 
-def _columns(row_type: Any, names: list[str]) -> list[Any]:
-    return [getattr(row_type, name) for name in names]
-
-
-def _value_rows(session: Session, row_type: Any, table: Table) -> Iterator[dict[str, Any]]:
-    """The rows of a table whose columns are all stored as they are, as values by column."""
-    names = table.names
-    for row in cells.read(session, select(*_columns(row_type, names)).order_by(row_type.id)):
-        yield dict(zip(names, row, strict=True))
-
-
-_PLEDGE_DERIVED = {"actors", "evidence_count", "source_ids"}  # not columns of the pledges table
-
-
-def _pledge_rows(session: Session) -> Iterator[dict[str, Any]]:
-    actors, cited = _pledge_links(session)
-    stored = [c.name for c in PLEDGES.columns if c.name not in _PLEDGE_DERIVED]
-    query = select(*_columns(PledgeRow, stored), _evidence_count()).order_by(PledgeRow.id)
-    for row in cells.read(session, query):
-        values = dict(zip(stored, row[:-1], strict=True))
-        pledge_id = values["id"]
-        values["actors"] = actors.get(pledge_id, [])
-        values["evidence_count"] = row[-1]
-        values["source_ids"] = cited.get(pledge_id, [])
-        yield values
-
-
-def _tables(session: Session) -> tuple[tuple[Table, Iterator[dict[str, Any]]], ...]:
-    """Each table with its rows of values, in the order of the files."""
-    return (
-        (PLEDGES, _pledge_rows(session)),
-        (EVIDENCE, _value_rows(session, EvidenceRow, EVIDENCE)),
-        (SOURCES, _value_rows(session, SourceRow, SOURCES)),
-        (ACTORS, _value_rows(session, ActorRow, ACTORS)),
-    )
+def _values(
+    session: Session,
+    table: Table,
+    row_type: Any,
+    computed: dict[str, Any],
+    derived: dict[str, Callable[[Any], Any]],
+) -> Iterator[dict[str, Any]]:
+    """The rows of a table as values by column, as register.json holds them (`_queries`)."""
+    selected = [
+        computed[c.name] if c.name in computed
+        else row_type.id if c.name in derived
+        else getattr(row_type, c.name)
+        for c in table.columns
+    ]  # fmt: skip
+    columns = [(c.name, c.kind, derived.get(c.name)) for c in table.columns]
+    for row in cells.read(session, select(*selected).order_by(row_type.id)):
+        yield {
+            name: _json_value(value if make is None else make(value), kind)
+            for (name, kind, make), value in zip(columns, row, strict=True)
+        }
 
 
 def _json_value(value: Any, kind: Kind) -> Any:
@@ -336,9 +286,8 @@ def export_json(db: str | None, out: Path) -> Exported:
         data: dict[str, list[dict[str, Any]]] = {}
         with opened(db) as engine, transaction(snapshot(engine)) as session:
             head, hash = history.head(session)
-            for table, rows in _tables(session):
-                kinds = [(c.name, c.kind) for c in table.columns]
-                data[table.name] = [{n: _json_value(v[n], k) for n, k in kinds} for v in rows]
+            for query in _queries(session):
+                data[query[0].name] = list(_values(session, *query))
         folder.write("", name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         folder.write("", HEAD_FILE, head_json(head, hash))
         folder.commit()
