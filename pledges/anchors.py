@@ -1,10 +1,7 @@
 """Anchors: the head of the revision log (its number and hash), kept outside the database.
 
-Whoever can write the database can rewrite a revision and recompute every hash after it, or
-delete the last revisions: the chain is then whole again, and `log verify` alone cannot tell. A
-hash recorded elsewhere (a published report, a ticket, a signed commit) can. Because each hash
-covers the one before it, an anchor that still holds proves that revisions 1 to its number are
-exactly as they were when it was taken; it says nothing about revisions added since.
+Each hash covers the one before it, so an anchor that still holds proves that revisions 1 to its
+number are as they were when it was taken (README.md, "Anchors", says why and where to keep one).
 """
 
 from __future__ import annotations

@@ -29,13 +29,9 @@ class Weighed(Protocol):
 def grade(counted: Iterable[tuple[Stance, Weighed]]) -> Confidence | None:
     """The rules themselves, over the stance of each piece of evidence that counts and the
     source it cites: None when none supports the pledge."""
-    supporting: list[Weighed] = []
-    contradicted = False
-    for stance, source in counted:
-        if stance is Stance.SUPPORTS:
-            supporting.append(source)
-        else:
-            contradicted = True
+    pairs = list(counted)
+    supporting = [source for stance, source in pairs if stance is Stance.SUPPORTS]
+    contradicted = len(supporting) < len(pairs)
     if not supporting:
         return None
     publishers = {source.publisher.casefold() for source in supporting if source.publisher}

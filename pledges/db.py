@@ -1,16 +1,14 @@
 """Opening the register: engines, the one place that commits, and database errors as the user's.
 
-Which database is the register (`--db`, `PLEDGES_DB`, or ./pledges.db) is pledges.dburl's.
-
-Writers take turns. A command that finds another one writing waits for it up to
-`PLEDGES_BUSY_SECONDS` (a number of seconds from 0.1 to 3600; default 30), then stops with
-"the register is busy — try again" and writes nothing. On SQLite the wait is the busy timeout; on
-PostgreSQL it is the `lock_timeout` of each transaction, which bounds the wait for the writers'
-advisory lock (and, for readers, for a migration's table locks).
+Which database is the register is pledges.dburl's. Writers take turns, waiting for one another up
+to `PLEDGES_BUSY_SECONDS` (see README.md). On SQLite the wait is the busy timeout; on PostgreSQL
+it is the `lock_timeout` of each transaction, which bounds the wait for the writers' advisory lock
+(and, for readers, for a migration's table locks).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Iterator
@@ -86,17 +84,12 @@ class JSONText(str):
 
 
 def _json(value: Any) -> str:
-    if isinstance(value, JSONText):
-        return str(value)
-    import json
-
-    return json.dumps(value)
+    return str(value) if isinstance(value, JSONText) else json.dumps(value)
 
 
 def _busy_ms(engine: Engine) -> int:
     """The engine's wait for another writer, in milliseconds (read once, by make_engine)."""
-    busy_ms = engine.get_execution_options().get(_BUSY_OPTION)
-    return int(busy_ms) if busy_ms is not None else max(1, round(busy_seconds() * 1000))
+    return int(engine.get_execution_options()[_BUSY_OPTION])
 
 
 def make_engine(url: URL) -> Engine:
@@ -153,24 +146,21 @@ def open_engine(db: str | None = None, *, create: bool = False, current: bool = 
         raise InvalidInput(
             f"database URL {where!r} names no database this tool supports", f"use {URL_EXAMPLE}"
         ) from None
-    if current:
-        try:
-            revision = schema_revision(engine)
-        except BaseException:
-            engine.dispose()
-            raise
+    try:
+        revision = schema_revision(engine) if current else HEAD_REVISION
+        if revision is None:
+            raise NotInitialised(
+                f"the database at {where} holds no register yet", "run 'pledges init' to create it"
+            )
         if revision != HEAD_REVISION:
-            engine.dispose()
-            if revision is None:
-                raise NotInitialised(
-                    f"the database at {where} holds no register yet",
-                    "run 'pledges init' to create it",
-                )
             raise OutdatedDatabase(
                 f"the database at {where} is at schema revision {revision}; "
                 f"this version of pledges needs {HEAD_REVISION}",
                 "run 'pledges db upgrade' (or 'pledges init') to bring it up to date",
             )
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -190,20 +180,20 @@ def schema_revision(engine: Engine) -> str | None:
         ) from None
     except sa_exc.DatabaseError as error:
         raise PledgesError(
-            f"{describe(engine.url)} is not a pledges database ({_first_line(error)})",
+            f"{describe(engine.url)} is not a pledges database ({first_line(error)})",
             "point --db / PLEDGES_DB at the register, or run 'pledges init' on a new file",
         ) from None
     return None if row is None else str(row[0])
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     orig = getattr(error, "orig", None) or error
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
 
 def unreachable(url: URL, error: BaseException) -> Unreachable:
     return Unreachable(
-        f"cannot reach the database at {describe(url)} ({_first_line(error)})",
+        f"cannot reach the database at {describe(url)} ({first_line(error)})",
         "check that the server is running and that --db / PLEDGES_DB is right",
     )
 
@@ -302,15 +292,12 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
         yield session
         session.commit()
-    except sa_exc.DBAPIError as error:
+    except BaseException as error:
         session.rollback()
-        known = failure(engine, error)
+        known = failure(engine, error) if isinstance(error, sa_exc.DBAPIError) else None
         if known is None:
             raise
         raise known from None
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()
 

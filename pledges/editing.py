@@ -7,7 +7,7 @@ deprecated with a reason, a pledge is superseded or withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -120,18 +120,34 @@ def add_source(session: Session, source: SourceIn, who: Who) -> Source:
 # --- pledges ------------------------------------------------------------------------------------
 
 
-def _check_references(session: Session, pledge: PledgeIn) -> None:
-    known = {a.id for a in repo.list_actors(session)}
+def unknown_reference(
+    pledge: PledgeIn, actors: Collection[str], holds: Callable[[str], bool],
+    ids: Callable[[], Sequence[str]],
+) -> NotFound | None:  # fmt: skip
+    """Why a pledge's actors, parent or successor are not in the register, as the commands say
+    it (None when all are): `actors` are the register's, `holds` whether it has a pledge, and
+    `ids` its pledges' ids, for the hint."""
     for actor in pledge.actors:
-        if actor not in known:
-            names = ", ".join(sorted(known))
+        if actor not in actors:
+            names = ", ".join(sorted(actors))
             hint = f"the register's actors are {names}; add one with 'pledges actor add'"
-            raise NotFound(f"actor {actor!r} is not in the register", hint)
+            return NotFound(f"actor {actor!r} is not in the register", hint)
     for field in ("parent_id", "superseded_by"):
         other = getattr(pledge, field)
-        if other is not None and repo.get_pledge(session, other) is None:
-            missing = not_found("pledge", other, repo.pledge_ids(session), "pledges list")
-            raise NotFound(f"{field}: {missing.message}", missing.hint)
+        if other is not None and not holds(other):
+            missing = not_found("pledge", other, ids(), "pledges list")
+            return NotFound(f"{field}: {missing.message}", missing.hint)
+    return None
+
+
+def _check_references(session: Session, pledge: PledgeIn) -> None:
+    actors = {a.id for a in repo.list_actors(session)}
+    refusal = unknown_reference(
+        pledge, actors, lambda other: repo.get_pledge(session, other) is not None,
+        lambda: repo.pledge_ids(session),
+    )  # fmt: skip
+    if refusal is not None:
+        raise refusal
 
 
 def add_pledge(session: Session, pledge: PledgeIn, who: Who) -> Pledge:

@@ -18,9 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledges.anchors import Anchor
+from pledges import integrity
+from pledges import repository as repo
+from pledges.anchors import Anchor, broken
 from pledges.models import RevisionRow
-from pledges.schema import Revision
+from pledges.schema import Revision, text_sha256
 from pledges.vocab import Action, Entity
 
 Changes = dict[str, dict[str, Any]]
@@ -125,9 +127,8 @@ def append(
 ) -> Revision:
     """Append one revision at the head of the chain."""
     last, prev_hash = head(session)
-    seq = last + 1
     row = RevisionRow(
-        seq=seq,
+        seq=last + 1,
         at=(at or now()).astimezone(UTC),
         author=author,
         action=action,
@@ -229,8 +230,6 @@ def replay(revisions: Sequence[StoredRevision]) -> dict[tuple[Entity, str], dict
 
 def read_log(session: Session) -> tuple[list[StoredRevision], list[str]]:
     """The stored revisions in order, and a finding for each value that cannot be read."""
-    from pledges import integrity
-
     revisions = []
     problems = []
     for row in integrity.read_rows(session, integrity.REVISIONS):
@@ -247,8 +246,6 @@ def read_log(session: Session) -> tuple[list[StoredRevision], list[str]]:
 
 def _unreadable_records(session: Session) -> tuple[dict[Entity, set[str]], list[str]]:
     """The records holding a value that cannot be read, by entity, and a finding for each."""
-    from pledges import integrity
-
     records: dict[Entity, set[str]] = {}
     problems = []
     for table in integrity.record_tables():
@@ -270,18 +267,13 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
 
     The reads must see one state of the register: give a session whose transaction is a snapshot
     (`db.snapshot`)."""
-    from pledges import anchors as anchoring
-    from pledges import integrity
-    from pledges import repository as repo
-    from pledges.schema import text_sha256
-
     revisions, problems = read_log(session)
     unreadable, found = _unreadable_records(session)
     problems += found
-    broken = check_chain(revisions)
-    if broken:
-        problems.append(broken)
-    problems += anchoring.broken(anchors, {r.seq: r.hash for r in revisions})
+    cut = check_chain(revisions)
+    if cut:
+        problems.append(cut)
+    problems += broken(anchors, {r.seq: r.hash for r in revisions})
     logged = replay(revisions)
     # Neither a record that cannot be read nor one whose revisions cannot all be read is
     # compared: what the log says of it would be a guess.
@@ -290,10 +282,8 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
     with integrity.leaving_out(session, unreadable):
         stored = repo.all_records(session)
         texts = repo.source_texts(session)
-    for key in sorted(set(logged) | set(stored)):
+    for key in sorted((set(logged) | set(stored)) - skipped):
         entity, entity_id = key
-        if key in skipped:
-            continue
         if key not in logged:
             problems.append(f"{entity} {entity_id} has no revision: it was added without pledges")
         elif key not in stored:

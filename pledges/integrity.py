@@ -1,11 +1,8 @@
 """Stored rows read without trusting them: each value as text, decoded by hand as the ORM would.
 
-`log verify` reads the register through the ORM, which raises on a value it cannot convert
-(malformed JSON, a timestamp that is not one, a word outside a vocabulary). Before that, every
-value is read here as text and decoded, so that a bad one becomes a finding naming its record and
-field, and the records holding one are left out of the ORM's reads. Nothing here raises on what
-the database holds, and nothing here writes. The database's own check of its pages, which runs
-first, is pledges.pagecheck's.
+The ORM raises on a value it cannot convert; here a bad one becomes a finding naming its record
+and field, so that `log verify` can leave the records holding one out of the ORM's reads. Nothing
+here raises on what the database holds, and nothing here writes.
 """
 
 from __future__ import annotations

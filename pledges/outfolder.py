@@ -1,23 +1,22 @@
 """The folder a command writes the register into (`--out`): written only inside, all or nothing.
 
 Shared by `pledges report` and `pledges export` (which imports it from here; it loads nothing of
-the report). What it guarantees:
+the report); they name their files and write them. What it guarantees:
 
-- Every name is checked before anything is written: a name the file system cannot hold (too long
-  in bytes, not encodable, a path separator), two names that only differ by case (one file on
-  macOS or Windows), and what already stands at a name: a folder, a named pipe, a socket or a
-  device there is refused by name. A subfolder that is a symbolic link is refused.
+- Every name is checked before anything is written: one the file system cannot hold (too long in
+  bytes, not encodable, a path separator), two that differ only by case (one file on macOS or
+  Windows), and a folder, named pipe, socket or device standing at a name, refused by name. A
+  subfolder that is a symbolic link is refused.
 - Nothing is written through a link. Each file is written to a new temporary file in its folder
   (opened relative to the folder's descriptor, never following a link), and moved into place by
-  rename: a symbolic link or hard link planted at a name is replaced, and its target is left as
-  it was. Subfolders are opened without following links, so a link swapped in after the checks
-  is not followed either.
-- All or nothing: the files are moved into place only by `commit()`, once all are written. A
-  failure before that removes every temporary file (those of forked children too: they carry the
-  folder's token) and the folders this command created, and leaves the files that were there.
+  rename: a symbolic or hard link planted at a name is replaced, its target left as it was.
+  Subfolders are opened without following links, so a link swapped in after the checks is not
+  followed either.
+- All or nothing: `commit()` moves the files into place once all are written. A failure before
+  that removes every temporary file (forked children's too: they carry the folder's token) and
+  the folders this command created, and leaves the files that were there.
 
-It needs descriptors of folders (POSIX: Linux, macOS). It must not decide what is written: the
-export and the report name their files and write them.
+It needs descriptors of folders (POSIX: Linux, macOS).
 """
 
 from __future__ import annotations
@@ -84,10 +83,7 @@ def head_json(seq: int, hash: str | None) -> str:
 
 def _kind(mode: int) -> str | None:
     """Why a name cannot be written as a file, or None when it can be (replaced)."""
-    for test, why in _NOT_A_FILE:
-        if test(mode):
-            return why
-    return None
+    return next((why for test, why in _NOT_A_FILE if test(mode)), None)
 
 
 class OutFolder:
@@ -152,8 +148,7 @@ class OutFolder:
                 f"the file system's encoding ({sys.getfilesystemencoding()})",
                 _ID_HINT,
             ) from None
-        reserved = name in ("", ".", "..") or "/" in name or "\x00" in name
-        if reserved:
+        if name in ("", ".", "..") or "/" in name or "\x00" in name:
             raise InvalidInput(f"{noun} {record_id!r} cannot name a file: {name!r} is reserved",
                                _ID_HINT)  # fmt: skip
         if size > self._max:

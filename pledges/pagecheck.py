@@ -1,10 +1,8 @@
-"""The database's own check of its pages: whether the file (or the server's storage) is whole.
+"""The database's own check of its pages, which `log verify` runs before anything is read.
 
 SQLite's integrity check, table by table when a damaged page stops it; on PostgreSQL, the count
 of page checksum failures and, where the extension is installed, amcheck on every B-tree index.
-`log verify` runs it first, before anything is read: nothing read from a damaged file can be
-trusted. Reading each stored value against its column's type is pledges.integrity's. Nothing
-here writes.
+Nothing here writes.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 from sqlalchemy import exc as sa_exc
 
-from pledges.db import unreachable
+from pledges.db import first_line, unreachable
 
 _SQLITE_CORRUPT = 11  # SQLite's primary result code for a damaged file
 _SHOWN_FINDINGS = 3
@@ -172,7 +170,6 @@ def _amcheck(engine: Engine) -> tuple[int, list[str]]:
                     {"index": index},
                 )
             except sa_exc.DBAPIError as error:
-                detail = str(error.orig).strip().splitlines()[0] if error.orig else ""
                 problems.append(f"the database is damaged: amcheck finds index {index} broken "
-                                f"({detail})")  # fmt: skip
+                                f"({first_line(error)})")  # fmt: skip
     return len(indexes), problems

@@ -78,18 +78,16 @@ DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 def _whole_number(value: Any) -> Any:
     # A year or an id is written as digits: '2030' or 2030, never 2030.0, '2_030' or True.
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("Input should be a whole number such as 2030")
-    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value.strip()):
+    written = not isinstance(value, str) or WHOLE_NUMBER.fullmatch(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int | str) or not written:
         raise ValueError("Input should be a whole number such as 2030")
     return value
 
 
 def _decimal(value: Any) -> Any:
     # A number such as 65, -0.5 or 1e-05 (as an export writes it); not '1_000', '+5' or 'inf'.
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError("Input should be a number such as 65 or 12.5")
-    if isinstance(value, str) and not DECIMAL.fullmatch(value.strip()):
+    written = not isinstance(value, str) or DECIMAL.fullmatch(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or not written:
         raise ValueError("Input should be a number such as 65 or 12.5")
     return value
 

@@ -36,7 +36,8 @@ def default_folder() -> Path:
     raise FileNotFoundError("the seed register is missing from this installation")
 
 
-def _entries(path: Path) -> list[dict[str, Any]]:
+def _entries(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Each record of a seed file, with where it stands ("<path>: entry <n>")."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -45,25 +46,20 @@ def _entries(path: Path) -> list[dict[str, Any]]:
         raise InvalidInput(f"{path} is not valid YAML ({error})", "fix the file") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InvalidInput(f"{path} must be a list of records", "fix the file")
-    return data
+    return [(f"{path}: entry {n}", item) for n, item in enumerate(data, start=1)]
 
 
 def read(folder: Path) -> Register:
-    actors = [
-        validate(ActorIn, entry, f"{folder / 'actors.yaml'}: entry {n}")
-        for n, entry in enumerate(_entries(folder / "actors.yaml"), start=1)
-    ]
-    sources = [
-        _source(folder, entry, n) for n, entry in enumerate(_entries(folder / "sources.yaml"), 1)
-    ]
+    actors = [validate(ActorIn, entry, at) for at, entry in _entries(folder / "actors.yaml")]
+    sources = [_source(folder, entry, at) for at, entry in _entries(folder / "sources.yaml")]
     texts = {source.id: source.text for source in sources}
     actor_ids = {actor.id for actor in actors}
     pledges: list[PledgeIn] = []
     evidence: list[EvidenceIn] = []
     path = folder / "pledges.yaml"
-    for n, entry in enumerate(_entries(path), start=1):
+    for at, entry in _entries(path):
         cited = entry.pop("evidence", [])
-        pledge = validate(PledgeIn, entry, f"{path}: entry {n}")
+        pledge = validate(PledgeIn, entry, at)
         where = f"{path}: pledge {pledge.id}"
         for actor in pledge.actors:
             if actor not in actor_ids:
@@ -87,8 +83,7 @@ def read(folder: Path) -> Register:
     return Register(actors, sources, pledges, evidence)
 
 
-def _source(folder: Path, entry: dict[str, Any], n: int) -> SourceIn:
-    where = f"{folder / 'sources.yaml'}: entry {n}"
+def _source(folder: Path, entry: dict[str, Any], where: str) -> SourceIn:
     file, recorded = entry.pop("file", None), entry.pop("sha256", None)
     if not file:
         raise InvalidInput(f"{where}: file is required", "name the article under seeds/articles/")

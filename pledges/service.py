@@ -1,7 +1,4 @@
-"""Use cases of the register. Each public function is one unit of work on one session.
-
-The command line only wires these to arguments and renders what they return.
-"""
+"""Use cases of the register. Each public function is one unit of work on one session."""
 
 from __future__ import annotations
 
@@ -24,9 +21,8 @@ from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
 if TYPE_CHECKING:
     from pledges.seeds import Register
 
-# Start-up time: rapidfuzz (only for suggestions) and seeds (PyYAML, only for init) are imported
-# inside the functions that use them, so that reading commands such
-# as `pledges show` do not pay for them (bench/startup.py measures it).
+# rapidfuzz (only for suggestions) and seeds (PyYAML, only for init) are imported inside the
+# functions that use them, so that reading commands such as `pledges show` do not pay for them.
 
 SEED_REASON = "load the seed register"
 

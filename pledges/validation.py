@@ -64,18 +64,14 @@ def explain(error: ValidationError, where: str = "") -> InvalidInput:
     prefix = f"{where}: " if where else ""
     kind = first["type"]
     value = first.get("input")
+    message = str(first["msg"]).removeprefix("Value error, ")
     if kind in ("extra_forbidden", "invalid_key"):
         return InvalidInput(f"{prefix}unknown field {field!r}", "remove it or check its spelling")
     if kind == "missing":
         return InvalidInput(f"{prefix}{field} is required", "give a value for it")
     if not field:  # a rule across fields
-        message = str(first["msg"]).removeprefix("Value error, ")
         return InvalidInput(f"{prefix}{message}", "correct the record and try again")
-    hint = (
-        _MODEL_HINTS.get((error.title.removesuffix("In"), field))
-        or _HINTS.get(field)
-        or str(first["msg"]).removeprefix("Value error, ")
-    )
+    hint = _MODEL_HINTS.get((error.title.removesuffix("In"), field)) or _HINTS.get(field) or message
     if kind == "enum":
         hint = "use " + str(first.get("ctx", {}).get("expected", hint))
     label = ".".join(loc) if len(loc) > 1 and not loc[1].isdigit() else field

@@ -1,14 +1,9 @@
 """The `pledges` command line: it only wires arguments to services and renders results.
 
-Heavy libraries (SQLAlchemy, pydantic models, alembic, rich) are imported inside commands, so that
-`pledges --help` stays fast; help is plain text (`rich_markup_mode=None`), because typer's rich help
-imports rich, markdown-it and pygments and more than doubles the time `--help` takes
-(bench/startup.py measures it). Every failure reaches the user as one line on stderr:
-`Error: <what went wrong> — <what to do>`, exit 2, no traceback unless --debug.
-
-The command modules do not use `from __future__ import annotations`: typer reads every command's
-signature on every run, and string annotations would make it `eval` each one again (about 13 ms
-for the whole command tree, measured with cProfile on `pledges --help`).
+Every failure reaches the user as one line on stderr: `Error: <what went wrong> — <what to do>`,
+exit 2, no traceback unless --debug. So that `pledges --help` stays fast (README.md, "Speed"),
+heavy libraries are imported inside commands, help is plain text (`rich_markup_mode=None`), and
+the command modules do not use `from __future__ import annotations`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
-"""Options shared by many commands, the settings they resolve to, and how a command opens the
-register for its one unit of work: `read(db)` or `write(db)`. (The commands that check or migrate
-the database itself, `log verify` and `db ...`, open it with pledges.db as they need.)
+"""Options shared by many commands, the settings they resolve to, and `read(db)` / `write(db)`,
+how a command opens the register for its one unit of work (`log verify` and `db ...` open the
+database with pledges.db as they need).
 
-Imported by every command module, so it imports nothing heavy at the top: pledges.db (and with it
-SQLAlchemy) and pledges.editing are imported when a command runs.
+Imported by every command module, so it imports nothing heavy at the top.
 """
 
 import getpass

@@ -25,12 +25,6 @@ def out() -> Console:
     return Console(soft_wrap=False, highlight=False)
 
 
-def err() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
 def titled_table(title: str) -> Table:
     """A table for people: its title (what it lists, and how many) on the left, a rule under
     the header and none around."""

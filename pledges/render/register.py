@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import err, id_column, id_over_title, out, titled_table, write_json, write_rows
+from pledges.render import id_column, id_over_title, out, titled_table, write_json, write_rows
 
 if TYPE_CHECKING:
     from pledges.schema import Pledge, Source
@@ -61,14 +61,13 @@ def source_line(source: Source) -> str:
 
 
 def _quoted_json(item: Quoted) -> dict[str, Any]:
-    source = item.source
     return {
         **item.evidence.model_dump(mode="json"),
         "located": item.start is not None,
         "context": item.context,
         "quote_start": item.start,
         "quote_end": item.end,
-        "source": source.model_dump(mode="json", exclude={"text"}),
+        "source": item.source.model_dump(mode="json", exclude={"text"}),
     }
 
 
@@ -165,7 +164,9 @@ def pledge_view(view: PledgeView, format: str) -> None:
 
 
 def init_result(result: InitResult) -> None:
-    console = err()
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
     if result.revision_before == result.revision_after:
         console.print(f"Database {result.where} is at schema revision {result.revision_after}.")
     else:

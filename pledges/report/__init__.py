@@ -2,14 +2,12 @@
 
     build(db, out) -> Built       write the site into the folder `out`
 
-Its modules, in the order the work goes, are in README.md ("Architecture"); static/ holds
-report.css and report.js. The folder is written through pledges.outfolder, only inside it and
-all or nothing, as the export is. No server and no front-end build: the pages work from disk,
-and without JavaScript every row of the index shows.
+README.md ("Architecture") lists its modules; static/ holds report.css and report.js. The pages
+work from disk, and without JavaScript every row of the index shows.
 
-`build` is loaded when it is first asked for: it imports Jinja2, which `pledges --help` and
-the export (which imports pledges.outfolder) do not need. (Its module is `building`, not
-`build`: a submodule of that name would take the function's place as the package's attribute.)
+`build` is loaded when first asked for: it imports Jinja2, which `pledges --help` and the export
+do not need. (Its module is `building`, not `build`: a submodule of that name would take the
+function's place as the package's attribute.)
 """
 
 from __future__ import annotations

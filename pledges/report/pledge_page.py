@@ -34,7 +34,9 @@ def pages(site: Site, pledges: Iterable[PledgeRecord]) -> Iterator[tuple[str, st
             title=p.title,
             version=p.version,
             statement=p.statement,
-            actors=actor_names(register, p.actors),
+            actors=", ".join(
+                f"{register.actors[i].name} ({i})" if i in register.actors else i for i in p.actors
+            ),
             kind=label(p.kind),
             target=target(p),
             status=label(p.status),
@@ -109,8 +111,3 @@ def history(
         key=lambda a: (a.on, a.evidence_id),
     )
     return steps, assertions
-
-
-def actor_names(register: Register, ids: Sequence[str]) -> str:
-    actors = register.actors
-    return ", ".join(f"{actors[i].name} ({i})" if i in actors else i for i in ids)

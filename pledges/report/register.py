@@ -1,9 +1,7 @@
-"""The register as the report draws it: every table read in bulk through pledges.records.
-
-A register of 10,000 pledges is read in a handful of queries inside one read transaction (a
-consistent snapshot), never pledge by pledge, and into the light records of pledges.records
-rather than ORM objects or pydantic models, which would cost more to build than the pages cost
-to draw.
+"""The register as the report draws it, read in bulk through pledges.records: a handful of
+queries in one read transaction (a consistent snapshot), never pledge by pledge, into light
+records rather than ORM objects or pydantic models, which would cost more to build than the
+pages cost to draw.
 """
 
 from __future__ import annotations

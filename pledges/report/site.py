@@ -40,8 +40,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 
 
 def page(record_id: str) -> str:
-    """The file of a record's page. Ids are slugs; anything else (a row edited behind the
-    tool's back) is percent-encoded, so that no id can name a path outside the folder."""
+    """The file of a record's page, named as outfolder.file_name names a record's file."""
     return file_name(record_id, ".html")
 
 

@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.errors import Conflict, NotFound, PledgesError
+from pledges.editing import unknown_reference
+from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
-from pledges.service import not_found
 from pledges.transfer.plan import Plan, Update, as_exported, differences
 from pledges.transfer.rows import Files, Problem, Row, once, record, shown
 
@@ -204,22 +204,10 @@ class _Check:
         pledge = update.pledge
         if current.version != update.version:
             return repo.stale(pledge.id, update.version, current.version)
-        for actor in pledge.actors:
-            if actor not in actors:
-                return NotFound(
-                    f"actor {actor!r} is not in the register",
-                    f"the register's actors are {', '.join(sorted(actors))}; add one with "
-                    "'pledges actor add'",
-                )
-        for column in ("parent_id", "superseded_by"):
-            other = getattr(pledge, column)
-            if other is not None and other not in pledges:
-                added = [p.id for p in self.plan.pledges]  # the register's ids, in its order
-                missing = not_found(
-                    "pledge", other, [*repo.pledge_ids(self.session), *added], "pledges list"
-                )
-                return NotFound(f"{column}: {missing.message}", missing.hint)
-        return None
+        added = [p.id for p in self.plan.pledges]  # the register's ids, in its order
+        return unknown_reference(
+            pledge, actors, pledges.__contains__, lambda: [*repo.pledge_ids(self.session), *added]
+        )
 
 
 def _in_order(
