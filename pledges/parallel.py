@@ -180,9 +180,6 @@ def _child_main(
     _die_with(parent)
     _close_ends_but([*kept, *senders])
     outcome = _outcome(work)
-    if len(senders) == 1:
-        _send(senders[0], outcome)
-        return
     # To every reader at once: each takes it when it is ready, and none waits for another.
     sending = [threading.Thread(target=_send, args=(s, outcome)) for s in senders]
     for thread in sending:
