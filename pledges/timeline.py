@@ -66,23 +66,14 @@ def timeline(rows: Sequence[Logged], evidence: Sequence[Asserting]) -> list[Step
             change = row.changes.get(name)
             if change is None:
                 continue
+            before, after = change.get("before"), change.get("after")
             asserting = tuple(
                 e
                 for e in evidence
                 if name == "status"
                 and e.asserts_status is not None
-                and e.asserts_status.value == change.get("after")
+                and e.asserts_status.value == after
                 and e.rank is not Rank.DEPRECATED
             )
-            steps.append(
-                Step(
-                    row.at,
-                    name,
-                    change.get("before"),
-                    change.get("after"),
-                    row.author,
-                    row.reason,
-                    asserting,
-                )
-            )
+            steps.append(Step(row.at, name, before, after, row.author, row.reason, asserting))
     return steps

@@ -25,7 +25,6 @@ from pledges.schema import PledgeIn
 from pledges.service import get_pledge
 from pledges.transfer import check, export, importing
 from pledges.transfer import evidence as evidence_check
-from pledges.transfer.evidence import prepare_evidence
 from pledges.transfer.rows import BadRows, Problem, read_files
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
@@ -856,17 +855,17 @@ def test_an_export_restores_into_an_empty_register(
 
 
 class Spy:
-    """Counts the calls of prepare_evidence."""
+    """Counts the import's calls of check_evidence."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = prepare_evidence
+        real = evidence_check.check_evidence
 
         def spy(*args: Any, **kwargs: Any) -> Any:
             self.calls += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(evidence_check, "prepare_evidence", spy)
+        monkeypatch.setattr(importing, "check_evidence", spy)
 
 
 def _edited_export(cli: CLI, url: str, folder: Path) -> None:

@@ -45,7 +45,7 @@ from pledges.textmatch import Article, fold
 from pledges.vocab import REVERIFY_DAYS
 
 CHUNKS_PER_WORKER = 8  # small chunks keep each worker's memory small and the cores busy
-PLEDGES_AT_ONCE = 1_000  # read at a time into the pledges kept for the last checks
+PLEDGES_AT_ONCE = 1_000  # pledges read at a time for the pledge and register checks
 
 T = TypeVar("T")
 

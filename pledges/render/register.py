@@ -126,12 +126,10 @@ def pledge_view(view: PledgeView, format: str) -> None:
     if pledge.target_value is not None:
         target.append(f"{pledge.target_value:g} {pledge.target_unit}")
     facts.add_row("target", ", ".join(target) or "none stated")
-    facts.add_row("formality", pledge.formality.value)
-    facts.add_row("status", pledge.status.value)
-    facts.add_row("confidence", pledge.confidence.value)
-    facts.add_row(
-        "announced", pledge.announced_on.isoformat() if pledge.announced_on else "not dated"
-    )
+    for name in ("formality", "status", "confidence"):
+        facts.add_row(name, getattr(pledge, name).value)
+    announced = pledge.announced_on
+    facts.add_row("announced", announced.isoformat() if announced else "not dated")
     facts.add_row("version", str(pledge.version))
     if pledge.notes:
         facts.add_row("notes", pledge.notes)

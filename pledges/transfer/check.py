@@ -57,6 +57,7 @@ def new_sources(session: Session, files: Files) -> list[SourceIn]:
 class _Check:
     def __init__(self, session: Session, files: Files) -> None:
         self.session, self.folder, self.packaged = session, files.folder, files.packaged
+        self.text_column = "text_path" if files.packaged else "text"  # where a source's text is
         self.plan = Plan(files.names)
         self.problems: list[Problem] = []
         self.stored_actors = {a.id: a for a in repo.list_actors(session)}
@@ -107,18 +108,14 @@ class _Check:
         if sha256 is None or text_sha256(source.text) == sha256:
             return True
         message = f"the text of {source.id} does not match its sha256"
-        self.problems.append(row.problem(self._text_column, message, SHA256_HINT))
+        self.problems.append(row.problem(self.text_column, message, SHA256_HINT))
         return False
-
-    @property
-    def _text_column(self) -> str:
-        return "text_path" if self.packaged else "text"
 
     def _source(self, row: Row, existing: dict[str, Source]) -> SourceIn | None:
         """A source row as a record, with its text (from its cell, or its file in a package)."""
         data = dict(row.values)
         sha256 = data.pop("sha256", None)
-        text = self._text(row, data.pop(self._text_column, None))
+        text = self._text(row, data.pop(self.text_column, None))
         if text is None:
             return None
         registered = existing.get(str(data.get("id")))
@@ -128,7 +125,7 @@ class _Check:
 
     def _text(self, row: Row, value: Any) -> str | None:
         """A source row's text: its cell, or the file of the package it names."""
-        column = self._text_column
+        column = self.text_column
         if value is None:
             hint = "name its file" if self.packaged else "keep the text cell"
             self.problems.append(row.problem(column, "a source needs its text", hint))

@@ -9,13 +9,12 @@ piece of evidence is not edited in place: its row may only deprecate it, with a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.schema import WHOLE_NUMBER, Evidence, EvidenceIn, ExportedEvidence, SourceIn
+from pledges.schema import WHOLE_NUMBER, EvidenceIn, ExportedEvidence, SourceIn
 from pledges.textmatch import fold
 from pledges.transfer.bulk import check_quotes, evidence_records
 from pledges.transfer.plan import Deprecation, EvidencePlan, differences
@@ -29,56 +28,22 @@ IN_PLACE_HINT = (
 )
 
 
-@dataclass
-class Facts:
-    """What evidence rows are checked against: the register as the import will have it when its
-    evidence is written, with the sources and pledges it adds."""
-
-    stored: dict[int, Evidence]
-    pledge_ids: set[str]
-    source_ids: set[str]
-    texts: dict[str, str]  # of the sources that new rows cite
-    highest: int  # the highest evidence id
-
-
 def check_evidence(
     session: Session, rows: list[Row], *, sources: Sequence[SourceIn], pledges: Iterable[str],
     at: datetime, allow_unlocated: bool,
 ) -> EvidencePlan:  # fmt: skip
-    """Evidence rows checked against the register as the import will have it when its evidence
-    is written: with `sources` and `pledges` (ids), those the import adds before."""
+    """Evidence rows checked as the commands check them, against the register as the import will
+    have it when its evidence is written (with `sources` and `pledges`, ids, those it adds
+    before), and the new ones made into records and revisions: everything but the writing."""
     stored = {e.id: e for e in repo.all_evidence(session)}
     cited = _new_rows_sources(rows, stored)
     texts = repo.source_texts_of(session, cited)
     texts.update((s.id, s.text) for s in sources if s.id in cited)
-    facts = Facts(
-        stored=stored,
-        pledge_ids={*repo.pledge_ids(session), *pledges},
-        source_ids={*repo.source_ids(session), *(s.id for s in sources)},
-        texts=texts,
-        highest=max(stored, default=0),
-    )
-    return prepare_evidence(rows, facts, at=at, allow_unlocated=allow_unlocated)
-
-
-def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
-    """The sources cited by rows that are not stored evidence: the texts their quotes need."""
-    known = set(stored)
-    return {str(r.values.get("source_id")) for r in rows if _id_of(r) not in known}
-
-
-def _id_of(row: Row) -> int | None:
-    """The evidence id a row names, if it is one the schema reads (else the row is refused)."""
-    written = str(row.values.get("id") or "").strip()
-    # An id up to MAX_ID has at most ten digits; int() refuses texts of over 4,300 of them.
-    return int(written) if len(written) <= 10 and WHOLE_NUMBER.fullmatch(written) else None
-
-
-def prepare_evidence(
-    rows: list[Row], facts: Facts, *, at: datetime, allow_unlocated: bool
-) -> EvidencePlan:
-    """Evidence rows checked as the commands check them, and the new ones made into records and
-    revisions: everything but the writing."""
+    known = {
+        "pledge_id": {*repo.pledge_ids(session), *pledges},
+        "source_id": {*repo.source_ids(session), *(s.id for s in sources)},
+    }
+    highest = max(stored, default=0)
     out = EvidencePlan()
     new: list[tuple[Row, ExportedEvidence]] = []
     seen: dict[str, int] = {}
@@ -89,9 +54,9 @@ def prepare_evidence(
         evidence_id = evidence.id
         if evidence_id is not None and not once(row, str(evidence_id), seen, out.problems):
             continue
-        current = None if evidence_id is None else facts.stored.get(evidence_id)
+        current = None if evidence_id is None else stored.get(evidence_id)
         if current is None:  # new: no id, or one the register does not hold (a restore)
-            if _cites_what_is_there(row, evidence, facts, out.problems):
+            if _cites_what_is_there(row, evidence, known, out.problems):
                 new.append((row, evidence))
             continue
         diff = differences(current.model_dump(include=FIELDS), evidence.model_dump(include=FIELDS))
@@ -112,34 +77,46 @@ def prepare_evidence(
             continue
         # The schema requires a reason of deprecated evidence.
         out.deprecations.append(Deprecation(row, current.id, evidence.deprecated_reason, diff))
-    out.problems.extend(_beyond_max_id(new, facts.highest))
+    out.problems.extend(_beyond_max_id(new, highest))
     if out.problems:
         return out
     # New evidence, located and checked as `pledges cite` does.
-    cited = {
+    quoted = {
         (e.pledge_id, e.source_id, fold(e.quote))
-        for e in facts.stored.values()
+        for e in stored.values()
         if e.rank is not Rank.DEPRECATED
     }
-    located = check_quotes(new, facts.texts, cited, allow_unlocated=allow_unlocated)
+    located = check_quotes(new, texts, quoted, allow_unlocated=allow_unlocated)
     out.refusals = [row.refused("quote", refusal) for row, refusal in located.refused]
     if not out.refusals:
         out.new = evidence_records(
-            [e for _, e in new], [e.id for _, e in new], located.found, at=at, highest=facts.highest
+            [e for _, e in new], [e.id for _, e in new], located.found, at=at, highest=highest
         )
     return out
 
 
+def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
+    """The sources cited by rows that are not stored evidence: the texts their quotes need."""
+    known = set(stored)
+    return {str(r.values.get("source_id")) for r in rows if _id_of(r) not in known}
+
+
+def _id_of(row: Row) -> int | None:
+    """The evidence id a row names, if it is one the schema reads (else the row is refused)."""
+    written = str(row.values.get("id") or "").strip()
+    # An id up to MAX_ID has at most ten digits; int() refuses texts of over 4,300 of them.
+    return int(written) if len(written) <= 10 and WHOLE_NUMBER.fullmatch(written) else None
+
+
 def _cites_what_is_there(
-    row: Row, evidence: ExportedEvidence, facts: Facts, problems: list[Problem]
+    row: Row, evidence: ExportedEvidence, known: dict[str, set[str]], problems: list[Problem]
 ) -> bool:
-    """Whether new evidence cites a pledge and a source the register holds, or the import adds."""
-    for column, kind, known in (
-        ("pledge_id", "pledge", facts.pledge_ids),
-        ("source_id", "source", facts.source_ids),
-    ):
+    """Whether new evidence cites a pledge and a source the register holds, or the import adds
+    (`known`: their ids, by column)."""
+    for column, ids in known.items():
+        kind = column.removesuffix("_id")
         wanted = getattr(evidence, column)
-        if wanted not in known:
+        if wanted not in ids:
             message = f"there is no {kind} {wanted!r} in the register or {kind}s.csv"
             hint = f"cite an existing {kind}, or add it in {kind}s.csv"
             problems.append(row.problem(column, message, hint))

@@ -74,12 +74,8 @@ def import_register(
     checked by a second process: below that, starting one costs more than it saves."""
     folder, packaged = locate(path)
     evidence_file = folder / "evidence.csv"
-    apart = (
-        parallel.forking()
-        and evidence_file.is_file()
-        and evidence_file.stat().st_size >= parallel_from
-    )
-    files = read_files(folder, packaged, leave="evidence" if apart else None)
+    large = evidence_file.is_file() and evidence_file.stat().st_size >= parallel_from
+    files = read_files(folder, packaged, leave="evidence" if large and parallel.forking() else None)
     at = history.now()
     child = None
     if "evidence" in files.unread:
@@ -118,8 +114,8 @@ def _import(
         seen, evidence = child.result()  # the evidence file's own problems are raised here
         if seen != began or problems:  # it did not check against this register
             evidence = None
-    rows = files.rows_of("evidence")
-    if evidence is None and rows is not None:
+    rows = files.rows_of("evidence") if evidence is None else None  # read here only if needed
+    if rows is not None:
         added = [p.id for p in plan.pledges]
         evidence = check_evidence(session, rows, sources=plan.sources, pledges=added, at=at,
                                   allow_unlocated=allow_unlocated)  # fmt: skip

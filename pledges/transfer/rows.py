@@ -110,8 +110,7 @@ class Files:
     @property
     def names(self) -> list[str]:
         """The files that are there."""
-        there = [name for name, rows in self.rows.items() if rows is not None]
-        return [f"{name}.csv" for name in self.rows if name in there or name in self.unread]
+        return [f"{n}.csv" for n, rows in self.rows.items() if rows is not None or n in self.unread]
 
     def rows_of(self, name: str) -> list[Row] | None:
         """A table's rows, read now if they were left unread; refused with the file's problems."""
