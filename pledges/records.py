@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime
-from sys import intern
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, select
@@ -120,7 +119,7 @@ def actor_links(
         query = query.where(PledgeActorRow.pledge_id.in_(select(PledgeRow.id).where(pledges)))
     links: dict[str, list[str]] = defaultdict(list)
     for pledge_id, actor_id in connection.execute(query):
-        links[pledge_id].append(intern(actor_id))  # a few thousand actors stand for them all
+        links[pledge_id].append(actor_id)
     return links
 
 

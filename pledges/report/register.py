@@ -41,6 +41,5 @@ def read(session: Session) -> Register:
         citing=dict(citing),
         logged=records.logged(connection),
         head=history.head(session),
-        # Last: records.sources streams its batches, and leaves the connection set to stream.
         sources={s.id: s for s in records.sources(connection)},
     )
