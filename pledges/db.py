@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -266,9 +268,46 @@ def failure(engine: Engine, error: sa_exc.DBAPIError) -> PledgesError | None:
             f"cannot open the register {describe(url)}",
             "check that the path is right and that you may read the file and its folder",
         )
+    missing = _missing_on_server(url, str(orig))
+    if missing is not None:
+        return missing
     if error.connection_invalidated:
         return unreachable(url, error)
     return None
+
+
+# The server refuses a connection to a database or as a role it does not have with these words
+# (libpq gives no SQLSTATE for a refused connection).
+_MISSING = re.compile(r'FATAL:\s+(database|role) "((?:[^"]|"")*)" does not exist')
+
+
+def _missing_on_server(url: URL, message: str) -> NoDatabase | None:
+    """A PostgreSQL database or role that does not exist, and the command that creates it."""
+    found = _MISSING.search(message)
+    if found is None or url.get_backend_name() != "postgresql":
+        return None
+    what, name = found.group(1), found.group(2).replace('""', '"')
+    server = " ".join(
+        f"{flag} {shlex.quote(str(value))}"
+        for flag, value in (("-h", url.host), ("-p", url.port))
+        if value is not None
+    )
+    sql = '"' + name.replace('"', '""') + '"'
+    if what == "database":
+        as_user = f" -U {shlex.quote(url.username)}" if url.username else ""
+        command = f"createdb {server}{as_user} {shlex.quote(name)}".replace("  ", " ")
+        return NoDatabase(
+            f"the database {name!r} does not exist on the server at {describe(url)}",
+            f"create it with '{command}' (or in SQL: CREATE DATABASE {sql}), then run "
+            "'pledges init' on it",
+        )
+    password = " --pwprompt" if url.password else ""
+    command = f"createuser {server} -U postgres --createdb{password} {shlex.quote(name)}"
+    return NoDatabase(
+        f"the role {name!r} does not exist on the server at {describe(url)}",
+        f"create it as a superuser with '{command.replace('  ', ' ')}' (or in SQL: CREATE ROLE "
+        f"{sql} LOGIN CREATEDB), or give an existing user in --db / PLEDGES_DB",
+    )
 
 
 @contextmanager

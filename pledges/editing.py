@@ -8,6 +8,7 @@ deprecated with a reason, a pledge is superseded or withdrawn.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,7 +33,7 @@ from pledges.schema import (
     SourceIn,
 )
 from pledges.service import get_pledge, get_source, not_found
-from pledges.textmatch import closest, find, normalise
+from pledges.textmatch import as_written, closest, elided, find, normalise
 from pledges.validation import validate
 from pledges.vocab import MAX_ID, Action, Entity, Rank
 
@@ -203,14 +204,17 @@ def update_pledge(
 
 
 def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
-    """The refusal of a quote that does not stand in its source, with the closest passage."""
+    """The refusal of a quote that does not stand in its source: the closest passage, and where
+    the typed words part from it (not named for an elided quote, whose gaps are not words)."""
+    from pledges.difference import describe
+
     near = closest(quote, text)
-    where = (
-        f"the closest passage ({near.similarity:.0f}% alike) is "
-        f"“{excerpt(text[near.start : near.end], 160)}”; "
-        if near is not None
-        else ""
-    )
+    where = ""
+    if near is not None:
+        passage = text[near.start : near.end]
+        where = f"the closest passage ({near.similarity:.0f}% alike) is “{excerpt(passage, 160)}”; "
+        named = None if elided(quote) else describe(quote, passage)
+        where += f"{named}; " if named else ""
     return InvalidInput(
         f"the quote does not stand in source {source_id}",
         f"{where}copy the words exactly as the article has them, or add --allow-unlocated "
@@ -229,7 +233,9 @@ def cited_already(evidence: EvidenceIn, other: int | str) -> AlreadyExists:
 def cite(
     session: Session, evidence: EvidenceIn, who: Who, *, allow_unlocated: bool = False
 ) -> Evidence:
-    """Link a pledge to a quote of a source, once the quote is found in the source's text."""
+    """Link a pledge to a quote of a source, once the quote is found in the source's text; the
+    quote is stored as the article writes it (`as_written`), or as typed when it is not found
+    and `allow_unlocated`."""
     get_pledge(session, evidence.pledge_id)
     source = get_source(session, evidence.source_id)
     if evidence.rank is Rank.DEPRECATED:
@@ -237,6 +243,12 @@ def cite(
     span = find(evidence.quote, source.text)
     if span is None and not allow_unlocated:
         raise unlocated(evidence.quote, source.id, source.text)
+    if span is not None:  # stored as the article writes it: its quotes, dashes, case, spacing
+        written = as_written(evidence.quote, source.text, span)
+        if written != evidence.quote:
+            fields = {**evidence.model_dump(), "quote": written}
+            with suppress(InvalidInput):  # beyond a quote's length, say: kept as typed
+                evidence = validate(EvidenceIn, fields)
     wanted = normalise(evidence.quote).text
     for other in repo.evidence_for(session, evidence.pledge_id):
         same = other.source_id == source.id and normalise(other.quote).text == wanted

@@ -250,6 +250,15 @@ def update_pledge(
 
 
 def stale(pledge_id: str, expected: int, now: int | None) -> Conflict:
+    """The refusal of a change made against version `expected` of a pledge now at `now` (None:
+    unknown, another writer got there first): an older version, or one not reached yet."""
+    if now is not None and expected > now:
+        return Conflict(
+            f"pledge {pledge_id} is at version {now}: version {expected} does not exist yet; "
+            "nothing was written",
+            f"give the version 'pledges show {pledge_id}' shows (--expect-version {now}, or the "
+            "version column of an export)",
+        )
     found = "" if now is None else f", it is now at version {now}"
     return Conflict(
         f"pledge {pledge_id} was changed by someone else since you read it "

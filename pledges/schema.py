@@ -260,11 +260,16 @@ class PledgeIn(Record):
         if len(set(self.actors)) != len(self.actors):
             raise ValueError("actors must not repeat")
         if self.status is Status.SUPERSEDED and self.superseded_by is None:
+            # Named as the options of 'pledges add/update' and as the columns of an export.
             raise ValueError(
-                "status superseded needs superseded_by naming the pledge that replaces it"
+                "status superseded needs --superseded-by (superseded_by in a file) naming the "
+                "pledge that replaces it"
             )
         if self.superseded_by is not None and self.status is not Status.SUPERSEDED:
-            raise ValueError("superseded_by is set, so status must be superseded")
+            raise ValueError(
+                "--superseded-by (superseded_by in a file) is set, so status must be superseded: "
+                "add --status superseded, or --clear superseded_by for another status"
+            )
         if self.id in (self.superseded_by, self.parent_id):
             raise ValueError("a pledge cannot supersede or follow up itself")
         if self.target_value is not None and self.target_unit is None:

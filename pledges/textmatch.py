@@ -117,6 +117,11 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 MAX_ELISION = 250  # characters an ellipsis may stand for: a clause or a sentence, not an article
 
 
+def elided(quote: str) -> bool:
+    """Whether a quote leaves words out with an ellipsis ('...' or '…')."""
+    return _ELLIPSIS.search(quote) is not None
+
+
 def elided_parts(quote: str) -> list[str]:
     """The parts of a quote around its ellipses ('...' or '…'); one part when it has none."""
     return [part for part in _ELLIPSIS.split(quote.strip()) if part.strip()]
@@ -215,6 +220,33 @@ def find(quote: str, text: str) -> Span | None:
     return locate(quote, text) or locate_elided(quote, text)
 
 
+def as_written(quote: str, text: str, span: Span) -> str:
+    """The quote as the article writes it, given where it stands (`find`): text[span] for a
+    quote found whole; for an elided one, each part as the article has it, joined by the
+    quote's own ellipses (their spacing kept, as one space)."""
+    if span.method is not Method.ELIDED:
+        return text[span.start : span.end]
+    region = text[span.start : span.end]
+    folded = normalise(region)
+    quote = quote.strip()
+    parts = _ELLIPSIS.split(quote)
+    out, at = [], 0
+    for index, part in enumerate(parts):
+        if index:
+            mark = _ELLIPSIS.findall(quote)[index - 1]
+            out.append(" " * mark[0].isspace() + mark.strip() + " " * mark[-1].isspace())
+        needle = normalise(part).text
+        if not needle:
+            continue
+        found = folded.text.find(needle, at)
+        if found < 0:  # cannot happen for a span `find` gave; keep the words as typed
+            return quote
+        start, end = folded.span(found, found + len(needle))
+        out.append(region[start:end])
+        at = found + len(needle)
+    return "".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Near:
     """The passage of a text most like a quote that is not in it, and how alike (0-100)."""
@@ -287,40 +319,11 @@ def closest(quote: str, text: str, folded: str | None = None) -> Near | None:
 # their first characters as one set, which the regular expression engine scans for at C speed
 # (with the alternation it tries every position: 2.6 times slower).
 _STOP = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"'\u201d\u2019)]*(?=\s)|(?<=\n)[ \t\r]*\n)")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "gen",
-        "gov",
-        "sen",
-        "rep",
-        "prof",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "no",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_ABBREVIATIONS = frozenset([
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "vs", "etc",
+    "inc", "ltd", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec",
+])  # fmt: skip
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]$")
 _FOLLOWING = re.compile(r"\s*(\S)")  # the first character after a stop that is not a space
 

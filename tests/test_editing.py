@@ -253,8 +253,8 @@ def test_a_stale_expected_version_is_refused(cli: CLI, seeded: str) -> None:
         ),
         pytest.param(
             ["--status", "superseded", "--reason", "test"],
-            "Error: status superseded needs superseded_by naming the pledge that replaces it — "
-            "correct the record and try again",
+            "Error: status superseded needs --superseded-by (superseded_by in a file) naming the "
+            "pledge that replaces it — correct the record and try again",
             id="superseded alone",
         ),
         pytest.param(
@@ -350,11 +350,11 @@ def test_cite_accepts_a_quote_differing_only_in_case_space_quotes_and_dashes(
     assert result.code == 0, result.err
     (evidence,) = pledge(cli, register, PLEDGE)["evidence"]
     assert evidence["located"] is True
-    assert evidence["quote"] == quote
     placed = evidence["context"][evidence["quote_start"] : evidence["quote_end"]]
     assert placed in ARTICLE
     assert normalise(placed).text == normalise(quote).text
     assert placed != quote
+    assert evidence["quote"] == placed  # stored as the article writes it (tests/test_cite.py)
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,8 @@ def test_cite_accepts_a_quote_differing_only_in_case_space_quotes_and_dashes(
             "Non-fossil fuels will account for 20 percent of total energy consumption by 2030",
             "Error: the quote does not stand in source nea-coal-control — the closest passage "
             "(99% alike) is “Non-fossil fuels will account for 25 percent of total energy "
-            "consumption by 2030,”; copy the words exactly as the article has them, or add "
+            "consumption by 2030,”; you typed 'for 20 percent', the article has 'for 25 "
+            "percent'; copy the words exactly as the article has them, or add "
             "--allow-unlocated to record it anyway (the audit will report it)",
             id="changed figure",
         ),
@@ -372,14 +373,16 @@ def test_cite_accepts_a_quote_differing_only_in_case_space_quotes_and_dashes(
             "Non-fossil fuels will account for 25 percent of total energy consumption by 2035",
             "Error: the quote does not stand in source nea-coal-control — the closest passage "
             "(99% alike) is “Non-fossil fuels will account for 25 percent of total energy "
-            "consumption by 2030,”; copy the words exactly as the article has them, or add "
+            "consumption by 2030,”; you typed 'by 2035', the article has 'by 2030'; copy the "
+            "words exactly as the article has them, or add "
             "--allow-unlocated to record it anyway (the audit will report it)",
             id="changed year",
         ),
         pytest.param(
             "the country would strictly limit coal consumption",
             "Error: the quote does not stand in source nea-coal-control — the closest passage "
-            "(86% alike) is “the country would “strictly control coal consumption””; copy the "
+            "(86% alike) is “the country would “strictly control coal consumption””; you typed "
+            "'would strictly limit coal', the article has 'would “strictly control coal'; copy the "
             "words exactly as the article has them, or add --allow-unlocated to record it anyway "
             "(the audit will report it)",
             id="changed word",

@@ -225,11 +225,13 @@ def test_missing_fields_are_named() -> None:
 
 def test_superseded_status_and_superseded_by_go_together() -> None:
     assert refused(PledgeIn, {**PLEDGE, "status": "superseded"}) == (
-        "status superseded needs superseded_by naming the pledge that replaces it"
-        " — correct the record and try again"
+        "status superseded needs --superseded-by (superseded_by in a file) naming the pledge "
+        "that replaces it — correct the record and try again"
     )
     assert refused(PledgeIn, {**PLEDGE, "superseded_by": "cn-co2-peak-2025"}) == (
-        "superseded_by is set, so status must be superseded — correct the record and try again"
+        "--superseded-by (superseded_by in a file) is set, so status must be superseded: add "
+        "--status superseded, or --clear superseded_by for another status — correct the record "
+        "and try again"
     )
     both = validate(
         PledgeIn, {**PLEDGE, "status": "superseded", "superseded_by": "cn-co2-peak-2025"}

@@ -29,7 +29,40 @@ def init(
 
     if empty and seeds is not None:
         raise InvalidInput("--empty loads no seeds", "give --empty or --seeds, not both")
+    if empty:
+        _refuse_a_register_holding_records(db)
     render.init_result(service.init(db, author=author_name(author), seeds=seeds, empty=empty))
+
+
+def _refuse_a_register_holding_records(db: str | None) -> None:
+    """`init --empty` makes a new register to import into; on one that holds records it would
+    only upgrade the schema, which is not what was asked: refused, nothing changed."""
+    from sqlalchemy import func, select
+
+    from pledges.db import opened, schema_revision, transaction
+    from pledges.dburl import describe
+    from pledges.errors import InvalidInput
+    from pledges.models import ActorRow, PledgeRow, SourceRow
+
+    with opened(db, create=True, current=False) as engine:
+        if schema_revision(engine) is None:
+            return
+        with transaction(engine) as session:
+            counts = {
+                name: session.scalar(select(func.count()).select_from(table)) or 0
+                for name, table in (("pledges", PledgeRow), ("sources", SourceRow),
+                                    ("actors", ActorRow))
+            }  # fmt: skip
+        where = describe(engine.url)
+    held = [f"{n} {name if n != 1 else name[:-1]}" for name, n in counts.items() if n]
+    held = [", ".join(held[:-1]), held[-1]] if len(held) > 2 else held
+    if held:
+        raise InvalidInput(
+            f"the register at {where} already holds {' and '.join(held)}; --empty only makes a "
+            "new register, so nothing was changed",
+            "to import an export into an empty register, give 'pledges init --empty' a new "
+            "--db; 'pledges import DIR' can also add to this one",
+        )
 
 
 @db_app.command("upgrade")

@@ -153,7 +153,14 @@ def update(
         confidence=confidence, announced_on=announced_on, parent_id=parent_id,
         superseded_by=superseded_by, notes=notes,
     )  # fmt: skip
+    options = {"actors": "--actor", "gases": "--gas"}
     for name in clear or []:
+        if name in changes:
+            option = options.get(name, "--" + name.replace("_", "-"))
+            raise InvalidInput(
+                f"{name} is both given ({option}) and cleared (--clear {name}) in one change",
+                "give a new value or clear it, not both; nothing was written",
+            )
         changes[name] = [] if name in ("gases",) else None
     with write(db) as session:
         stored = update_pledge(session, pledge_id, changes, who, expected_version=expect_version)
@@ -199,8 +206,21 @@ def cite(
     evidence = validate(EvidenceIn, fields)
     with write(db) as session:
         stored = cite_quote(session, evidence, who, allow_unlocated=allow_unlocated)
-    located = "" if stored.verified_on else " (not found in the source: the audit will report it)"
-    note(f"Added evidence {stored.id} to pledge {stored.pledge_id}{located}.")
+    added = f"Added evidence {stored.id} to pledge {stored.pledge_id}"
+    if not stored.verified_on:
+        note(f"{added} (not found in the source: the audit will report it).")
+    elif stored.quote == quote.strip():
+        note(f"{added}.")
+    else:
+        from pledges.difference import describe
+        from pledges.excerpt import excerpt
+
+        named = describe(quote, stored.quote, exact=True)
+        if named is None:  # the same words and marks: only the spacing differs
+            note(f"{added}, with the article's own spacing and line breaks.")
+        else:
+            note(f"{added}, stored as the article writes it: “{excerpt(stored.quote, 160)}” "
+                 f"({named}).")  # fmt: skip
 
 
 @evidence_app.command("deprecate")
