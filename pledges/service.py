@@ -129,10 +129,9 @@ def list_pledges(
     formality: str | None = None,
 ) -> list[Pledge]:
     if actor is not None:
-        actor = actor.upper()
-        if repo.get_actor(session, actor) is None:
-            known = ", ".join(a.id for a in repo.list_actors(session))
-            raise NotFound(f"no actor with id {actor!r}", f"the register's actors are {known}")
+        from pledges.actor_names import resolve
+
+        (actor,) = resolve(session, [actor])  # a code, name or alias
     return repo.list_pledges(
         session,
         actor=actor,

@@ -6,6 +6,7 @@ without paying for heavy imports.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 # The largest id a record may have: PostgreSQL's `integer`, so that any register moves between
@@ -105,5 +106,11 @@ class Entity(StrEnum):
 
 def allowed(enum: type[StrEnum]) -> str:
     """The allowed values of a vocabulary, for messages: 'a, b or c'."""
-    values = [member.value for member in enum]
+    return listed([member.value for member in enum])
+
+
+def listed(values: Sequence[str]) -> str:
+    """Values as a sentence names them: 'a', 'a or b', 'a, b or c'."""
+    if len(values) < 2:
+        return "".join(values)
     return ", ".join(values[:-1]) + " or " + values[-1]

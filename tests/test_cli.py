@@ -118,16 +118,20 @@ def test_unknown_filter_values_name_the_allowed_ones(cli: CLI, seeded_sqlite: st
     actor = cli("list", "--db", seeded_sqlite, "--actor", "CX")
     assert actor.code == 2
     assert one_line(actor.err) == (
-        "Error: no actor with id 'CX' — the register's actors are CN, GREENPEACE, US"
+        "Error: actor 'CX' is not in the register — the register's actors are CN (China), "
+        "GREENPEACE (Greenpeace), US (United States); add one with 'pledges actor add'"
     )
 
 
 def test_usage_errors_are_one_line(cli: CLI, seeded_sqlite: str) -> None:
     result = cli("list", "--db", seeded_sqlite, "--format", "xml")
     assert result.code == 2
-    line = one_line(result.err)
-    assert line.startswith("Error: Invalid value for '--format'")
-    assert line.endswith("— see 'pledges list --help'")
+    assert one_line(result.err) == ("Error: --format 'xml' is not allowed — use table, json or csv")
+    unknown = cli("list", "--db", seeded_sqlite, "--no-such-option")
+    assert unknown.code == 2
+    assert one_line(unknown.err) == (
+        "Error: No such option: --no-such-option — see 'pledges list --help'"
+    )
     missing = cli("show")
     assert missing.code == 2
     assert one_line(missing.err) == "Error: Missing argument 'ID'. — see 'pledges show --help'"

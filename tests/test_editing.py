@@ -135,8 +135,8 @@ def test_add_refusals(cli: CLI, seeded: str) -> None:
     unknown = add("in-coal-2030", "--actor", "IN")
     assert unknown.code == 2
     assert one_line(unknown.err) == (
-        "Error: actor 'IN' is not in the register — the register's actors are CN, GREENPEACE, US; "
-        "add one with 'pledges actor add'"
+        "Error: actor 'IN' is not in the register — the register's actors are CN (China), "
+        "GREENPEACE (Greenpeace), US (United States); add one with 'pledges actor add'"
     )
     taken = add("cn-co2-peak-2030", "--actor", "CN")
     assert taken.code == 2

@@ -182,26 +182,27 @@ def test_dates_outside_the_register_calendar_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "field", "vocabulary", "value"),
+    ("model", "field", "vocabulary", "value", "suggested"),
     [
-        (PledgeIn, "status", Status, "foo"),
-        (PledgeIn, "status", Status, "Kept"),
-        (PledgeIn, "status", Status, "kept "),
-        (PledgeIn, "kind", PledgeKind, "net-zero"),
-        (PledgeIn, "formality", Formality, "law"),
-        (PledgeIn, "confidence", Confidence, "very_high"),
-        (EvidenceIn, "stance", Stance, "neutral"),
-        (EvidenceIn, "rank", Rank, "obsolete"),
-        (EvidenceIn, "asserts_status", Status, "done"),
-        (SourceIn, "kind", SourceKind, "blog"),
-        (ActorIn, "kind", ActorKind, "nation"),
+        (PledgeIn, "status", Status, "foo", None),
+        (PledgeIn, "status", Status, "Kept", "kept"),
+        (PledgeIn, "status", Status, "kept ", "kept"),
+        (PledgeIn, "kind", PledgeKind, "net-zero", "net_zero"),
+        (PledgeIn, "formality", Formality, "law", None),
+        (PledgeIn, "confidence", Confidence, "very_high", None),
+        (EvidenceIn, "stance", Stance, "neutral", None),
+        (EvidenceIn, "rank", Rank, "obsolete", None),
+        (EvidenceIn, "asserts_status", Status, "done", None),
+        (SourceIn, "kind", SourceKind, "blog", None),
+        (ActorIn, "kind", ActorKind, "nation", None),
     ],
 )
 def test_closed_vocabularies_refuse_other_values_and_list_the_allowed_ones(
-    model: type[BaseModel], field: str, vocabulary: type[Status], value: str
+    model: type[BaseModel], field: str, vocabulary: type[Status], value: str, suggested: str | None
 ) -> None:
     message = refused(model, {**BASES[model], field: value})
-    assert message.startswith(f"{field} {value!r} is not allowed — use ")
+    guess = "" if suggested is None else f"did you mean {suggested}? "
+    assert message.startswith(f"{field} {value!r} is not allowed — {guess}use ")
     for member in vocabulary:
         assert repr(member.value) in message
 
@@ -355,7 +356,8 @@ def test_choice_returns_the_member_or_lists_the_allowed_values() -> None:
     with pytest.raises(InvalidInput) as caught:
         choice(Rank, "--rank", "Preferred")
     assert str(caught.value) == (
-        "--rank 'Preferred' is not allowed — use preferred, normal or deprecated"
+        "--rank 'Preferred' is not allowed — did you mean preferred? use preferred, normal or "
+        "deprecated"
     )
 
 

@@ -4,12 +4,15 @@ Every failure reaches the user as one line on stderr: `Error: <what went wrong> 
 exit 2, no traceback unless --debug. So that `pledges --help` stays fast (README.md, "Speed"),
 heavy libraries are imported inside commands, help is plain text (`rich_markup_mode=None`), and
 the command modules do not use `from __future__ import annotations`.
-"""
 
-from __future__ import annotations
+The conventions people know from other command lines: `--version`, `-h` as well as `--help` on
+every command, shell completion (`--install-completion`), and help that writes values as TEXT,
+DATE or ID and lists what a vocabulary allows (pledges.cli.conventions).
+"""
 
 import gc
 import sys
+from typing import Annotated
 
 import typer
 from typer._click.exceptions import (  # typer vendors click from 0.29 on
@@ -18,6 +21,7 @@ from typer._click.exceptions import (  # typer vendors click from 0.29 on
 )
 
 from pledges.cli import admin, audit, edit, log, sources, transfer
+from pledges.cli.conventions import conventional
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -28,10 +32,35 @@ app = typer.Typer(
     help="A register of climate commitments, each backed by verbatim evidence. "
     "Add --debug to any command to see a traceback when something fails.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"pledges {version('pledges')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version of pledges and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """The options that come before any command."""
+
+
 for group in (admin.app, edit.app, log.app, audit.app, transfer.app):
     app.registered_commands += group.registered_commands
 app.add_typer(sources.source_app, name="source")
@@ -78,7 +107,8 @@ def run(argv: list[str] | None = None) -> int:
             "and type it again"
         )
     try:
-        code = app(args=args, prog_name="pledges", standalone_mode=False)
+        root = conventional(typer.main.get_command(app))
+        code = root.main(args=args, prog_name="pledges", standalone_mode=False)
     except PledgesError as error:
         return _fail(str(error))
     except NoArgsIsHelpError as error:

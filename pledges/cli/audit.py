@@ -20,7 +20,7 @@ class FailOn(StrEnum):
 @app.command()
 def audit(
     format: Annotated[
-        ShowFormat, typer.Option("--format", help="table or json")
+        ShowFormat, typer.Option("--format", help="How to print the findings.")
     ] = ShowFormat.TABLE,
     fail_on: Annotated[
         FailOn, typer.Option(help="Exit 1 when findings of this severity (or worse) are found.")

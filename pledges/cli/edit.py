@@ -71,19 +71,32 @@ def add(
         str, typer.Argument(metavar="ID", help="A new slug, e.g. cn-coal-cap-2025.")
     ],
     title: Annotated[str, Opt(help="A short title.", show_default=False)],
-    actor: Annotated[list[str], Opt(help="Who commits (repeat for a joint pledge).")],
-    kind: Annotated[str, Opt(help="e.g. emissions_peak, coal, cooperation.", show_default=False)],
+    actor: Annotated[
+        list[str],
+        Opt(
+            help="Who commits: a code, name or alias, e.g. CN or China (repeat for a joint "
+            "pledge).",
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[str, Opt(help="What the pledge is about.", show_default=False)],
     reason: Reason,
     statement: Annotated[str | None, Opt(help="The commitment in neutral words.")] = None,
-    target_year: Annotated[str | None, Opt(help="1990 to 2100.")] = None,
+    target_year: Annotated[str | None, Opt(help="The year of the target, 1990 to 2100.")] = None,
     target_value: Annotated[str | None, Opt(help="e.g. 65 (with --target-unit).")] = None,
     target_unit: Annotated[str | None, Opt(help="e.g. % below 2005.")] = None,
     baseline_year: Annotated[str | None, Opt(help="The baseline year of the target.")] = None,
     gas: Annotated[list[str] | None, Opt(help="A gas covered (repeat).")] = None,
-    formality: Annotated[str | None, Opt(help="proposed, declared, in_policy or in_law.")] = None,
-    status: Annotated[str | None, Opt(help="Default not_yet_rated.")] = None,
-    confidence: Annotated[str | None, Opt(help="low, medium or high.")] = None,
-    announced_on: Annotated[str | None, Opt(help="YYYY-MM-DD.")] = None,
+    formality: Annotated[
+        str | None, Opt(help="How firmly it is set down. Default: declared.")
+    ] = None,
+    status: Annotated[
+        str | None, Opt(help="Whether it is delivered. Default: not_yet_rated.")
+    ] = None,
+    confidence: Annotated[
+        str | None, Opt(help="How well the evidence supports it. Default: low.")
+    ] = None,
+    announced_on: Annotated[str | None, Opt(help="When it was announced, YYYY-MM-DD.")] = None,
     parent_id: Annotated[str | None, Opt(help="The joint pledge this follows up.")] = None,
     superseded_by: Annotated[
         str | None, Opt(help="The pledge that replaces this one (with --status superseded).")
@@ -93,6 +106,7 @@ def add(
     author: Author = None,
 ) -> None:
     """Add a pledge to the register."""
+    from pledges.actor_names import resolve
     from pledges.editing import add_pledge
     from pledges.render import note
     from pledges.schema import PledgeIn
@@ -100,15 +114,15 @@ def add(
 
     who = changed_by(author, reason)
     fields = given(
-        id=pledge_id, title=title, actors=[a.upper() for a in actor], kind=kind,
+        id=pledge_id, title=title, kind=kind,
         statement=statement, target_year=target_year, target_value=target_value,
         target_unit=target_unit, baseline_year=baseline_year, gases=gas, formality=formality,
         status=status, confidence=confidence, announced_on=announced_on, parent_id=parent_id,
         superseded_by=superseded_by,
         notes=notes,
     )  # fmt: skip
-    pledge = validate(PledgeIn, fields)
     with write(db) as session:
+        pledge = validate(PledgeIn, {**fields, "actors": resolve(session, actor)})
         stored = add_pledge(session, pledge, who)
     note(f"Added pledge {stored.id} (version {stored.version}). Cite its evidence with "
          f"'pledges cite {stored.id} SOURCE_ID --quote ...'.")  # fmt: skip
@@ -118,36 +132,37 @@ def add(
 def update(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge to change.")],
     reason: Reason,
-    title: Annotated[str | None, Opt()] = None,
-    statement: Annotated[str | None, Opt()] = None,
-    actor: Annotated[list[str] | None, Opt(help="Replaces the actors (repeat).")] = None,
-    kind: Annotated[str | None, Opt()] = None,
-    target_year: Annotated[str | None, Opt(help="1990 to 2100.")] = None,
-    target_value: Annotated[str | None, Opt()] = None,
-    target_unit: Annotated[str | None, Opt()] = None,
-    baseline_year: Annotated[str | None, Opt()] = None,
-    gas: Annotated[list[str] | None, Opt(help="Replaces the gases (repeat).")] = None,
-    formality: Annotated[str | None, Opt(help="proposed, declared, in_policy or in_law.")] = None,
-    status: Annotated[
-        str | None, Opt(help="e.g. in_progress, kept, withdrawn, superseded.")
+    title: Annotated[str | None, Opt(help="A short title.")] = None,
+    statement: Annotated[str | None, Opt(help="The commitment in neutral words.")] = None,
+    actor: Annotated[
+        list[str] | None, Opt(help="Replaces the actors: a code, name or alias (repeat).")
     ] = None,
-    confidence: Annotated[str | None, Opt(help="low, medium or high.")] = None,
-    announced_on: Annotated[str | None, Opt(help="YYYY-MM-DD.")] = None,
-    parent_id: Annotated[str | None, Opt()] = None,
+    kind: Annotated[str | None, Opt(help="What the pledge is about.")] = None,
+    target_year: Annotated[str | None, Opt(help="The year of the target, 1990 to 2100.")] = None,
+    target_value: Annotated[str | None, Opt(help="e.g. 65 (with --target-unit).")] = None,
+    target_unit: Annotated[str | None, Opt(help="e.g. % below 2005.")] = None,
+    baseline_year: Annotated[str | None, Opt(help="The baseline year of the target.")] = None,
+    gas: Annotated[list[str] | None, Opt(help="Replaces the gases (repeat).")] = None,
+    formality: Annotated[str | None, Opt(help="How firmly it is set down.")] = None,
+    status: Annotated[str | None, Opt(help="Whether it is delivered.")] = None,
+    confidence: Annotated[str | None, Opt(help="How well the evidence supports it.")] = None,
+    announced_on: Annotated[str | None, Opt(help="When it was announced, YYYY-MM-DD.")] = None,
+    parent_id: Annotated[str | None, Opt(help="The joint pledge this follows up.")] = None,
     superseded_by: Annotated[str | None, Opt(help="The pledge that replaces this one.")] = None,
-    notes: Annotated[str | None, Opt()] = None,
+    notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
     clear: Annotated[list[str] | None, Opt(help="Empty a field, e.g. --clear target_year.")] = None,
     expect_version: ExpectVersion = None,
     db: Db = None,
     author: Author = None,
 ) -> None:
     """Change any field of a pledge. A superseded or withdrawn pledge stays in the register."""
+    from pledges.actor_names import resolve
     from pledges.editing import update_pledge
     from pledges.render import note
 
     who = changed_by(author, reason)
     changes: dict[str, object] = given(
-        title=title, statement=statement, actors=[a.upper() for a in actor or []], kind=kind,
+        title=title, statement=statement, kind=kind,
         target_year=target_year, target_value=target_value, target_unit=target_unit,
         baseline_year=baseline_year, gases=gas, formality=formality, status=status,
         confidence=confidence, announced_on=announced_on, parent_id=parent_id,
@@ -163,6 +178,8 @@ def update(
             )
         changes[name] = [] if name in ("gases",) else None
     with write(db) as session:
+        if actor:
+            changes["actors"] = resolve(session, actor)
         stored = update_pledge(session, pledge_id, changes, who, expected_version=expect_version)
     note(f"Updated pledge {stored.id}: now at version {stored.version}.")
 
@@ -175,11 +192,13 @@ def cite(
         str, Opt(help="The words, exactly as the article has them.", show_default=False)
     ],
     reason: Reason,
-    stance: Annotated[str | None, Opt(help="supports (default) or contradicts.")] = None,
-    asserts_status: Annotated[
-        str | None, Opt(help="The delivery status this source reports, e.g. in_progress.")
+    stance: Annotated[
+        str | None, Opt(help="Whether the quote supports the pledge. Default: supports.")
     ] = None,
-    rank: Annotated[str | None, Opt(help="normal (default) or preferred.")] = None,
+    asserts_status: Annotated[
+        str | None, Opt(help="The delivery status this source reports.")
+    ] = None,
+    rank: Annotated[str | None, Opt(help="How much this evidence counts. Default: normal.")] = None,
     note_text: Annotated[str | None, Opt("--note", help="A note on this evidence.")] = None,
     allow_unlocated: Annotated[
         bool, Opt(help="Record a quote that is not found in the source (the audit reports it).")

@@ -77,8 +77,8 @@ class ShowFormat(StrEnum):
     JSON = "json"
 
 
-ListAs = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
-ShowAs = Annotated[ShowFormat, typer.Option("--format", help="table or json.")]
+ListAs = Annotated[Format, typer.Option("--format", help="How to print the list.")]
+ShowAs = Annotated[ShowFormat, typer.Option("--format", help="How to print it.")]
 
 
 def author_name(author: str | None) -> str:

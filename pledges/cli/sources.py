@@ -34,7 +34,7 @@ def source_add(
     title: Annotated[str, Opt(help="The article's title.", show_default=False)],
     reason: Reason,
     publisher: Annotated[str | None, Opt(help="Only when the article shows it.")] = None,
-    kind: Annotated[str | None, Opt(help="official, news (default), analysis or other.")] = None,
+    kind: Annotated[str | None, Opt(help="What kind of article. Default: news.")] = None,
     published: Annotated[str | None, Opt(help="Publication date, YYYY-MM-DD.")] = None,
     date_inferred: Annotated[bool, Opt(help="The date is inferred, not stated.")] = False,
     date_note: Annotated[str | None, Opt(help="How the date was established.")] = None,
@@ -98,9 +98,7 @@ def source_show(
 def actor_add(
     actor_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. IN, EU, UNFCCC.")],
     name: Annotated[str, Opt(help="The actor's name.", show_default=False)],
-    kind: Annotated[
-        str, Opt(help="country, bloc, subnational, organisation or company.", show_default=False)
-    ],
+    kind: Annotated[str, Opt(help="What kind of actor.", show_default=False)],
     reason: Reason,
     alias: Annotated[list[str] | None, Opt(help="A name to look for in articles (repeat).")] = None,
     db: Db = None,

@@ -24,7 +24,7 @@ class ExportFormat(StrEnum):
 def export(
     out: Annotated[str, typer.Option("--out", help="The folder to write (created if need be).")],
     format: Annotated[
-        ExportFormat, typer.Option("--format", help="csv, json or datapackage")
+        ExportFormat, typer.Option("--format", help="What to write.")
     ] = ExportFormat.CSV,
     excel: Annotated[
         bool,
