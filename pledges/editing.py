@@ -38,6 +38,7 @@ from pledges.validation import validate
 from pledges.vocab import MAX_ID, Action, Entity, Rank
 
 REASON_MAX = 500
+NEW_TEXT = "add the corrected text as a new source with 'pledges source add FILE --supersedes {}'"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Who:
                 )
 
 
-def _log(
+def log_change(
     session: Session,
     who: Who,
     action: Action,
@@ -97,6 +98,9 @@ def _log(
     )
 
 
+_log = log_change  # the name this module's functions use
+
+
 # --- actors and sources -------------------------------------------------------------------------
 
 
@@ -111,11 +115,27 @@ def add_actor(session: Session, actor: ActorIn, who: Who) -> Actor:
 def add_source(session: Session, source: SourceIn, who: Who) -> Source:
     if repo.get_source(session, source.id) is not None:
         raise AlreadyExists(
-            f"source {source.id} already exists", "choose another id; a source's text never changes"
+            f"source {source.id} already exists",
+            f"correct its metadata with 'pledges source update {source.id}'; a corrected text is "
+            f"a new source, added with another id and --supersedes {source.id}",
         )
+    unknown = superseded_unknown(session, source)
+    if unknown is not None:
+        raise unknown
     stored = repo.add_source(session, source)
     _log(session, who, Action.CREATE, Entity.SOURCE, source.id, None, stored)
     return stored
+
+
+def superseded_unknown(session: Session, source: SourceIn) -> NotFound | None:
+    """Why the source a source supersedes is not in the register (None when it is, or when it
+    names none)."""
+    if source.supersedes is None or repo.get_source(session, source.supersedes) is not None:
+        return None
+    missing = not_found(
+        "source", source.supersedes, repo.source_ids(session), "pledges source list"
+    )
+    return NotFound(f"supersedes: {missing.message}", missing.hint)
 
 
 # --- pledges ------------------------------------------------------------------------------------

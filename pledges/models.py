@@ -106,6 +106,7 @@ class SourceRow(Base):
     retrieved_on: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
+    supersedes: Mapped[str | None] = mapped_column(String(80))  # a source's id, checked by editing
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
 

@@ -94,6 +94,14 @@ def get_actor(session: Session, actor_id: str) -> Actor | None:
     return None if row is None else _record(Actor, row)
 
 
+def update_actor(session: Session, actor: ActorIn) -> Actor:
+    """Write new values over an actor's fields (its id is the same)."""
+    row = session.get_one(ActorRow, actor.id)
+    row.name, row.kind, row.aliases = actor.name, actor.kind, list(actor.aliases)
+    session.flush()
+    return _record(Actor, row)
+
+
 def list_actors(session: Session, ids: Sequence[str] | None = None) -> list[Actor]:
     query = select(ActorRow).order_by(ActorRow.id)
     if ids is not None:
@@ -112,6 +120,22 @@ def add_source(session: Session, source: SourceIn) -> Source:
 def get_source(session: Session, source_id: str) -> Source | None:
     row = session.get(SourceRow, source_id)
     return None if row is None else _record(Source, row)
+
+
+def update_source(session: Session, source: SourceIn) -> Source:
+    """Write new metadata over a source; its text and sha256 are never written again."""
+    row = session.get_one(SourceRow, source.id)
+    for name, value in source.model_dump(exclude={"id", "text"}).items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    session.flush()
+    return _record(Source, row)
+
+
+def sources_superseding(session: Session, source_id: str) -> list[str]:
+    """The ids of the sources that name `source_id` as the one they replace."""
+    query = select(SourceRow.id).where(SourceRow.supersedes == source_id).order_by(SourceRow.id)
+    return list(session.scalars(query))
 
 
 def get_sources(session: Session, ids: Sequence[str]) -> dict[str, Source]:
@@ -283,6 +307,23 @@ def revisions(session: Session, pledge_id: str | None = None) -> list[RevisionRo
                 (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence),
             )
         )
+    return list(session.scalars(query))
+
+
+def revision(session: Session, seq: int) -> RevisionRow | None:
+    return session.get(RevisionRow, seq) if 1 <= seq <= MAX_ID else None
+
+
+def revisions_since(
+    session: Session, seq: int, entity: Entity, entity_id: str
+) -> list[RevisionRow]:
+    """The revisions of one record after revision `seq`, in order."""
+    query = (
+        select(RevisionRow)
+        .where(RevisionRow.seq > seq, RevisionRow.entity == entity)
+        .where(RevisionRow.entity_id == entity_id)
+        .order_by(RevisionRow.seq)
+    )
     return list(session.scalars(query))
 
 

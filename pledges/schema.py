@@ -210,6 +210,10 @@ class SourceIn(Record):
     notes: LongText | None = Field(
         default=None, description="Curation notes, e.g. where the publisher was read from."
     )
+    supersedes: Slug | None = Field(
+        default=None,
+        description="The source this one replaces: a corrected text is added as a new source.",
+    )
     text: Annotated[str, StringConstraints(min_length=1), AfterValidator(_no_nul)]
 
     @model_validator(mode="after")
@@ -218,6 +222,8 @@ class SourceIn(Record):
             raise ValueError("an inferred date needs published_on and a date_note saying from what")
         if not self.text.strip():
             raise ValueError("a source's text cannot be blank")
+        if self.supersedes == self.id:
+            raise ValueError("a source cannot supersede itself")
         return self
 
 

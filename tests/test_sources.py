@@ -201,7 +201,7 @@ def test_source_show_text_and_json(cli: CLI, seeded: str, tmp_path: Path) -> Non
 
     data = json.loads(cli("source", "show", "nea-coal-control", "--format", "json",
                           "--db", seeded).out)  # fmt: skip
-    assert set(data) == {"source", "cited_by"}
+    assert set(data) == {"source", "superseded_by", "cited_by"}
     assert "text" not in data["source"]
     assert data["source"]["sha256"] == digest
     assert data["source"]["publisher"] == "NEA"
@@ -290,7 +290,9 @@ BAD = [
     bad("empty.html", [], "Error: no article text could be found in the HTML of {dir}/empty.html "
         "— save the article as plain text and add that file instead", "HTML without article"),
     bad("ok.txt", ["--id", "kerry-not-dictating"], "Error: source kerry-not-dictating already "
-        "exists — choose another id; a source's text never changes", "duplicate id"),
+        "exists — correct its metadata with 'pledges source update kerry-not-dictating'; a "
+        "corrected text is a new source, added with another id and --supersedes "
+        "kerry-not-dictating", "duplicate id"),
     bad("ok.txt", ["--id", "NEA_2023"], "Error: id 'NEA_2023' is not allowed — use lower-case "
         "letters, digits and single hyphens, e.g. kerry-beijing-2023", "invalid id"),
     bad("ok.txt", ["--published", "2023-02-30"], "Error: published_on '2023-02-30' is not allowed "

@@ -461,9 +461,16 @@ BAD = {
         _set("evidence.csv", 0, quote="China will reach carbon neutrality"),
         "Error: evidence.csv:2:quote: evidence 1 is not edited in place",
     ),
-    "an actor changed": (
-        _set("actors.csv", 0, name="People's Republic"),
-        "Error: actors.csv:2:name: CN differs from the register",
+    "a source's text changed": (
+        _set("sources.csv", 0, text="Another text."),
+        "Error: sources.csv:2:text: the text of source china-rejects-us-calls differs from the "
+        "register's — a source's text never changes; add the corrected text as a new source with "
+        "'pledges source add FILE --supersedes china-rejects-us-calls'",
+    ),
+    "a source superseding one not there": (
+        _set("sources.csv", 0, supersedes="nowhere"),
+        "Error: sources.csv:2:supersedes: the source 'nowhere' is not in the register or "
+        "sources.csv",
     ),
     "an id twice": (
         _duplicate("actors.csv", 1),

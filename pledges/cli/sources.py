@@ -42,6 +42,9 @@ def source_add(
     retrieved: Annotated[str | None, Opt(help="When it was retrieved, YYYY-MM-DD.")] = None,
     language: Annotated[str | None, Opt(help="e.g. en (default), zh.")] = None,
     notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
+    supersedes: Annotated[
+        str | None, Opt(help="The source this one replaces, e.g. a corrected text of it.")
+    ] = None,
     db: Db = None,
     author: Author = None,
 ) -> None:
@@ -56,7 +59,7 @@ def source_add(
     fields = given(
         id=source_id, title=title, publisher=publisher, kind=kind, published_on=published,
         date_inferred=date_inferred or None, date_note=date_note, url=url,
-        retrieved_on=retrieved, language=language, notes=notes,
+        retrieved_on=retrieved, language=language, notes=notes, supersedes=supersedes,
     )  # fmt: skip
     source = validate(SourceIn, {**fields, "text": articles.read(path)})
     with write(db) as session:
@@ -88,10 +91,12 @@ def source_show(
     """Show a source: its metadata, sha256 and the evidence that cites it."""
     from pledges import service
     from pledges.render import sources as render
+    from pledges.repository import sources_superseding
 
     with read(db) as session:
         view = service.show_source(session, source_id)
-    render.source_view(view, format.value, text=text)
+        later = sources_superseding(session, source_id)
+    render.source_view(view, format.value, text=text, superseded_by=later)
 
 
 @actor_app.command("add")
@@ -129,3 +134,75 @@ def actor_list(
     with read(db) as session:
         actors = repository.list_actors(session)
     render.actor_list(actors, format.value)
+
+
+@source_app.command("update")
+def source_update(
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source to correct.")],
+    reason: Reason,
+    title: Annotated[str | None, Opt(help="The article's title.")] = None,
+    publisher: Annotated[str | None, Opt(help="As the article or its page shows it.")] = None,
+    kind: Annotated[str | None, Opt(help="official, news, analysis or other.")] = None,
+    url: Annotated[str | None, Opt(help="Where the article was found.")] = None,
+    published: Annotated[str | None, Opt(help="Publication date, YYYY-MM-DD.")] = None,
+    date_inferred: Annotated[
+        bool | None, Opt(help="Whether the date is inferred rather than stated.")
+    ] = None,
+    date_note: Annotated[str | None, Opt(help="How the date was established.")] = None,
+    retrieved: Annotated[str | None, Opt(help="When it was retrieved, YYYY-MM-DD.")] = None,
+    language: Annotated[str | None, Opt(help="e.g. en, zh.")] = None,
+    notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
+    clear: Annotated[
+        list[str] | None, Opt(help="Empty a field, e.g. --clear url (repeat).")
+    ] = None,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Correct a source's metadata; one revision records the change. The text and its sha256
+    never change: a corrected text is a new source ('pledges source add FILE --supersedes ID')."""
+    from pledges.corrections import update_source
+    from pledges.render import note
+
+    who = changed_by(author, reason)
+    changes: dict[str, object] = given(
+        title=title, publisher=publisher, kind=kind, url=url, published_on=published,
+        date_inferred=date_inferred, date_note=date_note, retrieved_on=retrieved,
+        language=language, notes=notes,
+    )  # fmt: skip
+    for name in clear or []:
+        changes[name] = False if name == "date_inferred" else None
+    with write(db) as session:
+        stored = update_source(session, source_id, changes, who)
+    note(f"Updated source {stored.id}: its text and sha256 {stored.sha256[:12]}… are unchanged.")
+
+
+@actor_app.command("update")
+def actor_update(
+    actor_id: Annotated[str, typer.Argument(metavar="ID", help="The actor to correct, e.g. CN.")],
+    reason: Reason,
+    name: Annotated[str | None, Opt(help="The actor's name.")] = None,
+    kind: Annotated[
+        str | None, Opt(help="country, bloc, subnational, organisation or company.")
+    ] = None,
+    add_alias: Annotated[
+        list[str] | None, Opt(help="A name to look for in articles (repeat).")
+    ] = None,
+    remove_alias: Annotated[
+        list[str] | None, Opt(help="An alias to stop looking for (repeat).")
+    ] = None,
+    db: Db = None,
+    author: Author = None,
+) -> None:
+    """Correct an actor's name, kind or aliases; one revision records the change."""
+    from pledges.corrections import update_actor
+    from pledges.render import note
+
+    who = changed_by(author, reason)
+    changes = given(name=name, kind=kind)
+    with write(db) as session:
+        stored = update_actor(
+            session, actor_id.upper(), changes, who,
+            add_aliases=add_alias or [], remove_aliases=remove_alias or [],
+        )  # fmt: skip
+    aliases = ", ".join(stored.aliases) or "none"
+    note(f"Updated actor {stored.id} ({stored.name}); aliases: {aliases}.")

@@ -20,6 +20,21 @@ def _value(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _change(name: str, before: Any, after: Any) -> str:
+    """One field's change; a list (an actor's aliases, a pledge's gases) by what it gained and
+    lost, when it kept the rest."""
+    if isinstance(before, list) and isinstance(after, list):
+        added = [item for item in after if item not in before]
+        removed = [item for item in before if item not in after]
+        if (added or removed) and [i for i in after if i in before] == [
+            i for i in before if i in after
+        ]:
+            parts = [f"added {_value(item)}" for item in added]
+            parts += [f"removed {_value(item)}" for item in removed]
+            return f"{name}: {'; '.join(parts)}"
+    return f"{name}: {_value(before)} → {_value(after)}"
+
+
 def revisions(items: Sequence[Revision], format: str) -> None:
     if format == "json":
         write_json([r.model_dump(mode="json") for r in items])
@@ -34,7 +49,7 @@ def revisions(items: Sequence[Revision], format: str) -> None:
             changes = f"created with {len(r.changes)} fields"
         else:
             changes = "\n".join(
-                f"{name}: {_value(c.before)} → {_value(c.after)}"
+                _change(name, c.before, c.after)
                 for name, c in r.changes.items()
                 if name not in ("updated_at", "version")
             )

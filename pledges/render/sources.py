@@ -38,13 +38,16 @@ def source_list(sources: Sequence[Source], quotes: dict[str, int], format: str) 
     out().print(table)
 
 
-def source_view(view: SourceView, format: str, *, text: bool) -> None:
+def source_view(
+    view: SourceView, format: str, *, text: bool, superseded_by: Sequence[str] = ()
+) -> None:
     source = view.source
     if format == "json":
         exclude = set() if text else {"text"}
         write_json(
             {
                 "source": source.model_dump(mode="json", exclude=exclude),
+                "superseded_by": list(superseded_by),
                 "cited_by": [e.model_dump(mode="json") for e in view.evidence],
             }
         )
@@ -58,6 +61,10 @@ def source_view(view: SourceView, format: str, *, text: bool) -> None:
     facts.add_column(style="dim")
     facts.add_column()
     facts.add_row("kind", source.kind.value)
+    if source.supersedes:
+        facts.add_row("supersedes", source.supersedes)
+    if superseded_by:
+        facts.add_row("superseded by", ", ".join(superseded_by))
     facts.add_row("url", source.url or "none")
     if source.date_note:
         facts.add_row("date note", source.date_note)

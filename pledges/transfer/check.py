@@ -1,11 +1,12 @@
 """An export's rows checked against the register: the plan of what to write, and the problems.
 
 Nothing is written here. Every row is read as a record and compared with the stored one: an
-actor or a source may be new or unchanged, a pledge may be new or changed (from the version it
-was exported at); evidence is checked by `pledges.transfer.evidence`. Each table is checked
-against the register as the import will have it by then: the new records of the tables before it
-count, unless a row before was refused (then nothing new is added, as nothing is written).
-References are checked as the commands check them, with the same messages.
+actor or a source may be new, changed (a source's text never) or unchanged, a pledge may be new
+or changed (from the version it was exported at); evidence is checked by
+`pledges.transfer.evidence`. Each table is checked against the register as the import will have
+it by then: the new records of the tables before it count, unless a row before was refused (then
+nothing new is added, as nothing is written). References are checked as the commands check
+them, with the same messages.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.editing import unknown_reference
+from pledges.editing import NEW_TEXT, unknown_reference
 from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
-from pledges.transfer.plan import Plan, Update, as_exported, differences
+from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences
 from pledges.transfer.rows import Files, Problem, Row, once, record, shown
 
 R = TypeVar("R", ActorIn, SourceIn)
@@ -61,6 +62,7 @@ class _Check:
         self.plan = Plan(files.names)
         self.problems: list[Problem] = []
         self.stored_actors = {a.id: a for a in repo.list_actors(session)}
+        self._rows: dict[str, Row] = {}  # the sources' rows, by id
 
     def actors(self, rows: list[Row]) -> None:
         existing, problems = self.stored_actors, self.problems
@@ -70,16 +72,23 @@ class _Check:
 
     def sources(self, rows: list[Row]) -> None:
         existing = repo.get_sources(self.session, [str(r.values.get("id")) for r in rows])
-        self.plan.sources = self._new(
-            rows, "sources", existing, partial(self._source, existing=existing), self._matches
+        self._rows = {str(r.values.get("id")): r for r in rows}
+
+        def matches(row: Row, source: SourceIn) -> bool:
+            return self._matches(row, source, existing.get(source.id))
+
+        new = self._new(
+            rows, "sources", existing, partial(self._source, existing=existing), matches
         )
+        self.plan.sources = self._superseded(new)
 
     def _new(
         self, rows: list[Row], table: str, existing: Mapping[str, BaseModel],
         make: Callable[[Row], R | None], fits: Callable[[Row, R], bool] = lambda row, item: True,
     ) -> list[R]:  # fmt: skip
-        """The new actors or sources of their rows; the others must be as the register holds them
-        (no import edits them). No new ones if any row so far is refused."""
+        """The new actors or sources of their rows; a changed one is a correction, as
+        `pledges actor update` or `source update` makes it (a source's text never changes). No
+        new ones if any row so far is refused."""
         new: list[R] = []
         seen: dict[str, int] = {}
         for row in rows:
@@ -90,26 +99,56 @@ class _Check:
             if current is None:
                 new.append(item)
                 continue
-            fields = set(type(item).model_fields)  # the fields an import may give
+            # The fields an import may give, of those its file has (an older export may lack
+            # a column: that field is left as it is).
+            fields = {name for name in type(item).model_fields if name in row.values}
+            fields.add("text")
             diff = differences(current.model_dump(include=fields), item.model_dump(include=fields))
             if not diff:
                 self.plan.unchanged[table].append(item.id)
-                continue
-            name, old, value = diff[0]
-            change = "the text" if name == "text" else f"{shown(old)} → {shown(value)}"
-            message = f"{item.id} differs from the register ({name}: {change})"
-            hint = f"{table} are not changed by import; put back the register's value"
-            self.problems.append(row.problem(name, message, hint))
+            else:
+                self.plan.corrections[table].append(Correction(row, item.id, diff))
         return [] if self.problems else new
 
-    def _matches(self, row: Row, source: SourceIn) -> bool:
-        """Whether a source's text is the one its row's sha256 is of, if it gives one."""
+    def _matches(self, row: Row, source: SourceIn, registered: Source | None) -> bool:
+        """Whether a source's text is the register's (a text never changes), or, for a new
+        source, the one its row's sha256 is of, if it gives one."""
+        if registered is not None and source.text != registered.text:
+            message = f"the text of source {source.id} differs from the register's"
+            hint = "a source's text never changes; " + NEW_TEXT.format(source.id)
+            self.problems.append(row.problem(self.text_column, message, hint))
+            return False
         sha256 = row.values.get("sha256")
         if sha256 is None or text_sha256(source.text) == sha256:
             return True
         message = f"the text of {source.id} does not match its sha256"
         self.problems.append(row.problem(self.text_column, message, SHA256_HINT))
         return False
+
+    def _superseded(self, new: list[SourceIn]) -> list[SourceIn]:
+        """New sources, each after the new source it supersedes; a source superseding one that
+        is neither the register's nor the import's is refused."""
+        known = {*repo.source_ids(self.session), *(s.id for s in new)}
+        named = [(s.id, s.supersedes) for s in new]
+        for correction in self.plan.corrections["sources"]:
+            after = {name: value for name, _, value in correction.diff}
+            named.append((correction.id, after.get("supersedes")))
+        for source_id, other in named:
+            if other is not None and other not in known:
+                missing = f"the source {other!r} is not in the register or sources.csv"
+                self._refuse_supersedes(source_id, missing)
+        pending = {s.id: s for s in new}
+        ordered: list[SourceIn] = []
+        while pending and not self.problems:
+            ready = [s for s in pending.values() if s.supersedes not in pending]
+            if not ready:
+                self._refuse_supersedes(next(iter(pending)), "it supersedes itself, through others")
+            ordered += [pending.pop(s.id) for s in ready]
+        return [] if self.problems else ordered
+
+    def _refuse_supersedes(self, source_id: str, message: str) -> None:
+        hint = "name a source of the register or of sources.csv, or leave the cell empty"
+        self.problems.append(self._rows[source_id].problem("supersedes", message, hint))
 
     def _source(self, row: Row, existing: dict[str, Source]) -> SourceIn | None:
         """A source row as a record, with its text (from its cell, or its file in a package)."""

@@ -17,12 +17,14 @@ any row is refused, nothing is written. Every change is a revision with the impo
 as the commands make it (a quote is located as `cite` locates it). A dry run applies the plan,
 and rolls it back; `pledges.render.importing` prints the plan.
 
-What an import may do: add actors, sources, pledges and evidence; change a pledge's fields;
-deprecate evidence. What it may not: change an actor or a source (their records have no edit
-command either), edit evidence in place (deprecate it and add the corrected quote), delete
-anything (a record missing from the files is left as it is). A pledge row carries the version it
-was exported at: if the pledge changed in the register since, the row is refused rather than
-overwriting that change; a changed row without its version is refused too.
+What an import may do: add actors, sources, pledges and evidence; change the fields of an actor,
+of a pledge, and of a source save its text (as `pledges actor update`, `pledges update` and
+`pledges source update` do); deprecate evidence. What it may not: change a source's text (a
+corrected text is a new source that supersedes it), edit evidence in place (deprecate it and
+add the corrected quote), delete anything (a record missing from the files is left as it is). A
+pledge row carries the version it was exported at: if the pledge changed in the register since,
+the row is refused rather than overwriting that change; a changed row without its version is
+refused too.
 
 Every cell is read by the schema's input models, under the rules the commands' options follow
 (`pledges.schema`: ExportedPledge and ExportedEvidence add the version and id an export writes).

@@ -31,6 +31,16 @@ class Update:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """An actor's or a source's changed fields (never a source's text), as
+    `pledges actor update` and `pledges source update` would change them."""
+
+    row: Row
+    id: str
+    diff: list[Difference]
+
+
+@dataclass(frozen=True, slots=True)
 class Deprecation:
     row: Row
     id: int
@@ -58,6 +68,9 @@ class Plan:
     sources: list[SourceIn] = field(default_factory=list)
     pledges: list[PledgeIn] = field(default_factory=list)  # each after the pledges it names
     updates: list[Update] = field(default_factory=list)
+    corrections: dict[str, list[Correction]] = field(
+        default_factory=lambda: {"actors": [], "sources": []}
+    )  # changed actors and sources
     evidence: EvidencePlan = field(default_factory=EvidencePlan)  # deprecated and new
     unchanged: dict[str, list[str]] = field(default_factory=lambda: {t: [] for t in TABLES})
 
@@ -75,8 +88,8 @@ class Plan:
     def changed(self) -> dict[str, dict[str, list[Difference]]]:
         """The changes to stored records, by table and id."""
         return {
-            "actors": {},
-            "sources": {},
+            "actors": {c.id: c.diff for c in self.corrections["actors"]},
+            "sources": {c.id: c.diff for c in self.corrections["sources"]},
             "pledges": {u.pledge.id: u.diff for u in self.updates},
             "evidence": {str(d.id): d.diff for d in self.evidence.deprecations},
         }
