@@ -170,6 +170,7 @@ VOCABULARIES = [
     ("cite", "--stance", Stance), ("cite", "--asserts-status", Status),
     ("cite", "--rank", [Rank.PREFERRED, Rank.NORMAL]),
     ("source add", "--kind", SourceKind), ("actor add", "--kind", ActorKind),
+    ("source update", "--kind", SourceKind), ("actor update", "--kind", ActorKind),
     ("audit", "--fail-on", ["error", "warning", "never"]),
     ("audit", "--format", ShowFormat), ("list", "--format", Format),
     ("show", "--format", ShowFormat),

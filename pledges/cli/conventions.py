@@ -75,6 +75,8 @@ VOCABULARIES: dict[str, Iterable[Enum]] = {
 COMMAND_VOCABULARIES: dict[tuple[str, str], Iterable[Enum]] = {
     ("source add", "--kind"): SourceKind,
     ("actor add", "--kind"): ActorKind,
+    ("source update", "--kind"): SourceKind,
+    ("actor update", "--kind"): ActorKind,
     # New evidence is never deprecated: 'pledges evidence deprecate' does that.
     ("cite", "--rank"): [Rank.PREFERRED, Rank.NORMAL],
 }

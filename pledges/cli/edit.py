@@ -170,7 +170,7 @@ def update(
     )  # fmt: skip
     options = {"actors": "--actor", "gases": "--gas"}
     for name in clear or []:
-        if name in changes:
+        if name in changes or (name == "actors" and actor):
             option = options.get(name, "--" + name.replace("_", "-"))
             raise InvalidInput(
                 f"{name} is both given ({option}) and cleared (--clear {name}) in one change",
