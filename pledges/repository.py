@@ -172,6 +172,7 @@ def list_pledges(
     status: Status | None = None,
     kind: PledgeKind | None = None,
     formality: Formality | None = None,
+    limit: int | None = None,
 ) -> list[Pledge]:
     query = select(PledgeRow).options(selectinload(PledgeRow.actor_links)).order_by(PledgeRow.id)
     if actor is not None:
@@ -186,6 +187,8 @@ def list_pledges(
         query = query.where(PledgeRow.kind == kind)
     if formality is not None:
         query = query.where(PledgeRow.formality == formality)
+    if limit is not None:
+        query = query.limit(limit)
     return [_record(Pledge, row) for row in session.scalars(query)]
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from pledges import history
 from pledges import repository as repo
-from pledges.errors import NotFound
+from pledges.errors import InvalidInput, NotFound
+from pledges.models import ActorRow, EvidenceRow, PledgeRow, RevisionRow, SourceRow
 from pledges.schema import Actor, Evidence, Pledge, Revision, Source
 from pledges.textmatch import find, sentence_bounds
 from pledges.timeline import Step, timeline
@@ -19,6 +22,8 @@ from pledges.validation import choice
 from pledges.vocab import Action, Entity, Formality, PledgeKind, Status
 
 if TYPE_CHECKING:
+    from pledges.audit import Finding
+    from pledges.audit.selection import Selection
     from pledges.seeds import Register
 
 # rapidfuzz (only for suggestions) and seeds (PyYAML, only for init) are imported inside the
@@ -27,11 +32,16 @@ if TYPE_CHECKING:
 SEED_REASON = "load the seed register"
 
 
-def not_found(kind: str, wanted: str, known: Sequence[str], command: str) -> NotFound:
-    """No record of that id, with the known ids close to it (best first) as the hint."""
+def close_to(wanted: str, known: Sequence[str]) -> list[str]:
+    """The known values close to the one wanted, best first (three at most)."""
     from rapidfuzz import process
 
-    close = [match[0] for match in process.extract(wanted, known, limit=3, score_cutoff=60)]
+    return [match[0] for match in process.extract(wanted, known, limit=3, score_cutoff=60)]
+
+
+def not_found(kind: str, wanted: str, known: Sequence[str], command: str) -> NotFound:
+    """No record of that id, with the known ids close to it (best first) as the hint."""
+    close = close_to(wanted, known)
     hint = f"did you mean {', '.join(close)}?" if close else f"run '{command}' to see the ids"
     return NotFound(f"no {kind} with id {wanted!r}", hint)
 
@@ -127,6 +137,7 @@ def list_pledges(
     status: str | None = None,
     kind: str | None = None,
     formality: str | None = None,
+    limit: int | None = None,
 ) -> list[Pledge]:
     if actor is not None:
         from pledges.actor_names import resolve
@@ -138,6 +149,7 @@ def list_pledges(
         status=None if status is None else choice(Status, "status", status),
         kind=None if kind is None else choice(PledgeKind, "kind", kind),
         formality=None if formality is None else choice(Formality, "formality", formality),
+        limit=limit,
     )
 
 
@@ -189,12 +201,55 @@ def show_pledge(session: Session, pledge_id: str) -> PledgeView:
     )
 
 
-def revisions(session: Session, pledge_id: str | None = None) -> list[Revision]:
-    """The log in order; for one pledge (which must exist), its own revisions and those of its
-    evidence."""
-    if pledge_id is not None:
-        get_pledge(session, pledge_id)
-    return [history.to_revision(row) for row in repo.revisions(session, pledge_id)]
+def _about(session: Session, record_id: str) -> tuple[Entity, str]:
+    """The record an id names: a pledge, else a source, else an actor (any case)."""
+    if session.get(PledgeRow, record_id) is not None:
+        return Entity.PLEDGE, record_id
+    if session.scalar(select(SourceRow.id).where(SourceRow.id == record_id)) is not None:
+        return Entity.SOURCE, record_id
+    if session.get(ActorRow, record_id.upper()) is not None:
+        return Entity.ACTOR, record_id.upper()
+    known = [*repo.pledge_ids(session), *repo.source_ids(session)]
+    known += [a.id for a in repo.list_actors(session)]
+    raise not_found("pledge, source or actor", record_id, known, "pledges list")
+
+
+def revisions(
+    session: Session,
+    record_id: str | None = None,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    author: str | None = None,
+    limit: int | None = None,
+) -> list[Revision]:
+    """The log in order; for one pledge or source (which must exist), its own revisions and
+    those of its evidence; for an actor, its own. From `since` to `until` (days, UTC, both
+    included), by `author`; with `limit`, the newest that many. All of it is done in SQL."""
+    from datetime import UTC, datetime, time, timedelta
+
+    query = select(RevisionRow)
+    if record_id is not None:
+        entity, key = _about(session, record_id)
+        own = (RevisionRow.entity == entity) & (RevisionRow.entity_id == key)
+        if entity is Entity.ACTOR:
+            query = query.where(own)
+        else:
+            column = EvidenceRow.pledge_id if entity is Entity.PLEDGE else EvidenceRow.source_id
+            evidence = select(cast(EvidenceRow.id, String)).where(column == key)
+            cited = (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence)
+            query = query.where(or_(own, cited))
+    if since is not None:
+        query = query.where(RevisionRow.at >= datetime.combine(since, time(), UTC))
+    if until is not None:
+        query = query.where(RevisionRow.at < datetime.combine(until, time(), UTC) + timedelta(1))
+    if author is not None:
+        query = query.where(RevisionRow.author == author)
+    if limit is None:
+        rows = list(session.scalars(query.order_by(RevisionRow.seq)))
+    else:
+        rows = list(session.scalars(query.order_by(RevisionRow.seq.desc()).limit(limit)))[::-1]
+    return [history.to_revision(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -220,3 +275,59 @@ def list_sources(session: Session) -> tuple[list[Source], dict[str, int]]:
     ids = repo.source_ids(session)
     sources = repo.get_sources(session, ids)
     return [sources[i] for i in ids], repo.quote_counts(session)
+
+
+# --- the audit, narrowed ------------------------------------------------------------------------
+
+
+def check_codes(codes: Sequence[str]) -> list[str]:
+    """The codes given (--code), each the code of a check, or a one-line error."""
+    from pledges.audit import CHECKS
+
+    known = [check.code for check in CHECKS]
+    for code in codes:
+        if code not in known:
+            close = close_to(code, known)
+            hint = f"did you mean {', '.join(close)}?" if close else f"use {', '.join(known)}"
+            raise InvalidInput(f"--code {code!r} is not the code of a check", hint)
+    return sorted(set(codes))
+
+
+def audit_selection(session: Session, pledge_ids: Sequence[str], source: str | None) -> Selection:
+    """The pledges named and the source named, each of which must exist."""
+    from pledges.audit.selection import Selection
+
+    wanted = list(dict.fromkeys(pledge_ids))
+    found = set(session.scalars(select(PledgeRow.id).where(PledgeRow.id.in_(wanted))))
+    for pledge_id in wanted:
+        if pledge_id not in found:
+            raise not_found("pledge", pledge_id, repo.pledge_ids(session), "pledges list")
+    if source is not None and session.get(SourceRow, source) is None:
+        raise not_found("source", source, repo.source_ids(session), "pledges source list")
+    return Selection(tuple(wanted), source)
+
+
+def pledge_findings(session: Session, view: PledgeView) -> list[Finding]:
+    """The audit's findings about the pledge shown (its quotes, itself, its likely duplicates),
+    as of today, from what `show_pledge` read: the checks of `pledges audit PLEDGE_ID`."""
+    from pledges.audit.record import pledge_findings as audited
+    from pledges.vocab import REVERIFY_DAYS
+
+    return audited(
+        session.connection(),
+        view.pledge,
+        [item.evidence for item in view.evidence],
+        {item.source.id: item.source for item in view.evidence},
+        today=date.today(),
+        reverify_days=REVERIFY_DAYS,
+    )
+
+
+def source_findings(db: str | None, source_id: str) -> list[Finding]:
+    """The audit's findings about one source: its own and those of the quotes taken from it, as
+    of today (the audit of that source and the pledges citing it)."""
+    from pledges.audit import audit
+    from pledges.audit.selection import Selection
+
+    report = audit(db, only=Selection(source=source_id), workers=1)
+    return [f for f in report.findings if f.source_id == source_id]

@@ -209,13 +209,13 @@ def test_history_of_one_pledge_in_order(cli: CLI, seeded: str) -> None:
     assert "load the seed register" in whole.out
 
 
-def test_history_of_an_unknown_pledge_suggests(cli: CLI, seeded_sqlite: str) -> None:
+def test_history_of_an_unknown_record_suggests(cli: CLI, seeded_sqlite: str) -> None:
     result = cli("history", "cn-co2-peak", "--db", seeded_sqlite)
     assert result.code == 2
     assert result.out == ""
     assert one_line(result.err) == (
-        "Error: no pledge with id 'cn-co2-peak' — did you mean cn-co2-peak-2030, "
-        "cn-clean-energy-system?"
+        "Error: no pledge, source or actor with id 'cn-co2-peak' — did you mean "
+        "cn-co2-peak-2030, cn-clean-energy-system?"
     )
 
 

@@ -201,11 +201,14 @@ def test_source_show_text_and_json(cli: CLI, seeded: str, tmp_path: Path) -> Non
 
     data = json.loads(cli("source", "show", "nea-coal-control", "--format", "json",
                           "--db", seeded).out)  # fmt: skip
-    assert set(data) == {"source", "superseded_by", "cited_by"}
+    assert set(data) == {"source", "superseded_by", "cited_by", "findings"}
     assert "text" not in data["source"]
     assert data["source"]["sha256"] == digest
     assert data["source"]["publisher"] == "NEA"
     assert data["cited_by"] == []
+    assert [(f["code"], f["message"]) for f in data["findings"]] == [
+        ("source-metadata-missing", "nea-coal-control has no date")
+    ]
 
     seed = json.loads(cli("source", "show", "kerry-no-agreement", "--format", "json",
                           "--db", seeded).out)  # fmt: skip

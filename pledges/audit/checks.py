@@ -100,6 +100,9 @@ class Check:
     severity: Severity
     scope: Scope
     test: Callable[..., Any]  # Said or None; a register check yields (pledge id, Said) pairs
+    # A register check may say which pledges can share a finding with one pledge (SQL over
+    # pledges.models.PledgeRow), so that a view of that pledge alone need not read every pledge.
+    peers: Callable[[PledgeRecord], Any] | None = None
 
     @property
     def rule(self) -> str:
@@ -122,9 +125,11 @@ CHECKS: list[Check] = []
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def check(code: str, severity: Severity, scope: Scope) -> Callable[[F], F]:
+def check(
+    code: str, severity: Severity, scope: Scope, peers: Callable[[PledgeRecord], Any] | None = None
+) -> Callable[[F], F]:
     def register(test: F) -> F:
-        CHECKS.append(Check(code, severity, scope, test))
+        CHECKS.append(Check(code, severity, scope, test, peers))
         return test
 
     return register
@@ -346,7 +351,16 @@ def metadata_missing(source: SourceFacts, ctx: Context) -> Said | None:
 # --- the whole register -------------------------------------------------------------------------
 
 
-@check("possible-duplicate", Severity.WARNING, "register")
+def _same_kind_and_year(pledge: PledgeRecord) -> Any:
+    """The pledges of the same kind and target year: the only ones that can duplicate it."""
+    from pledges.models import PledgeRow
+
+    year = PledgeRow.target_year
+    same_year = year.is_(None) if pledge.target_year is None else year == pledge.target_year
+    return (PledgeRow.kind == pledge.kind) & same_year
+
+
+@check("possible-duplicate", Severity.WARNING, "register", peers=_same_kind_and_year)
 def duplicates(pledges: Iterable[PledgeRecord], ctx: Context) -> Iterator[tuple[str, Said]]:
     """Pledges with the same actors, kind and target year are likely the same commitment (a
     superseded pledge is merged into its successor already)."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -47,11 +47,31 @@ class Report:
     pledges: int
     quotes: int
     sources: int
+    # What narrowed the audit and its findings, as the summary names it: pledges, source (what
+    # was audited), codes, severity (which of its findings are shown). Empty: all of them.
+    filters: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
     def of(findings: Iterable[Finding], *, pledges: int, quotes: int, sources: int) -> Report:
         ordered = tuple(sorted(set(findings), key=Finding.sort_key))
         return Report(ordered, pledges, quotes, sources)
+
+    def shown(
+        self, *, codes: Collection[str] = (), severity: Severity | None = None, **audited: Any
+    ) -> Report:
+        """The findings of these codes (any, when none are given) and this severity (either,
+        when None), the summary naming them and what was `audited` (pledges, source)."""
+        kept = tuple(
+            f
+            for f in self.findings
+            if (not codes or f.code in codes) and (severity is None or f.severity is severity)
+        )
+        filters = {name: value for name, value in audited.items() if value}
+        if codes:
+            filters["codes"] = sorted(codes)
+        if severity is not None:
+            filters["severity"] = severity.value
+        return replace(self, findings=kept, filters=filters)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -68,6 +88,7 @@ class Report:
                 {f.pledge_id for f in self.findings if f.severity is Severity.ERROR and f.pledge_id}
             ),
             "by_code": dict(sorted(by_code.items())),
+            "filters": self.filters,
         }
 
     def as_dict(self) -> dict[str, Any]:

@@ -5,7 +5,16 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import WORKERS_MAX, Db, ReverifyDays, ShowFormat, Today, as_of, within
+from pledges.cli.options import (
+    WORKERS_MAX,
+    Db,
+    ReverifyDays,
+    ShowFormat,
+    Today,
+    as_of,
+    read,
+    within,
+)
 from pledges.vocab import REVERIFY_DAYS
 
 app = typer.Typer()
@@ -17,10 +26,42 @@ class FailOn(StrEnum):
     NEVER = "never"
 
 
+class Only(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @app.command()
 def audit(
+    pledge_id: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PLEDGE_ID",
+            help="Audit only these pledges and the sources they cite. Default: the register.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", metavar="ID", help="Audit only this source and the pledges citing it."
+        ),
+    ] = None,
+    code: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--code", metavar="CODE", help="Show only findings of this code (repeat for more)."
+        ),
+    ] = None,
+    severity: Annotated[
+        Only | None, typer.Option("--severity", help="Show only findings of this severity.")
+    ] = None,
     format: Annotated[
-        ShowFormat, typer.Option("--format", help="How to print the findings.")
+        ShowFormat,
+        typer.Option(
+            "--format",
+            help="How to print the findings: a table (the summary first), json, or jsonl "
+            "(one finding a line).",
+        ),
     ] = ShowFormat.TABLE,
     fail_on: Annotated[
         FailOn, typer.Option(help="Exit 1 when findings of this severity (or worse) are found.")
@@ -36,13 +77,30 @@ def audit(
     ] = None,
     db: Db = None,
 ) -> None:
-    """Check every pledge against the articles it cites; exit 1 per --fail-on."""
+    """Check every pledge (or those named) against the articles it cites: a summary, then the
+    findings. Exits 1 per --fail-on, counting the findings shown."""
+    from pledges import service
     from pledges.audit import Severity
     from pledges.audit import audit as run_audit
     from pledges.render import audit as render
+    from pledges.render.pager import paged
 
-    report = run_audit(db, today=as_of(today), reverify_days=reverify_days, workers=workers)
-    render.report(report, format.value)
+    day = as_of(today)
+    codes = service.check_codes(code or [])
+    only = None
+    if pledge_id or source is not None:
+        with read(db) as session:
+            only = service.audit_selection(session, pledge_id or [], source)
+    full = run_audit(db, today=day, reverify_days=reverify_days, workers=workers, only=only)
+    chosen = None if severity is None else Severity(severity.value)
+    report = full.shown(
+        codes=codes,
+        severity=chosen,
+        pledges=list(only.pledges) if only else [],
+        source=only.source if only else None,
+    )
+    with paged(format.value):
+        render.report(report, format.value)
     failing = {FailOn.ERROR: report.count(Severity.ERROR),
                FailOn.WARNING: len(report.findings), FailOn.NEVER: 0}[fail_on]  # fmt: skip
     if failing:

@@ -11,6 +11,7 @@ from pledges.cli.options import (
     EvidenceIds,
     ExpectVersion,
     Format,
+    Limit,
     ListAs,
     Reason,
     ShowAs,
@@ -36,18 +37,21 @@ def list_(
     status: Annotated[str | None, typer.Option(help="Only this status, e.g. in_progress.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. emissions_peak.")] = None,
     formality: Annotated[str | None, typer.Option(help="Only this formality, e.g. in_law.")] = None,
+    limit: Limit = None,
     format: ListAs = Format.TABLE,
     db: Db = None,
 ) -> None:
-    """List the pledges of the register, optionally filtered."""
+    """List the pledges of the register (in id order), optionally filtered."""
     from pledges import service
     from pledges.render import register as render
+    from pledges.render.pager import paged
 
     with read(db) as session:
         pledges = service.list_pledges(
-            session, actor=actor, status=status, kind=kind, formality=formality
+            session, actor=actor, status=status, kind=kind, formality=formality, limit=limit
         )
-    render.pledge_list(pledges, format.value)
+    with paged(format.value):
+        render.pledge_list(pledges, format.value)
 
 
 @app.command()
@@ -56,13 +60,17 @@ def show(
     format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
-    """Show one pledge: its actors, and each quote inside the sentence it stands in."""
+    """Show one pledge: its actors, each quote inside the sentence it stands in, and what the
+    audit finds wrong with it."""
     from pledges import service
     from pledges.render import register as render
+    from pledges.render.pager import paged
 
     with read(db) as session:
         view = service.show_pledge(session, pledge_id)
-    render.pledge_view(view, format.value)
+        findings = service.pledge_findings(session, view)
+    with paged(format.value):
+        render.pledge_view(view, format.value, findings)
 
 
 @app.command()

@@ -5,7 +5,8 @@ from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Db, ShowAs, ShowFormat, read
+from pledges.cli.options import LIMIT_MAX, Db, LimitOf, ShowAs, ShowFormat, day, read
+from pledges.errors import InvalidInput
 
 app = typer.Typer()
 log_app = typer.Typer(help="The tamper-evident revision log.", no_args_is_help=True)
@@ -13,19 +14,53 @@ log_app = typer.Typer(help="The tamper-evident revision log.", no_args_is_help=T
 
 @app.command()
 def history(
-    pledge_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Only this pledge and its evidence.")
+    record_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="Only this record: a pledge or a source (with the evidence citing it), or an "
+            "actor.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only revisions made on or after this day (UTC)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only revisions made on or before this day (UTC)."),
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only revisions by this author.")
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help=f"Only the newest N revisions, still printed oldest first (1 to {LIMIT_MAX}).",
+            parser=LimitOf,
+        ),
     ] = None,
     format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
-    """Show the revisions: who changed what, when and why."""
+    """Show the revisions, oldest first: who changed what, when and why."""
     from pledges import service
     from pledges.render import log as render
+    from pledges.render.pager import paged
 
+    first, last = day("--since", since), day("--until", until)
+    if first is not None and last is not None and first > last:
+        raise InvalidInput(
+            f"--since {since} is after --until {until}", "give a --since on or before --until"
+        )
     with read(db) as session:
-        revisions = service.revisions(session, pledge_id)
-    render.revisions(revisions, format.value)
+        revisions = service.revisions(
+            session, record_id, since=first, until=last, author=author, limit=limit
+        )
+    with paged(format.value):
+        render.revisions(revisions, format.value, limit=limit)
 
 
 @log_app.command("verify")

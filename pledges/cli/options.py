@@ -69,16 +69,34 @@ Author = Annotated[
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
+    JSONL = "jsonl"
     CSV = "csv"
 
 
 class ShowFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
+    JSONL = "jsonl"
 
 
-ListAs = Annotated[Format, typer.Option("--format", help="How to print the list.")]
-ShowAs = Annotated[ShowFormat, typer.Option("--format", help="How to print it.")]
+ListAs = Annotated[
+    Format,
+    typer.Option("--format", help="How to print the list (jsonl: one JSON object a line)."),
+]
+ShowAs = Annotated[
+    ShowFormat, typer.Option("--format", help="How to print it (jsonl: one JSON object a line).")
+]
+LIMIT_MAX = 1_000_000_000
+LimitOf = within("--limit", 1, LIMIT_MAX, "a number")
+Limit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        metavar="N",
+        help=f"Only the first N rows (1 to {LIMIT_MAX}).",
+        parser=LimitOf,
+    ),
+]
 
 
 def author_name(author: str | None) -> str:
@@ -178,3 +196,23 @@ def as_of(today: str | None) -> date | None:
             f"give a date from {YEAR_MIN}-01-01 to {YEAR_MAX}-12-31",
         )
     return day
+
+
+def day(option: str, value: str | None) -> date | None:
+    """The day an option names (None when not given), or one line naming the option and what
+    is allowed: a date written YYYY-MM-DD, within the years a register's dates may take."""
+    from pledges.schema import YEAR_MAX, YEAR_MIN
+
+    if value is None:
+        return None
+    try:
+        found = date.fromisoformat(value)
+    except ValueError:
+        found = None
+    if found is None or not YEAR_MIN <= found.year <= YEAR_MAX:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise InvalidInput(
+            f"{option} {shown!r} is not allowed",
+            f"give a date written YYYY-MM-DD, from {YEAR_MIN}-01-01 to {YEAR_MAX}-12-31",
+        )
+    return found

@@ -75,10 +75,12 @@ def source_list(
     """List the sources, with how many quotes cite each."""
     from pledges import service
     from pledges.render import sources as render
+    from pledges.render.pager import paged
 
     with read(db) as session:
         found, quotes = service.list_sources(session)
-    render.source_list(found, quotes, format.value)
+    with paged(format.value):
+        render.source_list(found, quotes, format.value)
 
 
 @source_app.command("show")
@@ -88,15 +90,19 @@ def source_show(
     format: ShowAs = ShowFormat.TABLE,
     db: Db = None,
 ) -> None:
-    """Show a source: its metadata, sha256 and the evidence that cites it."""
+    """Show a source: its metadata, sha256, the evidence that cites it, and what the audit
+    finds wrong with it or with the quotes taken from it."""
     from pledges import service
     from pledges.render import sources as render
+    from pledges.render.pager import paged
     from pledges.repository import sources_superseding
 
     with read(db) as session:
         view = service.show_source(session, source_id)
         later = sources_superseding(session, source_id)
-    render.source_view(view, format.value, text=text, superseded_by=later)
+    findings = service.source_findings(db, view.source.id)
+    with paged(format.value):
+        render.source_view(view, format.value, text=text, superseded_by=later, findings=findings)
 
 
 @actor_app.command("add")
@@ -130,10 +136,12 @@ def actor_list(
     """List the actors and their aliases."""
     from pledges import repository
     from pledges.render import sources as render
+    from pledges.render.pager import paged
 
     with read(db) as session:
         actors = repository.list_actors(session)
-    render.actor_list(actors, format.value)
+    with paged(format.value):
+        render.actor_list(actors, format.value)
 
 
 @source_app.command("update")
@@ -142,7 +150,7 @@ def source_update(
     reason: Reason,
     title: Annotated[str | None, Opt(help="The article's title.")] = None,
     publisher: Annotated[str | None, Opt(help="As the article or its page shows it.")] = None,
-    kind: Annotated[str | None, Opt(help="official, news, analysis or other.")] = None,
+    kind: Annotated[str | None, Opt(help="What kind of article.")] = None,
     url: Annotated[str | None, Opt(help="Where the article was found.")] = None,
     published: Annotated[str | None, Opt(help="Publication date, YYYY-MM-DD.")] = None,
     date_inferred: Annotated[
@@ -181,9 +189,7 @@ def actor_update(
     actor_id: Annotated[str, typer.Argument(metavar="ID", help="The actor to correct, e.g. CN.")],
     reason: Reason,
     name: Annotated[str | None, Opt(help="The actor's name.")] = None,
-    kind: Annotated[
-        str | None, Opt(help="country, bloc, subnational, organisation or company.")
-    ] = None,
+    kind: Annotated[str | None, Opt(help="What kind of actor.")] = None,
     add_alias: Annotated[
         list[str] | None, Opt(help="A name to look for in articles (repeat).")
     ] = None,

@@ -1,4 +1,4 @@
-"""Showing results: rich tables for people, JSON and CSV for machines.
+"""Showing results: rich tables for people, JSON, JSON Lines and CSV for machines.
 
 Machine output goes to stdout and nothing else does; notes for people go to stderr. This package
 is the only place that imports rich, and it does so inside the functions that draw for people, so
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 
 def out() -> Console:
+    """The console that draws for people: the pager's while a view is paged (render.pager)."""
+    from pledges.render import pager
+
+    if pager.console is not None:
+        return pager.console
     from rich.console import Console
 
     return Console(soft_wrap=False, highlight=False)
@@ -51,20 +56,29 @@ def write_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def write_jsonl(items: Iterable[Any]) -> None:
+    """JSON Lines: each item as one line of JSON, written as it comes."""
+    write = sys.stdout.write
+    for item in items:
+        write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
 def write_rows(
     format: str, columns: Sequence[str], rows: list[dict[str, Any]], listed: str = ""
 ) -> bool:
-    """A list for machines: the rows as JSON, or as CSV in `columns` (the list in column `listed`
-    joined by ';'). False, and nothing written, for the table people read."""
+    """A list for machines: the rows as JSON, JSON Lines, or CSV in `columns` (the list in
+    column `listed` joined by ';'). False, and nothing written, for the table people read."""
     if format == "json":
         write_json(rows)
+    elif format == "jsonl":
+        write_jsonl(rows)
     elif format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             cells = {**row, listed: ";".join(row[listed])} if listed else row
             writer.writerow(["" if cells.get(c) is None else cells[c] for c in columns])
-    return format in ("json", "csv")
+    return format in ("json", "jsonl", "csv")
 
 
 def note(message: str) -> None:

@@ -1,4 +1,5 @@
-"""Drawing the audit report: findings grouped by pledge, worst first, and a summary line."""
+"""Drawing the audit report: a summary line, then the findings grouped by pledge, worst first;
+and a record's own findings, as `pledges show` and `pledges source show` list them."""
 
 from __future__ import annotations
 
@@ -6,10 +7,38 @@ import sys
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from pledges.render import note, out
+from pledges.render import out, write_jsonl
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console
+
     from pledges.audit import Finding, Report
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def summary_line(report: Report) -> str:
+    """What was audited, what it found, and which filters applied: one line."""
+    s = report.summary()
+    filters = s["filters"]
+    audited = [f"pledge {p}" for p in filters.get("pledges", ())]
+    if "source" in filters:
+        audited.append(f"source {filters['source']} and the pledges citing it")
+    shown = [f"code {code}" for code in filters.get("codes", ())]
+    if "severity" in filters:
+        shown.append(f"severity {filters['severity']}")
+    line = (
+        f"Audited {_many(s['pledges'], 'pledge')}, {_many(s['quotes'], 'quote')} and "
+        f"{_many(s['sources'], 'source')}"
+        + (f" (only {', '.join(audited)})" if audited else "")
+        + f": {_many(s['errors'], 'error')} ({_many(s['pledges_with_errors'], 'pledge')}), "
+        f"{_many(s['warnings'], 'warning')}"
+    )
+    return line + (f"; shown: {', '.join(shown)}." if shown else ".")
 
 
 def write_json(report: Report) -> None:
@@ -27,8 +56,12 @@ def write_json(report: Report) -> None:
 
 
 def report(report: Report, format: str) -> None:
+    """The summary first, then the findings (json: as one object; jsonl: a finding a line)."""
     if format == "json":
         write_json(report)
+        return
+    if format == "jsonl":
+        write_jsonl(f.as_dict() for f in report.findings)
         return
     from rich import box
     from rich.table import Table
@@ -43,6 +76,7 @@ def report(report: Report, format: str) -> None:
         return (-errors, -len(item[1]), item[0])
 
     console = out()
+    console.print(summary_line(report), soft_wrap=True)
     for subject, findings in sorted(groups.items(), key=worst):
         table = Table(title=subject, title_justify="left", title_style="bold",
                       box=box.SIMPLE_HEAD, pad_edge=False, show_header=False)  # fmt: skip
@@ -58,8 +92,20 @@ def report(report: Report, format: str) -> None:
                 Text.assemble(f.message + where, "\n", (f"→ {f.hint}", "dim")),
             )
         console.print(table)
-    s = report.summary()
-    note(
-        f"Audited {s['pledges']} pledges, {s['quotes']} quotes and {s['sources']} sources: "
-        f"{s['errors']} errors ({s['pledges_with_errors']} pledges), {s['warnings']} warnings."
-    )
+
+
+def findings_section(console: Console, findings: Sequence[Finding]) -> None:
+    """A record's findings, under a heading, for `pledges show` and `pledges source show`."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console.print(Text(f"\nFindings ({len(findings)})", style="bold"))
+    if not findings:
+        console.print(Padding(Text("none: the audit finds nothing to correct", style="dim"),
+                              (0, 0, 0, 2)))  # fmt: skip
+    for f in findings:
+        where = f" (evidence {f.evidence_id})" if f.evidence_id else ""
+        style = "red" if f.severity.value == "error" else "yellow"
+        line = Text.assemble((f.severity.value, style), f" {f.code}: {f.message}{where}")
+        console.print(Padding(line, (0, 0, 0, 2)))
+        console.print(Padding(Text(f"→ {f.hint}", style="dim"), (0, 0, 0, 4)))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import note, out, titled_table, write_json
+from pledges.render import note, out, titled_table, write_json, write_jsonl
 
 if TYPE_CHECKING:
     from pledges.history import Verification
@@ -35,11 +35,16 @@ def _change(name: str, before: Any, after: Any) -> str:
     return f"{name}: {_value(before)} → {_value(after)}"
 
 
-def revisions(items: Sequence[Revision], format: str) -> None:
+def revisions(items: Sequence[Revision], format: str, *, limit: int | None = None) -> None:
+    """The revisions, oldest first; the title says when --limit kept only the newest."""
     if format == "json":
         write_json([r.model_dump(mode="json") for r in items])
         return
-    table = titled_table(f"{len(items)} revisions")
+    if format == "jsonl":
+        write_jsonl(r.model_dump(mode="json") for r in items)
+        return
+    newest = f" (the newest {limit}: --limit)" if limit is not None and len(items) == limit else ""
+    table = titled_table(f"{len(items)} revisions{newest}")
     table.add_column("#", justify="right")
     table.add_column("when (UTC)\nwho", no_wrap=True)
     table.add_column("what\nwhy", ratio=1)
@@ -91,6 +96,9 @@ def head(seq: int, hash: str | None, format: str) -> None:
     """The head of the log, as an anchor to keep outside the database."""
     if format == "json":
         write_json({"seq": seq, "hash": hash})
+        return
+    if format == "jsonl":
+        write_jsonl([{"seq": seq, "hash": hash}])
         return
     if hash is None:
         print("The log is empty: there is no revision to anchor yet.")

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import id_column, id_over_title, out, titled_table, write_json, write_rows
+from pledges.render import (
+    id_column,
+    id_over_title,
+    out,
+    titled_table,
+    write_json,
+    write_jsonl,
+    write_rows,
+)
 
 if TYPE_CHECKING:
+    from pledges.audit import Finding
     from pledges.schema import Pledge, Source
     from pledges.service import InitResult, PledgeView, Quoted
     from pledges.timeline import Step
@@ -97,17 +106,19 @@ def _step_line(step: Step, sources: dict[str, Source]) -> str:
     return line
 
 
-def pledge_view(view: PledgeView, format: str) -> None:
+def pledge_view(view: PledgeView, format: str, findings: Sequence[Finding] = ()) -> None:
+    """One pledge, its evidence, timeline and the audit's findings about it (json: one object;
+    jsonl: that object on one line)."""
     pledge = view.pledge
-    if format == "json":
-        write_json(
-            {
-                "pledge": pledge.model_dump(mode="json"),
-                "actors": [a.model_dump(mode="json") for a in view.actors],
-                "evidence": [_quoted_json(item) for item in view.evidence],
-                "timeline": [_step_json(step) for step in view.timeline],
-            }
-        )
+    if format in ("json", "jsonl"):
+        data = {
+            "pledge": pledge.model_dump(mode="json"),
+            "actors": [a.model_dump(mode="json") for a in view.actors],
+            "evidence": [_quoted_json(item) for item in view.evidence],
+            "timeline": [_step_json(step) for step in view.timeline],
+            "findings": [f.as_dict() for f in findings],
+        }
+        write_json(data) if format == "json" else write_jsonl([data])
         return
     from rich.padding import Padding
     from rich.table import Table
@@ -159,6 +170,9 @@ def pledge_view(view: PledgeView, format: str) -> None:
         for name, said in (("deprecated", e.deprecated_reason), ("note", e.note)):
             if said:
                 console.print(Padding(Text(f"{name}: {said}", style="dim"), (0, 0, 0, 4)))
+    from pledges.render.audit import findings_section
+
+    findings_section(console, findings)
 
 
 def init_result(result: InitResult) -> None:

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pledges.render import id_column, id_over_title, out, titled_table, write_json, write_rows
+from pledges.render import (
+    id_column,
+    id_over_title,
+    out,
+    titled_table,
+    write_json,
+    write_jsonl,
+    write_rows,
+)
 from pledges.render.register import source_line
 
 if TYPE_CHECKING:
+    from pledges.audit import Finding
     from pledges.schema import Actor, Source
     from pledges.service import SourceView
 
@@ -39,18 +48,25 @@ def source_list(sources: Sequence[Source], quotes: dict[str, int], format: str) 
 
 
 def source_view(
-    view: SourceView, format: str, *, text: bool, superseded_by: Sequence[str] = ()
+    view: SourceView,
+    format: str,
+    *,
+    text: bool,
+    superseded_by: Sequence[str] = (),
+    findings: Sequence[Finding] = (),
 ) -> None:
+    """One source, what supersedes it, the evidence citing it and the audit's findings about it
+    (json: one object; jsonl: that object on one line)."""
     source = view.source
-    if format == "json":
+    if format in ("json", "jsonl"):
         exclude = set() if text else {"text"}
-        write_json(
-            {
-                "source": source.model_dump(mode="json", exclude=exclude),
-                "superseded_by": list(superseded_by),
-                "cited_by": [e.model_dump(mode="json") for e in view.evidence],
-            }
-        )
+        data = {
+            "source": source.model_dump(mode="json", exclude=exclude),
+            "superseded_by": list(superseded_by),
+            "cited_by": [e.model_dump(mode="json") for e in view.evidence],
+            "findings": [f.as_dict() for f in findings],
+        }
+        write_json(data) if format == "json" else write_jsonl([data])
         return
     from rich.table import Table
     from rich.text import Text
@@ -80,6 +96,9 @@ def source_view(
     console.print(Text(f"\nCited by ({len(view.evidence)})", style="bold"))
     for e in view.evidence:
         console.print(f"  evidence {e.id} → {e.pledge_id} ({e.rank.value}): “{e.quote}”")
+    from pledges.render.audit import findings_section
+
+    findings_section(console, findings)
     if text:
         console.print(Text("\nText", style="bold"))
         console.print(Text(source.text))
