@@ -224,7 +224,7 @@ def test_a_near_value_gets_a_suggestion(cli: CLI, seeded_sqlite: str) -> None:
     fmt = cli("list", "--format", "jsn", "--db", seeded_sqlite)
     assert (fmt.code, fmt.out) == (2, "")
     assert one_line(fmt.err) == (
-        "Error: --format 'jsn' is not allowed — did you mean json? use table, json or csv"
+        "Error: --format 'jsn' is not allowed — did you mean json? use table, json, jsonl or csv"
     )
     fail_on = cli("audit", "--fail-on", "warnings", "--db", seeded_sqlite)
     assert one_line(fail_on.err) == (
