@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from pledges import history
+from pledges import history, progress
 from pledges import repository as repo
 from pledges.errors import AlreadyExists, InvalidInput, NotFound
 from pledges.excerpt import excerpt
@@ -325,7 +325,9 @@ def verify_evidence(
     else:
         chosen = [_existing_evidence(session, evidence_id) for evidence_id in evidence_ids]
     texts: dict[str, str] = {}
+    progress.stage("locating the quotes", total=len(chosen))
     for item in chosen:
+        progress.advance()
         if item.source_id not in texts:
             texts[item.source_id] = get_source(session, item.source_id).text
         if find(item.quote, texts[item.source_id]) is None:
@@ -335,7 +337,9 @@ def verify_evidence(
                 "nothing was written",
             )
     done = []
+    progress.stage("recording the verification", total=len(chosen))
     for item in chosen:
+        progress.advance()
         if item.verified_on == today:
             done.append(item)
             continue

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledges import integrity
+from pledges import integrity, progress
 from pledges import repository as repo
 from pledges.anchors import Anchor, broken
 from pledges.models import RevisionRow
@@ -241,6 +241,7 @@ def read_log(session: Session) -> tuple[list[StoredRevision], list[str]]:
         if values.get("entity") is not None and values.get("entity_id") is not None:
             record = (Entity(values["entity"]), values["entity_id"])
         revisions.append(StoredRevision(int(row.key[0]), values.get("hash"), fields, record))
+        progress.advance()
     return revisions, problems
 
 
@@ -267,9 +268,12 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
 
     The reads must see one state of the register: give a session whose transaction is a snapshot
     (`db.snapshot`)."""
+    progress.stage("reading the log")
     revisions, problems = read_log(session)
+    progress.stage("reading the records")
     unreadable, found = _unreadable_records(session)
     problems += found
+    progress.stage("checking the hash chain")
     cut = check_chain(revisions)
     if cut:
         problems.append(cut)
@@ -279,10 +283,14 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
     # compared: what the log says of it would be a guess.
     skipped = {(entity, i) for entity, ids in unreadable.items() for i in ids}
     skipped |= {r.record for r in revisions if r.fields is None and r.record is not None}
+    progress.stage("reading the register")
     with integrity.leaving_out(session, unreadable):
         stored = repo.all_records(session)
         texts = repo.source_texts(session)
-    for key in sorted((set(logged) | set(stored)) - skipped):
+    compared = sorted((set(logged) | set(stored)) - skipped)
+    progress.stage("comparing the records with the log", total=len(compared))
+    for key in compared:
+        progress.advance()
         entity, entity_id = key
         if key not in logged:
             problems.append(f"{entity} {entity_id} has no revision: it was added without pledges")

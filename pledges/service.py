@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from pledges import history
+from pledges import history, progress
 from pledges import repository as repo
 from pledges.errors import InvalidInput, NotFound
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, RevisionRow, SourceRow
@@ -65,8 +65,11 @@ class Loaded:
 def load(session: Session, register: Register, *, author: str, reason: str) -> Loaded:
     """Write a validated register, one revision per record, all under one timestamp."""
     at = history.now()
+    kinds = (register.actors, register.sources, register.pledges, register.evidence)
+    progress.stage("loading the records", total=sum(len(records) for records in kinds))
 
     def log(entity: Entity, entity_id: str, after: dict[str, object]) -> None:
+        progress.advance()
         history.append(
             session,
             author=author,
@@ -113,12 +116,14 @@ def init(
     from pledges.dburl import describe
 
     # The seeds are validated before anything is written.
+    progress.stage("reading the seed register")
     register = None if empty else seed_files.read(seeds or seed_files.default_folder())
     engine = open_engine(db, create=True, current=False)
     try:
         before = schema_revision(engine)
         loaded = None
         with transaction(engine, write=True) as session:
+            progress.stage("upgrading the schema")
             migrate.upgrade(session.connection())
             if register is not None and repo.is_empty(session):
                 loaded = load(session, register, author=author, reason=SEED_REASON)
@@ -245,8 +250,9 @@ def revisions(
         query = query.where(RevisionRow.at < datetime.combine(until, time(), UTC) + timedelta(1))
     if author is not None:
         query = query.where(RevisionRow.author == author)
+    progress.stage("reading the revisions")
     if limit is None:
-        rows = list(session.scalars(query.order_by(RevisionRow.seq)))
+        rows = list(progress.counted(session.scalars(query.order_by(RevisionRow.seq))))
     else:
         rows = list(session.scalars(query.order_by(RevisionRow.seq.desc()).limit(limit)))[::-1]
     return [history.to_revision(row) for row in rows]

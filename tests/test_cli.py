@@ -126,7 +126,9 @@ def test_unknown_filter_values_name_the_allowed_ones(cli: CLI, seeded_sqlite: st
 def test_usage_errors_are_one_line(cli: CLI, seeded_sqlite: str) -> None:
     result = cli("list", "--db", seeded_sqlite, "--format", "xml")
     assert result.code == 2
-    assert one_line(result.err) == ("Error: --format 'xml' is not allowed — use table, json, jsonl or csv")
+    assert one_line(result.err) == (
+        "Error: --format 'xml' is not allowed — use table, json, jsonl or csv"
+    )
     unknown = cli("list", "--db", seeded_sqlite, "--no-such-option")
     assert unknown.code == 2
     assert one_line(unknown.err) == (

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Engine, func, select
 
-from pledges import parallel, records
+from pledges import parallel, progress, records
 from pledges.audit.actors import ActorMatcher
 from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
 from pledges.audit.facts import QuoteFact, examine
@@ -86,6 +86,7 @@ def _every_pledge(engine: Engine) -> Iterator[PledgeRecord]:
     never held at once."""
     with engine.connect() as conn:
         ids = conn.scalars(select(PledgeRow.id).order_by(PledgeRow.id)).all()
+        progress.stage("checking the pledges", total=len(ids))
         for first, last in _ranges(ids, PLEDGES_AT_ONCE):
             yield from records.pledges(conn, PledgeRow.id.between(first, last))
 
@@ -121,6 +122,7 @@ def _pledge_checks(
                 yield pledge  # seen by the register checks only
                 continue
             out.count += 1
+            progress.advance()
             for check in by_pledge:
                 out.findings.extend(check.run(pledge, support.get(pledge.id, ()), context))
             if pledge.id in wanted:
@@ -309,7 +311,9 @@ def audit(
         support: dict[str, list[Support]] = defaultdict(list)
         sources: list[SourceFacts] = []
         examined = 0
+        progress.stage("reading the articles", total=len(ids))
         for part in _over(ranges, _examine, Reader, (url, today, reverify_days, only), parts):
+            progress.advance(len(part.sources))
             findings.extend(part.findings)
             missing.extend(part.missing)
             for pledge_id, lent in part.support:
@@ -323,7 +327,9 @@ def audit(
             if needle := fold(fact.cited.quote):
                 wanted[needle].append(index)
         holders: dict[int, set[str]] = defaultdict(set)
+        progress.stage("looking for misplaced quotes in every article", total=len(searched))
         for found in _over(searched, _scan, Search, (url, list(wanted)), parts) if wanted else ():
+            progress.advance()
             for needle, source_id in found:
                 for index in wanted[needle]:
                     if missing[index].cited.source_id != source_id:

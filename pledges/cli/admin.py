@@ -23,7 +23,7 @@ def init(
     ] = False,
 ) -> None:
     """Create or upgrade the database; load the seed register when it is empty."""
-    from pledges import service
+    from pledges import progress, service
     from pledges.errors import InvalidInput
     from pledges.render import register as render
 
@@ -31,7 +31,9 @@ def init(
         raise InvalidInput("--empty loads no seeds", "give --empty or --seeds, not both")
     if empty:
         _refuse_a_register_holding_records(db)
-    render.init_result(service.init(db, author=author_name(author), seeds=seeds, empty=empty))
+    with progress.task("Setting up the register"):
+        done = service.init(db, author=author_name(author), seeds=seeds, empty=empty)
+    render.init_result(done)
 
 
 def _refuse_a_register_holding_records(db: str | None) -> None:
@@ -73,10 +75,10 @@ def db_upgrade(
     ] = "head",
 ) -> None:
     """Upgrade the database schema (to the latest revision by default)."""
-    from pledges import migrate
+    from pledges import migrate, progress
     from pledges.db import opened, schema_revision, transaction
 
-    with opened(db, current=False) as engine:
+    with progress.task("Upgrading the schema"), opened(db, current=False) as engine:
         schema_revision(engine)  # an unreachable server or a file that is not a database: one line
         with transaction(engine, write=True) as session:
             step = migrate.upgrade(session.connection(), revision)
@@ -113,10 +115,10 @@ def db_downgrade(
     A downgrade that would drop records, or a column holding values, is refused and says what
     would be lost; --force does it after a backup. An empty register downgrades freely.
     """
-    from pledges import migrate
+    from pledges import migrate, progress
     from pledges.db import opened, schema_revision, transaction
 
-    with opened(db, current=False) as engine:
+    with progress.task("Downgrading the schema"), opened(db, current=False) as engine:
         schema_revision(engine)  # an unreachable server or a file that is not a database: one line
         with transaction(engine, write=True) as session:
             done = migrate.downgrade(session.connection(), revision, force=force, backup=backup)

@@ -79,7 +79,7 @@ def audit(
 ) -> None:
     """Check every pledge (or those named) against the articles it cites: a summary, then the
     findings. Exits 1 per --fail-on, counting the findings shown."""
-    from pledges import service
+    from pledges import progress, service
     from pledges.audit import Severity
     from pledges.audit import audit as run_audit
     from pledges.render import audit as render
@@ -91,7 +91,8 @@ def audit(
     if pledge_id or source is not None:
         with read(db) as session:
             only = service.audit_selection(session, pledge_id or [], source)
-    full = run_audit(db, today=day, reverify_days=reverify_days, workers=workers, only=only)
+    with progress.task("Auditing"):
+        full = run_audit(db, today=day, reverify_days=reverify_days, workers=workers, only=only)
     chosen = None if severity is None else Severity(severity.value)
     report = full.shown(
         codes=codes,

@@ -284,12 +284,13 @@ def verify(
     """Check quotes against their sources again and record today as verified."""
     from datetime import date
 
+    from pledges import progress
     from pledges.editing import verify_evidence
     from pledges.render import note
 
     if bool(evidence_id) == all_:
         raise InvalidInput("name the evidence to verify", "give EVIDENCE_ID... or --all, not both")
     who = changed_by(author, reason)
-    with write(db) as session:
+    with progress.task("Verifying evidence"), write(db) as session:
         done = verify_evidence(session, None if all_ else evidence_id, who, today=date.today())
     note(f"Verified {len(done)} piece(s) of evidence: every quote stands in its source.")

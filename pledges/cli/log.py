@@ -46,7 +46,7 @@ def history(
     db: Db = None,
 ) -> None:
     """Show the revisions, oldest first: who changed what, when and why."""
-    from pledges import service
+    from pledges import progress, service
     from pledges.render import log as render
     from pledges.render.pager import paged
 
@@ -55,7 +55,7 @@ def history(
         raise InvalidInput(
             f"--since {since} is after --until {until}", "give a --since on or before --until"
         )
-    with read(db) as session:
+    with progress.task("Reading the log"), read(db) as session:
         revisions = service.revisions(
             session, record_id, since=first, until=last, author=author, limit=limit
         )
@@ -81,22 +81,24 @@ def verify(
 
     Exits 1 when anything was changed behind the tool's back, naming what.
     """
-    from pledges import anchors, history, pagecheck
+    from pledges import anchors, history, pagecheck, progress
     from pledges.db import opened, snapshot, transaction
     from pledges.render import log as render
 
     pins = sorted({anchors.parse(given) for given in anchor or []})
-    with opened(db, current=False) as engine:
-        pages = pagecheck.check_pages(engine)  # first: reading a damaged file proves nothing
-    if pages is not None and pages.damaged:
-        result = history.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
-    else:
-        with opened(db) as engine, transaction(snapshot(engine)) as session:
-            result = history.verify(session, pins)
-        found = pages.problems if pages else []
-        result = replace(
-            result, problems=found + result.problems, database=pages.done if pages else ""
-        )
+    with progress.task("Verifying the log"):
+        with opened(db, current=False) as engine:
+            progress.stage("checking the database's pages")
+            pages = pagecheck.check_pages(engine)  # first: reading a damaged file proves nothing
+        if pages is not None and pages.damaged:
+            result = history.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
+        else:
+            with opened(db) as engine, transaction(snapshot(engine)) as session:
+                result = history.verify(session, pins)
+            found = pages.problems if pages else []
+            result = replace(
+                result, problems=found + result.problems, database=pages.done if pages else ""
+            )
     render.verification(result)
     if not result.ok:
         raise typer.Exit(1)

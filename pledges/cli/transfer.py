@@ -38,6 +38,7 @@ def export(
 ) -> None:
     """Write the register out: pledges.csv, evidence.csv, sources.csv and actors.csv, with
     log-head.json (the revision of the log they were read at)."""
+    from pledges import progress
     from pledges.anchors import text
     from pledges.outfolder import out_path
     from pledges.render import note
@@ -46,7 +47,7 @@ def export(
     folder = out_path(out)
     if excel and format is not ExportFormat.CSV:
         raise InvalidInput("--excel is for --format csv", "drop --excel, or use --format csv")
-    with writing_into(folder):
+    with progress.task("Exporting"), writing_into(folder):
         if format is ExportFormat.CSV:
             done = writing.export_csv(db, folder, excel=excel)
         elif format is ExportFormat.JSON:
@@ -88,13 +89,15 @@ def import_(
     author: Author = None,
 ) -> None:
     """Bring an edited export back: add and change what the files say, all or nothing."""
+    from pledges import progress
     from pledges.render.importing import import_plan
     from pledges.transfer.importing import import_register
 
     if reason is None and not dry_run:
         raise InvalidInput("--reason is required", "say why, e.g. --reason 'spreadsheet review'")
     who = changed_by(author, reason or "dry run")
-    plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
+    with progress.task("Importing"):
+        plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
     import_plan(plan, dry_run=dry_run)
 
 
@@ -108,13 +111,14 @@ def report(
     db: Db = None,
 ) -> None:
     """Write the provenance report: pages to open in a browser from disk, or to publish."""
+    from pledges import progress
     from pledges.outfolder import out_path
     from pledges.render import note
     from pledges.report import build
     from pledges.report.summary import counted
 
     folder = out_path(out)
-    with writing_into(folder):
+    with progress.task("Writing the report"), writing_into(folder):
         built = build(db, folder, today=as_of(today), reverify_days=reverify_days)
     summary = built.report.summary()
     note(f"Wrote the report to {built.folder}: {counted(built.pledges, 'pledge page')}, "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from pledges import parallel
+from pledges import parallel, progress
 from pledges.audit import Finding, Report
 from pledges.db import opened, snapshot, transaction
 from pledges.models import EvidenceRow
@@ -75,6 +75,7 @@ def build(
         audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
         twin: parallel.Child[tuple[int, list[tuple[str, str, str]]]] | None = None
         try:
+            progress.stage("reading the register")
             with opened(db) as engine, transaction(snapshot(engine)) as session:
                 register = read(session)
             folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
@@ -87,20 +88,24 @@ def build(
                 theirs = register.pledges[: int(len(register.pledges) * twin_share)]
                 twin = audit.twin(partial(_write_pledges, site, theirs, folder))
             mine = register.pledges[len(theirs) :]
+            progress.stage("drawing the pages")
             pledge_pages = list(pledge_page.pages(site, mine))
             source_pages = list(source_page.pages(site))
             index = summary.index(site)
             for name in _STATIC:
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")
+            progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)
+            progress.stage("writing the pages", total=len(pledge_pages) + len(source_pages))
             site.write_pages("pledge", pledge_pages, by_pledge, folder)
             site.write_pages("source", source_pages, by_source, folder)
             states = summary.audit_states(report, register.pledges)
             folder.write("", "audit.html", summary.audit_page(site, report, states), newline="\n")
             written = len(pledge_pages)
             if twin is not None:
+                progress.stage("writing the pages of the second process")
                 drawn, files = twin.result()
                 written += drawn
                 folder.adopt(files)

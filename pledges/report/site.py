@@ -17,6 +17,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from pledges import progress
 from pledges.audit import Finding
 from pledges.outfolder import OutFolder, file_name
 from pledges.records import PledgeRecord, SourceRecord
@@ -202,6 +203,7 @@ class Site:
             found = findings.get(record_id)
             fragment = self.findings(found, kind) if found else clean
             folder.write(sub, page(record_id), html.replace(self.slot, fragment, 1), newline="\n")
+            progress.advance()
 
     def findings(self, findings: Sequence[Finding], subject: str) -> str:
         return self.env.get_template("findings.html.j2").render(findings=findings, subject=subject)

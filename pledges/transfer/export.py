@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledges import history, parallel, records
+from pledges import history, parallel, progress, records
 from pledges.db import opened, snapshot, transaction
 from pledges.errors import InvalidInput
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, SourceRow
@@ -139,6 +139,7 @@ def _write_snapshot(
         for query in _queries(session, packaged=packaged, only=names):
             rows = cells.rows(session, *query, escape=escape, excel=excel)
             counts[query[0].name] = _write_cells(folder, query[0], rows, excel)
+            progress.advance()
         if packaged and "sources" in names:
             for source_id, text in cells.read(
                 session, select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
@@ -180,6 +181,7 @@ def _write_files(
     revision)."""
     for _ in range(ATTEMPTS):
         head, size = _survey(db, folder, options["packaged"])
+        progress.stage("writing the files", total=len(_ALL))
         folder.create()
         try:
             if size < parallel_from or not parallel.forking():
@@ -197,6 +199,7 @@ def _write_files(
                 finally:
                     aside.close()
                 counts.update(theirs)
+                progress.advance(len(theirs))
                 folder.adopt(written)
             return {name: counts[name] for name in _ALL}, head, hash
         except _Moved:

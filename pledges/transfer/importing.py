@@ -39,7 +39,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from pledges import editing, history, parallel
+from pledges import editing, history, parallel, progress
 from pledges.db import opened, transaction
 from pledges.errors import InvalidInput
 from pledges.transfer.apply import apply, apply_evidence
@@ -77,6 +77,7 @@ def import_register(
     folder, packaged = locate(path)
     evidence_file = folder / "evidence.csv"
     large = evidence_file.is_file() and evidence_file.stat().st_size >= parallel_from
+    progress.stage("reading the files")
     files = read_files(folder, packaged, leave="evidence" if large and parallel.forking() else None)
     at = history.now()
     child = None
@@ -108,16 +109,20 @@ def _import(
 ) -> Plan:  # fmt: skip
     """The stages, in the import's transaction; raises BadRows with every problem found."""
     began = history.head(session)
+    progress.stage("checking the rows")
     plan, problems = check(session, files)
     if not problems:
+        progress.stage("writing the records")
         problems = apply(session, plan, who, at=at)
     evidence = None
     if child is not None:
+        progress.stage("checking the evidence")
         seen, evidence = child.result()  # the evidence file's own problems are raised here
         if seen != began or problems:  # it did not check against this register
             evidence = None
     rows = files.rows_of("evidence") if evidence is None else None  # read here only if needed
     if rows is not None:
+        progress.stage("checking the evidence")
         added = [p.id for p in plan.pledges]
         evidence = check_evidence(session, rows, sources=plan.sources, pledges=added, at=at,
                                   allow_unlocated=allow_unlocated)  # fmt: skip
@@ -128,6 +133,7 @@ def _import(
         if not problems:  # cite's rules, once nothing else is wrong
             problems.extend(evidence.refusals)
         if not problems:
+            progress.stage("writing the evidence")
             problems = apply_evidence(session, evidence, who, at=at)
     if problems:
         raise BadRows(problems)
