@@ -98,9 +98,6 @@ def log_change(
     )
 
 
-_log = log_change  # the name this module's functions use
-
-
 # --- actors and sources -------------------------------------------------------------------------
 
 
@@ -108,7 +105,7 @@ def add_actor(session: Session, actor: ActorIn, who: Who) -> Actor:
     if repo.get_actor(session, actor.id) is not None:
         raise AlreadyExists(f"actor {actor.id} already exists", "choose another id")
     stored = repo.add_actor(session, actor)
-    _log(session, who, Action.CREATE, Entity.ACTOR, actor.id, None, stored)
+    log_change(session, who, Action.CREATE, Entity.ACTOR, actor.id, None, stored)
     return stored
 
 
@@ -123,7 +120,7 @@ def add_source(session: Session, source: SourceIn, who: Who) -> Source:
     if unknown is not None:
         raise unknown
     stored = repo.add_source(session, source)
-    _log(session, who, Action.CREATE, Entity.SOURCE, source.id, None, stored)
+    log_change(session, who, Action.CREATE, Entity.SOURCE, source.id, None, stored)
     return stored
 
 
@@ -178,7 +175,7 @@ def add_pledge(session: Session, pledge: PledgeIn, who: Who) -> Pledge:
         )
     _check_references(session, pledge)
     stored = repo.add_pledge(session, pledge, history.now())
-    _log(session, who, Action.CREATE, Entity.PLEDGE, pledge.id, None, stored)
+    log_change(session, who, Action.CREATE, Entity.PLEDGE, pledge.id, None, stored)
     return stored
 
 
@@ -216,7 +213,7 @@ def update_pledge(
     _check_references(session, new)
     version = current.version if expected_version is None else expected_version
     stored = repo.update_pledge(session, new, expected_version=version, at=history.now())
-    _log(session, who, Action.UPDATE, Entity.PLEDGE, pledge_id, current, stored)
+    log_change(session, who, Action.UPDATE, Entity.PLEDGE, pledge_id, current, stored)
     return stored
 
 
@@ -281,7 +278,7 @@ def cite(
             "into a new register",
         )
     stored = repo.add_evidence(session, evidence, history.now(), located=span is not None)
-    _log(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, stored)
+    log_change(session, who, Action.CREATE, Entity.EVIDENCE, str(stored.id), None, stored)
     return stored
 
 
@@ -308,7 +305,7 @@ def deprecate_evidence(
         )
     why = (reason or who.reason).strip()
     stored = repo.change_evidence(session, evidence_id, rank=Rank.DEPRECATED, deprecated_reason=why)
-    _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), current, stored)
+    log_change(session, who, Action.UPDATE, Entity.EVIDENCE, str(evidence_id), current, stored)
     return stored
 
 
@@ -344,6 +341,6 @@ def verify_evidence(
             done.append(item)
             continue
         stored = repo.change_evidence(session, item.id, verified_on=today)
-        _log(session, who, Action.UPDATE, Entity.EVIDENCE, str(item.id), item, stored)
+        log_change(session, who, Action.UPDATE, Entity.EVIDENCE, str(item.id), item, stored)
         done.append(stored)
     return done

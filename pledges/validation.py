@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pledges.errors import InvalidInput
-from pledges.vocab import MAX_ID, allowed
+from pledges.vocab import MAX_ID, allowed, listed
 
 E = TypeVar("E", bound=StrEnum)
 M = TypeVar("M", bound=BaseModel)
@@ -104,7 +104,8 @@ def explain(error: ValidationError, where: str = "") -> InvalidInput:
     hint = _MODEL_HINTS.get((error.title.removesuffix("In"), field)) or _HINTS.get(field) or message
     if kind == "enum":
         expected = str(first.get("ctx", {}).get("expected", hint))  # "'a', 'b' or 'c'"
-        hint = suggesting(value, re.findall(r"'([^']*)'", expected), "use " + expected)
+        values = re.findall(r"'([^']*)'", expected)
+        hint = suggesting(value, values, "use " + (listed(values) if values else expected))
     label = ".".join(loc) if len(loc) > 1 and not loc[1].isdigit() else field
     return InvalidInput(f"{prefix}{label} {_shown(value)} is not allowed", hint)
 

@@ -252,7 +252,7 @@ def test_a_near_value_in_an_import_row_gets_a_suggestion(
     assert (result.code, result.out) == (2, "")
     assert one_line(result.err) == (
         "Error: pledges.csv:3:confidence: confidence 'Medum' is not allowed — did you mean "
-        "medium? use 'low', 'medium' or 'high'; nothing was written"
+        "medium? use low, medium or high; nothing was written"
     )
     assert cli("history", "--format", "json", "--db", seeded).out == before
 

@@ -275,8 +275,8 @@ def test_a_stale_expected_version_is_refused(cli: CLI, seeded: str) -> None:
         ),
         pytest.param(
             ["--status", "done", "--reason", "test"],
-            "Error: status 'done' is not allowed — use 'not_yet_rated', 'in_progress', 'stalled', "
-            "'partially_kept', 'kept', 'broken', 'withdrawn', 'superseded' or 'unverifiable'",
+            "Error: status 'done' is not allowed — use not_yet_rated, in_progress, stalled, "
+            "partially_kept, kept, broken, withdrawn, superseded or unverifiable",
             id="unknown status",
         ),
         pytest.param(

@@ -301,8 +301,8 @@ def test_messages_name_the_field_the_value_and_what_is_allowed() -> None:
         "target_year 20300 is not allowed — use a year from 1990 to 2100"
     )
     assert refused(PledgeIn, {**PLEDGE, "status": "foo"}) == (
-        "status 'foo' is not allowed — use 'not_yet_rated', 'in_progress', 'stalled',"
-        " 'partially_kept', 'kept', 'broken', 'withdrawn', 'superseded' or 'unverifiable'"
+        "status 'foo' is not allowed — use not_yet_rated, in_progress, stalled,"
+        " partially_kept, kept, broken, withdrawn, superseded or unverifiable"
     )
     assert refused(PledgeIn, {**PLEDGE, "id": "CN CO2 peak"}) == (
         "id 'CN CO2 peak' is not allowed"

@@ -301,8 +301,8 @@ BAD = [
     bad("ok.txt", ["--published", "2023-02-30"], "Error: published_on '2023-02-30' is not allowed "
         "— Input should be a valid date or datetime, day value is outside expected range",
         "impossible date"),
-    bad("ok.txt", ["--kind", "blog"], "Error: kind 'blog' is not allowed — use 'official', "
-        "'news', 'analysis' or 'other'", "unknown kind"),
+    bad("ok.txt", ["--kind", "blog"], "Error: kind 'blog' is not allowed — use official, "
+        "news, analysis or other", "unknown kind"),
     bad("ok.txt", [], "Error: Missing option '--reason'. — see 'pledges source add --help'",
         "missing reason", reason=False),
     bad("ok.txt", ["--reason", "  "], "Error: --reason is required — say in a few words why you "
@@ -399,7 +399,7 @@ def test_actor_refusals(cli: CLI, seeded: str) -> None:
                    "--db", seeded)  # fmt: skip
     assert bad_kind.code == 2
     assert one_line(bad_kind.err) == (
-        "Error: kind 'union' is not allowed — use 'country', 'bloc', 'subnational', "
-        "'organisation' or 'company'"
+        "Error: kind 'union' is not allowed — use country, bloc, subnational, "
+        "organisation or company"
     )
     assert table_counts(seeded) == before

@@ -60,11 +60,16 @@ class Report:
         self, *, codes: Collection[str] = (), severity: Severity | None = None, **audited: Any
     ) -> Report:
         """The findings of these codes (any, when none are given) and this severity (either,
-        when None), the summary naming them and what was `audited` (pledges, source)."""
+        when None), the summary naming them and what was `audited` (pledges, source). A source
+        audited with the pledges citing it leaves out what concerns only the other sources those
+        pledges cite."""
+        source = None if audited.get("pledges") else audited.get("source")
         kept = tuple(
             f
             for f in self.findings
-            if (not codes or f.code in codes) and (severity is None or f.severity is severity)
+            if (not codes or f.code in codes)
+            and (severity is None or f.severity is severity)
+            and (source is None or f.pledge_id is not None or f.source_id == source)
         )
         filters = {name: value for name, value in audited.items() if value}
         if codes:

@@ -44,7 +44,8 @@ def revisions(items: Sequence[Revision], format: str, *, limit: int | None = Non
         write_jsonl(r.model_dump(mode="json") for r in items)
         return
     newest = f" (the newest {limit}: --limit)" if limit is not None and len(items) == limit else ""
-    table = titled_table(f"{len(items)} revisions{newest}")
+    noun = "revision" if len(items) == 1 else "revisions"
+    table = titled_table(f"{len(items)} {noun}{newest}")
     table.add_column("#", justify="right")
     table.add_column("when (UTC)\nwho", no_wrap=True)
     table.add_column("what\nwhy", ratio=1)

@@ -41,7 +41,7 @@ def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
 
     # Related facts share a cell (id over title, kind over target, status over formality and
     # confidence), so the table stays readable in an 80-column terminal.
-    table = titled_table(f"{len(pledges)} pledges")
+    table = titled_table(f"{len(pledges)} pledge" + ("" if len(pledges) == 1 else "s"))
     id_column(table, "pledge\ntitle", (p.id for p in pledges))
     table.add_column("actors")
     table.add_column("kind\ntarget")
