@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+from pledges.db import HEAD_REVISION
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 FOLDER = "/home/analyst/pledges"  # where the README's commands were run
@@ -318,7 +320,8 @@ def test_a_drifted_output_is_reported_with_its_command(folder: Path) -> None:
     assert len(problems) == 4, problems
     assert problems[0].startswith("README.md:3: $ pledges init\n--- README\n+++ printed\n")
     assert f"-Database {FOLDER}/pledges.db is at schema revision 0001." in problems[0]
-    assert f"+Database {FOLDER}/pledges.db is at schema revision 0002." in problems[0]
+    head = f"+Database {FOLDER}/pledges.db is at schema revision {HEAD_REVISION}."
+    assert head in problems[0]
     assert problems[1].startswith("README.md:10: $ pledges show cn-co2-peak-2030\n--- README")
     assert "-Error: …\n+China peaks CO2 emissions by 2030   cn-co2-peak-2030\n" in problems[1]
     assert problems[2] == (
@@ -330,12 +333,20 @@ def test_a_drifted_output_is_reported_with_its_command(folder: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "block", SKIPPED, ids=[f"README.md:{block.line}" for block in SKIPPED] or None
-)
-def test_skipped_tour_block(block: Block) -> None:
-    """Each block marked `tour: skip` is reported here, with the reason the README gives."""
-    pytest.skip(f"tour block at README.md:{block.line} not run: {block.skip}")
+# Why a block of the tour may be left out of the run: each needs what a test cannot provide.
+ALLOWED_SKIPS = {
+    "needs a PostgreSQL server at db.example",
+    "needs a PostgreSQL server at 127.0.0.1",
+    "needs sheet/pledges.csv edited in a spreadsheet",
+}
+
+
+def test_only_blocks_that_cannot_run_here_are_skipped() -> None:
+    """A block is left out only for a reason listed above, and still holds commands to show."""
+    for block in SKIPPED:
+        where = f"README.md:{block.line}"
+        assert block.skip in ALLOWED_SKIPS, f"{where} is skipped for a new reason: {block.skip}"
+        assert block.steps, f"{where} is marked to skip but holds no command"
 
 
 def test_the_parser_reads_commands_outputs_and_marks() -> None:
