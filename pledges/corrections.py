@@ -21,9 +21,11 @@ from pledges.editing import (
     NEW_TEXT,
     REASON_MAX,
     Who,
+    alias_taken,
     deprecate_evidence,
     log_change,
     superseded_unknown,
+    supersedes_cycle,
     update_pledge,
 )
 from pledges.errors import InvalidInput, NotFound
@@ -35,6 +37,9 @@ from pledges.vocab import Action, Entity, Rank
 
 SOURCE_FIELDS = tuple(name for name in SourceIn.model_fields if name not in ("id", "text"))
 ACTOR_FIELDS = ("name", "kind", "aliases")
+# The options of `source update` not named as their field is.
+SOURCE_OPTIONS = {"published_on": "published", "retrieved_on": "retrieved"}
+SHOW = {"source": "pledges source show {}", "actor": "pledges actor list"}
 # What a revision records of a record that no command sets: not reverted, not compared.
 BOOKKEEPING = frozenset({"version", "created_at", "updated_at", "sha256", "id"})
 COMMANDS = {
@@ -47,6 +52,32 @@ COMMANDS = {
 R = TypeVar("R", SourceIn, ActorIn)
 
 
+class Refused(InvalidInput):
+    """A correction refused because of one of its fields (an import names that column)."""
+
+    def __init__(self, field: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
+def option_name(field: str) -> str:
+    """The name `--clear` and the options of a correction give a field, e.g. published."""
+    return SOURCE_OPTIONS.get(field, field)
+
+
+def _described(changes: Mapping[str, Any]) -> str:
+    """The values given, as a message names them: title 'T', url empty, aliases 'A', 'B'."""
+
+    def value(given: Any) -> str:
+        if given is None or given == []:
+            return "empty"
+        if isinstance(given, list | tuple):
+            return ", ".join(repr(str(item)) for item in given)
+        return repr(given.value if hasattr(given, "value") else str(given))
+
+    return ", ".join(f"{option_name(name)} {value(given)}" for name, given in changes.items())
+
+
 def _corrected(
     model: type[R], current: Record, changes: Mapping[str, Any], editable: Sequence[str],
     what: str,
@@ -56,21 +87,25 @@ def _corrected(
     unknown = sorted(set(changes) - set(editable))
     if unknown:
         name = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])
-        raise InvalidInput(f"{name} cannot be changed", f"change one of: {', '.join(editable)}")
+        names = ", ".join(option_name(n) for n in editable)
+        raise Refused(unknown[0], f"{name} cannot be changed", f"change one of: {names}")
     if not changes:
         raise InvalidInput("no change given", f"name at least one field, e.g. --{editable[0]}")
     for name, value in changes.items():
         field = model.model_fields[name]
         if value is None and (field.is_required() or field.default is not None):
-            option = name.replace("_", "-")
-            raise InvalidInput(f"{name} cannot be cleared", f"give it a new value with --{option}")
+            option = option_name(name).replace("_", "-")
+            raise Refused(name, f"{name} cannot be cleared", f"give it a new value with --{option}")
     fields = set(model.model_fields)
     data = current.model_dump(include=fields)
     data.update(changes)
     new = validate(model, data)
     if new == model.model_validate(current.model_dump(include=fields)):
+        kind, record_id = what.split(" ", 1)
         raise InvalidInput(
-            f"{what} already has these values", "nothing was written; check the values"
+            f"{what} already has {_described(changes)}",
+            f"nothing was written; give a different value, or run "
+            f"'{SHOW[kind].format(record_id)}' to see the current ones",
         )
     return new
 
@@ -85,7 +120,10 @@ def update_source(session: Session, source_id: str, changes: Mapping[str, Any], 
     new = _corrected(SourceIn, current, changes, SOURCE_FIELDS, f"source {source_id}")
     unknown = superseded_unknown(session, new)
     if unknown is not None:
-        raise unknown
+        raise Refused("supersedes", unknown.message, unknown.hint)
+    cycle = supersedes_cycle(session, new)
+    if cycle is not None:
+        raise Refused("supersedes", cycle.message, cycle.hint)
     stored = repo.update_source(session, new)
     log_change(session, who, Action.UPDATE, Entity.SOURCE, source_id, current, stored)
     return stored
@@ -110,26 +148,38 @@ def update_actor(
     if add_aliases or remove_aliases:
         changes["aliases"] = _aliases(current, add_aliases, remove_aliases)
     new = _corrected(ActorIn, current, changes, ACTOR_FIELDS, f"actor {actor_id}")
+    added = [a for a in new.aliases if a not in current.aliases]
+    taken = alias_taken(new, repo.list_actors(session), added)
+    if taken is not None:
+        raise Refused("aliases", taken.message, taken.hint)
     stored = repo.update_actor(session, new)
     log_change(session, who, Action.UPDATE, Entity.ACTOR, actor_id, current, stored)
     return stored
 
 
 def _aliases(actor: Actor, add: Sequence[str], remove: Sequence[str]) -> list[str]:
+    both = [a for a in add if a.strip().casefold() in {r.strip().casefold() for r in remove}]
+    if both:
+        raise InvalidInput(
+            f"the alias {both[0]!r} is both added (--add-alias) and removed (--remove-alias)",
+            "give one of them, not both; nothing was written",
+        )
     aliases = list(actor.aliases)
-    shown = ", ".join(repr(a) for a in aliases) or "none"
+    shown = ", ".join(repr(a) for a in aliases)
     for alias in remove:
         match = [a for a in aliases if a.casefold() == alias.strip().casefold()]
         if not match:
+            hint = f"remove one of its aliases: {shown}" if shown else "it has none to remove"
             raise InvalidInput(
-                f"actor {actor.id} has no alias {alias!r}", f"its aliases are: {shown}"
+                f"actor {actor.id} has no alias {alias!r}", hint + "; nothing was written"
             )
         aliases.remove(match[0])
     for alias in add:
         match = [a for a in aliases if a.casefold() == alias.strip().casefold()]
         if match:
             raise InvalidInput(
-                f"actor {actor.id} already has the alias {match[0]!r}", "nothing was written"
+                f"actor {actor.id} already has the alias {match[0]!r}",
+                "nothing was written; add another alias, or leave this one out",
             )
         aliases.append(alias)
     return aliases
@@ -196,6 +246,11 @@ def _unchanged_since(session: Session, target: RevisionRow, fields: list[str]) -
     later = [r for r in repo.revisions_since(session, target.seq, entity, record_id)
              if set(r.changes) & set(moved)]  # fmt: skip
     last = later[-1] if later else None
+    if last is not None and last.reason.startswith(f"revert of revision {target.seq}: "):
+        raise InvalidInput(
+            f"revision {target.seq} was already undone by revision {last.seq}",
+            f"nothing to revert; to set its values again, run 'pledges revert {last.seq}'",
+        )
     touched = [name for name in moved if last is None or name in last.changes]
     who = f"revision {last.seq}" if last is not None else "a change outside the log"
     raise InvalidInput(

@@ -104,6 +104,9 @@ def log_change(
 def add_actor(session: Session, actor: ActorIn, who: Who) -> Actor:
     if repo.get_actor(session, actor.id) is not None:
         raise AlreadyExists(f"actor {actor.id} already exists", "choose another id")
+    taken = alias_taken(actor, repo.list_actors(session))
+    if taken is not None:
+        raise taken
     stored = repo.add_actor(session, actor)
     log_change(session, who, Action.CREATE, Entity.ACTOR, actor.id, None, stored)
     return stored
@@ -133,6 +136,47 @@ def superseded_unknown(session: Session, source: SourceIn) -> NotFound | None:
         "source", source.supersedes, repo.source_ids(session), "pledges source list"
     )
     return NotFound(f"supersedes: {missing.message}", missing.hint)
+
+
+def supersedes_cycle(session: Session, source: SourceIn) -> InvalidInput | None:
+    """Why the source a source supersedes would make a cycle: it supersedes that source, itself
+    or through others (None when it does not)."""
+    chain: list[str] = []
+    step = source.supersedes
+    while step is not None and step not in chain:
+        chain.append(step)
+        found = repo.get_source(session, step)
+        step = None if found is None else found.supersedes
+        if step == source.id:
+            through = f" through {', '.join(chain[1:])}" if chain[1:] else ""
+            return InvalidInput(
+                f"{source.id} would supersede {chain[0]}, which already supersedes it{through}",
+                "a corrected text supersedes the one it replaces, never the other way round: "
+                "name another source, or none; nothing was written",
+            )
+    return None
+
+
+def alias_taken(
+    actor: ActorIn, actors: Sequence[ActorIn], aliases: Sequence[str] | None = None
+) -> InvalidInput | None:
+    """Why one of an actor's `aliases` (default: all of them) is another actor's id, name or
+    alias, which would make the name ambiguous (None when none is)."""
+    for alias in actor.aliases if aliases is None else aliases:
+        wanted = alias.strip().casefold()
+        for other in actors:
+            if other.id == actor.id:
+                continue
+            names = [("the id", other.id), ("the name", other.name)]
+            names += [("an alias", a) for a in other.aliases]
+            what = next((what for what, name in names if name.casefold() == wanted), None)
+            if what is not None:
+                return InvalidInput(
+                    f"the alias {alias!r} of actor {actor.id} is already {what} of actor "
+                    f"{other.id}",
+                    "an alias names one actor only: give another one; nothing was written",
+                )
+    return None
 
 
 # --- pledges ------------------------------------------------------------------------------------

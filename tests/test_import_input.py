@@ -152,7 +152,7 @@ def test_new_and_unchanged_pledges_need_no_version(cli: CLI, seeded: str, tmp_pa
     assert "+ xx-new: added" in result.out.splitlines()
     assert result.out.count(": left alone") == 12
     assert result.err == (
-        "Made 1 change(s) from actors.csv, sources.csv, pledges.csv, evidence.csv.\n"
+        "Made 1 change from actors.csv, sources.csv, pledges.csv, evidence.csv.\n"
     )
     assert_intact(cli, seeded, "xx-new", "cn-co2-peak-2030")
 
@@ -179,7 +179,7 @@ def test_an_article_longer_than_the_csv_cell_limit_is_exported_and_imported_back
     # Back into the register it came from: nothing to change.
     same = cli("import", str(out), "--db", seeded, "--reason", "round trip")
     assert same.code == 0, same.err
-    assert same.err.startswith("Made 0 change(s)")
+    assert same.err.startswith("Made 0 changes")
     # Into an empty register: everything is restored, the long text whole.
     if db_url.startswith("sqlite"):
         empty = f"sqlite:///{tmp_path / 'restored.db'}"

@@ -554,7 +554,7 @@ def test_every_bad_row_is_counted(cli: CLI, url: str, tmp_path: Path) -> None:
     result = cli("import", str(tmp_path), "--db", url, "--reason", "bad")
     assert result.code == 2
     assert result.err.startswith("Error: pledges.csv:2:confidence: confidence 'certain'")
-    assert "2 more row(s) are bad: pledges.csv:3:confidence, pledges.csv:4:confidence" in result.err
+    assert "2 more rows are bad: pledges.csv:3:confidence, pledges.csv:4:confidence" in result.err
 
 
 def test_import_needs_a_reason_and_a_folder(cli: CLI, url: str, tmp_path: Path) -> None:
@@ -589,7 +589,7 @@ def test_dry_run_shows_each_pledge_and_writes_nothing(
     assert f"~ {first}: target_year: 2060 → 2061; status: not_yet_rated → in_progress" in lines
     assert "+ cn-new-pledge: added" in lines
     assert sum(line.endswith(": left alone") for line in lines) == 11
-    assert "Would make 2 change(s)" in result.err and "nothing was written" in result.err
+    assert "Would make 2 changes" in result.err and "nothing was written" in result.err
     assert snapshot(url) == before
 
 
@@ -739,7 +739,7 @@ def test_export_then_import_changes_nothing(
     before = snapshot(url)
     result = cli("import", str(out), "--db", url, "--reason", "round trip")
     assert result.code == 0, result.err
-    assert "Made 0 change(s)" in result.err
+    assert "Made 0 changes" in result.err
     assert snapshot(url) == before
 
 
@@ -977,7 +977,7 @@ def test_a_bad_evidence_file_is_named_with_the_other_files(
     both = cli("import", str(out), "--db", url, "--reason", "r")
     assert both.code == 2
     assert both.err.startswith("Error: actors.csv:1: the file is not UTF-8 text")
-    assert "1 more row(s) are bad: evidence.csv:" in both.err
+    assert "1 more row is bad: evidence.csv:" in both.err
 
 
 def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
@@ -1008,7 +1008,7 @@ def test_bad_rows_are_one_line_the_first_in_full() -> None:
     rows = [Problem("evidence.csv", n, "quote", "the quote does not stand", "copy it") for n in
             range(2, 8)]  # fmt: skip
     assert str(BadRows([first, unreadable, *rows])) == (
-        "pledges.csv:4:status: status 'done' is not allowed — use 'stalled'; 7 more row(s) are "
+        "pledges.csv:4:status: status 'done' is not allowed — use 'stalled'; 7 more rows are "
         "bad: actors.csv, evidence.csv:2:quote, evidence.csv:3:quote, evidence.csv:4:quote, "
         "evidence.csv:5:quote and 2 more; nothing was written"
     )
@@ -1019,6 +1019,6 @@ def test_bad_rows_are_one_line_the_first_in_full() -> None:
     done = Problem("evidence.csv", 3, "rank", "evidence 2 is already deprecated (x)",
                    "nothing was written")  # fmt: skip
     assert str(BadRows([done, whole])) == (
-        "evidence.csv:3:rank: evidence 2 is already deprecated (x) — 1 more row(s) are bad: "
+        "evidence.csv:3:rank: evidence 2 is already deprecated (x) — 1 more row is bad: "
         "pledges.csv:2; nothing was written"
     )

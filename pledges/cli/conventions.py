@@ -41,6 +41,7 @@ METAVARS = {
     "--id": "ID",
     "--parent-id": "ID",
     "--superseded-by": "ID",
+    "--supersedes": "ID",
     "--announced-on": "DATE",
     "--published": "DATE",
     "--retrieved": "DATE",

@@ -16,6 +16,7 @@ from pledges.cli.options import (
     Reason,
     ShowAs,
     ShowFormat,
+    apply_clears,
     changed_by,
     given,
     read,
@@ -177,14 +178,8 @@ def update(
         superseded_by=superseded_by, notes=notes,
     )  # fmt: skip
     options = {"actors": "--actor", "gases": "--gas"}
-    for name in clear or []:
-        if name in changes or (name == "actors" and actor):
-            option = options.get(name, "--" + name.replace("_", "-"))
-            raise InvalidInput(
-                f"{name} is both given ({option}) and cleared (--clear {name}) in one change",
-                "give a new value or clear it, not both; nothing was written",
-            )
-        changes[name] = [] if name in ("gases",) else None
+    given_too = ["actors"] if actor else []
+    apply_clears(changes, clear, options, empty={"gases": []}, also_given=given_too)
     with write(db) as session:
         if actor:
             changes["actors"] = resolve(session, actor)

@@ -8,7 +8,7 @@ Imported by every command module, so it imports nothing heavy at the top.
 import getpass
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from enum import StrEnum
@@ -155,6 +155,26 @@ def given(**values: object) -> dict[str, object]:
         for name, value in values.items()
         if value is not None and not (isinstance(value, list) and not value)
     }
+
+
+def apply_clears(
+    changes: dict[str, object], clear: list[str] | None, options: Mapping[str, str], *,
+    names: Mapping[str, str] | None = None, empty: Mapping[str, object] | None = None,
+    also_given: Collection[str] = (),
+) -> None:  # fmt: skip
+    """Empty in `changes` each field `clear` names, refusing one that is also given a value.
+    `names` maps a name the user may type to its field (e.g. published to published_on);
+    `options` a field to its option, where it is not --field-name; `empty` a field to the value
+    that empties it (else None); `also_given` fields given other than in `changes`."""
+    for typed in clear or []:
+        name = (names or {}).get(typed, typed)
+        if name in changes or name in also_given:
+            option = options.get(name, "--" + name.replace("_", "-"))
+            raise InvalidInput(
+                f"{typed} is both given ({option}) and cleared (--clear {typed}) in one change",
+                "give a new value or clear it, not both; nothing was written",
+            )
+        changes[name] = (empty or {}).get(name)
 
 
 Today = Annotated[

@@ -13,6 +13,7 @@ from pledges.cli.options import (
     Reason,
     ShowAs,
     ShowFormat,
+    apply_clears,
     changed_by,
     given,
     read,
@@ -23,6 +24,11 @@ source_app = typer.Typer(help="Sources: the articles the register quotes.", no_a
 actor_app = typer.Typer(help="Actors: who makes pledges.", no_args_is_help=True)
 
 Opt = typer.Option
+# The fields `source update --clear` empties, as its options name them.
+CLEARABLE = (
+    "publisher", "kind", "url", "published", "date_inferred", "date_note", "retrieved",
+    "language", "notes", "supersedes",
+)  # fmt: skip
 
 
 @source_app.command("add")
@@ -160,8 +166,12 @@ def source_update(
     retrieved: Annotated[str | None, Opt(help="When it was retrieved, YYYY-MM-DD.")] = None,
     language: Annotated[str | None, Opt(help="e.g. en, zh.")] = None,
     notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
+    supersedes: Annotated[
+        str | None, Opt(help="The source this one replaces, e.g. an earlier text of it.")
+    ] = None,
     clear: Annotated[
-        list[str] | None, Opt(help="Empty a field, e.g. --clear url (repeat).")
+        list[str] | None,
+        Opt(help=f"Empty a field (repeat): one of {', '.join(CLEARABLE)}, e.g. --clear url."),
     ] = None,
     db: Db = None,
     author: Author = None,
@@ -175,10 +185,12 @@ def source_update(
     changes: dict[str, object] = given(
         title=title, publisher=publisher, kind=kind, url=url, published_on=published,
         date_inferred=date_inferred, date_note=date_note, retrieved_on=retrieved,
-        language=language, notes=notes,
+        language=language, notes=notes, supersedes=supersedes,
     )  # fmt: skip
-    for name in clear or []:
-        changes[name] = False if name == "date_inferred" else None
+    fields = {"published": "published_on", "retrieved": "retrieved_on"}
+    options = {field: "--" + name for name, field in fields.items()}
+    options["date_inferred"] = "--date-inferred"
+    apply_clears(changes, clear, options, names=fields, empty={"date_inferred": False})
     with write(db) as session:
         stored = update_source(session, source_id, changes, who)
     note(f"Updated source {stored.id}: its text and sha256 {stored.sha256[:12]}… are unchanged.")
@@ -211,4 +223,5 @@ def actor_update(
             add_aliases=add_alias or [], remove_aliases=remove_alias or [],
         )  # fmt: skip
     aliases = ", ".join(stored.aliases) or "none"
-    note(f"Updated actor {stored.id} ({stored.name}); aliases: {aliases}.")
+    said = f"Updated actor {stored.id} ({stored.name}); aliases: {aliases}"
+    note(said if said.endswith(".") else said + ".")

@@ -17,8 +17,9 @@ def import_plan(plan: Plan, *, dry_run: bool) -> None:
     """The plan on stdout, and what it made (or would make) on stderr."""
     sys.stdout.write("".join(f"{line}\n" for line in lines(plan)))  # one write, not one a line
     verb = "Would make" if dry_run else "Made"
+    changes = "1 change" if plan.writes == 1 else f"{plan.writes} changes"
     note(
-        f"{verb} {plan.writes} change(s) from {', '.join(plan.files)}"
+        f"{verb} {changes} from {', '.join(plan.files)}"
         + ("; nothing was written." if dry_run else ".")
     )
 

@@ -10,6 +10,7 @@ its row's problem is returned, and the import writes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -57,8 +58,18 @@ def _correct(
         try:
             update(session, correction.id, {name: new for name, _, new in correction.diff}, who)
         except PledgesError as error:
-            problems.append(correction.row.refused(correction.diff[0][0], error))
+            problems.append(correction.row.refused(_column(error, correction), error))
     return problems
+
+
+def _column(error: PledgesError, correction: Correction) -> str:
+    """The column of the field a command refused: the one it names, else the first of the
+    changed columns its message names, else the first changed one."""
+    if isinstance(error, corrections.Refused):
+        return error.field
+    changed = [name for name, _, _ in correction.diff]
+    named = [name for name in changed if re.search(rf"\b{re.escape(name)}\b", error.message)]
+    return (named or changed)[0]
 
 
 def apply_evidence(

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.editing import NEW_TEXT, unknown_reference
+from pledges.editing import NEW_TEXT, alias_taken, unknown_reference
 from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
 from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences
@@ -69,6 +69,15 @@ class _Check:
         self.plan.actors = self._new(
             rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems)
         )
+        by_id = {str(r.values.get("id")).strip().casefold(): r for r in rows}
+        actors = [*existing.values(), *self.plan.actors]
+        for actor in self.plan.actors:  # a changed actor's aliases are checked as it is updated
+            taken = alias_taken(actor, actors)
+            if taken is not None:
+                row = by_id[actor.id.casefold()]
+                self.problems.append(row.problem("aliases", taken.message, taken.hint))
+        if self.problems:
+            self.plan.actors = []
 
     def sources(self, rows: list[Row]) -> None:
         existing = repo.get_sources(self.session, [str(r.values.get("id")) for r in rows])
@@ -121,6 +130,12 @@ class _Check:
         sha256 = row.values.get("sha256")
         if sha256 is None or text_sha256(source.text) == sha256:
             return True
+        if registered is not None:  # its text is the register's: the sha256 cell was changed
+            message = f"the sha256 of source {source.id} is not the one of its text"
+            hint = f"restore the exported sha256, {registered.sha256}: a source's text and "
+            hint += "sha256 never change"
+            self.problems.append(row.problem("sha256", message, hint))
+            return False
         message = f"the text of {source.id} does not match its sha256"
         self.problems.append(row.problem(self.text_column, message, SHA256_HINT))
         return False
@@ -153,6 +168,11 @@ class _Check:
     def _source(self, row: Row, existing: dict[str, Source]) -> SourceIn | None:
         """A source row as a record, with its text (from its cell, or its file in a package)."""
         data = dict(row.values)
+        if data.get("supersedes") is not None and data.get("supersedes") == data.get("id"):
+            message = f"source {data['id']} cannot supersede itself"
+            hint = "name the source it replaces, or leave the cell empty"
+            self.problems.append(row.problem("supersedes", message, hint))
+            return None
         sha256 = data.pop("sha256", None)
         text = self._text(row, data.pop(self.text_column, None))
         if text is None:

@@ -67,7 +67,8 @@ class BadRows(InvalidInput):
             places = ", ".join(p.place for p in others[:SHOWN_ERRORS])
             more = len(others) - SHOWN_ERRORS
             hint = (hint + "; " if hint else "") + (
-                f"{len(others)} more row(s) are bad: {places}"
+                (f"{len(others)} more rows are bad: " if len(others) > 1 else "1 more row is bad: ")
+                + places
                 + (f" and {more} more" if more > 0 else "")
             )
         super().__init__(
