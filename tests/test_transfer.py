@@ -413,8 +413,8 @@ STANDING = "become carbon neutral by 2060"
 BAD = {
     "unknown status": (
         _set("pledges.csv", 2, status="done"),
-        "Error: pledges.csv:4:status: status 'done' is not allowed — use 'not_yet_rated', "
-        "'in_progress'",
+        "Error: pledges.csv:4:status: status 'done' is not allowed — use not_yet_rated, "
+        "in_progress",
     ),
     "a year of 20300": (
         _set("pledges.csv", 0, target_year="20300"),
