@@ -1,7 +1,9 @@
 """Where a typed quote and the article's passage part ways, word by word, as a person reads it.
 
 `cite` says what the user typed against what the article has ('20 percent' against '25 percent')
-instead of only how alike the two are. Words are compared after the register's normalisation
+instead of only how alike the two are; for an elided quote, which of its parts does not stand
+and where it parts from its closest passage (or, each part standing, that they do not stand
+together). Words are compared after the register's normalisation
 (case, typographic quotes and dashes), so only differences that keep a quote from standing are
 named. Each named stretch is a slice of its own text, with a word of context either side.
 
@@ -15,13 +17,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from pledges.excerpt import excerpt
-from pledges.textmatch import fold
+from pledges.textmatch import MAX_ELISION, closest, elided_parts, find, fold
 
 # A number with its decimals and unit ('1.5C'), a word, an ellipsis, or one character of
 # punctuation: '25%,' is '25', '%', ','.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*\w*|\w+|\.\.\.|[^\w\s]")
 CONTEXT = 1  # words of context either side of a difference
 SHOWN = 60  # characters of each stretch shown in a message
+ALIKE = 50  # how alike (0-100) a part of an elided quote and a passage are to name their difference
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +109,23 @@ def describe(typed: str, found: str, most: int = 2, *, exact: bool = False) -> s
     more = len(found_all) - len(first)
     rest = f" (and {more} more difference{'s' if more > 1 else ''})" if more else ""
     return f"you typed {yours}, the article has {its}{rest}"
+
+
+def describe_elided(quote: str, text: str, most: int = 2) -> str:
+    """Why an elided quote does not stand in `text`, as one clause: its first part that does not
+    stand, with how it differs from its closest passage (`describe`, when at least ALIKE
+    alike); or, when each part stands, that they do not stand together (in order, in one
+    paragraph, each ellipsis standing for at most MAX_ELISION characters)."""
+    for part in elided_parts(quote):
+        if find(part, text) is not None:
+            continue
+        shown = f"the part '{excerpt(part, SHOWN)}' does not stand"
+        near = closest(part, text)
+        if near is None or near.similarity < ALIKE:
+            return shown
+        named = describe(part, text[near.start : near.end], most)
+        return f"{shown}: {named}" if named else shown
+    return (
+        "each part stands, but not together: they must stand in order within one paragraph, "
+        f"each ellipsis leaving out at most {MAX_ELISION} characters"
+    )

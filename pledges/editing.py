@@ -266,15 +266,19 @@ def update_pledge(
 
 def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
     """The refusal of a quote that does not stand in its source: the closest passage, and where
-    the typed words part from it (not named for an elided quote, whose gaps are not words)."""
-    from pledges.difference import describe
+    the typed words part from it (for an elided quote: the part that does not stand, and where
+    it parts from its own closest passage)."""
+    from pledges.difference import describe, describe_elided
 
-    near = closest(quote, text)
-    where = ""
+    if elided(quote):
+        where = f"{describe_elided(quote, text)}; "
+        near = None
+    else:
+        near, where = closest(quote, text), ""
     if near is not None:
         passage = text[near.start : near.end]
         where = f"the closest passage ({near.similarity:.0f}% alike) is “{excerpt(passage, 160)}”; "
-        named = None if elided(quote) else describe(quote, passage)
+        named = describe(quote, passage)
         where += f"{named}; " if named else ""
     return InvalidInput(
         f"the quote does not stand in source {source_id}",

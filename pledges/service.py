@@ -300,7 +300,8 @@ def check_codes(codes: Sequence[str]) -> list[str]:
 
 
 def audit_selection(session: Session, pledge_ids: Sequence[str], source: str | None) -> Selection:
-    """The pledges named and the source named, each of which must exist."""
+    """The pledges named and the source named, each of which must exist; both named, each
+    pledge must cite the source."""
     from pledges.audit.selection import Selection
 
     wanted = list(dict.fromkeys(pledge_ids))
@@ -310,6 +311,20 @@ def audit_selection(session: Session, pledge_ids: Sequence[str], source: str | N
             raise not_found("pledge", pledge_id, repo.pledge_ids(session), "pledges list")
     if source is not None and session.get(SourceRow, source) is None:
         raise not_found("source", source, repo.source_ids(session), "pledges source list")
+    if source is not None and wanted:
+        citing = select(EvidenceRow.pledge_id).where(
+            EvidenceRow.source_id == source, EvidenceRow.pledge_id.in_(wanted)
+        )
+        cited = set(session.scalars(citing))
+        if stray := [pledge_id for pledge_id in wanted if pledge_id not in cited]:
+            which = (
+                f"pledge {stray[0]} does" if len(stray) == 1 else f"pledges {', '.join(stray)} do"
+            )
+            raise InvalidInput(
+                f"{which} not cite source {source}",
+                f"name pledges that cite it (pledges source show {source} lists them), "
+                "or drop --source",
+            )
     return Selection(tuple(wanted), source)
 
 

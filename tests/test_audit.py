@@ -459,6 +459,7 @@ def test_json_output(cli: CLI, template: Path, tmp_path: Path) -> None:
             "target-year-not-stated": 1,
         },
         "filters": {},
+        "shown": 8,
     }
     assert all(set(f) == FINDING_FIELDS for f in data["findings"])
     misquote = next(f for f in data["findings"] if f["code"] == "quote-not-found")
@@ -690,3 +691,16 @@ def test_parallel_reading_gives_the_same_report(
         "actor-mismatch",
         "quote-too-short",
     }
+
+
+def test_a_short_quote_counts_its_words_in_good_english(cli: CLI, seeded: str) -> None:
+    for quote in ("intensively", "meet intensively"):
+        cited = cli("cite", "us-cn-continue-talks", "kerry-not-dictating", "--quote", quote,
+                    "--reason", "short", "--db", seeded)  # fmt: skip
+        assert cited.code == 0, cited.err
+    result = cli("audit", "--code", "quote-too-short", "--format", "jsonl", "--db", seeded)
+    assert (result.code, result.err) == (0, "")
+    assert [json.loads(line)["message"] for line in result.out.splitlines()] == [
+        "quote “intensively” has 1 word",
+        "quote “meet intensively” has 2 words",
+    ]

@@ -181,3 +181,44 @@ def test_as_written_is_the_articles_own_text_for_what_was_typed(data: st.DataObj
     written = as_written(typed, text, span)
     assert written == text[span.start : span.end]
     assert fold(written) == fold(typed)
+
+
+ELIDED_REFUSAL = "Error: the quote does not stand in source kerry-not-dictating — {}; copy the "
+ELIDED_REFUSAL += "words exactly as the article has them, or add --allow-unlocated to record it "
+ELIDED_REFUSAL += "anyway (the audit will report it)"
+
+
+@pytest.mark.parametrize(
+    ("quote", "named"),
+    [
+        pytest.param(
+            "US climate envoy John Kerry ... three day trip to Beijing",
+            "the part 'three day trip to Beijing' does not stand: you typed 'three day', the "
+            "article has 'three-day'",
+            id="a part misquoted",
+        ),
+        pytest.param(
+            "US climate envoy Jon Kerry said on Tuesday … to China",
+            "the part 'US climate envoy Jon Kerry said on Tuesday' does not stand: you typed "
+            "'envoy Jon Kerry' and 'on Tuesday', the article has 'envoy John Kerry' and "
+            "'on Wednesday'",
+            id="two differences in a part",
+        ),
+        pytest.param(
+            "three-day trip to Beijing ... US climate envoy John Kerry",
+            "each part stands, but not together: they must stand in order within one "
+            "paragraph, each ellipsis leaving out at most 250 characters",
+            id="out of order",
+        ),
+    ],
+)
+def test_a_near_miss_in_an_elided_quote_names_the_part(
+    cli: CLI, seeded: str, quote: str, named: str
+) -> None:
+    before = table_counts(seeded)
+    result = cite(
+        cli, seeded, quote, pledge_id="us-cn-continue-talks", source="kerry-not-dictating"
+    )
+    assert (result.code, result.out) == (2, "")
+    assert one_line(result.err) == ELIDED_REFUSAL.format(named)
+    assert table_counts(seeded) == before

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pledges.difference import Difference, describe, differences
+from pledges.difference import Difference, describe, describe_elided, differences
 from pledges.textmatch import fold
 
 ARTICLE = "Non-fossil fuels will account for 25 percent of total energy consumption by 2030,"
@@ -129,3 +129,20 @@ def test_exact_names_case_and_typographic_marks_too() -> None:
 
 def test_a_difference_is_a_pair_of_slices() -> None:
     assert differences("a b c", "a x c") == [Difference("a b c", "a x c")]
+
+
+ARTICLE = "We will cut emissions by 25 percent by 2030.\n\nThe plan starts next year."
+
+
+@pytest.mark.parametrize(
+    ("quote", "named"),
+    [
+        ("We will cut ... by 20 percent", "the part 'by 20 percent' does not stand: you typed "
+         "'by 20 percent', the article has 'by 25 percent'"),
+        ("cut emissions … The plan starts", "each part stands, but not together: they must "
+         "stand in order within one paragraph, each ellipsis leaving out at most 250 characters"),
+        ("We will cut ... zzzz", "the part 'zzzz' does not stand"),
+    ],
+)  # fmt: skip
+def test_an_elided_quote_names_the_part_that_does_not_stand(quote: str, named: str) -> None:
+    assert describe_elided(quote, ARTICLE) == named

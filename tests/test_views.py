@@ -69,29 +69,86 @@ def test_a_source_is_audited_with_the_pledges_citing_it(cli: CLI, seeded: str) -
     assert result.code == 1  # the warnings shown
     assert result.out.splitlines()[0] == (
         "Audited 2 pledges, 5 quotes and 3 sources (only source kerry-no-agreement and the "
-        "pledges citing it): 0 errors (0 pledges), 5 warnings; shown: code "
-        "evidence-not-reverified."
+        "pledges citing it): 0 errors (0 pledges), 6 warnings; shown: code "
+        "evidence-not-reverified (5 findings)."
     )
     pledges = {f["pledge_id"] for f in findings(cli, *args)}
     assert pledges == {None, "us-cn-continue-talks", "us-stabilise-relations-cn"}
-    both = findings(cli, "us-cn-continue-talks", "us-cn-cop28-success", *args)
+    both = findings(cli, "us-cn-continue-talks", *args)
     assert {f["pledge_id"] for f in both} == {None, "us-cn-continue-talks"}  # named and citing
 
 
-def test_filters_decide_the_exit_code_and_the_summary(cli: CLI, seeded: str) -> None:
+def test_a_named_pledge_must_cite_the_named_source(cli: CLI, seeded: str) -> None:
+    hint = (
+        "name pledges that cite it (pledges source show kerry-no-agreement lists them), "
+        "or drop --source"
+    )
+    cases = {
+        ("cn-co2-peak-2030",): "Error: pledge cn-co2-peak-2030 does not cite source "
+        f"kerry-no-agreement — {hint}",
+        ("us-cn-continue-talks", "us-cn-cop28-success", "cn-co2-peak-2030"): "Error: pledges "
+        f"us-cn-cop28-success, cn-co2-peak-2030 do not cite source kerry-no-agreement — {hint}",
+    }
+    for pledges, line in cases.items():
+        result = cli("audit", *pledges, "--source", "kerry-no-agreement", "--db", seeded)
+        assert (result.code, result.out, one_line(result.err)) == (2, "", line)
+
+
+def test_the_summary_counts_every_finding_and_says_how_many_are_shown(
+    cli: CLI, seeded: str
+) -> None:
+    whole = cli("audit", "--db", seeded, "--severity", "error", "--fail-on", "warning")
+    assert (whole.code, whole.out, whole.err) == (
+        0,  # nothing shown, nothing failing: the 4 warnings are not shown
+        f"Audited {SEEDED_IDS} pledges, {SEED_QUOTES} quotes and {SEED_SOURCES} sources: "
+        "0 errors (0 pledges), 4 warnings; shown: severity error (0 findings).\n",
+        "",
+    )
     base = ("--db", seeded, "--today", LATER, "--format", "json")
-    warned = cli("audit", *base, "--fail-on", "warning", "--severity", "warning")
-    assert warned.code == 1
-    assert json.loads(warned.out)["summary"]["warnings"] == SEED_QUOTES + 4
     errors_only = cli("audit", *base, "--fail-on", "warning", "--severity", "error")
-    assert errors_only.code == 0  # nothing shown, nothing failing
+    assert errors_only.code == 0
     data = json.loads(errors_only.out)
     assert data["findings"] == []
     assert data["summary"]["filters"] == {"severity": "error"}
+    assert (data["summary"]["warnings"], data["summary"]["shown"]) == (SEED_QUOTES + 4, 0)
     coded = cli("audit", *base, "--code", "source-metadata-missing", "--code", "contradicted")
     summary = json.loads(coded.out)["summary"]
-    assert summary["by_code"] == {"source-metadata-missing": 4}
+    assert summary["by_code"] == {
+        "evidence-not-reverified": SEED_QUOTES, "source-metadata-missing": 4
+    }  # fmt: skip
     assert summary["filters"] == {"codes": ["contradicted", "source-metadata-missing"]}
+    assert summary["shown"] == len(json.loads(coded.out)["findings"]) == 4
+
+
+def test_the_exit_code_follows_the_findings_shown_when_filtered(cli: CLI, seeded: str) -> None:
+    """--code and --severity gate on what they show (one check in CI); else every finding
+    about what was audited counts."""
+    misquote = cli(
+        "cite", "cn-co2-peak-2030", "kerry-not-dictating", "--allow-unlocated", "--quote",
+        "has pledged to peak emissions of carbon dioxide by 2035", "--reason", "x", "--db", seeded,
+    )  # fmt: skip
+    assert misquote.code == 0, misquote.err
+    db = ("--db", seeded)
+    summary = (
+        f"Audited {SEEDED_IDS} pledges, {SEED_QUOTES + 1} quotes and {SEED_SOURCES} sources: "
+        "1 error (1 pledge), 4 warnings"
+    )
+    cases = {
+        (): (1, summary + "."),
+        ("--code", "quote-not-found"): (1, summary + "; shown: code quote-not-found (1 finding)."),
+        ("--code", "source-metadata-missing"): (
+            0, summary + "; shown: code source-metadata-missing (4 findings)."
+        ),
+        ("--severity", "warning"): (0, summary + "; shown: severity warning (4 findings)."),
+        ("--severity", "warning", "--fail-on", "warning"): (
+            1, summary + "; shown: severity warning (4 findings)."
+        ),
+        ("cn-co2-peak-2030", "--fail-on", "never"): (0, "Audited 1 pledge, 3 quotes and 3 sources "
+            "(only pledge cn-co2-peak-2030): 1 error (1 pledge), 2 warnings."),
+    }  # fmt: skip
+    for args, (code, line) in cases.items():
+        result = cli("audit", *args, *db)
+        assert (result.code, result.out.splitlines()[0]) == (code, line), args
 
 
 def test_jsonl_is_one_finding_a_line_as_json_has_them(cli: CLI, seeded_sqlite: str) -> None:
@@ -285,6 +342,50 @@ def test_list_limit_keeps_the_first_in_id_order(cli: CLI, seeded: str) -> None:
     assert cli("list", "--db", seeded, "--limit", "-1").code == 2
 
 
+def test_the_title_says_when_limit_left_rows_out(cli: CLI, seeded: str) -> None:
+    def title(*args: str) -> str:
+        result = cli(*args, "--db", seeded)
+        assert (result.code, result.err) == (0, ""), args
+        return result.out.splitlines()[0].strip()
+
+    assert title("list", "--limit", "3") == "3 pledges (the first 3: --limit)"
+    assert title("list", "--limit", str(SEEDED_IDS)) == f"{SEEDED_IDS} pledges"
+    assert title("list", "--limit", str(SEEDED_IDS - 1)) == (
+        f"{SEEDED_IDS - 1} pledges (the first {SEEDED_IDS - 1}: --limit)"
+    )
+    assert title("history", "--limit", str(SEEDED_REVISIONS)) == f"{SEEDED_REVISIONS} revisions"
+    assert title("history", "--limit", "1") == "1 revision (the newest 1: --limit)"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("list", "--status", "withdrawn"), "No pledges match (--status withdrawn)."),
+        (("list", "--actor", "CN", "--kind", "finance", "--limit", "2"),
+         "No pledges match (--actor CN, --kind finance)."),
+        (("history", "--author", "nobody"), "No revisions match (--author nobody)."),
+        (("history", "cn-co2-peak-2030", "--since", "2099-01-01", "--limit", "5"),
+         "No revisions match (record cn-co2-peak-2030, --since 2099-01-01)."),
+        (("history", "--until", "2000-01-01", "--author", "test"),
+         "No revisions match (--until 2000-01-01, --author test)."),
+    ],
+)  # fmt: skip
+def test_a_view_matching_nothing_says_so(
+    cli: CLI, seeded_sqlite: str, args: tuple[str, ...], line: str
+) -> None:
+    result = cli(*args, "--db", seeded_sqlite)
+    assert (result.code, result.out, result.err) == (0, line + "\n", "")
+    as_json = cli(*args, "--db", seeded_sqlite, "--format", "json")
+    assert (as_json.code, json.loads(as_json.out)) == (0, [])
+
+
+def test_an_empty_register_lists_no_pledges(cli: CLI, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert cli("init", "--empty", "--db", db).code == 0
+    result = cli("list", "--db", db)
+    assert (result.code, result.out) == (0, "No pledges in the register.\n")
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -318,14 +419,14 @@ def pager_script(folder: Path) -> tuple[str, Path]:
     return str(script), got
 
 
-def on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+def on_terminal(
+    args: list[str], env: dict[str, str], stderr: int | None = subprocess.DEVNULL
+) -> tuple[int, str]:
     """Run pledges with its stdout on a pseudo-terminal; its exit code and what it printed."""
     import pty
 
     leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [PLEDGES, *args], stdout=follower, stderr=subprocess.DEVNULL, env=env
-    )
+    process = subprocess.Popen([PLEDGES, *args], stdout=follower, stderr=stderr, env=env)
     os.close(follower)
     printed = b""
     while True:
@@ -360,6 +461,42 @@ def test_tables_on_a_terminal_go_through_the_pager(seeded_sqlite: str, tmp_path:
     assert len(json.loads(printed)) == SEEDED_IDS
     code, printed = on_terminal(["list", "--db", seeded_sqlite], {**env, "PAGER": "cat"})
     assert code == 0 and not got.exists() and f"{SEEDED_IDS} pledges" in printed
+
+
+def on_terminal_with_stderr(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """on_terminal, with what the command wrote on stderr."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        code, printed = on_terminal(args, env, stderr=err.fileno())
+        err.seek(0)
+        return code, printed, err.read().decode()
+
+
+@pytest.mark.parametrize(
+    ("pager", "shell_says"),
+    [
+        ("nosuchpager", ""),  # not on PATH: the shell is not even asked
+        ("nosuchpager -R", ""),
+        ("exec nosuchpager", "exec: nosuchpager: not found\n"),  # the shell exits 127
+        ("sh -c 'exit 126'", ""),
+    ],
+)
+def test_a_pager_that_cannot_run_leaves_the_text_printed(
+    seeded_sqlite: str, pager: str, shell_says: str
+) -> None:
+    env = {**os.environ, "PAGER": pager, "COLUMNS": "120"}
+    code, printed, err = on_terminal_with_stderr(["list", "--db", seeded_sqlite], env)
+    _, unpaged, _ = on_terminal_with_stderr(
+        ["list", "--db", seeded_sqlite], {**env, "PAGER": "cat"}
+    )
+    assert code == 0
+    assert printed == unpaged and f"{SEEDED_IDS} pledges" in printed
+    note = (
+        f"Note: $PAGER ({pager}) could not be run, so the output is printed without it — set "
+        "PAGER to a pager that is installed (e.g. PAGER=less), or PAGER=cat to turn paging off\n"
+    )
+    assert err.endswith(shell_says + note) and err.count("Note:") == 1
 
 
 def test_piped_output_is_never_paged(seeded_sqlite: str, tmp_path: Path) -> None:

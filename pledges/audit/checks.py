@@ -168,7 +168,7 @@ def quote_too_short(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said
     if fact.words >= SHORT_QUOTE_WORDS or fact.cited.rank is Rank.DEPRECATED:
         return None
     return Said(
-        f"quote “{fact.cited.quote}” has {fact.words} word(s)",
+        f"quote “{fact.cited.quote}” has {fact.words} word{'' if fact.words == 1 else 's'}",
         "quote the whole clause that states the commitment",
     )
 

@@ -64,7 +64,12 @@ def audit(
         ),
     ] = ShowFormat.TABLE,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Exit 1 when findings of this severity (or worse) are found.")
+        FailOn,
+        typer.Option(
+            help="Exit 1 when findings of this severity (or worse) are found: among those shown "
+            "when --code or --severity is given (to gate on one check), else among all the "
+            "audit found about what was audited.",
+        ),
     ] = FailOn.ERROR,
     reverify_days: ReverifyDays = REVERIFY_DAYS,
     today: Today = None,
@@ -78,7 +83,8 @@ def audit(
     db: Db = None,
 ) -> None:
     """Check every pledge (or those named) against the articles it cites: a summary, then the
-    findings. Exits 1 per --fail-on, counting the findings shown."""
+    findings. Exits 1 per --fail-on: over the findings shown when --code or --severity is given,
+    else over all of them."""
     from pledges import progress, service
     from pledges.audit import Severity
     from pledges.audit import audit as run_audit
@@ -102,7 +108,8 @@ def audit(
     )
     with paged(format.value):
         render.report(report, format.value)
-    failing = {FailOn.ERROR: report.count(Severity.ERROR),
-               FailOn.WARNING: len(report.findings), FailOn.NEVER: 0}[fail_on]  # fmt: skip
+    gating = report.findings if codes or chosen else report.all
+    failing = {FailOn.ERROR: sum(1 for f in gating if f.severity is Severity.ERROR),
+               FailOn.WARNING: len(gating), FailOn.NEVER: 0}[fail_on]  # fmt: skip
     if failing:
         raise typer.Exit(1)

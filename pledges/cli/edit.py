@@ -48,11 +48,16 @@ def list_(
     from pledges.render.pager import paged
 
     with read(db) as session:
-        pledges = service.list_pledges(
-            session, actor=actor, status=status, kind=kind, formality=formality, limit=limit
-        )
+        pledges = service.list_pledges(  # one more than --limit: to tell whether it left any out
+            session, actor=actor, status=status, kind=kind, formality=formality,
+            limit=None if limit is None else limit + 1,
+        )  # fmt: skip
+    cut = limit is not None and len(pledges) > limit
+    pledges = pledges[:limit]
+    given = (("--actor", actor), ("--status", status), ("--kind", kind), ("--formality", formality))
+    filters = [f"{name} {value}" for name, value in given if value is not None]
     with paged(format.value):
-        render.pledge_list(pledges, format.value)
+        render.pledge_list(pledges, format.value, limited=limit if cut else None, filters=filters)
 
 
 @app.command()

@@ -22,7 +22,8 @@ def _many(count: int, noun: str) -> str:
 
 
 def summary_line(report: Report) -> str:
-    """What was audited, what it found, and which filters applied: one line."""
+    """What was audited, what it found about it (every finding, shown or not), and which
+    findings are shown, with how many: one line."""
     s = report.summary()
     filters = s["filters"]
     audited = [f"pledge {p}" for p in filters.get("pledges", ())]
@@ -38,7 +39,9 @@ def summary_line(report: Report) -> str:
         + f": {_many(s['errors'], 'error')} ({_many(s['pledges_with_errors'], 'pledge')}), "
         f"{_many(s['warnings'], 'warning')}"
     )
-    return line + (f"; shown: {', '.join(shown)}." if shown else ".")
+    if not shown:
+        return line + "."
+    return line + f"; shown: {', '.join(shown)} ({_many(s['shown'], 'finding')})."
 
 
 def write_json(report: Report) -> None:

@@ -35,15 +35,26 @@ def _change(name: str, before: Any, after: Any) -> str:
     return f"{name}: {_value(before)} → {_value(after)}"
 
 
-def revisions(items: Sequence[Revision], format: str, *, limit: int | None = None) -> None:
-    """The revisions, oldest first; the title says when --limit kept only the newest."""
+def revisions(
+    items: Sequence[Revision],
+    format: str,
+    *,
+    limited: int | None = None,
+    filters: Sequence[str] = (),
+) -> None:
+    """The revisions, oldest first; the title says when --limit (`limited`) left out older
+    ones. A table of none says which `filters` matched nothing."""
     if format == "json":
         write_json([r.model_dump(mode="json") for r in items])
         return
     if format == "jsonl":
         write_jsonl(r.model_dump(mode="json") for r in items)
         return
-    newest = f" (the newest {limit}: --limit)" if limit is not None and len(items) == limit else ""
+    if not items:
+        narrowed = f" match ({', '.join(filters)})" if filters else " in the log"
+        out().print(f"No revisions{narrowed}.", soft_wrap=True)
+        return
+    newest = f" (the newest {limited}: --limit)" if limited is not None else ""
     noun = "revision" if len(items) == 1 else "revisions"
     table = titled_table(f"{len(items)} {noun}{newest}")
     table.add_column("#", justify="right")

@@ -8,12 +8,15 @@ terminal: the block draws on one console (`console`, which render.out() returns 
 keeps the terminal's width and colours, and at its end the whole text goes to $PAGER, else to
 `less` with LESS=FRX (unless LESS is set): a view shorter than the screen is printed and less
 quits at once. PAGER set empty or to `cat` turns paging off. Piped or redirected output is never
-paged, and a pager that cannot be started leaves the text printed as it would have been.
+paged. A pager that cannot be run (its command is not found, or the shell exits 126 or 127:
+not executable, not found) leaves the text printed as it would have been, and one line on stderr
+saying so.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,6 +30,12 @@ if TYPE_CHECKING:
 console: Console | None = None  # while a view is paged, the console it is drawn on
 
 PAGED_FORMATS = frozenset({"table"})
+NOT_RUN = frozenset({126, 127})  # the shell's exit codes for a command not executable, not found
+_SHELL = frozenset("$`|&;<>(){}*?[]~=\\")  # a first word the shell reads, not a program name
+# Words the shell itself runs (`exec less`): whether their command exists is the shell's to say.
+_BUILTINS = frozenset({".", "!", "builtin", "case", "cd", "command", "eval", "exec", "exit", "for",
+                       "if", "set", "until", "while"})  # fmt: skip
+_warned = False
 
 
 def command() -> str | None:
@@ -41,18 +50,50 @@ def command() -> str | None:
     return pager
 
 
+def _missing(pager: str) -> bool:
+    """The pager names a program that is not on PATH (False when the shell must tell)."""
+    try:
+        words = shlex.split(pager)
+    except ValueError:
+        return False
+    if not words or words[0] in _BUILTINS or any(c in _SHELL for c in words[0]):
+        return False
+    return shutil.which(words[0]) is None
+
+
+def _unpaged(text: str, pager: str) -> None:
+    """The text printed as it would have been unpaged; once a run, a line saying why."""
+    global _warned
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    if not _warned:
+        _warned = True
+        print(
+            f"Note: $PAGER ({pager}) could not be run, so the output is printed without it — "
+            "set PAGER to a pager that is installed (e.g. PAGER=less), or PAGER=cat to turn "
+            "paging off",
+            file=sys.stderr,
+        )
+
+
 def show(text: str, pager: str) -> None:
-    """`text` through the pager (its own stdout is the terminal); printed if it cannot start."""
+    """`text` through the pager (its own stdout is the terminal); printed if it cannot run."""
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
     sys.stdout.flush()
+    if _missing(pager):
+        _unpaged(text, pager)
+        return
     try:
-        subprocess.run(pager, shell=True, input=text.encode(), env=env, check=False)
+        done = subprocess.run(pager, shell=True, input=text.encode(), env=env, check=False)
     except OSError:
-        sys.stdout.write(text)
+        _unpaged(text, pager)
     except KeyboardInterrupt:  # quitting the pager with ^C ends the view, not in an error
         pass
+    else:
+        if done.returncode in NOT_RUN:
+            _unpaged(text, pager)
 
 
 @contextmanager

@@ -34,14 +34,27 @@ PLEDGE_COLUMNS = (
 )
 
 
-def pledge_list(pledges: Sequence[Pledge], format: str) -> None:
+def pledge_list(
+    pledges: Sequence[Pledge],
+    format: str,
+    *,
+    limited: int | None = None,
+    filters: Sequence[str] = (),
+) -> None:
+    """The pledges as rows; a table's title says when --limit (`limited`) left some out, and a
+    table of none says which `filters` matched nothing."""
     if write_rows(format, PLEDGE_COLUMNS, [p.model_dump(mode="json") for p in pledges], "actors"):
         return
     from rich.text import Text
 
+    if not pledges:
+        narrowed = f" match ({', '.join(filters)})" if filters else " in the register"
+        out().print(f"No pledges{narrowed}.", soft_wrap=True)
+        return
     # Related facts share a cell (id over title, kind over target, status over formality and
     # confidence), so the table stays readable in an 80-column terminal.
-    table = titled_table(f"{len(pledges)} pledge" + ("" if len(pledges) == 1 else "s"))
+    first = f" (the first {limited}: --limit)" if limited is not None else ""
+    table = titled_table(f"{len(pledges)} pledge" + ("" if len(pledges) == 1 else "s") + first)
     id_column(table, "pledge\ntitle", (p.id for p in pledges))
     table.add_column("actors")
     table.add_column("kind\ntarget")
