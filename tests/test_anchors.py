@@ -49,7 +49,8 @@ def verify(cli: CLI, db: str, *anchors: str) -> tuple[int, list[str], str]:
 def intact(db: str, revisions: int, anchors: int) -> str:
     return (
         f"The log is intact: {revisions} revisions, 41 records and 5 source texts checked, and "
-        f"the log holds the {anchors} anchor(s) given; {pages_checked(db)}."
+        f"the log holds the {anchors} anchor{'' if anchors == 1 else 's'} given; "
+        f"{pages_checked(db)}."
     )
 
 
@@ -154,8 +155,8 @@ def test_a_forged_revision_is_caught_by_an_anchor(cli: CLI, seeded: str) -> None
         "so the history up to revision 44 was rewritten since the anchor was taken"
     ]
     assert summary.startswith(
-        "The log does not match: 1 problem(s) above (44 revisions, 41 records and 5 source texts "
-        "checked, 2 anchor(s) given; "
+        "The log does not match: 1 problem above (44 revisions, 41 records and 5 source texts "
+        "checked, 2 anchors given; "
     )
 
 
@@ -180,7 +181,7 @@ def test_a_rolled_back_log_is_caught_by_an_anchor(cli: CLI, seeded: str) -> None
         "revision 42), so revisions were removed since the anchor was taken, or this is not the "
         "register it was taken from"
     ]
-    assert summary.startswith("The log does not match: 1 problem(s) above (42 revisions, ")
+    assert summary.startswith("The log does not match: 1 problem above (42 revisions, ")
 
 
 # --- anchors that are not anchors ---------------------------------------------------------------

@@ -370,7 +370,10 @@ def test_log_verify_names_what_was_changed_behind_its_back(
     for line, pattern in zip(problems, expected, strict=True):
         assert re.fullmatch(pattern, line), line
     summary = one_line(result.err)
-    assert summary.startswith(f"The log does not match: {len(expected)} problem(s) above (")
+    assert summary.startswith(
+        f"The log does not match: {len(expected)} "
+        f"problem{'' if len(expected) == 1 else 's'} above ("
+    )
     assert summary.endswith(
         "Restore the database from a backup, or ask whoever edited it directly."
     )

@@ -161,7 +161,7 @@ def test_commands_that_write(register: str, twins: list[str], tmp_path: Path) ->
     assert b"21 added" in imported.out
     verified = both("evidence", "verify", "--all", "--reason", "checked",
                     stage="Verifying evidence: recording the verification")  # fmt: skip
-    assert verified.err == "Verified 21 piece(s) of evidence: every quote stands in its source.\n"
+    assert verified.err == "Verified 21 pieces of evidence: every quote stands in its source.\n"
     both("db", "upgrade", stage="Upgrading the schema")
     for twin in twins:
         assert pledges("log", "verify", "--db", twin, terminal=False).code == 0

@@ -231,7 +231,9 @@ def test_log_verify_names_a_value_it_cannot_read(
         "log: changed without a revision",
     ]
     summary = one_line(result.err)
-    assert summary.startswith(f"The log does not match: {len(lines) + 1} problem(s) above (")
+    assert summary.startswith(
+        f"The log does not match: {len(lines) + 1} problem{'' if not lines else 's'} above ("
+    )
 
     execute(seeded, *repair, UNDO_ELSEWHERE, **values)
     repaired = cli("log", "verify", "--db", seeded)
@@ -271,7 +273,7 @@ def test_a_damaged_sqlite_page_fails_the_integrity_check(cli: CLI, tmp_path: Pat
         "or one of its indexes cannot be read"
     ]
     assert one_line(result.err) == (
-        "The database is damaged, so the log was not read: 1 problem(s) above. Restore the "
+        "The database is damaged, so the log was not read: 1 problem above. Restore the "
         "database from a backup."
     )
 

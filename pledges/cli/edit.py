@@ -293,4 +293,5 @@ def verify(
     who = changed_by(author, reason)
     with progress.task("Verifying evidence"), write(db) as session:
         done = verify_evidence(session, None if all_ else evidence_id, who, today=date.today())
-    note(f"Verified {len(done)} piece(s) of evidence: every quote stands in its source.")
+    pieces = "1 piece" if len(done) == 1 else f"{len(done)} pieces"
+    note(f"Verified {pieces} of evidence: every quote stands in its source.")

@@ -79,13 +79,17 @@ def revisions(
     out().print(table)
 
 
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def verification(result: Verification) -> None:
     for problem in result.problems:
         print(problem)
     if result.damaged:
         note(
-            f"The database is damaged, so the log was not read: {len(result.problems)} "
-            "problem(s) above. Restore the database from a backup."
+            "The database is damaged, so the log was not read: "
+            f"{_many(len(result.problems), 'problem')} above. Restore the database from a backup."
         )
         return
     checked = (
@@ -94,12 +98,17 @@ def verification(result: Verification) -> None:
     )
     database = f"; {result.database}" if result.database else ""
     if result.ok:
-        held = f", and the log holds the {result.anchors} anchor(s) given" if result.anchors else ""
+        held = (
+            f", and the log holds the {_many(result.anchors, 'anchor')} given"
+            if result.anchors
+            else ""
+        )
         note(f"The log is intact: {checked}{held}{database}.")
     else:
-        given = f", {result.anchors} anchor(s) given" if result.anchors else ""
+        given = f", {_many(result.anchors, 'anchor')} given" if result.anchors else ""
         note(
-            f"The log does not match: {len(result.problems)} problem(s) above ({checked}{given}"
+            f"The log does not match: {_many(len(result.problems), 'problem')} above "
+            f"({checked}{given}"
             f"{database}). Restore the database from a backup, or ask whoever edited it directly."
         )
 
