@@ -23,6 +23,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from pledges.vocab import (
     MAX_ID,
@@ -80,7 +81,7 @@ def _whole_number(value: Any) -> Any:
     # A year or an id is written as digits: '2030' or 2030, never 2030.0, '2_030' or True.
     written = not isinstance(value, str) or WHOLE_NUMBER.fullmatch(value.strip())
     if isinstance(value, bool) or not isinstance(value, int | str) or not written:
-        raise ValueError("Input should be a whole number such as 2030")
+        raise ValueError("write a whole number with the digits 0-9, e.g. 2030")
     return value
 
 
@@ -88,7 +89,7 @@ def _decimal(value: Any) -> Any:
     # A number such as 65, -0.5 or 1e-05 (as an export writes it); not '1_000', '+5' or 'inf'.
     written = not isinstance(value, str) or DECIMAL.fullmatch(value.strip())
     if isinstance(value, bool) or not isinstance(value, int | float | str) or not written:
-        raise ValueError("Input should be a number such as 65 or 12.5")
+        raise ValueError("write a number with the digits 0-9, e.g. 65 or 12.5")
     return value
 
 
@@ -98,7 +99,7 @@ def _true_or_false(value: Any) -> Any:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise ValueError("Input should be true or false")
+    raise ValueError("use true or false")
 
 
 Text = Annotated[
@@ -135,7 +136,9 @@ def _written_as_day(value: Any) -> Any:
         isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
     ):
         return value
-    raise ValueError("Input should be a valid date written YYYY-MM-DD, e.g. 2023-11-20")
+    # Typed as pydantic's own date errors, so that a day written otherwise and an impossible day
+    # ('2023-02-30') are told the same way (pledges.validation).
+    raise PydanticCustomError("date_parsing", "write it as YYYY-MM-DD, e.g. 2023-07-19")
 
 
 Day = Annotated[date, BeforeValidator(_written_as_day), AfterValidator(_in_calendar)]

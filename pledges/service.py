@@ -33,7 +33,10 @@ SEED_REASON = "load the seed register"
 
 
 def close_to(wanted: str, known: Sequence[str]) -> list[str]:
-    """The known values close to the one wanted, best first (three at most)."""
+    """The known values close to the one wanted, best first (three at most); none for a bare
+    number such as '25', which would match any id that holds it (a year, say)."""
+    if not any(character.isalpha() for character in wanted):
+        return []
     from rapidfuzz import process
 
     return [match[0] for match in process.extract(wanted, known, limit=3, score_cutoff=60)]

@@ -114,3 +114,25 @@ def listed(values: Sequence[str]) -> str:
     if len(values) < 2:
         return "".join(values)
     return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+# The option of the commands that sets a field, where it is not the field's name with hyphens
+# ('target_year' is set by --target-year). Fields the commands take as arguments (a pledge's id,
+# cite's PLEDGE_ID and SOURCE_ID, source add's FILE) are named as the field.
+OPTION_NAMES = {
+    "published_on": "--published",
+    "retrieved_on": "--retrieved",
+    "actors": "--actor",
+    "gases": "--gas",
+    "aliases": "--alias",
+    "deprecated_reason": "--reason",
+}
+ARGUMENT_FIELDS = frozenset({"id", "pledge_id", "source_id", "text"})
+
+
+def option_for(field: str) -> str:
+    """The option that sets `field` in the commands ('--published' for published_on), or the
+    field's own name when a command takes it as an argument."""
+    if field in ARGUMENT_FIELDS:
+        return field
+    return OPTION_NAMES.get(field) or "--" + field.replace("_", "-")

@@ -112,7 +112,7 @@ def test_unknown_filter_values_name_the_allowed_ones(cli: CLI, seeded_sqlite: st
     result = cli("list", "--db", seeded_sqlite, "--status", "done")
     assert result.code == 2
     assert one_line(result.err) == (
-        "Error: status 'done' is not allowed — use not_yet_rated, in_progress, stalled, "
+        "Error: --status 'done' is not allowed — use not_yet_rated, in_progress, stalled, "
         "partially_kept, kept, broken, withdrawn, superseded or unverifiable"
     )
     actor = cli("list", "--db", seeded_sqlite, "--actor", "CX")

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from typer.core import TyperOption
 
 from pledges.cli import app
-from pledges.cli.conventions import commands, conventional
+from pledges.cli.conventions import COMMAND_VOCABULARIES, METAVARS, commands, conventional
+from pledges.cli.conventions import VOCABULARIES as VOCABULARY_TABLE
 from pledges.cli.options import Format, ShowFormat
 from pledges.vocab import (
     ActorKind,
@@ -201,6 +202,22 @@ def test_every_vocabulary_option_is_listed_here() -> None:
     assert all("One of: " in (p.help or "") for _, p in OPTIONS if p.opts[0] in vocabulary)
 
 
+def test_every_table_of_the_conventions_names_options_that_exist() -> None:
+    """An entry left behind by a renamed or removed option would silently do nothing."""
+    names = {name for _, param in OPTIONS for name in param.opts}
+    assert set(METAVARS) <= names, sorted(set(METAVARS) - names)
+    assert set(VOCABULARY_TABLE) <= names, sorted(set(VOCABULARY_TABLE) - names)
+    pairs = {(path, name) for path, param in OPTIONS for name in param.opts}
+    assert set(COMMAND_VOCABULARIES) <= pairs, sorted(set(COMMAND_VOCABULARIES) - pairs)
+
+
+def test_a_metavar_from_the_table_is_the_one_shown() -> None:
+    """Every option the table names shows its metavar (no option declares its own over it)."""
+    shown = {(param.opts[0], param.metavar) for _, param in OPTIONS if param.opts[0] in METAVARS}
+    assert shown == {(name, METAVARS[name]) for name, _ in shown}
+    assert {name for name, _ in shown} == set(METAVARS)
+
+
 # --- suggestions ---------------------------------------------------------------------------------
 
 
@@ -208,19 +225,17 @@ def test_a_near_value_gets_a_suggestion(cli: CLI, seeded_sqlite: str) -> None:
     add = cli("add", "xx-new", "--title", "T", "--actor", "CN", "--kind", "netzero", "--reason",
               "test", "--db", seeded_sqlite)  # fmt: skip
     assert add.code == 2
-    quoted = ", ".join(repr(kind.value) for kind in PledgeKind)
-    quoted = quoted[: quoted.rindex(", ")] + " or " + quoted[quoted.rindex(", ") + 2 :]
     assert one_line(add.err) == (
-        f"Error: kind 'netzero' is not allowed — did you mean net_zero? use {quoted}"
+        f"Error: --kind 'netzero' is not allowed — did you mean net_zero? use {KINDS}"
     )
     listing = cli("list", "--status", "In Progress", "--db", seeded_sqlite)
     assert (listing.code, listing.out) == (2, "")
     assert one_line(listing.err) == (
-        "Error: status 'In Progress' is not allowed — did you mean in_progress? use "
+        "Error: --status 'In Progress' is not allowed — did you mean in_progress? use "
         f"{values(Status)}"
     )
     far = cli("list", "--status", "done", "--db", seeded_sqlite)
-    assert one_line(far.err) == f"Error: status 'done' is not allowed — use {values(Status)}"
+    assert one_line(far.err) == f"Error: --status 'done' is not allowed — use {values(Status)}"
     fmt = cli("list", "--format", "jsn", "--db", seeded_sqlite)
     assert (fmt.code, fmt.out) == (2, "")
     assert one_line(fmt.err) == (
@@ -344,6 +359,6 @@ def test_a_vocabulary_value_in_another_case_or_spelling_is_suggested_as_itself(
     result = cli("list", "--status", written, "--db", seeded_sqlite)
     assert (result.code, result.out) == (2, "")
     assert one_line(result.err) == (
-        f"Error: status {written!r} is not allowed — did you mean {member.value}? use "
+        f"Error: --status {written!r} is not allowed — did you mean {member.value}? use "
         f"{values(Status)}"
     )

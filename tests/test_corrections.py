@@ -112,8 +112,8 @@ def test_source_update_sets_and_clears_several_fields(cli: CLI, seeded: str) -> 
         (("--clear", "sha256"), f"Error: the text of source {SOURCE} never changes — add the "
          f"corrected text as a new source with 'pledges source add FILE --supersedes {SOURCE}'"),
         (("--clear", "title"), "Error: title cannot be cleared — give it a new value with --title"),
-        (("--published", "2023-02-30"), "Error: published_on '2023-02-30' is not allowed — "
-         "Input should be a valid date or datetime, day value is outside expected range"),
+        (("--published", "2023-02-30"), "Error: --published '2023-02-30' is not a date — "
+         "write it as YYYY-MM-DD, e.g. 2023-07-19"),
     ],
 )  # fmt: skip
 def test_source_update_refusals(cli: CLI, seeded: str, args: tuple[str, ...], message: str) -> None:

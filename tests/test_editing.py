@@ -153,7 +153,7 @@ def test_add_refusals(cli: CLI, seeded: str) -> None:
     bad_year = add("cn-coal-2200", "--actor", "CN", "--target-year", "2200")
     assert bad_year.code == 2
     assert one_line(bad_year.err) == (
-        "Error: target_year '2200' is not allowed — use a year from 1990 to 2100"
+        "Error: --target-year '2200' is not allowed — use a year from 1990 to 2100"
     )
     assert table_counts(seeded) == before
 
@@ -275,7 +275,7 @@ def test_a_stale_expected_version_is_refused(cli: CLI, seeded: str) -> None:
         ),
         pytest.param(
             ["--status", "done", "--reason", "test"],
-            "Error: status 'done' is not allowed — use not_yet_rated, in_progress, stalled, "
+            "Error: --status 'done' is not allowed — use not_yet_rated, in_progress, stalled, "
             "partially_kept, kept, broken, withdrawn, superseded or unverifiable",
             id="unknown status",
         ),

@@ -59,10 +59,11 @@ BASES: dict[type[BaseModel], dict[str, Any]] = {
 
 
 def refused(model: type[BaseModel], data: dict[str, Any]) -> str:
-    """The one-line message `validate` gives for `data`, failing the test if it is accepted."""
-    with pytest.raises(InvalidInput) as caught:
-        validate(model, data)
-    message = str(caught.value)
+    """The one-line message for `data` as a file's record (naming the field, as `explain` does for
+    an import or the seeds), failing the test if it is accepted."""
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    message = str(explain(caught.value, model=model))
     assert len(message.splitlines()) == 1, message
     return message
 
@@ -167,8 +168,8 @@ def test_target_years_outside_1990_to_2100_are_refused(year: object) -> None:
     [(PledgeIn, "announced_on"), (SourceIn, "published_on"), (SourceIn, "retrieved_on")],
 )
 def test_only_real_dates_are_accepted(model: type[BaseModel], field: str, day: str) -> None:
-    assert refused(model, {**BASES[model], field: day}).startswith(
-        f"{field} {day!r} is not allowed — Input should be a valid date"
+    assert refused(model, {**BASES[model], field: day}) == (
+        f"{field} {day!r} is not a date — write it as YYYY-MM-DD, e.g. 2023-07-19"
     )
     assert str(getattr(validate(model, {**BASES[model], field: "2024-02-29"}), field)) == (
         "2024-02-29"
@@ -202,9 +203,7 @@ def test_closed_vocabularies_refuse_other_values_and_list_the_allowed_ones(
 ) -> None:
     message = refused(model, {**BASES[model], field: value})
     guess = "" if suggested is None else f"did you mean {suggested}? "
-    assert message.startswith(f"{field} {value!r} is not allowed — {guess}use ")
-    for member in vocabulary:
-        assert repr(member.value) in message
+    assert message == f"{field} {value!r} is not allowed — {guess}use {allowed(vocabulary)}"
 
 
 @pytest.mark.parametrize("model", list(BASES), ids=lambda m: m.__name__)
@@ -247,7 +246,7 @@ def test_a_pledge_names_each_actor_once() -> None:
     assert refused(PledgeIn, {**PLEDGE, "actors": ["US", "CN", "US"]}) == (
         "actors must not repeat — correct the record and try again"
     )
-    assert refused(PledgeIn, {**PLEDGE, "actors": []}).startswith("actors [] is not allowed")
+    assert refused(PledgeIn, {**PLEDGE, "actors": []}) == "actors is empty — give at least one"
     assert validate(PledgeIn, {**PLEDGE, "actors": ["US", "CN"]}).actors == ("US", "CN")
 
 
@@ -267,8 +266,8 @@ def test_an_inferred_source_date_needs_the_date_and_a_note() -> None:
     assert refused(
         SourceIn, {**undated, "date_inferred": True, "date_note": "From 'July 19'."}
     ) == (rule)
-    assert refused(SourceIn, {**SOURCE, "date_inferred": True, "date_note": "   "}).startswith(
-        "date_note '   ' is not allowed"
+    assert refused(SourceIn, {**SOURCE, "date_inferred": True, "date_note": "   "}) == (
+        "date_note is blank — give a value, or leave it out"
     )
     noted = validate(SourceIn, {**SOURCE, "date_inferred": True, "date_note": "From 'July 19'."})
     assert noted.date_inferred and noted.date_note == "From 'July 19'."
@@ -350,7 +349,7 @@ def test_choice_returns_the_member_or_lists_the_allowed_values() -> None:
     with pytest.raises(InvalidInput) as caught:
         choice(Status, "status", "foo")
     assert str(caught.value) == (
-        "status 'foo' is not allowed — use not_yet_rated, in_progress, stalled, partially_kept,"
+        "--status 'foo' is not allowed — use not_yet_rated, in_progress, stalled, partially_kept,"
         " kept, broken, withdrawn, superseded or unverifiable"
     )
     with pytest.raises(InvalidInput) as caught:
@@ -591,10 +590,10 @@ def test_every_seeded_record_validates_against_its_published_schema(seeded_sqlit
 @pytest.mark.parametrize("year", ["2030.0", 2030.0, "2_030", True, "20 30"])
 def test_years_are_whole_numbers(year: object) -> None:
     data = {"id": "cn-x", "title": "t", "actors": ["CN"], "kind": "coal", "target_year": year}
-    with pytest.raises(InvalidInput) as caught:
-        validate(PledgeIn, data)
-    assert str(caught.value).startswith("target_year ")
-    assert str(caught.value).endswith("— use a year from 1990 to 2100")
+    assert (
+        refused(PledgeIn, data)
+        == f"target_year {year!r} is not allowed — use a year from 1990 to 2100"
+    )
 
 
 @pytest.mark.parametrize(
@@ -607,9 +606,7 @@ def test_years_are_whole_numbers(year: object) -> None:
 )
 def test_control_characters_are_refused(field: str, value: str, message: str) -> None:
     data = {"id": "cn-x", "title": "t", "actors": ["CN"], "kind": "coal", field: value}
-    with pytest.raises(InvalidInput) as caught:
-        validate(PledgeIn, data)
-    assert str(caught.value).startswith(message)
+    assert refused(PledgeIn, data).startswith(message)
 
 
 def test_notes_may_span_lines_and_source_text_may_not_hold_nul() -> None:

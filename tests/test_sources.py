@@ -298,10 +298,10 @@ BAD = [
         "kerry-not-dictating", "duplicate id"),
     bad("ok.txt", ["--id", "NEA_2023"], "Error: id 'NEA_2023' is not allowed — use lower-case "
         "letters, digits and single hyphens, e.g. kerry-beijing-2023", "invalid id"),
-    bad("ok.txt", ["--published", "2023-02-30"], "Error: published_on '2023-02-30' is not allowed "
-        "— Input should be a valid date or datetime, day value is outside expected range",
+    bad("ok.txt", ["--published", "2023-02-30"], "Error: --published '2023-02-30' is not a date — "
+        "write it as YYYY-MM-DD, e.g. 2023-07-19",
         "impossible date"),
-    bad("ok.txt", ["--kind", "blog"], "Error: kind 'blog' is not allowed — use official, "
+    bad("ok.txt", ["--kind", "blog"], "Error: --kind 'blog' is not allowed — use official, "
         "news, analysis or other", "unknown kind"),
     bad("ok.txt", [], "Error: Missing option '--reason'. — see 'pledges source add --help'",
         "missing reason", reason=False),
@@ -399,7 +399,7 @@ def test_actor_refusals(cli: CLI, seeded: str) -> None:
                    "--db", seeded)  # fmt: skip
     assert bad_kind.code == 2
     assert one_line(bad_kind.err) == (
-        "Error: kind 'union' is not allowed — use country, bloc, subnational, "
+        "Error: --kind 'union' is not allowed — use country, bloc, subnational, "
         "organisation or company"
     )
     assert table_counts(seeded) == before

@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-from typer._click.core import Command, Context, Parameter
-from typer._click.exceptions import BadParameter
+from typer import BadParameter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from pledges.errors import InvalidInput
@@ -33,6 +32,9 @@ from pledges.vocab import (
     Status,
     listed,
 )
+
+if TYPE_CHECKING:  # typer names click's classes nowhere public; they are only annotations here
+    from typer._click.core import Command, Context, Parameter
 
 # Metavars by option, where its Python type says too little (a date or an id is a str).
 METAVARS = {
@@ -87,7 +89,7 @@ class Argument(TyperArgument):
     """An argument shown by its name, as in `pledges show ID`, `[ID]` when it may be left out,
     with `...` when it may be repeated; not by its type."""
 
-    def display_type_rich(self, ctx: Context) -> str | None:
+    def display_type_rich(self, ctx: "Context") -> str | None:
         return None
 
     def _shown(self) -> str:
@@ -103,10 +105,10 @@ class Argument(TyperArgument):
 
 class ChoiceOption(TyperOption):
     """An option typed as an enum (--format, --fail-on) that refuses a value as the register's
-    vocabularies do: `--format 'jsn' is not allowed — did you mean json? use table, json or csv`,
-    not in typer's words."""
+    vocabularies do: `--format 'jsn' is not allowed — did you mean json? use table, json, jsonl
+    or csv`, not in typer's words."""
 
-    def process_value(self, ctx: Context, value: Any) -> Any:
+    def process_value(self, ctx: "Context", value: Any) -> Any:
         try:
             return super().process_value(ctx, value)
         except BadParameter:
@@ -119,16 +121,16 @@ class ChoiceOption(TyperOption):
             raise InvalidInput(f"{self.opts[0]} {value!r} is not allowed", hint) from None
 
 
-def completing(values: list[str]) -> Callable[[Context, Parameter, str], list[str]]:
+def completing(values: list[str]) -> Callable[["Context", "Parameter", str], list[str]]:
     """Shell completion of a vocabulary option: the values that start as typed."""
 
-    def complete(ctx: Context, param: Parameter, incomplete: str) -> list[str]:
+    def complete(ctx: "Context", param: "Parameter", incomplete: str) -> list[str]:
         return [value for value in values if value.startswith(incomplete)]
 
     return complete
 
 
-def commands(command: Command, path: str = "") -> Iterator[tuple[str, Command]]:
+def commands(command: "Command", path: str = "") -> Iterator[tuple[str, "Command"]]:
     """Every command of the tree with its path below the root (`source add`), groups included;
     the root's path is ''."""
     yield path, command
@@ -165,7 +167,7 @@ def with_values(help: str | None, values: list[str]) -> str:
     return f"{text} One of: {listed(values)}.".strip()
 
 
-def conventional(root: Command) -> Command:
+def conventional(root: "Command") -> "Command":
     """`root` and every command below it, with the conventional metavars, argument names and
     vocabularies in their help (see the module's docstring). Returns `root`."""
     for path, command in commands(root):
@@ -181,6 +183,8 @@ def conventional(root: Command) -> Command:
                 if param.type_descriptor.choices is not None:
                     param.__class__ = ChoiceOption  # typer completes its choices itself
                 elif values is not None:
+                    # typer takes autocompletion= only where an option is declared; once it is
+                    # built, this attribute is where typer itself keeps it.
                     param._custom_shell_complete = completing(values)
                 if values is not None:
                     param.help = with_values(param.help, values)
