@@ -33,7 +33,7 @@ from pledges.models import RevisionRow
 from pledges.schema import Actor, ActorIn, EvidenceIn, PledgeIn, Record, Source, SourceIn
 from pledges.service import get_source, not_found
 from pledges.validation import validate
-from pledges.vocab import Action, Entity, Rank
+from pledges.vocab import Action, Entity, Rank, option_for
 
 SOURCE_FIELDS = tuple(name for name in SourceIn.model_fields if name not in ("id", "text"))
 ACTOR_FIELDS = ("name", "kind", "aliases")
@@ -94,8 +94,8 @@ def _corrected(
     for name, value in changes.items():
         field = model.model_fields[name]
         if value is None and (field.is_required() or field.default is not None):
-            option = option_name(name).replace("_", "-")
-            raise Refused(name, f"{name} cannot be cleared", f"give it a new value with --{option}")
+            hint = f"give it a new value with {option_for(name)}"
+            raise Refused(name, f"{name} cannot be cleared", hint)
     fields = set(model.model_fields)
     data = current.model_dump(include=fields)
     data.update(changes)

@@ -182,9 +182,8 @@ def update(
         confidence=confidence, announced_on=announced_on, parent_id=parent_id,
         superseded_by=superseded_by, notes=notes,
     )  # fmt: skip
-    options = {"actors": "--actor", "gases": "--gas"}
     given_too = ["actors"] if actor else []
-    apply_clears(changes, clear, options, empty={"gases": []}, also_given=given_too)
+    apply_clears(changes, clear, empty={"gases": []}, also_given=given_too)
     with write(db) as session:
         if actor:
             changes["actors"] = resolve(session, actor)

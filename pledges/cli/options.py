@@ -158,18 +158,20 @@ def given(**values: object) -> dict[str, object]:
 
 
 def apply_clears(
-    changes: dict[str, object], clear: list[str] | None, options: Mapping[str, str], *,
+    changes: dict[str, object], clear: list[str] | None, *,
     names: Mapping[str, str] | None = None, empty: Mapping[str, object] | None = None,
     also_given: Collection[str] = (),
 ) -> None:  # fmt: skip
     """Empty in `changes` each field `clear` names, refusing one that is also given a value.
     `names` maps a name the user may type to its field (e.g. published to published_on);
-    `options` a field to its option, where it is not --field-name; `empty` a field to the value
-    that empties it (else None); `also_given` fields given other than in `changes`."""
+    `empty` a field to the value that empties it (else None); `also_given` fields given other
+    than in `changes`."""
+    from pledges.vocab import option_for
+
     for typed in clear or []:
         name = (names or {}).get(typed, typed)
         if name in changes or name in also_given:
-            option = options.get(name, "--" + name.replace("_", "-"))
+            option = option_for(name)
             raise InvalidInput(
                 f"{typed} is both given ({option}) and cleared (--clear {typed}) in one change",
                 "give a new value or clear it, not both; nothing was written",

@@ -188,9 +188,7 @@ def source_update(
         language=language, notes=notes, supersedes=supersedes,
     )  # fmt: skip
     fields = {"published": "published_on", "retrieved": "retrieved_on"}
-    options = {field: "--" + name for name, field in fields.items()}
-    options["date_inferred"] = "--date-inferred"
-    apply_clears(changes, clear, options, names=fields, empty={"date_inferred": False})
+    apply_clears(changes, clear, names=fields, empty={"date_inferred": False})
     with write(db) as session:
         stored = update_source(session, source_id, changes, who)
     note(f"Updated source {stored.id}: its text and sha256 {stored.sha256[:12]}… are unchanged.")
