@@ -188,7 +188,9 @@ def test_vocabulary_options_list_their_values(
 ) -> None:
     allowed = listed([getattr(v, "value", str(v)) for v in vocabulary])
     shown = words(cli(*path.split(), "--help").out)
-    described = re.search(rf"{option} TEXT (.*?)(?= --[a-z]|$)", shown)
+    # up to the next option of the list (its metavar or its /--no- form), not an option named
+    # inside this one's help
+    described = re.search(rf"{option} TEXT (.*?)(?= --[a-z-]+ (?:[A-Z]|/)| -h, --help|$)", shown)
     assert described is not None, shown
     assert f"One of: {allowed}." in described.group(1)
 
