@@ -21,6 +21,7 @@ from pledges.editing import (
     NEW_TEXT,
     REASON_MAX,
     Who,
+    actor_names,
     alias_taken,
     deprecate_evidence,
     log_change,
@@ -149,7 +150,7 @@ def update_actor(
         changes["aliases"] = _aliases(current, add_aliases, remove_aliases)
     new = _corrected(ActorIn, current, changes, ACTOR_FIELDS, f"actor {actor_id}")
     added = [a for a in new.aliases if a not in current.aliases]
-    taken = alias_taken(new, repo.list_actors(session), added)
+    taken = alias_taken(new, actor_names(repo.list_actors(session)), added)
     if taken is not None:
         raise Refused("aliases", taken.message, taken.hint)
     stored = repo.update_actor(session, new)

@@ -7,7 +7,8 @@ deprecated with a reason, a pledge is superseded or withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -104,7 +105,7 @@ def log_change(
 def add_actor(session: Session, actor: ActorIn, who: Who) -> Actor:
     if repo.get_actor(session, actor.id) is not None:
         raise AlreadyExists(f"actor {actor.id} already exists", "choose another id")
-    taken = alias_taken(actor, repo.list_actors(session))
+    taken = alias_taken(actor, actor_names(repo.list_actors(session)))
     if taken is not None:
         raise taken
     stored = repo.add_actor(session, actor)
@@ -157,23 +158,31 @@ def supersedes_cycle(session: Session, source: SourceIn) -> InvalidInput | None:
     return None
 
 
+ActorNames = dict[str, list[tuple[str, str]]]
+
+
+def actor_names(actors: Iterable[ActorIn]) -> ActorNames:
+    """Every id, name and alias of `actors`, casefolded, with what it is and whose: read once,
+    then asked of each actor by `alias_taken`."""
+    names: ActorNames = defaultdict(list)
+    for actor in actors:
+        names[actor.id.casefold()].append(("the id", actor.id))
+        names[actor.name.strip().casefold()].append(("the name", actor.id))
+        for alias in actor.aliases:
+            names[alias.strip().casefold()].append(("an alias", actor.id))
+    return names
+
+
 def alias_taken(
-    actor: ActorIn, actors: Sequence[ActorIn], aliases: Sequence[str] | None = None
+    actor: ActorIn, names: ActorNames, aliases: Sequence[str] | None = None
 ) -> InvalidInput | None:
     """Why one of an actor's `aliases` (default: all of them) is another actor's id, name or
-    alias, which would make the name ambiguous (None when none is)."""
+    alias among `names` (actor_names), which would make the name ambiguous (None when none is)."""
     for alias in actor.aliases if aliases is None else aliases:
-        wanted = alias.strip().casefold()
-        for other in actors:
-            if other.id == actor.id:
-                continue
-            names = [("the id", other.id), ("the name", other.name)]
-            names += [("an alias", a) for a in other.aliases]
-            what = next((what for what, name in names if name.casefold() == wanted), None)
-            if what is not None:
+        for what, other in names.get(alias.strip().casefold(), ()):
+            if other != actor.id:
                 return InvalidInput(
-                    f"the alias {alias!r} of actor {actor.id} is already {what} of actor "
-                    f"{other.id}",
+                    f"the alias {alias!r} of actor {actor.id} is already {what} of actor {other}",
                     "an alias names one actor only: give another one; nothing was written",
                 )
     return None

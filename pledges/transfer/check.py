@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.editing import NEW_TEXT, alias_taken, unknown_reference
+from pledges.editing import NEW_TEXT, actor_names, alias_taken, unknown_reference
 from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
 from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences
@@ -70,9 +70,9 @@ class _Check:
             rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems)
         )
         by_id = {str(r.values.get("id")).strip().casefold(): r for r in rows}
-        actors = [*existing.values(), *self.plan.actors]
+        names = actor_names([*existing.values(), *self.plan.actors])
         for actor in self.plan.actors:  # a changed actor's aliases are checked as it is updated
-            taken = alias_taken(actor, actors)
+            taken = alias_taken(actor, names)
             if taken is not None:
                 row = by_id[actor.id.casefold()]
                 self.problems.append(row.problem("aliases", taken.message, taken.hint))
