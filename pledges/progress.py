@@ -155,6 +155,15 @@ def stage(what: str, total: int | None = None) -> None:
         current.draw()
 
 
+def quiet() -> None:
+    """Clear the current task's display and show nothing more of it: the command is about to
+    print on the terminal the display is drawn on."""
+    current = _current
+    if current is not None:
+        current.close()
+        current.due = math.inf
+
+
 def advance(done: int = 1) -> None:
     """Count `done` more things of the current stage done."""
     if _current is not None:

@@ -115,6 +115,18 @@ def test_commands_that_read(register: str, tmp_path: Path) -> None:
     assert history.code == 0 and history.out.count(b'"seq"') == 41
 
 
+def test_tables_count_their_lines_as_they_are_drawn(register: str) -> None:
+    """A table going to a file or a pipe is drawn a batch of lines at a time, each counted."""
+    for args, stage in (
+        (["list"], "Listing the pledges: drawing the table"),
+        (["source", "list"], "Listing the sources: drawing the table"),
+        (["actor", "list"], "Listing the actors: drawing the table"),
+        (["history"], "Reading the log: drawing the table"),
+    ):
+        drawn = same_both_ways(*args, "--db", register, stage=stage)
+        assert drawn.code == 0 and drawn.out.count(b"\n") > 10, args
+
+
 def test_commands_that_write_files(register: str, tmp_path: Path) -> None:
     runs = {}
     for name, terminal in (("shown", True), ("piped", False)):

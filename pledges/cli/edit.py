@@ -43,20 +43,22 @@ def list_(
     db: Db = None,
 ) -> None:
     """List the pledges of the register (in id order), optionally filtered."""
-    from pledges import service
+    from pledges import progress, service
     from pledges.render import register as render
     from pledges.render.pager import paged
 
-    with read(db) as session:
-        pledges = service.list_pledges(  # one more than --limit: to tell whether it left any out
-            session, actor=actor, status=status, kind=kind, formality=formality,
-            limit=None if limit is None else limit + 1,
-        )  # fmt: skip
-    cut = limit is not None and len(pledges) > limit
-    pledges = pledges[:limit]
-    given = (("--actor", actor), ("--status", status), ("--kind", kind), ("--formality", formality))
-    filters = [f"{name} {value}" for name, value in given if value is not None]
-    with paged(format.value):
+    # the display is cleared (the task ends) before the pager starts (paged ends)
+    with paged(format.value), progress.task("Listing the pledges"):
+        with read(db) as session:
+            pledges = service.list_pledges(  # one more than --limit: to tell whether it cut any
+                session, actor=actor, status=status, kind=kind, formality=formality,
+                limit=None if limit is None else limit + 1,
+            )  # fmt: skip
+        cut = limit is not None and len(pledges) > limit
+        pledges = pledges[:limit]
+        given = (("--actor", actor), ("--status", status), ("--kind", kind),
+                 ("--formality", formality))  # fmt: skip
+        filters = [f"{name} {value}" for name, value in given if value is not None]
         render.pledge_list(pledges, format.value, limited=limit if cut else None, filters=filters)
 
 

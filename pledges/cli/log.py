@@ -55,19 +55,21 @@ def history(
         raise InvalidInput(
             f"--since {since} is after --until {until}", "give a --since on or before --until"
         )
-    with progress.task("Reading the log"), read(db) as session:
-        revisions = service.revisions(  # one more than --limit: to tell whether it left any out
-            session, record_id, since=first, until=last, author=author,
-            limit=None if limit is None else limit + 1,
-        )  # fmt: skip
-    cut = limit is not None and len(revisions) > limit
-    if limit is not None:
-        revisions = revisions[-limit:]
-    filters = [f"record {record_id}"] if record_id is not None else []
-    given = (("--since", since), ("--until", until), ("--author", author))
-    filters += [f"{name} {value}" for name, value in given if value is not None]
-    with paged(format.value):
-        render.revisions(revisions, format.value, limited=limit if cut else None, filters=filters)
+    # the display is cleared (the task ends) before the pager starts (paged ends)
+    with paged(format.value), progress.task("Reading the log"):
+        with read(db) as session:
+            revisions = service.revisions(  # one more than --limit: to tell whether it cut any
+                session, record_id, since=first, until=last, author=author,
+                limit=None if limit is None else limit + 1,
+            )  # fmt: skip
+        cut = limit is not None and len(revisions) > limit
+        if limit is not None:
+            revisions = revisions[-limit:]
+        filters = [f"record {record_id}"] if record_id is not None else []
+        given = (("--since", since), ("--until", until), ("--author", author))
+        filters += [f"{name} {value}" for name, value in given if value is not None]
+        limited = limit if cut else None
+        render.revisions(revisions, format.value, limited=limited, filters=filters)
 
 
 @log_app.command("verify")

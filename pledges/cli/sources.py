@@ -79,13 +79,13 @@ def source_list(
     db: Db = None,
 ) -> None:
     """List the sources, with how many quotes cite each."""
-    from pledges import service
+    from pledges import progress, service
     from pledges.render import sources as render
     from pledges.render.pager import paged
 
-    with read(db) as session:
-        found, quotes = service.list_sources(session)
-    with paged(format.value):
+    with paged(format.value), progress.task("Listing the sources"):
+        with read(db) as session:
+            found, quotes = service.list_sources(session)
         render.source_list(found, quotes, format.value)
 
 
@@ -140,13 +140,13 @@ def actor_list(
     db: Db = None,
 ) -> None:
     """List the actors and their aliases."""
-    from pledges import repository
+    from pledges import progress, repository
     from pledges.render import sources as render
     from pledges.render.pager import paged
 
-    with read(db) as session:
-        actors = repository.list_actors(session)
-    with paged(format.value):
+    with paged(format.value), progress.task("Listing the actors"):
+        with read(db) as session:
+            actors = repository.list_actors(session)
         render.actor_list(actors, format.value)
 
 

@@ -11,6 +11,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,6 +29,36 @@ def out() -> Console:
     from rich.console import Console
 
     return Console(soft_wrap=False, highlight=False)
+
+
+LINES_AT_ONCE = 200  # a long table is printed 200 lines at a time (each print costs)
+
+
+def onscreen() -> bool:
+    """What is drawn goes straight to the terminal (not to the pager, a file or a pipe): the
+    progress display, on the same terminal, must be cleared first."""
+    from pledges.render import pager
+
+    return pager.console is None and sys.stdout.isatty()
+
+
+def draw(table: Table) -> None:
+    """A table for people, printed line by line as rich lays it out, so that a long one starts
+    at once: on the terminal its lines show the progress; drawn for the pager or into a file,
+    the progress display (pledges.progress) counts them."""
+    from rich.segment import Segment, Segments
+
+    from pledges import progress
+
+    console = out()
+    if onscreen():
+        progress.quiet()
+    else:
+        progress.stage("drawing the table")
+    lines = Segment.split_lines(console.render(table))
+    while batch := list(islice(lines, LINES_AT_ONCE)):
+        console.print(Segments([s for line in batch for s in (*line, Segment.line())]), end="")
+        progress.advance(len(batch))
 
 
 def titled_table(title: str) -> Table:
@@ -52,12 +83,22 @@ def id_over_title(record_id: str, title: str) -> Text:
     return Text.assemble((record_id, "bold"), "\n", (title, "dim"))
 
 
+def _for_machines() -> None:
+    """Before JSON or CSV goes to stdout: on the terminal, the progress display is cleared."""
+    if sys.stdout.isatty():
+        from pledges import progress
+
+        progress.quiet()
+
+
 def write_json(data: Any) -> None:
+    _for_machines()
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_jsonl(items: Iterable[Any]) -> None:
     """JSON Lines: each item as one line of JSON, written as it comes."""
+    _for_machines()
     write = sys.stdout.write
     for item in items:
         write(json.dumps(item, ensure_ascii=False) + "\n")
@@ -73,6 +114,7 @@ def write_rows(
     elif format == "jsonl":
         write_jsonl(rows)
     elif format == "csv":
+        _for_machines()
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:

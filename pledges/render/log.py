@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pledges.render import note, out, titled_table, write_json, write_jsonl
+from pledges.render import draw, note, out, titled_table, write_json, write_jsonl
 
 if TYPE_CHECKING:
     from pledges.history import Verification
@@ -76,7 +76,7 @@ def revisions(
             f"{r.action.value} {r.entity.value} {r.entity_id}\n{r.reason}",
             changes,
         )
-    out().print(table)
+    draw(table)
 
 
 def _many(count: int, noun: str) -> str:

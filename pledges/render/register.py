@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pledges.render import (
+    draw,
     id_column,
     id_over_title,
     out,
@@ -69,7 +70,7 @@ def pledge_list(
                 p.status.value, "\n", (f"{p.formality.value}/{p.confidence.value}", "dim")
             ),
         )
-    out().print(table)
+    draw(table)
 
 
 def source_line(source: Source) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pledges.render import (
+    draw,
     id_column,
     id_over_title,
     out,
@@ -44,7 +45,7 @@ def source_list(sources: Sequence[Source], quotes: dict[str, int], format: str) 
             date + ("\n(inferred)" if s.date_inferred else ""),
             str(quotes.get(s.id, 0)),
         )
-    out().print(table)
+    draw(table)
 
 
 def source_view(
@@ -119,4 +120,4 @@ def actor_list(actors: Sequence[Actor], format: str) -> None:
     table.add_column("aliases", ratio=1)
     for a in actors:
         table.add_row(a.id, a.name, a.kind.value, ", ".join(a.aliases))
-    out().print(table)
+    draw(table)
