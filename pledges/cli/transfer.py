@@ -17,6 +17,7 @@ app = typer.Typer()
 class ExportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
+    JSONL = "jsonl"
     DATAPACKAGE = "datapackage"
 
 
@@ -52,6 +53,8 @@ def export(
             done = writing.export_csv(db, folder, excel=excel)
         elif format is ExportFormat.JSON:
             done = writing.export_json(db, folder)
+        elif format is ExportFormat.JSONL:
+            done = writing.export_jsonl(db, folder)
         else:
             done = writing.export_package(db, folder)
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())

@@ -296,3 +296,22 @@ def export_json(db: str | None, out: Path) -> Exported:
         folder.commit()
     counts = {table: len(rows) for table, rows in data.items()}
     return Exported(out, [name, HEAD_FILE], counts, (head, hash))
+
+
+def export_jsonl(db: str | None, out: Path) -> Exported:
+    """pledges.jsonl, evidence.jsonl, sources.jsonl and actors.jsonl: one object a line, each
+    as register.json holds it (each source with its text); and log-head.json."""
+    counts: dict[str, int] = {}
+    with OutFolder(out) as folder, opened(db) as engine:
+        with transaction(snapshot(engine)) as session:
+            head, hash = history.head(session)
+            queries = list(_queries(session))
+            names = [f"{query[0].name}.jsonl" for query in queries]
+            folder.plan("", [*names, HEAD_FILE])
+            for name, query in zip(names, queries, strict=True):
+                lines = [json.dumps(row, ensure_ascii=False) for row in _values(session, *query)]
+                folder.write("", name, "".join(line + "\n" for line in lines))
+                counts[query[0].name] = len(lines)
+        folder.write("", HEAD_FILE, head_json(head, hash))
+        folder.commit()
+    return Exported(out, [*names, HEAD_FILE], counts, (head, hash))

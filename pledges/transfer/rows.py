@@ -144,7 +144,8 @@ def read_files(folder: Path, packaged: bool, *, leave: str | None = None) -> Fil
     if all(r is None for r in rows.values()) and not unread:
         raise InvalidInput(
             f"{folder} holds none of {', '.join(t.file for t in tables.values())}",
-            "give the folder 'pledges export' wrote",
+            "give the folder 'pledges export' wrote as CSV (the default) or as a data package; "
+            "a JSON or JSON Lines export is for programs to read, and is not imported",
         )
     for name in unread if problems else ():
         rows[name] = _read_table(folder, tables[name], problems, escaped=not packaged)
