@@ -178,7 +178,7 @@ VOCABULARIES = [
     ("source list", "--format", Format), ("source show", "--format", ShowFormat),
     ("actor list", "--format", Format), ("history", "--format", ShowFormat),
     ("log head", "--format", ShowFormat),
-    ("export", "--format", ["csv", "json", "jsonl", "datapackage"]),
+    ("export", "--format", ["csv", "json", "jsonl", "datapackage", "xlsx"]),
 ]  # fmt: skip
 
 

@@ -70,7 +70,7 @@ TABBED = "\tAn indented line, not in the article"
 HARD = {
     "=SUM(A1:A2)", "+1.5 °C stays “alive” — 保持", "-2 % a year, \u2018roughly\u2019", "-0.5",
     "@COP28: \u2018keep 1.5 alive\u2019", "'an apostrophe first", TABBED,
-    "-not the pledge\u2019s words", ARTICLE, "First line — “quoted”\r\nsecond line\nthird line",
+    "-not the pledge\u2019s words", "First line — “quoted”\r\nsecond line\nthird line",
     "CO₂;CH₄\\;N₂O", "Élysée;法国;Paris\\;Île-de-France", "0.1", "0.30000000000000004",
     "2024-02-29", "true", "",
 }  # fmt: skip
@@ -199,6 +199,9 @@ def test_an_excel_export_survives_a_round_trip_through_libreoffice(
     profile = tmp_path / "libreoffice-profile"
     calc(soffice, profile, files, "xlsx", sheets, f"--infilter={READ_CSV}")
     calc(soffice, profile, [sheets / f"{f.stem}.xlsx" for f in files], WRITE_CSV, back)
+    # --excel keeps each source's text out of the cells, in texts/ beside the files: kept there
+    assert (exported / "texts" / "fr-hard-article.txt").read_bytes() == ARTICLE.encode("utf-8")
+    shutil.copytree(exported / "texts", back / "texts")
 
     for table in TABLES:  # --excel writes the mark that tells Excel the file is UTF-8
         assert (exported / table.file).read_bytes().startswith(BOM.encode()), table.file
@@ -228,6 +231,7 @@ def test_an_excel_export_survives_a_round_trip_through_libreoffice(
     only.mkdir()
     for name in ("actors.csv", "sources.csv"):
         shutil.copyfile(back / name, only / name)
+    shutil.copytree(back / "texts", only / "texts")
     other = empty(tmp_path / "other.db")
     added = cli("import", str(only), "--db", other, "--author", "test", "--reason", "elsewhere")
     assert added.code == 0, added.err

@@ -19,11 +19,19 @@ class ExportFormat(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     DATAPACKAGE = "datapackage"
+    XLSX = "xlsx"
 
 
 @app.command()
 def export(
-    out: Annotated[str, typer.Option("--out", help="The folder to write (created if need be).")],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            help="The folder to write (created if need be); with --format xlsx, the workbook "
+            "FILE.xlsx, each source's text going to FILE.texts/ID.txt beside it.",
+        ),
+    ],
     format: Annotated[
         ExportFormat, typer.Option("--format", help="What to write.")
     ] = ExportFormat.CSV,
@@ -31,8 +39,9 @@ def export(
         bool,
         typer.Option(
             "--excel",
-            help="For spreadsheets: a UTF-8 byte-order mark, and cells that start like a formula "
-            "(= + - @) get a leading apostrophe; import undoes both.",
+            help="For spreadsheets: a UTF-8 byte-order mark, cells that start like a formula "
+            "(= + - @) get a leading apostrophe, and each source's text goes to texts/ID.txt, "
+            "not a cell; import undoes all three.",
         ),
     ] = False,
     db: Db = None,
@@ -55,6 +64,13 @@ def export(
             done = writing.export_json(db, folder)
         elif format is ExportFormat.JSONL:
             done = writing.export_jsonl(db, folder)
+        elif format is ExportFormat.XLSX:
+            from pledges.transfer.workbook import export_workbook
+
+            if folder.suffix.casefold() != ".xlsx":
+                hint = "name the workbook, e.g. --out register.xlsx"
+                raise InvalidInput(f"--out {out} does not end in .xlsx", hint)
+            done = export_workbook(db, folder)
         else:
             done = writing.export_package(db, folder)
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
@@ -70,7 +86,9 @@ def import_(
     path: Annotated[
         Path,
         typer.Argument(
-            metavar="PATH", help="The folder 'pledges export' wrote, or its datapackage.json."
+            metavar="PATH",
+            help="The folder 'pledges export' wrote, its datapackage.json, or the workbook "
+            "(.xlsx) it wrote.",
         ),
     ],
     reason: Annotated[

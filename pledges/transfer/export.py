@@ -214,17 +214,22 @@ def export_csv(
     db: str | None, out: Path, *, excel: bool = False, parallel_from: int = 20_000
 ) -> Exported:
     """pledges.csv, evidence.csv, sources.csv (with each text in a cell), actors.csv, and
-    log-head.json. `parallel_from`: the size of register (pledges and evidence) from which a
-    second process writes half of the files; below it, starting one costs more than it saves
-    (at 100,000 pledges it saves a third of the time)."""
+    log-head.json. With `excel`, each source's text is kept out of the sheet (a spreadsheet
+    keeps at most 32,767 characters in a cell): texts/ID.txt, named in sources.csv's text_path
+    column, as a data package has it. `parallel_from`: the size of register (pledges and
+    evidence) from which a second process writes half of the files; below it, starting one
+    costs more than it saves (at 100,000 pledges it saves a third of the time)."""
+    files = [*_FILES, *([f"{TEXTS}/"] if excel else []), HEAD_FILE]
     with OutFolder(out) as folder:
         folder.plan("", [*_FILES, HEAD_FILE])
+        if excel:
+            folder.plan(TEXTS, [])
         counts, head, hash = _write_files(
-            db, folder, parallel_from, escape=True, excel=excel, packaged=False
+            db, folder, parallel_from, escape=True, excel=excel, packaged=excel
         )
         folder.write("", HEAD_FILE, head_json(head, hash))
         folder.commit()
-    return Exported(out, [*_FILES, HEAD_FILE], counts, (head, hash))
+    return Exported(out, files, counts, (head, hash))
 
 
 def export_package(db: str | None, out: Path, *, parallel_from: int = 20_000) -> Exported:

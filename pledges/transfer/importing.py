@@ -47,6 +47,7 @@ from pledges.transfer.check import check, new_sources
 from pledges.transfer.evidence import check_evidence
 from pledges.transfer.plan import EvidencePlan, Plan
 from pledges.transfer.rows import BadRows, Files, read_files
+from pledges.transfer.workbook import read_sheets
 
 Head = tuple[int, str | None]
 
@@ -74,11 +75,14 @@ def import_register(
     """Read the files, check every row, and apply them in one transaction; all or nothing.
     From an evidence.csv of `parallel_from` bytes (about 8,000 quotes), its rows are read and
     checked by a second process: below that, starting one costs more than it saves."""
-    folder, packaged = locate(path)
-    evidence_file = folder / "evidence.csv"
-    large = evidence_file.is_file() and evidence_file.stat().st_size >= parallel_from
     progress.stage("reading the files")
-    files = read_files(folder, packaged, leave="evidence" if large and parallel.forking() else None)
+    files = read_sheets(path)  # a workbook, or an --excel export: pledges.transfer.workbook
+    if files is None:
+        folder, packaged = locate(path)
+        evidence_file = folder / "evidence.csv"
+        large = evidence_file.is_file() and evidence_file.stat().st_size >= parallel_from
+        leave = "evidence" if large and parallel.forking() else None
+        files = read_files(folder, packaged, leave=leave)
     at = history.now()
     child = None
     if "evidence" in files.unread:

@@ -1,0 +1,255 @@
+"""The register as one Excel workbook (.xlsx), written and read back with openpyxl.
+
+`pledges export --format xlsx --out FILE.xlsx` writes one sheet per table (pledges, evidence,
+sources, actors: the columns of the CSV export, in its order) with typed cells (dates as dates,
+numbers as numbers, booleans as booleans), a frozen header row, readable column widths and a
+drop-down list on every vocabulary column; and a sheet `log-head` with the revision of the log
+the sheets were read at (as log-head.json holds it).
+
+A source's text never goes through a cell (a spreadsheet keeps at most 32,767 characters in
+one): it is written to FILE.texts/ID.txt beside the workbook, and the sources sheet keeps its
+sha256 and the file's path (`text_path`, from the workbook's folder), as a data package does.
+
+An `--excel` CSV export keeps the texts out of its cells the same way (texts/ID.txt beside the
+files), and `read_sheets` reads it too: its cells escaped as --excel escapes them, and its
+sources' texts from their files.
+
+`pledges import FILE.xlsx` reads each sheet into the rows the CSV reader makes
+(pledges.transfer.rows), each typed cell turned back into the text the schema reads (a date as
+YYYY-MM-DD, 2030.0 as 2030, a boolean as true or false), so that every check of a CSV import
+applies unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import replace
+from datetime import date, datetime, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import select
+
+from pledges import history
+from pledges.db import opened, snapshot, transaction
+from pledges.errors import InvalidInput
+from pledges.models import SourceRow
+from pledges.outfolder import OutFolder, file_name
+from pledges.transfer import cells
+from pledges.transfer.export import TEXTS, Exported, _queries, _values
+from pledges.transfer.rows import BadRows, Files, Problem, Row, _read_table, _rows, _tables
+from pledges.transfer.tables import Table, join
+from pledges.vocab import (
+    ActorKind,
+    Confidence,
+    Formality,
+    PledgeKind,
+    Rank,
+    SourceKind,
+    Stance,
+    Status,
+)
+
+HEAD_SHEET = "log-head"
+SHEETS = ("pledges", "evidence", "sources", "actors")  # the order of the CSV export
+VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
+    ("pledges", "kind"): PledgeKind, ("pledges", "formality"): Formality,
+    ("pledges", "status"): Status, ("pledges", "confidence"): Confidence,
+    ("evidence", "stance"): Stance, ("evidence", "asserts_status"): Status,
+    ("evidence", "rank"): Rank, ("sources", "kind"): SourceKind, ("actors", "kind"): ActorKind,
+}  # fmt: skip
+_WIDEST = 60  # characters: a column of long text is cut to this width (the cell wraps no text)
+_NARROWEST = 8  # characters: room for the drop-down arrow
+_SAMPLED = 200  # rows looked at for a column's width
+_NOT_A_WORKBOOK = (
+    "give the .xlsx file 'pledges export --format xlsx' wrote, or a spreadsheet's save of it"
+)
+
+
+def texts_folder(workbook: Path) -> str:
+    """The folder beside the workbook that holds each source's text: FILE.texts."""
+    return f"{workbook.stem}.texts"
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """A value as a typed cell: a date as a date, a list joined as the CSV export joins it."""
+    if value is None:
+        return None
+    if kind == "list":
+        return join(value)
+    if kind == "date":
+        return date.fromisoformat(value)
+    return value  # numbers and booleans as they are; text (and times, in UTC) as text
+
+
+def export_workbook(db: str | None, out: Path) -> Exported:
+    """FILE.xlsx and FILE.texts/ID.txt for each source, all or nothing."""
+    from openpyxl import Workbook
+
+    texts = texts_folder(out)
+    book = Workbook()
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook has
+    counts: dict[str, int] = {}
+    with OutFolder(out.parent) as folder, opened(db) as engine:
+        folder.plan("", [out.name])
+        with transaction(snapshot(engine)) as session:
+            head, hash = history.head(session)
+            ids = list(session.scalars(select(SourceRow.id)))
+            folder.plan(texts, {file_name(i, ".txt"): i for i in ids}, "source")
+            for table, row_type, computed, derived in _queries(session, packaged=True):
+                if table.name == "sources":
+                    derived = {"text_path": lambda i: f"{texts}/{file_name(i, '.txt')}"}
+                values = _values(session, table, row_type, computed, derived)
+                counts[table.name] = _sheet(book, table, values)
+            for source_id, text in cells.read(
+                session, select(SourceRow.id, SourceRow.text).order_by(SourceRow.id)
+            ):
+                with folder.open(texts, file_name(source_id, ".txt"), newline="") as stream:
+                    stream.write(text)
+        sheet = book.create_sheet(HEAD_SHEET)
+        sheet.append(["seq", head])
+        sheet.append(["hash", hash])
+        sheet.column_dimensions["B"].width = 70
+        data = io.BytesIO()
+        book.save(data)
+        with folder.open("", out.name) as stream:
+            # the workbook's bytes, under the text stream the folder opens (nothing written to it)
+            cast(io.TextIOWrapper, stream).buffer.write(data.getvalue())
+        folder.commit()
+    return Exported(out.parent, [out.name, f"{texts}/"], counts, (head, hash))
+
+
+def _sheet(book: Any, table: Table, values: Any) -> int:
+    """One table's sheet: its header frozen and bold, its rows, widths, and drop-down lists."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = book.create_sheet(table.name)
+    sheet.append(table.names)
+    for header in sheet[1]:
+        header.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    widths = [len(name) for name in table.names]
+    kinds = [column.kind for column in table.columns]
+    count = 0
+    for count, record in enumerate(values, 1):
+        row = [_typed(v, k) for v, k in zip(record.values(), kinds, strict=True)]
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that starts with '=' is text, never a formula
+                cell.data_type = "s"
+        if count <= _SAMPLED:
+            widths = [max(w, len(str(v or ""))) for w, v in zip(widths, row, strict=True)]
+    for index, (column, width) in enumerate(zip(table.columns, widths, strict=True), 1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(min(width, _WIDEST), _NARROWEST) + 2
+        vocabulary = VOCABULARIES.get((table.name, column.name))
+        if vocabulary is not None:
+            allowed = DataValidation(
+                type="list", formula1='"' + ",".join(v.value for v in vocabulary) + '"',
+                allow_blank=True, showErrorMessage=True, errorTitle=column.name,
+                error=f"{column.name} is one of: {', '.join(v.value for v in vocabulary)}",
+            )  # fmt: skip
+            allowed.add(f"{letter}2:{letter}1048576")
+            sheet.add_data_validation(allowed)
+    return count
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def as_text(value: Any) -> str:
+    """A typed cell as the text a CSV export writes for it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None and value.time() == time():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_sheets(path: Path) -> Files | None:
+    """The rows of a workbook (FILE.xlsx), or of an --excel CSV export that keeps each source's
+    text in texts/ID.txt (its cells escaped, its texts in files, as no other export has both);
+    None for any other path, which the CSV reader reads."""
+    if path.suffix.casefold() == ".xlsx":
+        return read_workbook(path)
+    if path.is_dir() and (path / TEXTS).is_dir() and not (path / "datapackage.json").exists():
+        problems: list[Problem] = []
+        tables = _tables(packaged=True)
+        rows = {name: _read_table(path, t, problems, escaped=True) for name, t in tables.items()}
+        if problems:
+            raise BadRows(problems)
+        return Files(path, True, rows)
+    return None
+
+
+def read_workbook(path: Path) -> Files:
+    """The sheets of a workbook as an export's rows; refused with every problem they have."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise InvalidInput(f"there is no file {path}", _NOT_A_WORKBOOK)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
+        raise InvalidInput(f"{path} is not an Excel workbook (.xlsx)", _NOT_A_WORKBOOK) from None
+    except OSError as error:
+        hint = "check the file's permissions, or copy it somewhere you can read it"
+        raise InvalidInput(f"{path} cannot be read ({error.strerror})", hint) from None
+    try:
+        missing = [name for name in SHEETS if name not in book.sheetnames]
+        if missing:
+            raise InvalidInput(
+                f"{path.name} has no sheet {missing[0]}",
+                f"keep the sheets the export wrote: {', '.join(SHEETS)}",
+            )
+        problems: list[Problem] = []
+        rows: dict[str, list[Row] | None] = {}
+        for name, table in _tables(packaged=True).items():
+            place = f"{path.name}[{name}]"
+            found: list[Problem] = []
+            read = _rows(_as_csv(book[name].iter_rows(values_only=True)), table, found,
+                         escaped=False)  # fmt: skip
+            rows[name] = [replace(row, file=place) for row in read]
+            problems += [replace(problem, file=place) for problem in found]
+    finally:
+        book.close()
+    if problems:
+        raise BadRows(problems)
+    return Files(path.parent, True, rows)
+
+
+def _as_csv(sheet_rows: Any) -> str:
+    """A sheet's cells as the CSV text of the same rows (trailing empty cells dropped, as a
+    spreadsheet's save may add or drop them: the header says how many there are)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    width = None
+    for values in sheet_rows:
+        cells_ = [as_text(v) for v in values]
+        if width is None:
+            while cells_ and cells_[-1] == "":
+                cells_.pop()
+            width = len(cells_)
+        elif len(cells_) > width and not any(cells_[width:]):
+            cells_ = cells_[:width]
+        elif len(cells_) < width:
+            cells_ += [""] * (width - len(cells_))
+        writer.writerow(cells_)
+    return out.getvalue()
