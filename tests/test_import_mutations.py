@@ -14,6 +14,7 @@ for row what it was.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import random
@@ -138,8 +139,8 @@ class Mutation:
 
 
 YEARS = [("2030", "2030"), ("1990", "1990"), ("2100", "2100"), (" 2045 ", "2045"),
-         ("02050", "2050"), ("", "")]  # fmt: skip
-BAD_YEARS = ["2_030", "\u0662\u0660\u0663\u0660", "+2030", "1989", "2101", "2030.0", "20 30",
+         ("02050", "2050"), ("2030.0", "2030"), ("", "")]  # fmt: skip
+BAD_YEARS = ["2_030", "\u0662\u0660\u0663\u0660", "+2030", "1989", "2101", "2030.5", "20 30",
              "\uff12\uff10\uff13\uff10", "-2030", "2030s", str(2**63), "9" * 5000]  # fmt: skip
 NOTES = [("reviewed", "reviewed"), ("  padded  ", "padded"), ("line one\nline two", None),
          ("x" * 5000, None), ("'=1+1", "=1+1"), ("''quoted", "'quoted"), ("", ""),
@@ -210,10 +211,10 @@ def evidence_cells(export: Export, number: int, clean: bool) -> st.SearchStrateg
     """An exported evidence row: only its id may be written otherwise; anything else is an
     edit in place, which is refused."""
     file, stored = "evidence.csv", export.value("evidence.csv", number, "id")
-    same = [f"0{stored}", f" {stored} ", f"00{stored}"]
+    same = [f"0{stored}", f" {stored} ", f"00{stored}", f"{stored}.0"]
     goods = [Cells(file, number, {"id": w}, {}, "id") for w in same]
     other = [("0", "id"), ("-1", "id"), ("1_0", "id"), ("\u0661", "id"), (str(2**31), "id"),
-             (str(2**63), "id"), (f"{stored}.0", "id"), ("+" + stored, "id"),
+             (str(2**63), "id"), (f"{stored}.5", "id"), ("+" + stored, "id"),
              ("99", "quote"), ("", "quote")]  # fmt: skip
     stance = export.value(file, number, "stance")
     edits = [("stance", "contradicts" if stance == "supports" else "supports"),
@@ -252,8 +253,8 @@ def other_cells(export: Export, clean: bool) -> st.SearchStrategy[Cells]:
 
 
 def new_evidence(clean: bool) -> st.SearchStrategy[NewEvidence]:
-    goods = [("", 22), ("30", 30), (" 31", 31), ("000040", 40), (str(MAX_ID), MAX_ID)]
-    bads = ["0", "-1", str(2**31), str(2**63), "1_0", "\u0661", "+30", "30.0"]
+    goods = [("", 22), ("30", 30), (" 31", 31), ("000040", 40), (str(MAX_ID), MAX_ID), ("30.0", 30)]
+    bads = ["0", "-1", str(2**31), str(2**63), "1_0", "\u0661", "+30", "30.5"]
     ids = [NewEvidence(i, "supports", m, "id") for i, m in goods]
     if not clean:
         ids += [NewEvidence(i, "supports", None, "id") for i in bads]
@@ -366,12 +367,10 @@ def _header_changed(rows: Rows, change: Columns) -> Rows:
 # --- what the files mean ------------------------------------------------------------------------
 
 
-def _utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _readable(raw: bytes) -> bool:
+    """Whether the import tells the file's character set: UTF-8, UTF-16 with its mark and
+    Windows-1252 it does; UTF-32 (whose mark starts as UTF-16's) it does not."""
+    return not raw.startswith(codecs.BOM_UTF32_LE)
 
 
 def _version(text: str | None) -> int | None:
@@ -387,7 +386,7 @@ def _version(text: str | None) -> int | None:
 def refusals(export: Export, mutation: Mutation, files: dict[str, bytes]) -> list[str]:
     """Where the import must name a refusal (file:row:column, or a prefix of it); none when
     every change is allowed."""
-    places = [f"{file}:" for file, raw in files.items() if not _utf8(raw)]
+    places = [f"{file}:" for file, raw in files.items() if not _readable(raw)]
     dropped = {(c.file, c.column) for c in mutation.columns if c.how == "drop"}
     for change in mutation.columns:
         if change.how == "drop" and change.column not in DERIVED[change.file]:

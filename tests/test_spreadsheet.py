@@ -16,7 +16,10 @@ Calc changes two things, and both are handled where they belong:
   The import does not need it: a leading apostrophe always marks an escape in an exported CSV, so
   the files are imported as Calc left them.
 
-Without `soffice` on PATH the test is skipped, except under CI=true, where it fails.
+A plain export saved by Calc as it saves a semicolon CSV by default (Windows-1252, ';') imports
+with no change too, the import saying how it read each file.
+
+Without `soffice` on PATH the tests are skipped, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
@@ -243,3 +246,35 @@ def test_an_excel_export_survives_a_round_trip_through_libreoffice(
             assert source is not None and text_sha256(source.text) == sha256, source_id
         article = repo.get_source(session, "fr-hard-article")
     assert article is not None and article.text == ARTICLE
+
+
+# Tokens: separator ';' (59), '"', the system's single-byte character set (Windows-1252 for
+# English), from line 1: what Calc saves where a comma is the decimal mark, unless told 'UTF-8'.
+WRITE_SEMICOLON_ANSI = f"csv:{CSV_FILTER}:59,34,ANSI,1"
+
+
+def test_a_libreoffice_save_in_cp1252_with_semicolons_imports_with_no_change(
+    cli: CLI, soffice: str, tmp_path: Path
+) -> None:
+    url = copy_of(seeded_template(tmp_path), tmp_path)
+    exported, sheets, back = tmp_path / "exported", tmp_path / "xlsx", tmp_path / "back"
+    result = cli("export", "--db", url, "--format", "csv", "--out", str(exported))
+    assert result.code == 0, result.err
+    files = [exported / table.file for table in TABLES]
+    profile = tmp_path / "libreoffice-profile"
+    calc(soffice, profile, files, "xlsx", sheets, f"--infilter={READ_CSV}")
+    calc(soffice, profile, [sheets / f"{f.stem}.xlsx" for f in files], WRITE_SEMICOLON_ANSI, back)
+    saved = (back / "evidence.csv").read_bytes()
+    assert "\u2019".encode("cp1252") in saved and b";" in saved.split(b"\n", 1)[0], saved[:200]
+
+    dry = cli("import", str(back), "--db", url, "--dry-run", "--reason", "resaved")
+    assert dry.code == 0, dry.err
+    assert all(line.startswith("= ") for line in dry.out.splitlines()), dry.out
+    assert dry.err.splitlines() == [
+        "actors.csv: read as UTF-8, separated by ';'",  # ASCII alone: UTF-8 as well
+        "sources.csv: read as cp1252, separated by ';'",
+        "pledges.csv: read as cp1252, separated by ';'",
+        "evidence.csv: read as cp1252, separated by ';'",
+        "Would make 0 changes from actors.csv, sources.csv, pledges.csv, evidence.csv; "
+        "nothing was written.",
+    ], dry.err

@@ -453,9 +453,9 @@ BAD = {
         _raw("actors.csv", b"aliases", b"aliases,colour"),
         "Error: actors.csv:1:colour: unknown column — the columns are id, name, kind, aliases",
     ),
-    "a file that is not UTF-8": (
+    "a file partly in UTF-8 and partly not": (
         _raw("pledges.csv", b"China", b"Chin\xe9"),
-        "Error: pledges.csv:2: the file is not UTF-8 text — save it as 'CSV UTF-8'",
+        "Error: pledges.csv: the file is partly UTF-8 and partly in another character set",
     ),
     "evidence edited in place": (
         _set("evidence.csv", 0, quote="China will reach carbon neutrality"),
@@ -962,22 +962,22 @@ def test_a_second_process_that_fails_fails_the_import(
 def test_a_bad_evidence_file_is_named_with_the_other_files(
     cli: CLI, url: str, tmp_path: Path, processes: int
 ) -> None:
-    """A file's own problem (not UTF-8) is named whichever process reads evidence.csv, with the
-    other files' problems, before any row's."""
+    """A file's own problem (no character set) is named whichever process reads evidence.csv,
+    with the other files' problems, before any row's."""
     out = tmp_path / "out"
     assert cli("export", "--db", url, "--out", str(out)).code == 0
     rewrite(out / "pledges.csv", lambda rows: rows[0].update(status="done"))
     with (out / "evidence.csv").open("ab") as stream:
-        stream.write(b"\xff\n")
+        stream.write(b"\x81\n")
     result = cli("import", str(out), "--db", url, "--reason", "r")
     assert result.code == 2
     assert result.err.startswith("Error: evidence.csv:")
-    assert "the file is not UTF-8 text" in result.err
-    (out / "actors.csv").write_bytes(b"\xff")
+    assert "the file is partly UTF-8 and partly in another character set" in result.err
+    (out / "actors.csv").write_bytes(b"\x81")
     both = cli("import", str(out), "--db", url, "--reason", "r")
     assert both.code == 2
-    assert both.err.startswith("Error: actors.csv:1: the file is not UTF-8 text")
-    assert "1 more row is bad: evidence.csv:" in both.err
+    assert both.err.startswith("Error: actors.csv: cannot tell which character set")
+    assert "1 more row is bad: evidence.csv;" in both.err
 
 
 def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:

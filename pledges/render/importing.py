@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 def import_plan(plan: Plan, *, dry_run: bool) -> None:
     """The plan on stdout, and what it made (or would make) on stderr."""
     sys.stdout.write("".join(f"{line}\n" for line in lines(plan)))  # one write, not one a line
+    for line in readings(plan):
+        note(line)
     verb = "Would make" if dry_run else "Made"
     changes = "1 change" if plan.writes == 1 else f"{plan.writes} changes"
     note(
@@ -48,3 +50,12 @@ def lines(plan: Plan) -> Iterator[str]:
 
 def _changes(diff: list[Difference]) -> str:
     return "; ".join(f"{name}: {shown(old)} → {shown(new)}" for name, old, new in diff)
+
+
+def readings(plan: Plan) -> Iterator[str]:
+    """How each file not saved as an export writes it (UTF-8, ',') was read, one line a file:
+    'pledges.csv: read as cp1252, separated by ';''."""
+    for file in plan.files:
+        reading = plan.readings.get(file)
+        if reading is not None and not reading.usual:
+            yield f"{file}: {reading}"

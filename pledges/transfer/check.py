@@ -59,7 +59,7 @@ class _Check:
     def __init__(self, session: Session, files: Files) -> None:
         self.session, self.folder, self.packaged = session, files.folder, files.packaged
         self.text_column = "text_path" if files.packaged else "text"  # where a source's text is
-        self.plan = Plan(files.names)
+        self.plan = Plan(files.names, files.readings)
         self.problems: list[Problem] = []
         self.stored_actors = {a.id: a for a in repo.list_actors(session)}
         self._rows: dict[str, Row] = {}  # the sources' rows, by id

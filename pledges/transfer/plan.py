@@ -15,6 +15,7 @@ from typing import Any
 from pledges.schema import ActorIn, PledgeIn, SourceIn, text_sha256
 from pledges.transfer.bulk import NewEvidence
 from pledges.transfer.rows import Problem, Row
+from pledges.transfer.sniff import Reading
 
 TABLES = ("actors", "sources", "pledges", "evidence")  # in the order an import applies them
 Difference = tuple[str, Any, Any]  # (field, the register's value, the row's value)
@@ -64,6 +65,7 @@ class Plan:
     """What an import does (or, in a dry run, would do)."""
 
     files: list[str]  # the files read
+    readings: dict[str, Reading] = field(default_factory=dict)  # by file: how each was read
     actors: list[ActorIn] = field(default_factory=list)  # new ones
     sources: list[SourceIn] = field(default_factory=list)
     pledges: list[PledgeIn] = field(default_factory=list)  # each after the pledges it names

@@ -1,9 +1,13 @@
 """An export's files read into rows: each row knows its file and number, and each cell is read as
 the schema's input models read the commands' options. What is wrong with a row is a Problem.
 
+A file may be saved as a spreadsheet saves it: in UTF-8, UTF-16 or Windows-1252, its cells
+separated by ',', ';' or a tab (`pledges.transfer.sniff` tells which; `Files.readings` keeps it).
 The header must name the export's columns. A cell is split into items when its column is a
-list, and an empty cell is a value not set; nothing else is converted here (`record` leaves that
-to the schema, so that an import takes exactly what the commands take).
+list, and an empty cell is a value not set; a date, boolean or whole number as a spreadsheet
+saves it is put back as the export wrote it (`pledges.transfer.saved`); nothing else is
+converted here (`record` leaves that to the schema, so that an import takes exactly what the
+commands take).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -22,6 +26,8 @@ from pydantic import BaseModel, ValidationError
 
 from pledges.errors import InvalidInput, PledgesError
 from pledges.excerpt import excerpt
+from pledges.transfer import saved
+from pledges.transfer.sniff import Reading, Unreadable, decode
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -35,7 +41,6 @@ from pledges.transfer.tables import (
 )
 from pledges.validation import explain
 
-BOM = "\ufeff"
 SHOWN_ERRORS = 5  # bad rows named in the one line, besides the first
 
 
@@ -107,6 +112,7 @@ class Files:
     packaged: bool  # a data package: each source's text is a file of its own
     rows: dict[str, list[Row] | None]  # by table, in the order an import applies them
     unread: set[str] = field(default_factory=set)  # tables whose file is there, left to `rows_of`
+    readings: dict[str, Reading] = field(default_factory=dict)  # by file: how each was read
 
     @property
     def names(self) -> list[str]:
@@ -118,7 +124,7 @@ class Files:
         if name in self.unread:
             problems: list[Problem] = []
             self.rows[name] = _read_table(self.folder, _tables(self.packaged)[name], problems,
-                                          escaped=not self.packaged)  # fmt: skip
+                                          self.readings, escaped=not self.packaged)  # fmt: skip
             if problems:
                 raise BadRows(problems)
             self.unread.discard(name)
@@ -137,8 +143,11 @@ def read_files(folder: Path, packaged: bool, *, leave: str | None = None) -> Fil
     tables = _tables(packaged)
     problems: list[Problem] = []
     unread = {leave} if leave and (folder / tables[leave].file).is_file() else set()
+    readings: dict[str, Reading] = {}
     rows = {
-        name: None if name in unread else _read_table(folder, t, problems, escaped=not packaged)
+        name: None
+        if name in unread
+        else _read_table(folder, t, problems, readings, escaped=not packaged)
         for name, t in tables.items()
     }
     if all(r is None for r in rows.values()) and not unread:
@@ -148,17 +157,24 @@ def read_files(folder: Path, packaged: bool, *, leave: str | None = None) -> Fil
             "a JSON or JSON Lines export is for programs to read, and is not imported",
         )
     for name in unread if problems else ():
-        rows[name] = _read_table(folder, tables[name], problems, escaped=not packaged)
+        rows[name] = _read_table(folder, tables[name], problems, readings, escaped=not packaged)
     if problems:
         raise BadRows(problems)
-    return Files(folder, packaged, rows, unread)
+    for name in unread:
+        _how_read(folder, tables[name], readings, escaped=not packaged)
+    return Files(folder, packaged, rows, unread, readings)
 
 
 def _read_table(
-    folder: Path, table: Table, problems: list[Problem], *, escaped: bool
+    folder: Path,
+    table: Table,
+    problems: list[Problem],
+    readings: dict[str, Reading],
+    *,
+    escaped: bool,
 ) -> list[Row] | None:
     """The rows of one CSV file, or None when the file is not there. Its problems are added to
-    `problems`."""
+    `problems`, and how it was read to `readings`."""
     path = folder / table.file
     if not path.is_file():
         return None
@@ -169,15 +185,21 @@ def _read_table(
         problems.append(Problem(table.file, None, None, f"cannot be read ({error.strerror})", hint))
         return []
     try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        hint = "save it as 'CSV UTF-8' (comma-delimited) and import again"
-        problems.append(Problem(table.file, line, None, "the file is not UTF-8 text", hint))
+        content, reading = decode(raw, table.names, restore if escaped else str)
+    except Unreadable as error:
+        problems.append(Problem(table.file, error.row, None, error.message, error.hint))
         return []
-    content = content.removeprefix(BOM)  # written with --excel, or saved by a spreadsheet
+    readings[table.file] = reading
     with _cells_of_any_size():
-        return _rows(content, table, problems, escaped=escaped)
+        return _rows(content, table, problems, reading.delimiter, escaped=escaped)
+
+
+def _how_read(folder: Path, table: Table, readings: dict[str, Reading], *, escaped: bool) -> None:
+    """How a file left unread (its rows read by another process) is read, told now so that the
+    plan says it; its problems are found when its rows are read."""
+    with suppress(OSError, Unreadable):
+        raw = (folder / table.file).read_bytes()
+        _, readings[table.file] = decode(raw, table.names, restore if escaped else str)
 
 
 @contextmanager
@@ -192,9 +214,11 @@ def _cells_of_any_size() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _numbered(content: str, file: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _numbered(
+    content: str, file: str, problems: list[Problem], delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
     """Each row's cells with its number; a row csv cannot read is a problem, and the last."""
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     for number in count(1):
         try:
             cells = next(reader)
@@ -227,10 +251,12 @@ def _header(cells: list[str], table: Table, problems: list[Problem]) -> list[str
     return cells
 
 
-def _rows(content: str, table: Table, problems: list[Problem], *, escaped: bool) -> list[Row]:
+def _rows(
+    content: str, table: Table, problems: list[Problem], delimiter: str, *, escaped: bool
+) -> list[Row]:
     file = table.file
     found: list[Problem] = []  # this file's own
-    lines = _numbered(content, file, found)
+    lines = _numbered(content, file, found, delimiter)
     first = next(lines, None)
     if first is None and not found:
         hint = "it needs at least its header line"
@@ -264,6 +290,9 @@ def _read(
             continue  # a row's version and a text's sha256 are checked, not stored
         try:
             row.values[column.name] = _read_cell(restore(written) if escaped else written, column)
+        except InvalidInput as error:  # a date in a local order, a decimal for a whole number
+            problems.append(row.refused(column.name, error))
+            return False
         except ValueError as error:  # a lone backslash in a list
             message = f"{column.name} holds a backslash that escapes nothing"
             problems.append(row.problem(column.name, message, str(error)))
@@ -273,12 +302,13 @@ def _read(
 
 def _read_cell(text: str, column: Column) -> Any:
     """A cell's value for the schema's input model: a list split into its items, an empty cell
-    as a value not set, and any other cell as its text. Numbers, booleans and dates are read by
-    the model, as the commands' options are: int() or float() here would take '2_030', '+2030'
-    or '٢٠٣٠', which the commands refuse. Raises ValueError with what is allowed."""
+    as a value not set, and any other cell as its text, put back as the export wrote it if a
+    spreadsheet rewrote it. Numbers, booleans and dates are read by the model, as the commands'
+    options are: int() or float() here would take '2_030', '+2030' or '٢٠٣٠', which the
+    commands refuse. Raises ValueError (a list) or InvalidInput (a cell) with what is allowed."""
     if column.kind == "list":
         return split(text)
-    return None if text == "" else text
+    return None if text == "" else saved.cell(text, column.kind, column.name)
 
 
 # --- rows as records ----------------------------------------------------------------------------
