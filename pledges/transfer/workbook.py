@@ -41,6 +41,7 @@ from pledges.outfolder import OutFolder, file_name
 from pledges.transfer import cells
 from pledges.transfer.export import TEXTS, Exported, _queries, _values
 from pledges.transfer.rows import BadRows, Files, Problem, Row, _read_table, _rows, _tables
+from pledges.transfer.sniff import Reading
 from pledges.transfer.tables import Table, join
 from pledges.vocab import (
     ActorKind,
@@ -190,11 +191,15 @@ def read_sheets(path: Path) -> Files | None:
         return read_workbook(path)
     if path.is_dir() and (path / TEXTS).is_dir() and not (path / "datapackage.json").exists():
         problems: list[Problem] = []
+        readings: dict[str, Reading] = {}
         tables = _tables(packaged=True)
-        rows = {name: _read_table(path, t, problems, escaped=True) for name, t in tables.items()}
+        rows = {
+            name: _read_table(path, t, problems, readings, escaped=True)
+            for name, t in tables.items()
+        }
         if problems:
             raise BadRows(problems)
-        return Files(path, True, rows)
+        return Files(path, True, rows, readings=readings)
     return None
 
 
@@ -224,7 +229,7 @@ def read_workbook(path: Path) -> Files:
         for name, table in _tables(packaged=True).items():
             place = f"{path.name}[{name}]"
             found: list[Problem] = []
-            read = _rows(_as_csv(book[name].iter_rows(values_only=True)), table, found,
+            read = _rows(_as_csv(book[name].iter_rows(values_only=True)), table, found, ",",
                          escaped=False)  # fmt: skip
             rows[name] = [replace(row, file=place) for row in read]
             problems += [replace(problem, file=place) for problem in found]
