@@ -22,6 +22,7 @@ from tests.test_corrections import (
     source,
     verified,
 )
+from tests.test_editing import table_counts
 
 # The hint of a field both given and cleared.
 BOTH = "give a new value or clear it, not both; nothing was written"
@@ -233,9 +234,16 @@ def test_an_import_names_the_refused_field_and_counts_in_words(
     edit_csv(out / "actors.csv", "US", aliases=";".join(aliases))
     edit_csv(out / "sources.csv", SOURCE, title="", publisher="P")
     edit_csv(out / "sources.csv", "kerry-no-agreement", title="")
-    line = refused(cli, seeded, "import", str(out), *WHY)
-    assert line.startswith(f"Error: sources.csv:{row_of(out / 'sources.csv', SOURCE)}:title: ")
-    assert "; 1 more row is bad: sources.csv:" in line
+    before = table_counts(seeded)
+    result = cli("import", str(out), *WHY, "--db", seeded)
+    assert (result.code, result.out, table_counts(seeded)) == (2, "", before)
+    lines = result.err.splitlines()
+    assert lines[0] == "Error: 2 problems in the files:"
+    assert lines[1].startswith(f"  sources.csv:{row_of(out / 'sources.csv', SOURCE)}:title: ")
+    assert lines[2].startswith(
+        f"  sources.csv:{row_of(out / 'sources.csv', 'kerry-no-agreement')}:title: "
+    )
+    assert lines[3:] == ["Nothing was written: mend them and import again."]
 
 
 def test_an_import_refuses_a_new_actor_with_another_actors_alias(

@@ -150,7 +150,9 @@ def test_new_and_unchanged_pledges_need_no_version(cli: CLI, seeded: str, tmp_pa
     result = cli("import", str(out), "--db", seeded, "--reason", "a new pledge")
     assert result.code == 0, result.err
     assert "+ xx-new: added" in result.out.splitlines()
-    assert result.out.count(": left alone") == 12
+    assert result.out.splitlines()[-1] == (
+        "= 12 pledges, 21 evidence, 5 sources and 3 actors left alone"
+    )
     assert result.err == (
         "Made 1 change from actors.csv, sources.csv, pledges.csv, evidence.csv.\n"
     )
@@ -179,7 +181,7 @@ def test_an_article_longer_than_the_csv_cell_limit_is_exported_and_imported_back
     # Back into the register it came from: nothing to change.
     same = cli("import", str(out), "--db", seeded, "--reason", "round trip")
     assert same.code == 0, same.err
-    assert same.err.startswith("Made 0 changes")
+    assert same.err.startswith("Nothing changed: every row of ")
     # Into an empty register: everything is restored, the long text whole.
     if db_url.startswith("sqlite"):
         empty = f"sqlite:///{tmp_path / 'restored.db'}"
@@ -330,7 +332,10 @@ def test_ids_and_years_written_in_plain_digits_are_read(
     assert "~ cn-co2-peak-2030: target_year: 2030 → 2031; baseline_year: empty → 2005" in (
         result.out.splitlines()
     )
-    assert f"+ evidence: 1 added ({MAX_ID})" in result.out.splitlines()
+    assert [line for line in result.out.splitlines() if line.startswith("+ evidence")] == [
+        f"+ evidence {MAX_ID}: {NEW_EVIDENCE['pledge_id']} cites {NEW_EVIDENCE['source_id']}: "
+        f"“{NEW_EVIDENCE['quote']}”"
+    ]
     shown = cli("show", "cn-co2-peak-2030", "--db", seeded, "--format", "json")
     assert shown.code == 0, shown.err
     assert MAX_ID in [e["id"] for e in json.loads(shown.out)["evidence"]]

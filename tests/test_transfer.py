@@ -163,7 +163,7 @@ def test_excel_export_neutralises_formulas_and_import_restores_them(
     before = revisions(url)
     result = cli("import", str(out), "--db", url, "--reason", "back from the spreadsheet")
     assert result.code == 0, result.err
-    assert "= xx-test-pledge: left alone" in result.out
+    assert result.out == "= 13 pledges, 21 evidence, 5 sources and 3 actors left alone\n"
     assert revisions(url) == before
     with unit_of_work(url) as session:
         pledge = get_pledge(session, "xx-test-pledge")
@@ -357,7 +357,9 @@ def test_a_data_package_brings_a_new_source_with_its_text(
     result = cli("import", str(out / "datapackage.json"), "--db", url, "--reason", "new article")
     assert result.code == 0, result.err
     assert "+ sources: 1 added (new-article)" in result.out
-    assert "+ evidence: 1 added" in result.out
+    assert "+ evidence 22: cn-co2-peak-2030 cites new-article: “peak coal use by 2028”" in (
+        result.out.splitlines()
+    )
     assert cli("log", "verify", "--db", url).code == 0
     # A text file that escapes the package is refused.
     rewrite(out / "sources.csv", lambda rows: rows[-1].update(id="other", text_path="../x.txt"))
@@ -553,8 +555,12 @@ def test_every_bad_row_is_counted(cli: CLI, url: str, tmp_path: Path) -> None:
     rewrite(tmp_path / "pledges.csv", spoil)
     result = cli("import", str(tmp_path), "--db", url, "--reason", "bad")
     assert result.code == 2
-    assert result.err.startswith("Error: pledges.csv:2:confidence: confidence 'certain'")
-    assert "2 more rows are bad: pledges.csv:3:confidence, pledges.csv:4:confidence" in result.err
+    said = "confidence 'certain' is not allowed — use low, medium or high"
+    assert result.err == (
+        "Error: 3 problems in the files:\n"
+        + "".join(f"  pledges.csv:{n}:confidence: {said}\n" for n in (2, 3, 4))
+        + "Nothing was written: mend them and import again.\n"
+    )
 
 
 def test_import_needs_a_reason_and_a_folder(cli: CLI, url: str, tmp_path: Path) -> None:
@@ -588,8 +594,20 @@ def test_dry_run_shows_each_pledge_and_writes_nothing(
     lines = result.out.splitlines()
     assert f"~ {first}: target_year: 2060 → 2061; status: not_yet_rated → in_progress" in lines
     assert "+ cn-new-pledge: added" in lines
-    assert sum(line.endswith(": left alone") for line in lines) == 11
-    assert "Would make 2 changes" in result.err and "nothing was written" in result.err
+    assert lines[-1] == "= 11 pledges, 21 evidence, 5 sources and 3 actors left alone"
+    assert len(lines) == 3
+    assert result.err == (
+        "Would make 2 changes from actors.csv, sources.csv, pledges.csv, evidence.csv; "
+        "nothing was written.\n"
+    )
+    verbose = cli("import", str(tmp_path), "--db", url, "--dry-run", "--verbose")
+    assert verbose.code == 0, verbose.err
+    listed = verbose.out.splitlines()
+    assert sum(line.endswith(": left alone") for line in listed) == 11
+    assert listed[-3:] == [f"= {t}: {n} left alone" for t, n in (("actors", 3), ("sources", 5),
+                                                                 ("evidence", 21))]  # fmt: skip
+    assert [line for line in listed if not line.endswith("left alone")] == lines[:2]
+    assert verbose.err == result.err
     assert snapshot(url) == before
 
 
@@ -739,7 +757,7 @@ def test_export_then_import_changes_nothing(
     before = snapshot(url)
     result = cli("import", str(out), "--db", url, "--reason", "round trip")
     assert result.code == 0, result.err
-    assert "Made 0 changes" in result.err
+    assert result.err.startswith("Nothing changed: every row of ")
     assert snapshot(url) == before
 
 
@@ -838,7 +856,7 @@ def test_an_export_restores_into_an_empty_register(
     )
     result = cli("import", str(out), "--db", target, "--reason", "restore", "--allow-unlocated")
     assert result.code == 0, result.err
-    assert "+ evidence: 22 added" in result.out
+    assert sum(line.startswith("+ evidence ") for line in result.out.splitlines()) == 22
     again = tmp_path / "again"
     assert cli("export", "--db", target, "--out", str(again)).code == 0
     for table in (EVIDENCE, SOURCES):
@@ -909,7 +927,10 @@ def test_two_processes_import_what_one_does(
     assert spy.calls == (1 if parallel.forking() else 2)  # not here: by the second process
     assert snapshot(one) == snapshot(two)
     assert result.out == first.out
-    assert "+ evidence: 2 added (41, 40)" in result.out
+    assert result.out.splitlines()[-4:-2] == [
+        f"+ evidence 41: xx-new cites china-us-talks-success: “{STANDING}”",
+        "+ evidence 40: xx-new cites china-rejects-us-calls: “peak carbon”",
+    ]
     assert cli("log", "verify", "--db", one).code == 0
     assert cli("log", "verify", "--db", two).code == 0
 
@@ -939,7 +960,10 @@ def test_evidence_checked_against_an_older_register_is_checked_again(
     result = cli("import", str(tmp_path / "out"), "--db", url, "--reason", "r")
     assert result.code == 0, result.err
     assert spy.calls == 1
-    assert "+ evidence: 2 added (41, 40)" in result.out
+    assert result.out.splitlines()[-4:-2] == [
+        f"+ evidence 41: xx-new cites china-us-talks-success: “{STANDING}”",
+        "+ evidence 40: xx-new cites china-rejects-us-calls: “peak carbon”",
+    ]
     assert cli("log", "verify", "--db", url).code == 0
 
 
@@ -976,8 +1000,12 @@ def test_a_bad_evidence_file_is_named_with_the_other_files(
     (out / "actors.csv").write_bytes(b"\x81")
     both = cli("import", str(out), "--db", url, "--reason", "r")
     assert both.code == 2
-    assert both.err.startswith("Error: actors.csv: cannot tell which character set")
-    assert "1 more row is bad: evidence.csv;" in both.err
+    lines = both.err.splitlines()
+    assert lines[0] == "Error: 2 problems in the files:"
+    assert lines[1].startswith("  actors.csv: cannot tell which character set")
+    assert lines[2].startswith("  evidence.csv:")
+    assert "the file is partly UTF-8 and partly in another character set" in lines[2]
+    assert lines[3:] == ["Nothing was written: mend them and import again."]
 
 
 def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
@@ -1000,25 +1028,33 @@ def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
     assert plan.files == ["actors.csv", "sources.csv", "pledges.csv", "evidence.csv"]
 
 
-def test_bad_rows_are_one_line_the_first_in_full() -> None:
-    """The first problem with its hint, then the places of at most five others, and how many
-    more; a hint that ends with 'nothing was written' does not say it twice."""
+def test_bad_rows_are_listed_each_in_full() -> None:
+    """One problem is one line; several are each on a line, up to twenty, then how many more,
+    and 'nothing was written' is said once, at the end (a hint that ends with it does not say it
+    again)."""
     first = Problem("pledges.csv", 4, "status", "status 'done' is not allowed", "use 'stalled'")
     unreadable = Problem("actors.csv", None, None, "cannot be read (Permission denied)", "check")
     rows = [Problem("evidence.csv", n, "quote", "the quote does not stand", "copy it") for n in
-            range(2, 8)]  # fmt: skip
-    assert str(BadRows([first, unreadable, *rows])) == (
-        "pledges.csv:4:status: status 'done' is not allowed — use 'stalled'; 7 more rows are "
-        "bad: actors.csv, evidence.csv:2:quote, evidence.csv:3:quote, evidence.csv:4:quote, "
-        "evidence.csv:5:quote and 2 more; nothing was written"
-    )
+            range(2, 24)]  # fmt: skip
+    assert str(BadRows([first, unreadable, *rows])) == "\n".join([
+        "24 problems in the files:",
+        "  pledges.csv:4:status: status 'done' is not allowed — use 'stalled'",
+        "  actors.csv: cannot be read (Permission denied) — check",
+        *(f"  evidence.csv:{n}:quote: the quote does not stand — copy it" for n in range(2, 20)),
+        "  and 4 more",
+        "Nothing was written: mend them and import again.",
+    ])  # fmt: skip
     whole = Problem("pledges.csv", 2, None, "the row has 5 cells and the header 4", None)
     assert str(BadRows([whole])) == (
         "pledges.csv:2: the row has 5 cells and the header 4 — nothing was written"
     )
     done = Problem("evidence.csv", 3, "rank", "evidence 2 is already deprecated (x)",
                    "nothing was written")  # fmt: skip
+    assert str(BadRows([done])) == (
+        "evidence.csv:3:rank: evidence 2 is already deprecated (x) — nothing was written"
+    )
     assert str(BadRows([done, whole])) == (
-        "evidence.csv:3:rank: evidence 2 is already deprecated (x) — 1 more row is bad: "
-        "pledges.csv:2; nothing was written"
+        "2 problems in the files:\n  evidence.csv:3:rank: evidence 2 is already deprecated (x)\n"
+        "  pledges.csv:2: the row has 5 cells and the header 4\n"
+        "Nothing was written: mend them and import again."
     )

@@ -106,6 +106,13 @@ def import_(
             "--allow-unlocated' does (the audit reports them).",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="List every pledge, and count each table's records, the ones left alone too.",
+        ),
+    ] = False,
     db: Db = None,
     author: Author = None,
 ) -> None:
@@ -119,7 +126,7 @@ def import_(
     who = changed_by(author, reason or "dry run")
     with progress.task("Importing"):
         plan = import_register(db, path, who, dry_run=dry_run, allow_unlocated=allow_unlocated)
-    import_plan(plan, dry_run=dry_run)
+    import_plan(plan, dry_run=dry_run, verbose=verbose)
 
 
 @app.command()

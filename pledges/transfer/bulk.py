@@ -198,6 +198,14 @@ class NewEvidence:
     def ids(self) -> list[int]:
         return self.cells[self.columns.index("id")] if self.cells else []
 
+    def cited(self) -> list[tuple[int, str, str, str]]:
+        """Each new piece of evidence as (id, pledge, source, quote), in order."""
+        if not self.cells:
+            return []
+        at = self.columns.index
+        columns = (self.cells[at(name)] for name in ("id", "pledge_id", "source_id", "quote"))
+        return list(zip(*columns, strict=True))
+
 
 def evidence_records(
     items: Sequence[EvidenceIn],

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.schema import WHOLE_NUMBER, EvidenceIn, ExportedEvidence, SourceIn
+from pledges.schema import WHOLE_NUMBER, Evidence, EvidenceIn, ExportedEvidence, SourceIn
 from pledges.textmatch import fold
 from pledges.transfer.bulk import check_quotes, evidence_records
 from pledges.transfer.plan import Deprecation, EvidencePlan, differences
@@ -22,6 +22,7 @@ from pledges.transfer.rows import Problem, Row, once, record, shown
 from pledges.vocab import MAX_ID, Rank
 
 FIELDS = set(EvidenceIn.model_fields)
+Quoted = tuple[str, str, str]  # (pledge, source, quote folded as `cite` compares quotes)
 IN_PLACE_HINT = (
     "put back its values, set its rank to deprecated with a deprecated_reason, and add the "
     "corrected quote as a new row with an empty id"
@@ -77,22 +78,53 @@ def check_evidence(
             continue
         # The schema requires a reason of deprecated evidence.
         out.deprecations.append(Deprecation(row, current.id, evidence.deprecated_reason, diff))
+    # A new row the register already holds (the same file imported again) is left alone.
+    quoted: dict[Quoted, list[Evidence]] = {}
+    for e in stored.values():
+        quoted.setdefault((e.pledge_id, e.source_id, fold(e.quote)), []).append(e)
+    new = _not_applied(new, quoted, out.unchanged)
     out.problems.extend(_beyond_max_id(new, highest))
-    if out.problems:
-        return out
-    # New evidence, located and checked as `pledges cite` does.
-    quoted = {
-        (e.pledge_id, e.source_id, fold(e.quote))
-        for e in stored.values()
-        if e.rank is not Rank.DEPRECATED
-    }
-    located = check_quotes(new, texts, quoted, allow_unlocated=allow_unlocated)
+    # New evidence, located and checked as `pledges cite` does (its refusals are listed with
+    # the other rows' problems): a pledge cites a quote of a source once, deprecated aside.
+    taken = {k for k, same in quoted.items() if any(e.rank is not Rank.DEPRECATED for e in same)}
+    located = check_quotes(new, texts, taken, allow_unlocated=allow_unlocated)
     out.refusals = [row.refused("quote", refusal) for row, refusal in located.refused]
-    if not out.refusals:
+    if not out.problems and not out.refusals:
         out.new = evidence_records(
             [e for _, e in new], [e.id for _, e in new], located.found, at=at, highest=highest
         )
     return out
+
+
+def _not_applied(
+    new: list[tuple[Row, ExportedEvidence]],
+    quoted: dict[Quoted, list[Evidence]],
+    unchanged: list[str],
+) -> list[tuple[Row, ExportedEvidence]]:
+    """The new rows but those already applied: a row without an id whose pledge already cites
+    its quote from its source (compared as `cite` compares it) with the same stance, status,
+    rank, reason and note; each stored piece of evidence is matched once. Their ids join
+    `unchanged`."""
+    left: list[tuple[Row, ExportedEvidence]] = []
+    claimed: set[int] = set()
+    for row, evidence in new:
+        same: list[Evidence] = []
+        if evidence.id is None:
+            key = (evidence.pledge_id, evidence.source_id, fold(evidence.quote))
+            same = [e for e in quoted.get(key, ()) if e.id not in claimed and _same(e, evidence)]
+        if not same:
+            left.append((row, evidence))
+            continue
+        claimed.add(same[0].id)
+        unchanged.append(str(same[0].id))
+    return left
+
+
+def _same(stored: Evidence, evidence: ExportedEvidence) -> bool:
+    """Whether a row says what a stored piece of evidence says: its quote as `cite` compares
+    it, its other fields exactly."""
+    fields = FIELDS - {"quote"}
+    return not differences(stored.model_dump(include=fields), evidence.model_dump(include=fields))
 
 
 def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:

@@ -12,10 +12,13 @@ first for the actors, sources and pledges, then for the evidence. A large eviden
 against the register as the import began and the records it adds; if the register changed in
 between, or a row of the other files is refused, the evidence is checked again here.
 
-A bad row is named as file:row:column with what is allowed (pledges.transfer.rows.Problem); if
-any row is refused, nothing is written. Every change is a revision with the import's reason, made
-as the commands make it (a quote is located as `cite` locates it). A dry run applies the plan,
-and rolls it back; `pledges.render.importing` prints the plan.
+A bad row is named as file:row:column with what is allowed (pledges.transfer.rows.Problem); every
+refused row is listed at once (cite's rules with the others), and if any is, nothing is written.
+A row the register already holds is left alone: the same files imported twice change nothing the
+second time (a new evidence row too, when its pledge already cites its quote from its source).
+Every change is a revision with the import's reason, made as the commands make it (a quote is
+located as `cite` locates it). A dry run applies the plan, and rolls it back;
+`pledges.render.importing` prints the plan.
 
 What an import may do: add actors, sources, pledges and evidence; change the fields of an actor,
 of a pledge, and of a source save its text (as `pledges actor update`, `pledges update` and
@@ -134,8 +137,7 @@ def _import(
         plan.evidence = evidence
         plan.unchanged["evidence"].extend(evidence.unchanged)
         problems.extend(evidence.problems)
-        if not problems:  # cite's rules, once nothing else is wrong
-            problems.extend(evidence.refusals)
+        problems.extend(evidence.refusals)  # cite's rules
         if not problems:
             progress.stage("writing the evidence")
             problems = apply_evidence(session, evidence, who, at=at)

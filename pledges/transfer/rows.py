@@ -41,7 +41,7 @@ from pledges.transfer.tables import (
 )
 from pledges.validation import explain
 
-SHOWN_ERRORS = 5  # bad rows named in the one line, besides the first
+SHOWN_ERRORS = 20  # problems listed, then how many more
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +63,24 @@ class Problem:
 
 
 class BadRows(InvalidInput):
-    """Rows that cannot be imported: the first in full, the others by place."""
+    """Rows that cannot be imported: one on one line; several each on its own line, up to
+    SHOWN_ERRORS, then how many more. 'Nothing was written' is said once, at the end."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        first, *others = problems
-        hint = (first.hint or "").removesuffix("nothing was written").removesuffix("; ")
-        if others:
-            places = ", ".join(p.place for p in others[:SHOWN_ERRORS])
-            more = len(others) - SHOWN_ERRORS
-            hint = (hint + "; " if hint else "") + (
-                (f"{len(others)} more rows are bad: " if len(others) > 1 else "1 more row is bad: ")
-                + places
-                + (f" and {more} more" if more > 0 else "")
-            )
-        super().__init__(
-            f"{first.place}: {first.message}",
-            (hint + "; nothing was written") if hint else "nothing was written",
-        )
+        said = [(p.place, (p.hint or "").removesuffix("nothing was written").removesuffix("; "))
+                for p in problems]  # fmt: skip
+        if len(problems) == 1:
+            (place, hint), message = said[0], problems[0].message
+            hint = (hint + "; nothing was written") if hint else "nothing was written"
+            super().__init__(f"{place}: {message}", hint)
+            return
+        lines = [f"{len(problems):,} problems in the files:"]
+        for problem, (place, hint) in zip(problems[:SHOWN_ERRORS], said, strict=False):
+            lines.append(f"  {place}: {problem.message}" + (f" — {hint}" if hint else ""))
+        if len(problems) > SHOWN_ERRORS:
+            lines.append(f"  and {len(problems) - SHOWN_ERRORS:,} more")
+        lines.append("Nothing was written: mend them and import again.")
+        super().__init__("\n".join(lines))
 
 
 def shown(value: Any, limit: int = 60) -> str:
