@@ -276,6 +276,6 @@ def test_a_libreoffice_save_in_cp1252_with_semicolons_imports_with_no_change(
         "sources.csv: read as cp1252, separated by ';'",
         "pledges.csv: read as cp1252, separated by ';'",
         "evidence.csv: read as cp1252, separated by ';'",
-        "Would make 0 changes from actors.csv, sources.csv, pledges.csv, evidence.csv; "
-        "nothing was written.",
+        "Nothing would change: every row of actors.csv, sources.csv, pledges.csv, evidence.csv "
+        "is as the register holds it; nothing was written.",
     ], dry.err

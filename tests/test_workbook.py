@@ -40,8 +40,8 @@ def export(cli: CLI, url: str, out: Path) -> None:
 
 
 NOTHING = (
-    "Would make 0 changes from actors.csv, sources.csv, pledges.csv, evidence.csv; nothing was "
-    "written.\n"
+    "Nothing would change: every row of actors.csv, sources.csv, pledges.csv, evidence.csv is as "
+    "the register holds it; nothing was written.\n"
 )
 
 
