@@ -3,18 +3,20 @@
 `--actor India`, `--actor in` and `--actor IN` all name the actor IN when the register has it;
 case does not matter. A code wins over a name or an alias (codes are unique); a name or an alias
 that two actors share is refused naming both. A name the register does not know is refused
-with the codes it does know, and the actor that is spelt nearly so, if any.
+with the codes it does know, and the actor that is spelt nearly so, if any. So that a name names
+one actor, an alias that is already another actor's id, name or alias is refused (`alias_taken`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
 from pledges.errors import InvalidInput, NotFound
-from pledges.schema import Actor
+from pledges.schema import Actor, ActorIn
 from pledges.vocab import listed
 
 # A register with more actors than this is not listed in a message: 'pledges actor list' is.
@@ -74,3 +76,33 @@ def resolve(session: Session, given: Iterable[str]) -> list[str]:
         return []
     actors = repo.list_actors(session)
     return [find(actors, name).id for name in wanted]
+
+
+ActorNames = dict[str, list[tuple[str, str]]]
+
+
+def actor_names(actors: Iterable[ActorIn]) -> ActorNames:
+    """Every id, name and alias of `actors`, casefolded, with what it is and whose: read once,
+    then asked of each actor by `alias_taken`."""
+    names: ActorNames = defaultdict(list)
+    for actor in actors:
+        names[actor.id.casefold()].append(("the id", actor.id))
+        names[actor.name.strip().casefold()].append(("the name", actor.id))
+        for alias in actor.aliases:
+            names[alias.strip().casefold()].append(("an alias", actor.id))
+    return names
+
+
+def alias_taken(
+    actor: ActorIn, names: ActorNames, aliases: Sequence[str] | None = None
+) -> InvalidInput | None:
+    """Why one of an actor's `aliases` (default: all of them) is another actor's id, name or
+    alias among `names` (actor_names), which would make the name ambiguous (None when none is)."""
+    for alias in actor.aliases if aliases is None else aliases:
+        for what, other in names.get(alias.strip().casefold(), ()):
+            if other != actor.id:
+                return InvalidInput(
+                    f"the alias {alias!r} of actor {actor.id} is already {what} of actor {other}",
+                    "an alias names one actor only: give another one; nothing was written",
+                )
+    return None

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 
 from pledges import history
 from pledges import repository as repo
+from pledges.actor_names import actor_names, alias_taken
 from pledges.editing import (
     NEW_TEXT,
     REASON_MAX,
     Who,
-    actor_names,
-    alias_taken,
     deprecate_evidence,
     log_change,
     superseded_unknown,

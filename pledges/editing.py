@@ -7,8 +7,7 @@ deprecated with a reason, a pledge is superseded or withdrawn.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from pledges import history, progress
 from pledges import repository as repo
+from pledges.actor_names import actor_names, alias_taken
 from pledges.errors import AlreadyExists, InvalidInput, NotFound
 from pledges.excerpt import excerpt
 from pledges.schema import (
@@ -155,36 +155,6 @@ def supersedes_cycle(session: Session, source: SourceIn) -> InvalidInput | None:
                 "a corrected text supersedes the one it replaces, never the other way round: "
                 "name another source, or none; nothing was written",
             )
-    return None
-
-
-ActorNames = dict[str, list[tuple[str, str]]]
-
-
-def actor_names(actors: Iterable[ActorIn]) -> ActorNames:
-    """Every id, name and alias of `actors`, casefolded, with what it is and whose: read once,
-    then asked of each actor by `alias_taken`."""
-    names: ActorNames = defaultdict(list)
-    for actor in actors:
-        names[actor.id.casefold()].append(("the id", actor.id))
-        names[actor.name.strip().casefold()].append(("the name", actor.id))
-        for alias in actor.aliases:
-            names[alias.strip().casefold()].append(("an alias", actor.id))
-    return names
-
-
-def alias_taken(
-    actor: ActorIn, names: ActorNames, aliases: Sequence[str] | None = None
-) -> InvalidInput | None:
-    """Why one of an actor's `aliases` (default: all of them) is another actor's id, name or
-    alias among `names` (actor_names), which would make the name ambiguous (None when none is)."""
-    for alias in actor.aliases if aliases is None else aliases:
-        for what, other in names.get(alias.strip().casefold(), ()):
-            if other != actor.id:
-                return InvalidInput(
-                    f"the alias {alias!r} of actor {actor.id} is already {what} of actor {other}",
-                    "an alias names one actor only: give another one; nothing was written",
-                )
     return None
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import String, exists, func, or_, select
+from sqlalchemy import Select, String, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -297,19 +297,24 @@ def stale(pledge_id: str, expected: int, now: int | None) -> Conflict:
 # --- revisions ----------------------------------------------------------------------------------
 
 
-def revisions(session: Session, pledge_id: str | None = None) -> list[RevisionRow]:
-    """The log in order; for one pledge, its own revisions and those of its evidence."""
-    query = select(RevisionRow).order_by(RevisionRow.seq)
-    if pledge_id is not None:
-        evidence = select(func.cast(EvidenceRow.id, String)).where(
-            EvidenceRow.pledge_id == pledge_id
-        )
-        query = query.where(
-            or_(
-                (RevisionRow.entity == Entity.PLEDGE) & (RevisionRow.entity_id == pledge_id),
-                (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence),
-            )
-        )
+def revisions_of(entity: Entity | None = None, key: str = "") -> Select[RevisionRow]:
+    """The query of the log (unordered); of one record: its own revisions, and for a pledge or
+    a source those of the evidence that cites it too."""
+    query = select(RevisionRow)
+    if entity is None:
+        return query
+    own = (RevisionRow.entity == entity) & (RevisionRow.entity_id == key)
+    if entity not in (Entity.PLEDGE, Entity.SOURCE):
+        return query.where(own)
+    column = EvidenceRow.pledge_id if entity is Entity.PLEDGE else EvidenceRow.source_id
+    evidence = select(func.cast(EvidenceRow.id, String)).where(column == key)
+    cited = (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence)
+    return query.where(or_(own, cited))
+
+
+def revisions(session: Session, pledge_id: str) -> list[RevisionRow]:
+    """A pledge's revisions and those of its evidence, in order."""
+    query = revisions_of(Entity.PLEDGE, pledge_id).order_by(RevisionRow.seq)
     return list(session.scalars(query))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledges import history, progress
@@ -236,17 +236,8 @@ def revisions(
     included), by `author`; with `limit`, the newest that many. All of it is done in SQL."""
     from datetime import UTC, datetime, time, timedelta
 
-    query = select(RevisionRow)
-    if record_id is not None:
-        entity, key = _about(session, record_id)
-        own = (RevisionRow.entity == entity) & (RevisionRow.entity_id == key)
-        if entity is Entity.ACTOR:
-            query = query.where(own)
-        else:
-            column = EvidenceRow.pledge_id if entity is Entity.PLEDGE else EvidenceRow.source_id
-            evidence = select(cast(EvidenceRow.id, String)).where(column == key)
-            cited = (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence)
-            query = query.where(or_(own, cited))
+    about = None if record_id is None else _about(session, record_id)
+    query = repo.revisions_of() if about is None else repo.revisions_of(*about)
     if since is not None:
         query = query.where(RevisionRow.at >= datetime.combine(since, time(), UTC))
     if until is not None:

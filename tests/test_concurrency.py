@@ -109,7 +109,7 @@ def test_two_editors_either_land_or_are_refused(
             )
             assert logged == landed, pledge_id
         # No lost update: each one that landed was made from the version that was current.
-        rows = repo.revisions(session)
+        rows = list(session.scalars(repo.revisions_of().order_by(RevisionRow.seq)))
         logged_from = {
             row.changes["notes"]["after"]: row.changes["version"]["before"]
             for row in rows

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.editing import NEW_TEXT, actor_names, alias_taken, unknown_reference
+from pledges.actor_names import actor_names, alias_taken
+from pledges.editing import NEW_TEXT, unknown_reference
 from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
 from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences

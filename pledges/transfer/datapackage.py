@@ -88,6 +88,15 @@ def field(table: Table, column: Column) -> dict[str, Any]:
     return out
 
 
+def allowed(table: str, column: str) -> list[str] | None:
+    """The values a column of an export allows, from its record's schema (None: not a
+    vocabulary)."""
+    if (table, column) in _EXTRA:
+        return None
+    prop, _ = _property(_STORED[table], column)
+    return list(prop["enum"]) if "enum" in prop else None
+
+
 def _items_pattern(item: str) -> str:
     """A pattern for a ';'-joined list of items that each match `item` (anchored)."""
     bare = item.removeprefix("^").removesuffix("$")

@@ -27,7 +27,6 @@ import io
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
@@ -39,29 +38,14 @@ from pledges.errors import InvalidInput
 from pledges.models import SourceRow
 from pledges.outfolder import OutFolder, file_name
 from pledges.transfer import cells
+from pledges.transfer.datapackage import allowed
 from pledges.transfer.export import TEXTS, Exported, _queries, _values
 from pledges.transfer.rows import BadRows, Files, Problem, Row, _read_table, _rows, _tables
 from pledges.transfer.sniff import Reading
 from pledges.transfer.tables import Table, join
-from pledges.vocab import (
-    ActorKind,
-    Confidence,
-    Formality,
-    PledgeKind,
-    Rank,
-    SourceKind,
-    Stance,
-    Status,
-)
 
 HEAD_SHEET = "log-head"
 SHEETS = ("pledges", "evidence", "sources", "actors")  # the order of the CSV export
-VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
-    ("pledges", "kind"): PledgeKind, ("pledges", "formality"): Formality,
-    ("pledges", "status"): Status, ("pledges", "confidence"): Confidence,
-    ("evidence", "stance"): Stance, ("evidence", "asserts_status"): Status,
-    ("evidence", "rank"): Rank, ("sources", "kind"): SourceKind, ("actors", "kind"): ActorKind,
-}  # fmt: skip
 _WIDEST = 60  # characters: a column of long text is cut to this width (the cell wraps no text)
 _NARROWEST = 8  # characters: room for the drop-down arrow
 _SAMPLED = 200  # rows looked at for a column's width
@@ -151,15 +135,15 @@ def _sheet(book: Any, table: Table, values: Any) -> int:
     for index, (column, width) in enumerate(zip(table.columns, widths, strict=True), 1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(min(width, _WIDEST), _NARROWEST) + 2
-        vocabulary = VOCABULARIES.get((table.name, column.name))
-        if vocabulary is not None:
-            allowed = DataValidation(
-                type="list", formula1='"' + ",".join(v.value for v in vocabulary) + '"',
+        values = allowed(table.name, column.name)  # the schema's, as the data package has them
+        if values is not None:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(values) + '"',
                 allow_blank=True, showErrorMessage=True, errorTitle=column.name,
-                error=f"{column.name} is one of: {', '.join(v.value for v in vocabulary)}",
+                error=f"{column.name} is one of: {', '.join(values)}",
             )  # fmt: skip
-            allowed.add(f"{letter}2:{letter}1048576")
-            sheet.add_data_validation(allowed)
+            validation.add(f"{letter}2:{letter}1048576")
+            sheet.add_data_validation(validation)
     return count
 
 
