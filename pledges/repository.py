@@ -6,7 +6,7 @@ pydantic shapes of schema.py, except `revisions`, whose rows pledges.history rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -41,6 +41,15 @@ from pledges.vocab import MAX_ID, Entity, Formality, PledgeKind, Status
 # --- conversions --------------------------------------------------------------------------------
 
 R = TypeVar("R", bound=BaseModel)
+K = TypeVar("K", str, int)
+NAMED_AT_ONCE = 500  # ids in one query's IN (...): within any database's limit on parameters
+
+
+def _chunks(ids: Iterable[K]) -> Iterator[list[K]]:
+    """The distinct ids, sorted, a query's worth at a time."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), NAMED_AT_ONCE):
+        yield wanted[start : start + NAMED_AT_ONCE]
 
 
 def _fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
@@ -138,9 +147,12 @@ def sources_superseding(session: Session, source_id: str) -> list[str]:
     return list(session.scalars(query))
 
 
-def get_sources(session: Session, ids: Sequence[str]) -> dict[str, Source]:
-    rows = session.scalars(select(SourceRow).where(SourceRow.id.in_(ids)))
-    return {row.id: _record(Source, row) for row in rows}
+def get_sources(session: Session, ids: Iterable[str]) -> dict[str, Source]:
+    found: dict[str, Source] = {}
+    for named in _chunks(ids):
+        rows = session.scalars(select(SourceRow).where(SourceRow.id.in_(named)))
+        found.update((row.id, _record(Source, row)) for row in rows)
+    return found
 
 
 def source_ids(session: Session) -> list[str]:
@@ -159,6 +171,15 @@ def add_pledge(session: Session, pledge: PledgeIn, at: datetime) -> Pledge:
 def get_pledge(session: Session, pledge_id: str) -> Pledge | None:
     row = session.get(PledgeRow, pledge_id, options=[selectinload(PledgeRow.actor_links)])
     return None if row is None else _record(Pledge, row)
+
+
+def get_pledges(session: Session, ids: Iterable[str]) -> dict[str, Pledge]:
+    found: dict[str, Pledge] = {}
+    for named in _chunks(ids):
+        query = select(PledgeRow).options(selectinload(PledgeRow.actor_links))
+        rows = session.scalars(query.where(PledgeRow.id.in_(named)))
+        found.update((row.id, _record(Pledge, row)) for row in rows)
+    return found
 
 
 def pledge_ids(session: Session) -> list[str]:
@@ -233,6 +254,23 @@ def get_evidence(session: Session, evidence_id: int) -> Evidence | None:
         return None
     row = session.get(EvidenceRow, evidence_id)
     return None if row is None else _record(Evidence, row)
+
+
+def evidence_by_id(session: Session, ids: Iterable[int]) -> dict[int, Evidence]:
+    found: dict[int, Evidence] = {}
+    for named in _chunks(i for i in ids if 1 <= i <= MAX_ID):
+        rows = session.scalars(select(EvidenceRow).where(EvidenceRow.id.in_(named)))
+        found.update((row.id, _record(Evidence, row)) for row in rows)
+    return found
+
+
+def evidence_of_pledges(session: Session, pledge_ids: Iterable[str]) -> list[Evidence]:
+    """The evidence of the pledges named, in id order."""
+    found: list[Evidence] = []
+    for named in _chunks(pledge_ids):
+        rows = session.scalars(select(EvidenceRow).where(EvidenceRow.pledge_id.in_(named)))
+        found.extend(_record(Evidence, row) for row in rows)
+    return sorted(found, key=lambda e: e.id)
 
 
 def all_evidence(session: Session) -> list[Evidence]:
@@ -359,12 +397,9 @@ def all_records(session: Session) -> dict[tuple[Entity, str], dict[str, Any]]:
 
 def source_texts_of(session: Session, ids: Iterable[str]) -> dict[str, str]:
     """The text of each source named, by id: plain strings, not records."""
-    wanted = sorted(set(ids))
     texts: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):  # within any database's limit on parameters
-        query = select(SourceRow.id, SourceRow.text).where(
-            SourceRow.id.in_(wanted[start : start + 500])
-        )
+    for named in _chunks(ids):
+        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(named))
         texts.update((i, t) for i, t in session.execute(query))
     return texts
 

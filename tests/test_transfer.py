@@ -1019,6 +1019,7 @@ def test_checking_writes_nothing(cli: CLI, url: str, tmp_path: Path) -> None:
         plan.evidence = evidence_check.check_evidence(
             session, files.rows["evidence"] or [], sources=plan.sources,
             pledges=[p.id for p in plan.pledges], at=history.now(), allow_unlocated=False,
+            folder=files.folder, packaged=files.packaged,
         )  # fmt: skip
     assert problems == [] and plan.evidence.problems == plan.evidence.refusals == []
     assert snapshot(url) == before

@@ -1,8 +1,9 @@
 """An export's rows checked against the register: the plan of what to write, and the problems.
 
-Nothing is written here. Every row is read as a record and compared with the stored one: an
-actor or a source may be new, changed (a source's text never) or unchanged, a pledge may be new
-or changed (from the version it was exported at); evidence is checked by
+Nothing is written here. A row the register holds exactly as written is left alone unread
+(`pledges.transfer.unchanged`); every other row is read as a record and compared with the stored
+one: an actor or a source may be new, changed (a source's text never) or unchanged, a pledge may
+be new or changed (from the version it was exported at); evidence is checked by
 `pledges.transfer.evidence`. Each table is checked against the register as the import will have
 it by then: the new records of the tables before it count, unless a row before was refused (then
 nothing new is added, as nothing is written). References are checked as the commands check
@@ -24,7 +25,8 @@ from pledges.editing import NEW_TEXT, unknown_reference
 from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
 from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences
-from pledges.transfer.rows import Files, Problem, Row, once, record, shown
+from pledges.transfer.rows import Files, Problem, Row, once, read_rows, record, shown
+from pledges.transfer.unchanged import settle
 
 R = TypeVar("R", ActorIn, SourceIn)
 PLEDGE_FIELDS = set(PledgeIn.model_fields)
@@ -45,14 +47,18 @@ def check(session: Session, files: Files) -> tuple[Plan, list[Problem]]:
     ):
         rows = files.rows[table]
         if rows is not None:  # a file that is not there changes nothing
-            check_rows(rows)
+            same, rows = settle(session, table, rows, folder=files.folder, packaged=files.packaged)
+            checking.plan.unchanged[table].extend(same)
+            check_rows(read_rows(rows, checking.problems), dict(same))
     return checking.plan, checking.problems
 
 
 def new_sources(session: Session, files: Files) -> list[SourceIn]:
     """The sources an import adds, as `check` makes them when none of its rows is refused."""
     checking = _Check(session, files)
-    checking.sources(files.rows["sources"] or [])
+    registered = set(repo.source_ids(session))
+    rows = [row for row in files.rows["sources"] or [] if row.cell("id") not in registered]
+    checking.sources(read_rows(rows, checking.problems), {})
     return checking.plan.sources
 
 
@@ -65,10 +71,10 @@ class _Check:
         self.stored_actors = {a.id: a for a in repo.list_actors(session)}
         self._rows: dict[str, Row] = {}  # the sources' rows, by id
 
-    def actors(self, rows: list[Row]) -> None:
+    def actors(self, rows: list[Row], seen: dict[str, int]) -> None:
         existing, problems = self.stored_actors, self.problems
         self.plan.actors = self._new(
-            rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems)
+            rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems), seen
         )
         by_id = {str(r.values.get("id")).strip().casefold(): r for r in rows}
         names = actor_names([*existing.values(), *self.plan.actors])
@@ -80,7 +86,7 @@ class _Check:
         if self.problems:
             self.plan.actors = []
 
-    def sources(self, rows: list[Row]) -> None:
+    def sources(self, rows: list[Row], seen: dict[str, int]) -> None:
         existing = repo.get_sources(self.session, [str(r.values.get("id")) for r in rows])
         self._rows = {str(r.values.get("id")): r for r in rows}
 
@@ -88,19 +94,20 @@ class _Check:
             return self._matches(row, source, existing.get(source.id))
 
         new = self._new(
-            rows, "sources", existing, partial(self._source, existing=existing), matches
+            rows, "sources", existing, partial(self._source, existing=existing), seen, matches
         )
         self.plan.sources = self._superseded(new)
 
     def _new(
         self, rows: list[Row], table: str, existing: Mapping[str, BaseModel],
-        make: Callable[[Row], R | None], fits: Callable[[Row, R], bool] = lambda row, item: True,
+        make: Callable[[Row], R | None], seen: dict[str, int],
+        fits: Callable[[Row, R], bool] = lambda row, item: True,
     ) -> list[R]:  # fmt: skip
         """The new actors or sources of their rows; a changed one is a correction, as
         `pledges actor update` or `source update` makes it (a source's text never changes). No
-        new ones if any row so far is refused."""
+        new ones if any row so far is refused. `seen`: the ids of rows left alone, with their
+        row numbers."""
         new: list[R] = []
-        seen: dict[str, int] = {}
         for row in rows:
             item = make(row)
             if item is None or not once(row, item.id, seen, self.problems) or not fits(row, item):
@@ -175,17 +182,20 @@ class _Check:
             self.problems.append(row.problem("supersedes", message, hint))
             return None
         sha256 = data.pop("sha256", None)
-        text = self._text(row, data.pop(self.text_column, None))
+        registered = existing.get(str(data.get("id")))
+        text = self._text(row, data.pop(self.text_column, None), registered)
         if text is None:
             return None
-        registered = existing.get(str(data.get("id")))
         data["text"] = as_exported(text, sha256, registered.text if registered else None)
         source: SourceIn | None = record(row, SourceIn, data, self.problems)
         return source
 
-    def _text(self, row: Row, value: Any) -> str | None:
-        """A source row's text: its cell, or the file of the package it names."""
+    def _text(self, row: Row, value: Any, registered: Source | None) -> str | None:
+        """A source row's text: its cell, or the file of the package it names; for a source the
+        register holds, an empty cell, no such column, or no such file is its text as held."""
         column = self.text_column
+        if value is None and registered is not None:
+            return registered.text
         if value is None:
             hint = "name its file" if self.packaged else "keep the text cell"
             self.problems.append(row.problem(column, "a source needs its text", hint))
@@ -193,6 +203,8 @@ class _Check:
         if not self.packaged:
             return str(value)
         path = (self.folder / str(value)).resolve()
+        if registered is not None and not path.exists():  # the files moved without their texts
+            return registered.text
         if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
             hint = "name the source's text file, e.g. texts/ID.txt"
             self.problems.append(
@@ -210,15 +222,17 @@ class _Check:
         self.problems.append(problem)
         return None
 
-    def pledges(self, rows: list[Row]) -> None:
-        existing = {p.id: p for p in repo.list_pledges(self.session)}
-        new: dict[str, tuple[Row, ExportedPledge]] = {}
-        changed: list[Update] = []
-        seen: dict[str, int] = {}
+    def pledges(self, rows: list[Row], seen: dict[str, int]) -> None:
+        records: list[tuple[Row, ExportedPledge]] = []
         for row in rows:
             pledge: ExportedPledge | None = record(row, ExportedPledge, row.values, self.problems)
-            if pledge is None or not once(row, pledge.id, seen, self.problems):
-                continue
+            if pledge is not None and once(row, pledge.id, seen, self.problems):
+                records.append((row, pledge))
+        stored = set(repo.pledge_ids(self.session))
+        existing = repo.get_pledges(self.session, [p.id for _, p in records if p.id in stored])
+        new: dict[str, tuple[Row, ExportedPledge]] = {}
+        changed: list[Update] = []
+        for row, pledge in records:
             current = existing.get(pledge.id)
             if current is None:
                 new[pledge.id] = (row, pledge)
@@ -239,10 +253,10 @@ class _Check:
             else:
                 changed.append(Update(row, pledge, pledge.version, diff))
         actors = {*self.stored_actors, *(a.id for a in self.plan.actors)}
-        added = _in_order(existing, new, actors, self.problems)
+        added = _in_order(stored, new, actors, self.problems)
         if added and not self.problems:
             self.plan.pledges = added
-        pledges = {*existing, *(p.id for p in self.plan.pledges)}
+        pledges = {*stored, *(p.id for p in self.plan.pledges)}
         for update in changed:
             refusal = self._refusal(update, existing[update.pledge.id], actors, pledges)
             if refusal is None:
@@ -268,7 +282,7 @@ class _Check:
 
 
 def _in_order(
-    existing: dict[str, Pledge],
+    existing: set[str],
     new: dict[str, tuple[Row, ExportedPledge]],
     actors: set[str],
     problems: list[Problem],

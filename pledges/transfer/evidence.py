@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
-from pledges.schema import WHOLE_NUMBER, Evidence, EvidenceIn, ExportedEvidence, SourceIn
+from pledges.schema import Evidence, EvidenceIn, ExportedEvidence, SourceIn
 from pledges.textmatch import fold
 from pledges.transfer.bulk import check_quotes, evidence_records
 from pledges.transfer.plan import Deprecation, EvidencePlan, differences
-from pledges.transfer.rows import Problem, Row, once, record, shown
+from pledges.transfer.rows import Problem, Row, once, read_rows, record, shown
+from pledges.transfer.unchanged import settle
 from pledges.vocab import MAX_ID, Rank
 
 FIELDS = set(EvidenceIn.model_fields)
@@ -31,30 +33,35 @@ IN_PLACE_HINT = (
 
 def check_evidence(
     session: Session, rows: list[Row], *, sources: Sequence[SourceIn], pledges: Iterable[str],
-    at: datetime, allow_unlocated: bool,
+    at: datetime, allow_unlocated: bool, folder: Path, packaged: bool,
 ) -> EvidencePlan:  # fmt: skip
     """Evidence rows checked as the commands check them, against the register as the import will
     have it when its evidence is written (with `sources` and `pledges`, ids, those it adds
-    before), and the new ones made into records and revisions: everything but the writing."""
-    stored = {e.id: e for e in repo.all_evidence(session)}
-    cited = _new_rows_sources(rows, stored)
+    before), and the new ones made into records and revisions: everything but the writing. A
+    row the register holds exactly as written is left alone unread (transfer.unchanged)."""
+    out = EvidencePlan()
+    same, rows = settle(session, "evidence", rows, folder=folder, packaged=packaged)
+    out.unchanged.extend(same)
+    records: list[tuple[Row, ExportedEvidence]] = []
+    seen = dict(same)
+    for row in read_rows(rows, out.problems):
+        evidence: ExportedEvidence | None = record(row, ExportedEvidence, row.values, out.problems)
+        if evidence is not None and (
+            evidence.id is None or once(row, str(evidence.id), seen, out.problems)
+        ):
+            records.append((row, evidence))
+    stored = repo.evidence_by_id(session, [e.id for _, e in records if e.id is not None])
+    cited = {e.source_id for _, e in records if e.id not in stored}  # the texts new quotes need
     texts = repo.source_texts_of(session, cited)
     texts.update((s.id, s.text) for s in sources if s.id in cited)
     known = {
         "pledge_id": {*repo.pledge_ids(session), *pledges},
         "source_id": {*repo.source_ids(session), *(s.id for s in sources)},
     }
-    highest = max(stored, default=0)
-    out = EvidencePlan()
+    highest = repo.highest_evidence_id(session)
     new: list[tuple[Row, ExportedEvidence]] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        evidence: ExportedEvidence | None = record(row, ExportedEvidence, row.values, out.problems)
-        if evidence is None:
-            continue
+    for row, evidence in records:
         evidence_id = evidence.id
-        if evidence_id is not None and not once(row, str(evidence_id), seen, out.problems):
-            continue
         current = None if evidence_id is None else stored.get(evidence_id)
         if current is None:  # new: no id, or one the register does not hold (a restore)
             if _cites_what_is_there(row, evidence, known, out.problems):
@@ -80,7 +87,7 @@ def check_evidence(
         out.deprecations.append(Deprecation(row, current.id, evidence.deprecated_reason, diff))
     # A new row the register already holds (the same file imported again) is left alone.
     quoted: dict[Quoted, list[Evidence]] = {}
-    for e in stored.values():
+    for e in repo.evidence_of_pledges(session, {evidence.pledge_id for _, evidence in new}):
         quoted.setdefault((e.pledge_id, e.source_id, fold(e.quote)), []).append(e)
     new = _not_applied(new, quoted, out.unchanged)
     out.problems.extend(_beyond_max_id(new, highest))
@@ -125,19 +132,6 @@ def _same(stored: Evidence, evidence: ExportedEvidence) -> bool:
     it, its other fields exactly."""
     fields = FIELDS - {"quote"}
     return not differences(stored.model_dump(include=fields), evidence.model_dump(include=fields))
-
-
-def _new_rows_sources(rows: list[Row], stored: Iterable[int]) -> set[str]:
-    """The sources cited by rows that are not stored evidence: the texts their quotes need."""
-    known = set(stored)
-    return {str(r.values.get("source_id")) for r in rows if _id_of(r) not in known}
-
-
-def _id_of(row: Row) -> int | None:
-    """The evidence id a row names, if it is one the schema reads (else the row is refused)."""
-    written = str(row.values.get("id") or "").strip()
-    # An id up to MAX_ID has at most ten digits; int() refuses texts of over 4,300 of them.
-    return int(written) if len(written) <= 10 and WHOLE_NUMBER.fullmatch(written) else None
 
 
 def _cites_what_is_there(

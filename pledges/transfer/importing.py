@@ -132,7 +132,8 @@ def _import(
         progress.stage("checking the evidence")
         added = [p.id for p in plan.pledges]
         evidence = check_evidence(session, rows, sources=plan.sources, pledges=added, at=at,
-                                  allow_unlocated=allow_unlocated)  # fmt: skip
+                                  allow_unlocated=allow_unlocated, folder=files.folder,
+                                  packaged=files.packaged)  # fmt: skip
     if evidence is not None:
         plan.evidence = evidence
         plan.unchanged["evidence"].extend(evidence.unchanged)
@@ -155,7 +156,8 @@ def _evidence_apart(
     rows = files.rows_of("evidence") or []
     with opened(db) as engine, transaction(engine) as session:
         sources = new_sources(session, files)
-        pledges = [str(r.values.get("id")) for r in files.rows["pledges"] or []]
+        pledges = [r.cell("id") for r in files.rows["pledges"] or []]
         checked = check_evidence(session, rows, sources=sources, pledges=pledges, at=at,
-                                 allow_unlocated=allow_unlocated)  # fmt: skip
+                                 allow_unlocated=allow_unlocated, folder=files.folder,
+                                 packaged=files.packaged)  # fmt: skip
         return history.head(session), checked

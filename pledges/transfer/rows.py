@@ -7,7 +7,8 @@ The header must name the export's columns. A cell is split into items when its c
 list, and an empty cell is a value not set; a date, boolean or whole number as a spreadsheet
 saves it is put back as the export wrote it (`pledges.transfer.saved`); nothing else is
 converted here (`record` leaves that to the schema, so that an import takes exactly what the
-commands take).
+commands take). A row's cells are read when the import needs its values (`Row.read`): a row the
+register holds exactly as written is left alone unread (`pledges.transfer.unchanged`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from pledges.transfer.tables import (
 from pledges.validation import explain
 
 SHOWN_ERRORS = 20  # problems listed, then how many more
+# A sources file may leave out its text column: a source the register holds keeps its text.
+TEXT_COLUMNS = ("text", "text_path")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +96,47 @@ def shown(value: Any, limit: int = 60) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Layout:
+    """A file's columns in its header's order, and whether its cells are escaped (a CSV
+    export's leading apostrophe, `tables.restore`)."""
+
+    table: Table
+    columns: tuple[Column, ...]
+    escaped: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
+    """A row as written: its cells are read into `values` by `read`, when the import needs
+    them (a row the register holds exactly as written is never read: transfer.unchanged)."""
+
     file: str
     number: int  # as a spreadsheet numbers it: the header is row 1
-    values: dict[str, Any]  # by column, read by the column's kind
+    cells: list[str]  # as written, one per column of the layout
+    layout: Layout
+    values: dict[str, Any] = field(default_factory=dict)  # by column, read by the column's kind
+
+    def cell(self, name: str) -> str:
+        """A column's cell as written, restored if escaped ('' when the file lacks it)."""
+        for column, written in zip(self.layout.columns, self.cells, strict=True):
+            if column.name == name:
+                return restore(written) if self.layout.escaped else written
+        return ""
+
+    def read(self, problems: list[Problem]) -> bool:
+        """Whether its cells are read into its values (if not, a problem says why)."""
+        return bool(self.values) or _read(self, problems)
 
     def problem(self, column: str | None, message: str, hint: str | None = None) -> Problem:
         return Problem(self.file, self.number, column, message, hint)
 
     def refused(self, column: str, error: PledgesError) -> Problem:
         return self.problem(column, error.message, error.hint)
+
+
+def read_rows(rows: list[Row], problems: list[Problem]) -> list[Row]:
+    """The rows whose cells are read; each other row's problem is added to `problems`."""
+    return [row for row in rows if row.read(problems)]
 
 
 @dataclass(frozen=True)
@@ -243,7 +277,7 @@ def _header(cells: list[str], table: Table, problems: list[Problem]) -> list[str
         if name in cells[: index - 1]:  # else the last copy's cells would silently win
             problems.append(Problem(table.file, 1, name, "the column appears twice", "keep one"))
             return None
-    needed = [c.name for c in table.columns if not c.derived]
+    needed = [c.name for c in table.columns if not c.derived and c.name not in TEXT_COLUMNS]
     lacking = [name for name in needed if name not in cells]
     if lacking:
         hint = f"keep every column of the export: {', '.join(needed)}"
@@ -267,34 +301,35 @@ def _rows(
     )  # fmt: skip
     rows: list[Row] = []
     if header is not None:
-        columns = [table.column(name) for name in header]
+        layout = Layout(table, tuple(table.column(name) for name in header), escaped)
+        width = len(header)
         for number, cells in lines:
             if not any(cells):
                 continue  # a blank line, as spreadsheets leave at the end
-            row = Row(file, number, {})
-            if _read(row, columns, cells, found, escaped=escaped):
-                rows.append(row)
+            if len(cells) != width:
+                message = f"the row has {len(cells)} cells and the header {width}"
+                hint = "check for a stray comma or quote"
+                found.append(Problem(file, number, None, message, hint))
+                continue
+            rows.append(Row(file, number, cells, layout))
     problems.extend(found)
     return rows
 
 
-def _read(
-    row: Row, columns: list[Column], cells: list[str], problems: list[Problem], *, escaped: bool
-) -> bool:
+def _read(row: Row, problems: list[Problem]) -> bool:
     """Whether a row's cells are read into its values (if not, a problem says why)."""
-    if len(cells) != len(columns):
-        message = f"the row has {len(cells)} cells and the header {len(columns)}"
-        problems.append(row.problem(None, message, "check for a stray comma or quote"))
-        return False
-    for column, written in zip(columns, cells, strict=True):
+    escaped = row.layout.escaped
+    for column, written in zip(row.layout.columns, row.cells, strict=True):
         if column.derived and column.name not in ("version", "sha256"):
             continue  # a row's version and a text's sha256 are checked, not stored
         try:
             row.values[column.name] = _read_cell(restore(written) if escaped else written, column)
         except InvalidInput as error:  # a date in a local order, a decimal for a whole number
+            row.values.clear()
             problems.append(row.refused(column.name, error))
             return False
         except ValueError as error:  # a lone backslash in a list
+            row.values.clear()
             message = f"{column.name} holds a backslash that escapes nothing"
             problems.append(row.problem(column.name, message, str(error)))
             return False

@@ -14,6 +14,13 @@ names known columns, which makes both reliable to tell:
   what was tried.
 - the separator: ',', ';' or a tab, whichever splits the header into the most known columns
   (',' first when they tie).
+- a UTF-8 file that a spreadsheet opened as Windows-1252 (what LibreOffice Calc does with a CSV
+  file unless told its character set) and saved again in any character set holds each character
+  as the cp1252 characters of its UTF-8 bytes: 'â€™' for U+2019. Its byte-order mark says so
+  unambiguously: the header's first cell then starts with 'ï»¿'. Such text is put back as it
+  was, when every character maps to its byte (Calc keeps the five bytes cp1252 leaves
+  undefined as U+F181, U+F18D, U+F18F, U+F190 and U+F19D) and the bytes are UTF-8; else the
+  file is read as it is.
 """
 
 from __future__ import annotations
@@ -34,11 +41,26 @@ _MARKS = (  # the marks a spreadsheet writes
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", SINGLE_BYTE: "cp1252"}
+REOPENED = "utf-8 opened as cp1252"  # not a codec: text put back by `_reopened`
+_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    SINGLE_BYTE: "cp1252",
+    REOPENED: "UTF-8 that a spreadsheet had opened as cp1252",
+}
+_MISREAD_MARK = codecs.BOM_UTF8.decode(SINGLE_BYTE)  # 'ï»¿': a byte-order mark read as cp1252
+_UNDEFINED = 0xF100  # Calc keeps a byte cp1252 leaves undefined as this plus the byte
 # A character written in UTF-8: in a file that is not UTF-8 throughout, the file was edited in two
 # character sets (a Windows-1252 file would read 'Ã©' where UTF-8 means 'é').
 _UTF8_CHARACTER = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+# UTF-8 that a spreadsheet opened as cp1252 and saved in a character set without all of cp1252's
+# characters (Latin-1): each character it could not hold is now '?', and no reading gets it back.
+_LOST = (
+    "the file starts with the mark of UTF-8 text and is not UTF-8: a spreadsheet opened it in "
+    "another character set and saved it in one that lost characters ('?' in their place)"
 )
 _SAVE = "save it as 'CSV UTF-8' (comma-delimited) and import again"
 
@@ -100,6 +122,8 @@ def decode(
     when it cannot tell; or the separators tried, when the header fits none."""
     columns = list(names)
     text, encoding = _text(raw, columns, clean)
+    if (reopened := _reopened(text)) is not None:
+        text, encoding = reopened, REOPENED
     if text.strip() == "":
         return text, Reading(encoding)
     delimiter = delimiter_of(text, columns, clean)
@@ -113,7 +137,36 @@ def decode(
     return text, Reading(encoding, delimiter)
 
 
+def _reopened(text: str) -> str | None:
+    """The text as it was before a spreadsheet opened it as cp1252, if its header starts with a
+    byte-order mark read that way (inside the first cell's quotes, when it is quoted) and each
+    character goes back to its byte; else None."""
+    quote = '"' if text.startswith('"') else ""
+    if not text.startswith(quote + _MISREAD_MARK):
+        return None
+    raw = bytearray(quote.encode())
+    for character in text[len(quote + _MISREAD_MARK) :]:
+        code = ord(character)
+        if _UNDEFINED + 0x81 <= code <= _UNDEFINED + 0x9D:
+            raw.append(code - _UNDEFINED)
+            continue
+        try:
+            raw += character.encode(SINGLE_BYTE)
+        except UnicodeEncodeError:
+            return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _text(raw: bytes, columns: list[str], clean: Callable[[str], str]) -> tuple[str, str]:
+    if raw.startswith(b'"' + codecs.BOM_UTF8):  # a mark read as cp1252, saved back in Latin-1
+        try:
+            return '"' + raw[1 + len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise Unreadable(line, _LOST, _SAVE) from None
     for mark, encoding in _MARKS:
         if raw.startswith(mark):
             try:
@@ -121,6 +174,8 @@ def _text(raw: bytes, columns: list[str], clean: Callable[[str], str]) -> tuple[
             except UnicodeDecodeError as error:
                 line = raw[: error.start].count(b"\n") + 1
                 message = f"the file starts with the mark of {_NAMES[encoding]} text and is not"
+                if encoding == "utf-8-sig":
+                    message = _LOST
                 raise Unreadable(line, message, _SAVE) from None
     if b"\x00" not in raw.split(b"\n", 1)[0]:  # UTF-16 without its mark: a NUL every other byte
         try:

@@ -173,7 +173,7 @@ def read_sheets(path: Path) -> Files | None:
     None for any other path, which the CSV reader reads."""
     if path.suffix.casefold() == ".xlsx":
         return read_workbook(path)
-    if path.is_dir() and (path / TEXTS).is_dir() and not (path / "datapackage.json").exists():
+    if path.is_dir() and _texts_apart(path) and not (path / "datapackage.json").exists():
         problems: list[Problem] = []
         readings: dict[str, Reading] = {}
         tables = _tables(packaged=True)
@@ -185,6 +185,19 @@ def read_sheets(path: Path) -> Files | None:
             raise BadRows(problems)
         return Files(path, True, rows, readings=readings)
     return None
+
+
+def _texts_apart(folder: Path) -> bool:
+    """Whether a folder's sources are kept apart from its cells, as --excel keeps them: texts/
+    is there, or sources.csv names a text_path column (the files were moved without texts/)."""
+    if (folder / TEXTS).is_dir():
+        return True
+    try:
+        with (folder / "sources.csv").open("rb") as stream:
+            header = stream.readline(4096)
+    except OSError:
+        return False
+    return b"text_path" in header.replace(b"\x00", b"")  # in UTF-16, a NUL every other byte
 
 
 def read_workbook(path: Path) -> Files:

@@ -1,0 +1,186 @@
+"""Rows the register holds exactly as written are left alone unread (transfer.unchanged), and a
+sources table may leave out the texts of sources the register holds.
+
+The shortcut must never change what an import decides: the plan of every edited export here is
+compared, line for line, with the plan the full check makes of the same files (the shortcut
+turned off). The shortcut's speed is measured in bench/transfer.py, not here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pledges.transfer import check, evidence
+from pledges.transfer.rows import Row
+from tests.conftest import CLI, Result
+
+Rows = list[list[str]]
+
+
+def export(cli: CLI, url: str, out: Path, *options: str) -> Path:
+    done = cli("export", "--db", url, "--out", str(out), *options)
+    assert done.code == 0, done.err
+    return out
+
+
+def cells(path: Path) -> Rows:
+    text = path.read_text("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def save(path: Path, rows: Rows) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+
+
+def edit(path: Path, key: str, column: str, value: str) -> None:
+    """Set one cell of the row whose first cell is `key`."""
+    rows = cells(path)
+    row = next(r for r in rows if r[0] == key)
+    row[rows[0].index(column)] = value
+    save(path, rows)
+
+
+def dry_run(cli: CLI, url: str, folder: Path) -> Result:
+    return cli("import", str(folder), "--db", url, "--dry-run", "--verbose")
+
+
+def read_everything(
+    session: object, table: str, rows: list[Row], **_: object
+) -> tuple[dict[str, int], list[Row]]:
+    """The shortcut turned off: every row is read and checked."""
+    return {}, rows
+
+
+def both_ways(cli: CLI, url: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """The dry run's result, which must be the full check's, to the letter."""
+    shortcut = dry_run(cli, url, folder)
+    with monkeypatch.context() as patched:
+        for module in (check, evidence):
+            patched.setattr(module, "settle", read_everything)
+        full = dry_run(cli, url, folder)
+    assert shortcut == full
+    return shortcut
+
+
+def test_an_untouched_export_is_left_alone_unread(
+    cli: CLI, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    original = Row.read
+
+    def counted(row: Row, problems: list[object]) -> bool:
+        read.append(row.file)
+        return original(row, problems)  # type: ignore[arg-type]
+
+    for options in ((), ("--excel",), ("--format", "datapackage")):
+        folder = export(cli, seeded, tmp_path / "-".join(options or ("csv",)), *options)
+        with monkeypatch.context() as patched:
+            patched.setattr(Row, "read", counted)
+            done = dry_run(cli, seeded, folder)
+        assert done.code == 0, done.err
+        assert done.err.endswith("is as the register holds it; nothing was written.\n"), done.err
+        assert read == [], options
+
+
+def test_edits_of_every_kind_are_planned_as_the_full_check_plans_them(
+    cli: CLI, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = export(cli, seeded, tmp_path / "out")
+    pledges, evidence_file = folder / "pledges.csv", folder / "evidence.csv"
+    edit(pledges, "cn-co2-peak-2030", "notes", "Checked against the Xinhua report.")
+    edit(pledges, "us-cn-cop28-success", "evidence_count", "99")  # not read back
+    edit(pledges, "cn-carbon-neutrality-2060", "target_year", "2060.0")  # a spreadsheet's number
+    rows = cells(evidence_file)
+    header = rows[0]
+    first = rows[1]
+    first[header.index("rank")] = "deprecated"
+    first[header.index("deprecated_reason")] = "Restated more fully in the second article."
+    save(evidence_file, rows)
+    done = both_ways(cli, seeded, folder, monkeypatch)
+    assert done.code == 0, done.err
+    assert "~ cn-co2-peak-2030: notes: empty → Checked against the Xinhua report." in done.out
+    for left_alone in ("cn-carbon-neutrality-2060", "us-cn-cop28-success"):
+        assert f"= {left_alone}: left alone\n" in done.out, done.out
+    assert done.err.endswith("Would make 2 changes from actors.csv, sources.csv, pledges.csv, "
+                             "evidence.csv; nothing was written.\n"), done.err  # fmt: skip
+
+
+def test_a_row_repeated_exactly_is_refused_as_a_second(
+    cli: CLI, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = export(cli, seeded, tmp_path / "out")
+    rows = cells(folder / "pledges.csv")
+    save(folder / "pledges.csv", [*rows, rows[1]])
+    done = both_ways(cli, seeded, folder, monkeypatch)
+    assert (done.code, done.out) == (2, "")
+    assert done.err == (
+        f"Error: pledges.csv:{len(rows) + 1}:id: {rows[1][0]} is also on row 2 — keep one row per "
+        "record; nothing was written\n"
+    )
+
+
+def test_a_changed_text_file_is_refused_though_its_row_is_as_exported(
+    cli: CLI, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = export(cli, seeded, tmp_path / "package", "--format", "datapackage")
+    text = folder / "texts" / "china-us-talks-success.txt"
+    text.write_text(text.read_text("utf-8") + " An added line.", encoding="utf-8")
+    done = both_ways(cli, seeded, folder / "datapackage.json", monkeypatch)
+    assert (done.code, done.out) == (2, "")
+    assert done.err.startswith(
+        "Error: sources.csv:3:text_path: the text of source china-us-talks-success differs from "
+        "the register's — "
+    ), done.err
+
+
+@pytest.mark.parametrize("how", ["column removed", "cells emptied"])
+def test_a_sources_table_without_texts_keeps_the_registers(
+    cli: CLI, seeded: str, tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = export(cli, seeded, tmp_path / "out")
+    rows = cells(folder / "sources.csv")
+    at = rows[0].index("text")
+    if how == "column removed":
+        rows = [[c for i, c in enumerate(row) if i != at] for row in rows]
+    else:
+        rows = [rows[0], *([*row[:at], "", *row[at + 1 :]] for row in rows[1:])]
+    title = rows[0].index("title")
+    was, rows[1][title] = rows[1][title], "China and the US agree to push for COP28's success"
+    save(folder / "sources.csv", rows)
+    done = both_ways(cli, seeded, folder, monkeypatch)
+    assert done.code == 0, done.err
+    assert f"~ sources {rows[1][0]}: title: {was} → {rows[1][title]}\n" in done.out, done.out
+    assert "Would make 1 change from" in done.err, done.err
+
+
+def test_a_new_source_still_needs_its_text(cli: CLI, seeded: str, tmp_path: Path) -> None:
+    folder = export(cli, seeded, tmp_path / "out")
+    rows = cells(folder / "sources.csv")
+    header = rows[0]
+    new = [*rows[1]]
+    new[header.index("id")] = "a-new-article"
+    new[header.index("text")] = ""
+    new[header.index("sha256")] = ""
+    save(folder / "sources.csv", [*rows, new])
+    done = cli("import", str(folder), "--db", seeded, "--dry-run")
+    assert (done.code, done.out) == (2, "")
+    assert done.err == (
+        f"Error: sources.csv:{len(rows) + 1}:text: a source needs its text — keep the text cell; "
+        "nothing was written\n"
+    )
+
+
+def test_files_without_the_texts_folder_are_still_an_export(
+    cli: CLI, seeded: str, tmp_path: Path
+) -> None:
+    folder = export(cli, seeded, tmp_path / "excel", "--excel")
+    shutil.rmtree(folder / "texts")
+    done = cli("import", str(folder), "--db", seeded, "--dry-run")
+    assert done.code == 0, done.err
+    assert done.err.endswith("is as the register holds it; nothing was written.\n"), done.err
