@@ -45,6 +45,12 @@ NOTHING = (
 )
 
 
+def nothing(book: str) -> str:
+    """A dry run's last line when a workbook changes nothing: the workbook is its one file."""
+    said = f"Nothing would change: every row of {book} is as the register holds it"
+    return said + "; nothing was written.\n"
+
+
 def dry_run(cli: CLI, url: str, path: Path) -> str:
     """What a dry run's last line says."""
     done = cli("import", str(path), "--db", url, "--dry-run")
@@ -71,7 +77,7 @@ def test_a_workbook_round_trip_changes_nothing_and_one_cell_one_thing(
 ) -> None:
     book = tmp_path / "register.xlsx"
     export(cli, seeded, book)
-    assert dry_run(cli, seeded, book) == NOTHING
+    assert dry_run(cli, seeded, book) == nothing("register.xlsx")
     opened = load_workbook(book)
     pledges = opened["pledges"]
     row = next(
@@ -164,7 +170,7 @@ def test_a_long_article_never_goes_through_a_cell(cli: CLI, seeded: str, tmp_pat
     done = cli("export", "--db", seeded, "--format", "xlsx", "--out", str(again))
     assert done.code == 0, done.err
     assert (again.parent / "again.texts" / "long-article.txt").read_bytes() == article.encode()
-    assert dry_run(cli, seeded, again) == NOTHING
+    assert dry_run(cli, seeded, again) == nothing("again.xlsx")
 
 
 def test_a_wrong_file_or_a_missing_sheet_is_one_line(
@@ -220,7 +226,7 @@ def test_a_workbook_saved_by_libreoffice_imports_unchanged(
     saved = tmp_path / "saved"
     calc(soffice, tmp_path / "profile", [book], "xlsx", saved)
     shutil.copytree(tmp_path / "register.texts", saved / "register.texts")
-    assert dry_run(cli, seeded_sqlite, saved / "register.xlsx") == NOTHING
+    assert dry_run(cli, seeded_sqlite, saved / "register.xlsx") == nothing("register.xlsx")
 
 
 def test_an_excel_csv_export_keeps_the_texts_out_of_its_cells(

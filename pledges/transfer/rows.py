@@ -148,10 +148,13 @@ class Files:
     rows: dict[str, list[Row] | None]  # by table, in the order an import applies them
     unread: set[str] = field(default_factory=set)  # tables whose file is there, left to `rows_of`
     readings: dict[str, Reading] = field(default_factory=dict)  # by file: how each was read
+    workbook: str | None = None  # the file's name, when the tables are the sheets of a workbook
 
     @property
     def names(self) -> list[str]:
-        """The files that are there."""
+        """The files that are there (a workbook's sheets are its one file)."""
+        if self.workbook is not None:
+            return [self.workbook]
         return [f"{n}.csv" for n, rows in self.rows.items() if rows is not None or n in self.unread]
 
     def rows_of(self, name: str) -> list[Row] | None:

@@ -234,7 +234,7 @@ def read_workbook(path: Path) -> Files:
         book.close()
     if problems:
         raise BadRows(problems)
-    return Files(path.parent, True, rows)
+    return Files(path.parent, True, rows, workbook=path.name)
 
 
 def _as_csv(sheet_rows: Any) -> str:
