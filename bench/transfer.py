@@ -52,6 +52,19 @@ command is not run again at that size (the table says "failed"; without an expor
 nothing to import), the others are, and the errors, each with the command's stderr, are
 printed at the end and recorded in the JSON.
 
+Then, beside those (--only chooses among export, import, xlsx and changed; all by default):
+
+    xlsx export   pledges export --format xlsx --out FILE.xlsx --db REGISTER
+    xlsx import   pledges import FILE.xlsx --reason bench --db FRESH [--allow-unlocated]
+    changed       pledges import CHANGED_DIR --reason bench --db COPY [--allow-unlocated]
+
+each timed alone and reported beside our CSV export and import of the same run. CHANGED_DIR is
+the last export with the notes of 5 pledges changed, as a curator brings an edited export back;
+COPY is a copy of the register itself, made before each run. Its peak memory is sampled (the
+largest process, or the processes' proportional share when two run at once). Targets: at most
+half the time of the full import into an empty register, and at most 1 GB. After a changed
+import, the register must hold the 5 new notes and as many rows as before.
+
 --export-cmd and --import-cmd replace our two commands (for timing another build): a command line
 with {db} where the register goes and {dir} where the folder goes, e.g.
 `--import-cmd ".venv/bin/python my_import.py {dir} --db {db}"`.
@@ -80,6 +93,12 @@ DEFAULT_EXPORT = f"{PLEDGES} export --format csv --out {{dir}} --db {{db}}"
 DEFAULT_IMPORT = f"{PLEDGES} import {{dir}} --reason bench --db {{db}}"
 UNLOCATED = "--allow-unlocated"  # given to the import when it has the option: see the docstring
 TIME_LIMIT = 1.0  # ours, at most this many times the peer's
+CHANGED_LIMIT = 0.5  # the changed import, at most this many times the full import
+MEMORY_LIMIT_MB = 1000.0  # the changed import's peak memory
+CHANGED = 5  # pledges changed in the export brought back
+NOTE = "changed by the benchmark"
+PAIRS = ("export", "import", "xlsx", "changed")
+DEFAULT_XLSX = f"{PLEDGES} export --format xlsx --out {{dir}} --db {{db}}"
 WORK = RESULTS / "transfer-run"
 Env = dict[str, str]
 
@@ -133,6 +152,7 @@ class Size:
     register_counts: dict[str, int] = field(default_factory=dict)
     export_counts: dict[str, int] = field(default_factory=dict)
     pairs: dict[str, tuple[Measured, Measured]] = field(default_factory=dict)
+    alone: dict[str, Measured] = field(default_factory=dict)  # timed alone: xlsx, changed
 
     @property
     def pledges(self) -> int:
@@ -141,7 +161,8 @@ class Size:
     @property
     def errors(self) -> list[str]:
         """Why a command could not be measured."""
-        return [item.error for pair in self.pairs.values() for item in pair if item.error]
+        items = [*(item for pair in self.pairs.values() for item in pair), *self.alone.values()]
+        return [item.error for item in items if item.error]
 
     def summary(self) -> dict[str, object]:
         result: dict[str, object] = {
@@ -160,7 +181,27 @@ class Size:
                 "time_limit": TIME_LIMIT,
                 "time_met": None if found is None else found <= TIME_LIMIT,
             }
+        for name, item in self.alone.items():
+            result[name] = {"ours": item.summary(), "beside": self.beside(name)}
         return result
+
+    def beside(self, name: str) -> dict[str, object] | None:
+        """A command timed alone, over the CSV command of the same run it is reported beside."""
+        reference = self.pairs.get(BESIDE[name])
+        if reference is None or not reference[0].measured or not self.alone[name].measured:
+            return None
+        ours, csv_command = self.alone[name], reference[0]
+        out: dict[str, object] = {"command": BESIDE[name], "ratio": round(
+            ours.seconds / csv_command.seconds, 3)}  # fmt: skip
+        if name == "changed":
+            out.update(time_limit=CHANGED_LIMIT, memory_limit_mb=MEMORY_LIMIT_MB,
+                       peak_mb=round(ours.peak_mb, 1),
+                       time_met=ours.seconds / csv_command.seconds <= CHANGED_LIMIT,
+                       memory_met=ours.peak_mb <= MEMORY_LIMIT_MB)  # fmt: skip
+        return out
+
+
+BESIDE = {"xlsx export": "export", "xlsx import": "import", "changed": "import"}
 
 
 def in_sh(commands: list[list[str]]) -> list[str]:
@@ -222,6 +263,96 @@ def run_pair(size: Size, pair: str, ours: Side, peer: Side, args: Namespace, env
     )  # fmt: skip
 
 
+def run_alone(
+    size: Size, name: str, ours: Measured, ready: Callable[[], None], check: Callable[[], None],
+    args: Namespace, env: Env, *, sample: bool = False,
+) -> None:  # fmt: skip
+    """Run one of our commands alone, readied (untimed) before each run and checked after it."""
+    size.alone[name] = ours
+    harness.interleaved(
+        [ours], args.runs, WORK, env, what=f"{size.pledges} pledges, {name}",
+        limit_minutes=args.limit_minutes, sample=sample, keep_going=True,
+        ready=lambda item, _: ready(), check=lambda item: check(),
+    )  # fmt: skip
+
+
+def changed_export(exported: Path, folder: Path) -> None:
+    """The export with the notes of its first CHANGED pledges changed."""
+    remove(folder)
+    shutil.copytree(exported, folder)
+    path = folder / "pledges.csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    notes = rows[0].index("notes")
+    for row in rows[1 : CHANGED + 1]:
+        row[notes] = NOTE
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+
+
+def notes_changed(db: Path) -> int:
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        query = "SELECT COUNT(*) FROM pledges WHERE notes = ?"
+        found: int = connection.execute(query, (NOTE,)).fetchone()[0]
+        return found
+    finally:
+        connection.close()
+
+
+def measure_more(
+    size: Size, args: Namespace, env: Env, template: Path, exported: Path, base: Path
+) -> None:
+    """The workbook's export and import, and the import of an export with 5 pledges changed."""
+    fresh = base / "fresh.db"
+
+    def import_ready() -> None:
+        remove(fresh)
+        shutil.copyfile(template, fresh)
+
+    def import_done() -> None:
+        same("the register after the import", table_rows(fresh), size.register_counts,
+             "the register exported")  # fmt: skip
+
+    db = size.register.path
+    if "xlsx" in args.only:
+        book = base / "xlsx" / "register.xlsx"
+
+        def xlsx_ready() -> None:
+            remove(book.parent)
+            book.parent.mkdir(parents=True)
+
+        def xlsx_done() -> None:
+            texts = book.parent / "register.texts"
+            if (
+                not book.is_file()
+                or sum(1 for _ in texts.iterdir()) != size.register_counts["sources"]
+            ):
+                raise CannotMeasure(f"{book} or its {texts.name}/ is not whole")
+
+        ours = pledges(args.xlsx_cmd, db, book, "REGISTER", "FILE.xlsx")
+        run_alone(size, "xlsx export", ours, xlsx_ready, xlsx_done, args, env)
+        if ours.measured:
+            ours = pledges(args.import_cmd, fresh, book, "FRESH", "FILE.xlsx")
+            run_alone(size, "xlsx import", ours, import_ready, import_done, args, env)
+    if "changed" in args.only and exported.is_dir():
+        folder, copy = base / "changed", base / "changed.db"
+        changed_export(exported, folder)
+
+        def copy_ready() -> None:
+            remove(copy)
+            shutil.copyfile(db, copy)
+
+        def changed_done() -> None:
+            same("the register after the import", table_rows(copy), size.register_counts,
+                 "before it")  # fmt: skip
+            if notes_changed(copy) != CHANGED:
+                raise CannotMeasure(f"the import did not change the notes of {CHANGED} pledges")
+
+        ours = pledges(args.import_cmd, copy, folder, "COPY", "CHANGED_DIR")
+        run_alone(size, "changed", ours, copy_ready, changed_done, args, env, sample=True)
+
+
 def measure(size: Size, args: Namespace, env: Env, template: Path) -> None:
     base = WORK / str(size.pledges)
     base.mkdir(parents=True, exist_ok=True)
@@ -247,6 +378,14 @@ def measure(size: Size, args: Namespace, env: Env, template: Path) -> None:
         peer_counts.update(folder_rows(peer_dir))
         same("sqlite-utils rows' CSV files", peer_counts, size.register_counts, "the register")
 
+    if "export" not in args.only:  # one export, untimed, for the commands that read it
+        done = subprocess.run(harness.filled(args.export_cmd, db, exported), env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        if done.returncode != 0:
+            raise CannotMeasure(f"the export exited {done.returncode}: {done.stderr.strip()}")
+        export_done()
+        measure_more(size, args, env, template, exported, base)
+        return
     ours = pledges(args.export_cmd, db, exported, "REGISTER", "DIR")
     rows = [[str(SQLITE_UTILS), "rows", str(db), t, "--csv", ">", str(peer_dir / f"{t}.csv")]
             for t in TABLES]  # fmt: skip
@@ -282,8 +421,10 @@ def measure(size: Size, args: Namespace, env: Env, template: Path) -> None:
                for t in TABLES]  # fmt: skip
     peer = Measured("sqlite-utils", in_sh(inserts), "sqlite-utils insert PEER.db TABLE TABLE.csv "
                     "--csv, for the 4 files in one sh")  # fmt: skip
-    run_pair(size, "import", (ours, import_ready, import_done),
-             (peer, lambda: remove(peer_db), peer_import_done), args, env)  # fmt: skip
+    if "import" in args.only:
+        run_pair(size, "import", (ours, import_ready, import_done),
+                 (peer, lambda: remove(peer_db), peer_import_done), args, env)  # fmt: skip
+    measure_more(size, args, env, template, exported, base)
 
 
 # --- reporting ----------------------------------------------------------------------------------
@@ -305,6 +446,7 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], importing: s
             else:
                 cells += ["not measured", "not measured", "—"]
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", *more_markdown(sizes)]
     text_mb = ", ".join(
         f"{size.register.manifest['source_text_bytes'] / 1e6:.0f} MB of text at "
         f"{size.pledges:,} pledges"
@@ -323,6 +465,43 @@ def markdown(sizes: list[Size], runs: int, info: dict[str, object], importing: s
         "database. A peer's time is one shell running its four commands, start-ups included.",
     ]
     return "\n".join(lines)
+
+
+def more_markdown(sizes: list[Size]) -> list[str]:
+    """The workbook beside the CSV files, and the changed import beside the full one."""
+    lines = [
+        "| pledges | CSV export | xlsx export | ratio | CSV import | xlsx import | ratio |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size in sizes:
+        cells = [f"{size.pledges:,}"]
+        for name in ("xlsx export", "xlsx import"):
+            reference = size.pairs.get(BESIDE[name])
+            beside = size.beside(name) if name in size.alone else None
+            cells += [reference[0].cell() if reference else "not measured",
+                      size.alone[name].cell() if name in size.alone else "not measured",
+                      "—" if beside is None else f"{beside['ratio']:.2f}x"]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"| pledges | full import | import of the export with {CHANGED} pledges changed "
+        f"| ratio (≤ {CHANGED_LIMIT}x) | peak memory (≤ {MEMORY_LIMIT_MB / 1000:g} GB) |",
+        "| ---: | ---: | ---: | --- | ---: |",
+    ]
+    for size in sizes:
+        reference = size.pairs.get("import")
+        item = size.alone.get("changed")
+        beside = size.beside("changed") if item is not None else None
+        ratio_cell = "—" if beside is None else verdict(float(str(beside["ratio"])), CHANGED_LIMIT)
+        memory = "—"
+        if item is not None and item.measured:
+            met = "met" if item.peak_mb <= MEMORY_LIMIT_MB else "missed"
+            memory = f"{item.peak_mb:,.0f} MB ({met})"
+        lines.append(
+            f"| {size.pledges:,} | {reference[0].cell() if reference else 'not measured'} | "
+            f"{item.cell() if item else 'not measured'} | {ratio_cell} | {memory} |"
+        )
+    return lines
 
 
 def default_import(env: dict[str, str]) -> str:
@@ -352,6 +531,13 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the import, with {{db}} and {{dir}} (default: pledges import, with {UNLOCATED} "
         "when it has it)",
     )
+    parser.add_argument(
+        "--xlsx-cmd", default=DEFAULT_XLSX, help="the workbook's export, with {db} and {dir}"
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=PAIRS, default=list(PAIRS),
+        help="which commands to time (default: all); the export runs once untimed if not named",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     wanted = harness.sizes_wanted(parser, args)
     if args.limit_minutes <= 0:

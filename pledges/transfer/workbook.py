@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -70,6 +71,10 @@ def _typed(value: Any, kind: str) -> Any:
         return join(value)
     if kind == "date":
         return date.fromisoformat(value)
+    if kind == "float" and float(f"{value:.15g}") != value:
+        # A spreadsheet keeps 15 significant digits (openpyxl writes 16): a number that needs
+        # more is written as its exact text, which the import reads back as the same number.
+        return repr(value)
     return value  # numbers and booleans as they are; text (and times, in UTC) as text
 
 
@@ -78,8 +83,7 @@ def export_workbook(db: str | None, out: Path) -> Exported:
     from openpyxl import Workbook
 
     texts = texts_folder(out)
-    book = Workbook()
-    book.remove(book.worksheets[0])  # the empty sheet a new workbook has
+    book = Workbook(write_only=True)  # rows streamed to the file: a sheet's rows are not kept
     counts: dict[str, int] = {}
     with OutFolder(out.parent) as folder, opened(db) as engine:
         folder.plan("", [out.name])
@@ -98,9 +102,9 @@ def export_workbook(db: str | None, out: Path) -> Exported:
                 with folder.open(texts, file_name(source_id, ".txt"), newline="") as stream:
                     stream.write(text)
         sheet = book.create_sheet(HEAD_SHEET)
+        sheet.column_dimensions["B"].width = 70
         sheet.append(["seq", head])
         sheet.append(["hash", hash])
-        sheet.column_dimensions["B"].width = 70
         data = io.BytesIO()
         book.save(data)
         with folder.open("", out.name) as stream:
@@ -111,39 +115,47 @@ def export_workbook(db: str | None, out: Path) -> Exported:
 
 
 def _sheet(book: Any, table: Table, values: Any) -> int:
-    """One table's sheet: its header frozen and bold, its rows, widths, and drop-down lists."""
+    """One table's sheet: its header frozen and bold, its rows, widths (from the first rows),
+    and drop-down lists. The book is write-only: widths and lists are set before the rows."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = book.create_sheet(table.name)
-    sheet.append(table.names)
-    for header in sheet[1]:
-        header.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    widths = [len(name) for name in table.names]
     kinds = [column.kind for column in table.columns]
-    count = 0
-    for count, record in enumerate(values, 1):
-        row = [_typed(v, k) for v, k in zip(record.values(), kinds, strict=True)]
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # text that starts with '=' is text, never a formula
-                cell.data_type = "s"
-        if count <= _SAMPLED:
-            widths = [max(w, len(str(v or ""))) for w, v in zip(widths, row, strict=True)]
-    for index, (column, width) in enumerate(zip(table.columns, widths, strict=True), 1):
+    rows = (
+        [_typed(v, k) for v, k in zip(record.values(), kinds, strict=True)] for record in values
+    )
+    first = list(itertools.islice(rows, _SAMPLED))
+    for index, column in enumerate(table.columns, 1):
+        width = max([len(column.name), *(len(str(row[index - 1] or "")) for row in first)])
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(min(width, _WIDEST), _NARROWEST) + 2
-        values = allowed(table.name, column.name)  # the schema's, as the data package has them
-        if values is not None:
+        allowed_values = allowed(table.name, column.name)  # the schema's, as the package has them
+        if allowed_values is not None:
             validation = DataValidation(
-                type="list", formula1='"' + ",".join(values) + '"',
+                type="list", formula1='"' + ",".join(allowed_values) + '"',
                 allow_blank=True, showErrorMessage=True, errorTitle=column.name,
-                error=f"{column.name} is one of: {', '.join(values)}",
+                error=f"{column.name} is one of: {', '.join(allowed_values)}",
             )  # fmt: skip
             validation.add(f"{letter}2:{letter}1048576")
-            sheet.add_data_validation(validation)
+            sheet.data_validations.append(validation)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in table.names:
+        header.append(cell := WriteOnlyCell(sheet, name))
+        cell.font = bold
+    sheet.append(header)
+    count = 0
+    for row in itertools.chain(first, rows):
+        count += 1
+        for index, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("="):  # text, never a formula
+                row[index] = cell = WriteOnlyCell(sheet, value)
+                cell.data_type = "s"
+        sheet.append(row)
     return count
 
 
