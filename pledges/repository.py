@@ -234,6 +234,10 @@ def evidence_citing(session: Session, source_id: str) -> list[Evidence]:
     return [_record(Evidence, row) for row in session.scalars(query)]
 
 
+def evidence_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(EvidenceRow)) or 0
+
+
 def quote_counts(session: Session) -> dict[str, int]:
     query = select(EvidenceRow.source_id, func.count()).group_by(EvidenceRow.source_id)
     return {source_id: count for source_id, count in session.execute(query)}

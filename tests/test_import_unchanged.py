@@ -184,3 +184,33 @@ def test_files_without_the_texts_folder_are_still_an_export(
     done = cli("import", str(folder), "--db", seeded, "--dry-run")
     assert done.code == 0, done.err
     assert done.err.endswith("is as the register holds it; nothing was written.\n"), done.err
+
+
+def test_a_character_turned_into_a_question_mark_is_refused_not_taken(
+    cli: CLI, seeded: str, tmp_path: Path
+) -> None:
+    """A save in a character set without the typographic apostrophe writes '?' for it: the row
+    is refused, and says what was lost; a '?' typed for an ASCII character is an edit."""
+    folder = export(cli, seeded, tmp_path / "out")
+    rows = cells(folder / "pledges.csv")
+    title = rows[0].index("title")
+    number, row = next((n, r) for n, r in enumerate(rows[1:], 2) if r[0] == "cn-co2-peak-2030")
+    row[title] = "China\u2019s CO2 peaks by 2030"
+    save(folder / "pledges.csv", rows)
+    assert cli("import", str(folder), "--db", seeded, "--reason", "typographic").code == 0
+    assert cli("export", "--db", seeded, "--out", str(tmp_path / "again")).code == 0
+    rows = cells(tmp_path / "again" / "pledges.csv")
+    rows[number - 1][title] = "China?s CO2 peaks by 2030"
+    save(tmp_path / "again" / "pledges.csv", rows)
+    done = cli("import", str(tmp_path / "again"), "--db", seeded, "--dry-run")
+    assert (done.code, done.out) == (2, "")
+    assert done.err == (
+        f"Error: pledges.csv:{number}:title: title has '?' where the register has '\u2019': "
+        "the file was saved in a character set that cannot hold it — save it as 'CSV UTF-8' "
+        "and import again; nothing was written\n"
+    )
+    rows[number - 1][title] = "China?s CO2 peaks by 2030?"  # a '?' added too: an edit
+    save(tmp_path / "again" / "pledges.csv", rows)
+    done = cli("import", str(tmp_path / "again"), "--db", seeded, "--dry-run")
+    assert done.code == 0, done.err
+    assert done.out.startswith("~ cn-co2-peak-2030: title: "), done.out

@@ -12,6 +12,7 @@ Without `soffice` on PATH the tests are skipped, except under CI=true, where the
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from openpyxl import load_workbook
 
 from pledges.transfer.tables import TABLES
 from tests.conftest import CLI
-from tests.registers import copy_of, seeded_template
-from tests.test_spreadsheet import CSV_FILTER, calc, soffice  # noqa: F401  (soffice: the fixture)
+from tests.registers import copy_of, empty, seeded_template
+from tests.test_spreadsheet import CSV_FILTER, READ_CSV, calc, soffice  # noqa: F401  (soffice: the fixture)
 from tests.test_workbook import column_of
 
 SEMICOLON_UTF8 = f"csv:{CSV_FILTER}:59,34,76,1"  # ';', '"', UTF-8, from line 1
@@ -145,3 +146,103 @@ def test_one_cell_edited_in_a_workbook_resaved_by_calc_is_one_change(
     assert dry.err.splitlines()[-1] == (
         "Would make 1 change from register.xlsx; nothing was written."
     ), dry.err
+
+
+# A text in French that Latin-1 holds whole (no typographic quotes or dashes).
+FRENCH = (
+    "Bruxelles, le 14 juillet 2021. La Commission européenne a présenté un paquet de mesures "
+    "qui doit permettre à l'Union de réduire ses émissions nettes d'au moins 55 % d'ici 2030, "
+    "par rapport à 1990, et d'atteindre la neutralité climatique en 2050.\n"
+)
+
+
+def french_register(cli: CLI, tmp_path: Path) -> str:
+    """A register whose every character Latin-1 holds: one actor, source, pledge and quote."""
+    url = empty(tmp_path / "french.db")
+    article = tmp_path / "article.txt"
+    article.write_text(FRENCH, encoding="utf-8")
+    for args in (
+        ("actor", "add", "EU", "--name", "Union européenne", "--kind", "bloc",
+         "--alias", "Commission européenne", "--alias", "l'Union"),
+        ("source", "add", str(article), "--id", "ce-paquet-55", "--title",
+         "La Commission présente son paquet « 55 % »", "--published", "2021-07-14",
+         "--language", "fr"),
+        ("add", "eu-moins-55-2030", "--title", "L'Union réduit ses émissions nettes de 55 %",
+         "--actor", "EU", "--kind", "emissions_reduction", "--target-year", "2030",
+         "--target-value", "55", "--target-unit", "%", "--baseline-year", "1990"),
+        ("cite", "eu-moins-55-2030", "ce-paquet-55", "--quote",
+         "réduire ses émissions nettes d'au moins 55 % d'ici 2030"),
+    ):  # fmt: skip
+        done = cli(*args, "--db", url, "--author", "test", "--reason", "Latin-1 test")
+        assert done.code == 0, done.err
+    return url
+
+
+def test_a_latin1_save_of_what_latin1_holds_changes_nothing_and_one_edit_one_thing(
+    cli: CLI,
+    soffice: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    url = french_register(cli, tmp_path)
+    exported, sheets = tmp_path / "exported", tmp_path / "xlsx"
+    done = cli("export", "--db", url, "--format", "csv", "--out", str(exported), "--excel")
+    assert done.code == 0, done.err
+    files = [exported / t.file for t in TABLES]
+    calc(soffice, tmp_path / "profile", files, "xlsx", sheets, f"--infilter={READ_CSV}")
+    books = [sheets / f"{f.stem}.xlsx" for f in files]
+    latin = saved(soffice, tmp_path, books, LATIN_1, "latin-1")
+    assert "é".encode("latin-1") in (latin / "pledges.csv").read_bytes()
+    dry = cli("import", str(latin), "--db", url, "--dry-run")
+    assert (dry.code, dry.out) == (0, "= 1 pledge, 1 evidence, 1 source and 1 actor left alone\n")
+    assert dry.err.splitlines() == [
+        *(f"{t.file}: read as cp1252, separated by ','" for t in TABLES),
+        NOTHING,
+    ], dry.err
+
+    pledges = load_workbook(books[TABLES.index(next(t for t in TABLES if t.name == "pledges"))])
+    sheet = pledges.active
+    assert sheet is not None
+    sheet.cell(2, column_of(sheet, "notes")).value = "Vérifié à nouveau en août."
+    pledges.save(sheets / "pledges.xlsx")
+    edited = saved(soffice, tmp_path, books, LATIN_1, "edited")
+    dry = cli("import", str(edited), "--db", url, "--dry-run")
+    assert (dry.code, dry.out) == (
+        0,
+        "~ eu-moins-55-2030: notes: empty → Vérifié à nouveau en août.\n"
+        "= 1 evidence, 1 source and 1 actor left alone\n",
+    ), dry.err
+    assert dry.err.splitlines()[-1] == f"Would make 1 change from {FILES}; nothing was written."
+
+
+def test_a_latin1_save_of_what_latin1_cannot_hold_is_refused_row_by_row(
+    cli: CLI,
+    soffice: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Read as UTF-8, as Calc's dialog offers when the file has its byte-order mark, and saved
+    in Latin-1: Calc writes each typographic quote of the seed register as its plain look-alike
+    (or '?'), and each row that lost one is named, with what it lost."""
+    url = copy_of(seeded_template(tmp_path), tmp_path)
+    exported, sheets = tmp_path / "exported", tmp_path / "xlsx"
+    done = cli("export", "--db", url, "--format", "csv", "--out", str(exported), "--excel")
+    assert done.code == 0, done.err
+    files = [exported / t.file for t in TABLES]
+    calc(soffice, tmp_path / "profile", files, "xlsx", sheets, f"--infilter={READ_CSV}")
+    latin = saved(soffice, tmp_path, [sheets / f"{f.stem}.xlsx" for f in files], LATIN_1, "l1")
+    dry = cli("import", str(latin), "--db", url, "--dry-run")
+    assert (dry.code, dry.out) == (2, "")
+    lines = dry.err.splitlines()
+    assert re.fullmatch(r"Error: \d+ problems in the files:", lines[0]), dry.err
+    listed = lines[1:-1]
+    assert listed and all(
+        re.fullmatch(
+            r"  (pledges|evidence|sources)\.csv:\d+:\w+: \w+ has ('\?'|\"'\"|'\W') where the "
+            r"register has "
+            r"'[\u2018\u2019\u201c\u201d\u2013\u2014]': the file was saved in a character "
+            r"set that cannot hold it — save it as 'CSV UTF-8' and import again",
+            line,
+        )
+        for line in listed
+        if not line.startswith("  and ")
+    ), dry.err
+    assert lines[-1] == "Nothing was written: mend them and import again."

@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 from datetime import UTC, date, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from pledges.transfer.rows import BadRows, Problem, read_files
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI
-from tests.registers import copy_of, seeded_template
+from tests.registers import copy_of, empty, seeded_template
 from tests.test_atomicity import snapshot
 
 WHO = editing.Who("test", "set up the test")
@@ -87,10 +86,23 @@ def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
 
 def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The import command, with evidence.csv read and checked by a second process whatever its
-    size."""
-    monkeypatch.setattr(
-        importing, "import_register", partial(importing.import_register, parallel_from=0)
-    )
+    size and however many of its rows the register holds (where the platform forks)."""
+    monkeypatch.setattr(importing, "_worth_a_process", lambda *_: parallel.forking())
+
+
+def test_a_second_process_is_worth_it_for_new_evidence_only(
+    cli: CLI, template: Path, tmp_path: Path
+) -> None:
+    """From any size (0 bytes here), a second process checks the evidence when at least half
+    of its rows are new to the register: into an empty register, yes; back into the register
+    the export came from, no (it would hold memory twice for rows left alone)."""
+    url = copy_of(template, tmp_path)
+    assert cli("export", "--db", url, "--out", str(tmp_path / "out")).code == 0
+    evidence = tmp_path / "out" / "evidence.csv"
+    assert importing._worth_a_process(url, evidence, 0) is False
+    empty_one = empty(tmp_path / "empty.db")
+    assert importing._worth_a_process(empty_one, evidence, 0) is parallel.forking()
+    assert importing._worth_a_process(empty_one, evidence, evidence.stat().st_size + 1) is False
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pledges.actor_names import actor_names, alias_taken
 from pledges.editing import NEW_TEXT, unknown_reference
 from pledges.errors import Conflict, PledgesError
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
-from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences
+from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences, lost
 from pledges.transfer.rows import Files, Problem, Row, once, read_rows, record, shown
 from pledges.transfer.unchanged import settle
 
@@ -48,6 +48,7 @@ def check(session: Session, files: Files) -> tuple[Plan, list[Problem]]:
         rows = files.rows[table]
         if rows is not None:  # a file that is not there changes nothing
             same, rows = settle(session, table, rows, folder=files.folder, packaged=files.packaged)
+            files.rows[table] = rows  # the rows left alone are needed no more
             checking.plan.unchanged[table].extend(same)
             check_rows(read_rows(rows, checking.problems), dict(same))
     return checking.plan, checking.problems
@@ -123,6 +124,8 @@ class _Check:
             diff = differences(current.model_dump(include=fields), item.model_dump(include=fields))
             if not diff:
                 self.plan.unchanged[table].append(item.id)
+            elif problem := lost(row, diff):
+                self.problems.append(problem)
             else:
                 self.plan.corrections[table].append(Correction(row, item.id, diff))
         return [] if self.problems else new
@@ -242,6 +245,8 @@ class _Check:
             )
             if not diff:
                 self.plan.unchanged["pledges"].append(pledge.id)
+            elif problem := lost(row, diff):
+                self.problems.append(problem)
             elif pledge.version is None:
                 # Without the version it was exported at, a change made in the register since
                 # the export could not be told apart, and would be overwritten.

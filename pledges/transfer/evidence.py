@@ -18,7 +18,7 @@ from pledges import repository as repo
 from pledges.schema import Evidence, EvidenceIn, ExportedEvidence, SourceIn
 from pledges.textmatch import fold
 from pledges.transfer.bulk import check_quotes, evidence_records
-from pledges.transfer.plan import Deprecation, EvidencePlan, differences
+from pledges.transfer.plan import Deprecation, EvidencePlan, differences, lost
 from pledges.transfer.rows import Problem, Row, once, read_rows, record, shown
 from pledges.transfer.unchanged import settle
 from pledges.vocab import MAX_ID, Rank
@@ -50,15 +50,17 @@ def check_evidence(
             evidence.id is None or once(row, str(evidence.id), seen, out.problems)
         ):
             records.append((row, evidence))
-    stored = repo.evidence_by_id(session, [e.id for _, e in records if e.id is not None])
+    highest = repo.highest_evidence_id(session)
+    ids = [e.id for _, e in records if e.id is not None and e.id <= highest]
+    stored = repo.evidence_by_id(session, ids)
     cited = {e.source_id for _, e in records if e.id not in stored}  # the texts new quotes need
     texts = repo.source_texts_of(session, cited)
     texts.update((s.id, s.text) for s in sources if s.id in cited)
+    held = set(repo.pledge_ids(session))
     known = {
-        "pledge_id": {*repo.pledge_ids(session), *pledges},
+        "pledge_id": {*held, *pledges},
         "source_id": {*repo.source_ids(session), *(s.id for s in sources)},
     }
-    highest = repo.highest_evidence_id(session)
     new: list[tuple[Row, ExportedEvidence]] = []
     for row, evidence in records:
         evidence_id = evidence.id
@@ -70,6 +72,9 @@ def check_evidence(
         diff = differences(current.model_dump(include=FIELDS), evidence.model_dump(include=FIELDS))
         if not diff:
             out.unchanged.append(str(evidence_id))
+            continue
+        if problem := lost(row, diff):
+            out.problems.append(problem)
             continue
         changed = {name for name, _, _ in diff}
         deprecating = (
@@ -87,7 +92,8 @@ def check_evidence(
         out.deprecations.append(Deprecation(row, current.id, evidence.deprecated_reason, diff))
     # A new row the register already holds (the same file imported again) is left alone.
     quoted: dict[Quoted, list[Evidence]] = {}
-    for e in repo.evidence_of_pledges(session, {evidence.pledge_id for _, evidence in new}):
+    citing = {evidence.pledge_id for _, evidence in new} & held  # a new pledge cites nothing yet
+    for e in repo.evidence_of_pledges(session, citing):
         quoted.setdefault((e.pledge_id, e.source_id, fold(e.quote)), []).append(e)
     new = _not_applied(new, quoted, out.unchanged)
     out.problems.extend(_beyond_max_id(new, highest))

@@ -115,6 +115,35 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
     ]
 
 
+def lost(row: Row, diff: list[Difference]) -> Problem | None:
+    """A row whose changed text is the register's with each character Latin-1 lacks written as
+    '?' or as a plain look-alike ("'" for a typographic apostrophe, '...' for an ellipsis): what
+    a spreadsheet writes when it saves a file in Latin-1. Refused, rather than taken as an
+    edit."""
+    for name, old, new in diff:
+        if not (isinstance(old, str) and isinstance(new, str)) or not _latin1(new):
+            continue
+        beyond = [char for char in old if not _latin1(char)]
+        if not beyond:
+            continue
+        pattern = "".join(re.escape(c) if _latin1(c) else _STAND_IN for c in old)
+        match = re.fullmatch(pattern, new, re.DOTALL)
+        if match is not None:
+            message = (
+                f"{name} has {match.group(1)!r} where the register has {beyond[0]!r}: the file "
+                "was saved in a character set that cannot hold it"
+            )
+            return row.problem(name, message, "save it as 'CSV UTF-8' and import again")
+    return None
+
+
+_STAND_IN = r"(\?|[\x20-\x7e]|\.\.\.)"  # what a Latin-1 save writes for a character it lacks
+
+
+def _latin1(text: str) -> bool:
+    return all(ord(char) < 256 for char in text)
+
+
 def as_exported(text: str, sha256: str | None, registered: str | None) -> str:
     """A source's text as exported, when a spreadsheet changed only its line breaks: the text the
     register holds, or else the text with '\\r\\n' line breaks if that is the one `sha256` is of."""

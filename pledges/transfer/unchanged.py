@@ -55,6 +55,8 @@ def settle(
     key = [c.name for c in compared].index(layout.table.key)
     held = _held(session, replace(layout.table, columns=tuple(compared)), packaged=packaged,
                  escaped=layout.escaped)  # fmt: skip
+    if not held:  # nothing stored: every row is new
+        return {}, rows
     same: dict[str, int] = {}
     other: list[Row] = []
     for row in rows:
