@@ -189,8 +189,9 @@ def test_files_without_the_texts_folder_are_still_an_export(
 def test_a_character_turned_into_a_question_mark_is_refused_not_taken(
     cli: CLI, seeded: str, tmp_path: Path
 ) -> None:
-    """A save in a character set without the typographic apostrophe writes '?' for it: the row
-    is refused, and says what was lost; a '?' typed for an ASCII character is an edit."""
+    """A file saved in a single-byte character set without the typographic apostrophe has '?'
+    (or "'") for it: the row is refused, and says what was lost. In a UTF-8 file, or with
+    anything else changed too, it is an edit like any other."""
     folder = export(cli, seeded, tmp_path / "out")
     rows = cells(folder / "pledges.csv")
     title = rows[0].index("title")
@@ -199,18 +200,28 @@ def test_a_character_turned_into_a_question_mark_is_refused_not_taken(
     save(folder / "pledges.csv", rows)
     assert cli("import", str(folder), "--db", seeded, "--reason", "typographic").code == 0
     assert cli("export", "--db", seeded, "--out", str(tmp_path / "again")).code == 0
-    rows = cells(tmp_path / "again" / "pledges.csv")
+    again = tmp_path / "again" / "pledges.csv"
+    rows = cells(again)
+    for written, code in (("China?s CO2 peaks by 2030", 2), ("China's CO2 peaks by 2030", 2),
+                          ("China?s CO2 peaks by 2030?", 0)):  # fmt: skip
+        rows[number - 1][title] = written
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        again.write_bytes(text.getvalue().encode("cp1252"))  # what a Latin-1 save leaves
+        done = cli("import", str(tmp_path / "again"), "--db", seeded, "--dry-run")
+        assert done.code == code, done.err
+        if code == 0:
+            assert done.out.startswith("~ cn-co2-peak-2030: title: "), done.out
+            continue
+        stand_in = repr(written[5])
+        assert (done.out, done.err) == ("", (
+            f"Error: pledges.csv:{number}:title: title has {stand_in} where the register has "
+            "'\u2019': the file was saved in a character set that cannot hold it — save it as "
+            "'CSV UTF-8' and import again; nothing was written\n"
+        ))  # fmt: skip
     rows[number - 1][title] = "China?s CO2 peaks by 2030"
-    save(tmp_path / "again" / "pledges.csv", rows)
-    done = cli("import", str(tmp_path / "again"), "--db", seeded, "--dry-run")
-    assert (done.code, done.out) == (2, "")
-    assert done.err == (
-        f"Error: pledges.csv:{number}:title: title has '?' where the register has '\u2019': "
-        "the file was saved in a character set that cannot hold it — save it as 'CSV UTF-8' "
-        "and import again; nothing was written\n"
-    )
-    rows[number - 1][title] = "China?s CO2 peaks by 2030?"  # a '?' added too: an edit
-    save(tmp_path / "again" / "pledges.csv", rows)
+    save(again, rows)  # in UTF-8: nothing was lost, so '?' is what the curator typed
     done = cli("import", str(tmp_path / "again"), "--db", seeded, "--dry-run")
     assert done.code == 0, done.err
-    assert done.out.startswith("~ cn-co2-peak-2030: title: "), done.out
+    expected = "~ cn-co2-peak-2030: title: China\u2019s CO2 peaks by 2030 → China?s"
+    assert done.out.startswith(expected), done.out

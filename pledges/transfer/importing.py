@@ -77,7 +77,11 @@ def _worth_a_process(db: str | None, evidence: Path, parallel_from: int) -> bool
     time)."""
     if not evidence.is_file() or evidence.stat().st_size < parallel_from or not parallel.forking():
         return False
-    rows = evidence.read_bytes().count(b"\n")  # about one a line: a rough count is enough
+    try:  # about one row a line: a rough count is enough
+        with evidence.open("rb") as stream:
+            rows = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    except OSError:
+        return False  # the file's problem is told as it is read
     with opened(db) as engine, transaction(engine) as session:
         held = repo.evidence_count(session)
     return held < rows / 2

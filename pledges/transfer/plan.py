@@ -116,17 +116,22 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
 
 
 def lost(row: Row, diff: list[Difference]) -> Problem | None:
-    """A row whose changed text is the register's with each character Latin-1 lacks written as
-    '?' or as a plain look-alike ("'" for a typographic apostrophe, '...' for an ellipsis): what
-    a spreadsheet writes when it saves a file in Latin-1. Refused, rather than taken as an
-    edit."""
+    """A row of a file read in a single-byte character set (or holding nothing beyond ASCII)
+    whose changed text is the register's with each character Latin-1 lacks written as '?' or as
+    its plain look-alike ("'" for a typographic apostrophe, '...' for an ellipsis): what a
+    spreadsheet writes when it saves a file in Latin-1. Refused, rather than taken as an edit."""
+    if not row.layout.single_byte:
+        return None
     for name, old, new in diff:
         if not (isinstance(old, str) and isinstance(new, str)) or not _latin1(new):
             continue
         beyond = [char for char in old if not _latin1(char)]
         if not beyond:
             continue
-        pattern = "".join(re.escape(c) if _latin1(c) else _STAND_IN for c in old)
+        pattern = "".join(
+            re.escape(c) if _latin1(c) else rf"(\?|{re.escape(_LOOK_ALIKE.get(c, '?'))})"
+            for c in old
+        )
         match = re.fullmatch(pattern, new, re.DOTALL)
         if match is not None:
             message = (
@@ -137,7 +142,11 @@ def lost(row: Row, diff: list[Difference]) -> Problem | None:
     return None
 
 
-_STAND_IN = r"(\?|[\x20-\x7e]|\.\.\.)"  # what a Latin-1 save writes for a character it lacks
+# What a Latin-1 save writes for the typographic marks it lacks (anything else: '?').
+_LOOK_ALIKE = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
+    "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u2026": "...",
+}  # fmt: skip
 
 
 def _latin1(text: str) -> bool:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pledges.errors import InvalidInput, PledgesError
 from pledges.excerpt import excerpt
 from pledges.transfer import saved
-from pledges.transfer.sniff import Reading, Unreadable, decode
+from pledges.transfer.sniff import REOPENED, SINGLE_BYTE, Reading, Unreadable, decode
 from pledges.transfer.tables import (
     ACTORS,
     EVIDENCE,
@@ -42,6 +42,7 @@ from pledges.transfer.tables import (
 from pledges.validation import explain
 
 SHOWN_ERRORS = 20  # problems listed, then how many more
+SINGLE_BYTE_READINGS = (SINGLE_BYTE, REOPENED)  # a save in these may have lost characters
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 # A sources file may leave out its text column: a source the register holds keeps its text.
 TEXT_COLUMNS = ("text", "text_path")
@@ -103,6 +104,8 @@ class Layout:
     table: Table
     columns: tuple[Column, ...]
     escaped: bool
+    # Read as Windows-1252, or nothing beyond ASCII in it: a save that may have lost characters.
+    single_byte: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +232,10 @@ def _read_table(
         problems.append(Problem(table.file, error.row, None, error.message, error.hint))
         return []
     readings[table.file] = reading
+    single_byte = reading.encoding in SINGLE_BYTE_READINGS or content.isascii()
     with _cells_of_any_size():
-        return _rows(content, table, problems, reading.delimiter, escaped=escaped)
+        return _rows(content, table, problems, reading.delimiter, escaped=escaped,
+                     single_byte=single_byte)  # fmt: skip
 
 
 def _how_read(folder: Path, table: Table, readings: dict[str, Reading], *, escaped: bool) -> None:
@@ -301,8 +306,9 @@ def _header(cells: list[str], table: Table, problems: list[Problem]) -> list[str
 
 
 def _rows(
-    content: str, table: Table, problems: list[Problem], delimiter: str, *, escaped: bool
-) -> list[Row]:
+    content: str, table: Table, problems: list[Problem], delimiter: str, *, escaped: bool,
+    single_byte: bool = False,
+) -> list[Row]:  # fmt: skip
     file = table.file
     found: list[Problem] = []  # this file's own
     lines = _numbered(content, file, found, delimiter)
@@ -315,7 +321,7 @@ def _rows(
     )  # fmt: skip
     rows: list[Row] = []
     if header is not None:
-        layout = Layout(table, tuple(table.column(name) for name in header), escaped)
+        layout = Layout(table, tuple(table.column(name) for name in header), escaped, single_byte)
         width = len(header)
         for number, cells in lines:
             if not any(cells):
