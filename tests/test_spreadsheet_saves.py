@@ -38,16 +38,22 @@ LOST = (
 )
 
 
+def in_calc(cli: CLI, soffice: str, url: str, tmp_path: Path, *options: str) -> list[Path]:  # noqa: F811
+    """The register's `--excel` export opened in Calc (with its import `options`) and saved as
+    .xlsx: the workbooks, one per table, in the export's order."""
+    exported, sheets = tmp_path / "exported", tmp_path / "xlsx"
+    done = cli("export", "--db", url, "--format", "csv", "--out", str(exported), "--excel")
+    assert done.code == 0, done.err
+    calc(soffice, tmp_path / "profile", [exported / t.file for t in TABLES], "xlsx", sheets,
+         *options)  # fmt: skip
+    return [sheets / f"{Path(t.file).stem}.xlsx" for t in TABLES]
+
+
 def opened_by_default(cli: CLI, soffice: str, tmp_path: Path) -> tuple[str, list[Path]]:  # noqa: F811
     """The seed register, its `--excel` export opened in Calc with no import options and saved
     as .xlsx: the register's url and the workbooks."""
     url = copy_of(seeded_template(tmp_path), tmp_path)
-    exported = tmp_path / "exported"
-    done = cli("export", "--db", url, "--format", "csv", "--out", str(exported), "--excel")
-    assert done.code == 0, done.err
-    sheets = tmp_path / "xlsx"
-    calc(soffice, tmp_path / "profile", [exported / t.file for t in TABLES], "xlsx", sheets)
-    return url, [sheets / f"{Path(t.file).stem}.xlsx" for t in TABLES]
+    return url, in_calc(cli, soffice, url, tmp_path)
 
 
 def saved(soffice: str, tmp_path: Path, books: list[Path], to: str, name: str) -> Path:  # noqa: F811
@@ -184,12 +190,7 @@ def test_a_latin1_save_of_what_latin1_holds_changes_nothing_and_one_edit_one_thi
     tmp_path: Path,
 ) -> None:
     url = french_register(cli, tmp_path)
-    exported, sheets = tmp_path / "exported", tmp_path / "xlsx"
-    done = cli("export", "--db", url, "--format", "csv", "--out", str(exported), "--excel")
-    assert done.code == 0, done.err
-    files = [exported / t.file for t in TABLES]
-    calc(soffice, tmp_path / "profile", files, "xlsx", sheets, f"--infilter={READ_CSV}")
-    books = [sheets / f"{f.stem}.xlsx" for f in files]
+    books = in_calc(cli, soffice, url, tmp_path, f"--infilter={READ_CSV}")
     latin = saved(soffice, tmp_path, books, LATIN_1, "latin-1")
     assert "é".encode("latin-1") in (latin / "pledges.csv").read_bytes()
     dry = cli("import", str(latin), "--db", url, "--dry-run")
@@ -199,11 +200,11 @@ def test_a_latin1_save_of_what_latin1_holds_changes_nothing_and_one_edit_one_thi
         NOTHING,
     ], dry.err
 
-    pledges = load_workbook(books[TABLES.index(next(t for t in TABLES if t.name == "pledges"))])
+    pledges = load_workbook(tmp_path / "xlsx" / "pledges.xlsx")
     sheet = pledges.active
     assert sheet is not None
     sheet.cell(2, column_of(sheet, "notes")).value = "Vérifié à nouveau en août."
-    pledges.save(sheets / "pledges.xlsx")
+    pledges.save(tmp_path / "xlsx" / "pledges.xlsx")
     edited = saved(soffice, tmp_path, books, LATIN_1, "edited")
     dry = cli("import", str(edited), "--db", url, "--dry-run")
     assert (dry.code, dry.out) == (
@@ -223,12 +224,8 @@ def test_a_latin1_save_of_what_latin1_cannot_hold_is_refused_row_by_row(
     in Latin-1: Calc writes each typographic quote of the seed register as its plain look-alike
     (or '?'), and each row that lost one is named, with what it lost."""
     url = copy_of(seeded_template(tmp_path), tmp_path)
-    exported, sheets = tmp_path / "exported", tmp_path / "xlsx"
-    done = cli("export", "--db", url, "--format", "csv", "--out", str(exported), "--excel")
-    assert done.code == 0, done.err
-    files = [exported / t.file for t in TABLES]
-    calc(soffice, tmp_path / "profile", files, "xlsx", sheets, f"--infilter={READ_CSV}")
-    latin = saved(soffice, tmp_path, [sheets / f"{f.stem}.xlsx" for f in files], LATIN_1, "l1")
+    books = in_calc(cli, soffice, url, tmp_path, f"--infilter={READ_CSV}")
+    latin = saved(soffice, tmp_path, books, LATIN_1, "l1")
     dry = cli("import", str(latin), "--db", url, "--dry-run")
     assert (dry.code, dry.out) == (2, "")
     lines = dry.err.splitlines()
