@@ -31,6 +31,15 @@ class SourceKind(StrEnum):
     OTHER = "other"
 
 
+class SourceFormat(StrEnum):
+    """The kind of file a source's text was read from."""
+
+    TEXT = "text"
+    HTML = "html"
+    PDF = "pdf"
+    DOCX = "docx"
+
+
 class Formality(StrEnum):
     """How firmly a pledge is institutionalised, weakest first (Net Zero Tracker's ladder)."""
 

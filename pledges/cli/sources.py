@@ -55,7 +55,7 @@ def source_add(
     author: Author = None,
 ) -> None:
     """Add an article: its text is stored with its sha256 (HTML is reduced to the article text)."""
-    from pledges import articles
+    from pledges import documents
     from pledges.editing import add_source
     from pledges.render import note
     from pledges.schema import SourceIn
@@ -67,7 +67,7 @@ def source_add(
         date_inferred=date_inferred or None, date_note=date_note, url=url,
         retrieved_on=retrieved, language=language, notes=notes, supersedes=supersedes,
     )  # fmt: skip
-    source = validate(SourceIn, {**fields, "text": articles.read(path)})
+    source = validate(SourceIn, {**fields, "text": documents.read(path).text})
     with write(db) as session:
         stored = add_source(session, source, who)
     note(f"Added source {stored.id}: {len(stored.text)} characters, sha256 {stored.sha256[:12]}…")
