@@ -15,6 +15,7 @@ from pledges import history, progress
 from pledges import repository as repo
 from pledges.errors import InvalidInput, NotFound
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, RevisionRow, SourceRow
+from pledges.pages import page_at
 from pledges.schema import Actor, Evidence, Pledge, Revision, Source
 from pledges.textmatch import find, sentence_bounds
 from pledges.timeline import Step, timeline
@@ -163,13 +164,15 @@ def list_pledges(
 
 @dataclass(frozen=True)
 class Quoted:
-    """A piece of evidence as a reader sees it: the quote inside the sentence it stands in."""
+    """A piece of evidence as a reader sees it: the quote inside the sentence it stands in, and
+    the page where the quote starts (pledges.pages), when its source's text has pages."""
 
     evidence: Evidence
     source: Source
     context: str
     start: int | None  # the quote's place within `context`; None when it is not located
     end: int | None
+    page: int | None = None  # None: not located, or a text without pages
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,8 @@ def quoted(evidence: Evidence, source: Source) -> Quoted:
         return Quoted(evidence, source, evidence.quote, None, None)
     begin, finish = sentence_bounds(source.text, span.start, span.end)
     context = source.text[begin:finish]
-    return Quoted(evidence, source, context, span.start - begin, span.end - begin)
+    page = page_at(source.text, span.start)
+    return Quoted(evidence, source, context, span.start - begin, span.end - begin, page)
 
 
 def get_pledge(session: Session, pledge_id: str) -> Pledge:

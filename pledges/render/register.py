@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pledges.pages import shown
 from pledges.render import (
     draw,
     id_column,
@@ -90,6 +91,7 @@ def _quoted_json(item: Quoted) -> dict[str, Any]:
         "context": item.context,
         "quote_start": item.start,
         "quote_end": item.end,
+        "page": item.page,
         "source": item.source.model_dump(mode="json", exclude={"text"}),
     }
 
@@ -170,7 +172,8 @@ def pledge_view(view: PledgeView, format: str, findings: Sequence[Finding] = ())
         label = f"evidence {e.id}: {e.stance.value}, {e.rank.value}"
         if e.asserts_status:
             label += f", asserts {e.asserts_status.value}"
-        console.print(Text(f"[{n}] {source_line(item.source)}", style="bold"))
+        page = f", {shown(item.page)}" if item.page is not None else ""
+        console.print(Text(f"[{n}] {source_line(item.source)}{page}", style="bold"))
         console.print(Padding(Text(label, style="dim"), (0, 0, 0, 4)))
         passage = Text()
         if item.start is None or item.end is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
+from pledges.pages import page_at
 from pledges.textmatch import Span, sentence_bounds
 
 
@@ -25,12 +26,14 @@ class Parts(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """The sentences around a quote, text[start:end]; the quote is text[quote_start:quote_end]."""
+    """The sentences around a quote, text[start:end]; the quote is text[quote_start:quote_end],
+    and starts on `page` (pledges.pages) when the text has pages."""
 
     start: int
     end: int
     quote_start: int
     quote_end: int
+    page: int | None
 
     def parts(self, text: str) -> Parts:
         return Parts(
@@ -40,9 +43,12 @@ class Passage:
         )
 
 
-def passage(text: str, span: Span) -> Passage:
+def passage(text: str, span: Span, *, paged: bool) -> Passage:
+    """Where the quote at `span` stands; `paged`: the text holds a page break, which its caller
+    checks once for all the quotes of one text."""
     begin, finish = sentence_bounds(text, span.start, span.end)
-    return Passage(begin, finish, span.start, span.end)
+    page = page_at(text, span.start) if paged else None
+    return Passage(begin, finish, span.start, span.end, page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from pledges.pages import shown
 from pledges.records import EvidenceRecord, PledgeRecord
 from pledges.report import chart
 from pledges.report.register import Register
@@ -60,15 +61,17 @@ def pages(site: Site, pledges: Iterable[PledgeRecord]) -> Iterator[tuple[str, st
 
 
 def cited(site: Site, n: int, item: EvidenceRecord) -> tuple[Any, ...]:
-    """A piece of evidence as its pledge's page shows it (see pledge.html.j2)."""
+    """A piece of evidence as its pledge's page shows it (see pledge.html.j2): its heading names
+    the source, and the page where the quote starts when the source's text has pages."""
     source = site.register.sources[item.source_id]
     where = site.located.get(item.id)
     facts = f"Evidence {item.id}: {label(item.stance)}, {label(item.rank)}"
     if item.asserts_status is not None:
         facts += f", asserts {label(item.asserts_status)}"
+    page = "" if where is None or where.page is None else f", {shown(where.page)}"
     return (
         item.id,
-        f"{n}. {source.title}",
+        f"{n}. {source.title}{page}",
         facts,
         None if where is None else where.parts(source.text),
         f"../sources/{href(source.id)}#evidence-{item.id}",

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from pledges import progress
 from pledges.audit import Finding
 from pledges.outfolder import OutFolder, file_name
+from pledges.pages import PAGE_BREAK
 from pledges.records import PledgeRecord, SourceRecord
 from pledges.report import chart
 from pledges.report.passages import Passage, passage
@@ -182,10 +183,11 @@ class Site:
         for source_id, items in self.register.citing.items():
             source = self.register.sources[source_id]
             article = Article(source.text)
+            paged = PAGE_BREAK in source.text
             for item in items:
                 span = article.find(item.quote)
                 if span is not None:
-                    self.located[item.id] = passage(source.text, span)
+                    self.located[item.id] = passage(source.text, span, paged=paged)
         template = self.env.get_template("cite.html.j2")
         self.cites = {s.id: Markup(template.render(s=s)) for s in self.register.sources.values()}
 

@@ -1,5 +1,6 @@
 """A source's page, sources/ID.html: its facts, its findings (a blank the audit fills), the
-quotes that cite it, and the article's whole text with every located quote highlighted."""
+quotes that cite it (each with the page it starts on, when the text has pages), and the article's
+whole text with every located quote highlighted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from markupsafe import Markup, escape
 
+from pledges.pages import shown
 from pledges.report.passages import segments
 from pledges.report.site import Site, href
 from pledges.vocab import Rank
@@ -27,7 +29,8 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
         citing = [
             (
                 e.id,
-                e.id in site.located,
+                (where := site.located.get(e.id)) is not None,
+                "" if where is None else shown(where.page),
                 f"../pledges/{href(e.pledge_id)}",
                 titles.get(e.pledge_id, e.pledge_id),
                 e.rank is Rank.DEPRECATED,

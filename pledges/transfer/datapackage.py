@@ -25,6 +25,7 @@ _EXTRA = {  # columns that are not fields of a record
     ("pledges", "evidence_count"): ("How many pieces of evidence cite the pledge.", True),
     ("pledges", "source_ids"): ("The sources its evidence cites, joined with ';'.", False),
     ("sources", "text_path"): ("The file that holds the source's text (UTF-8).", True),
+    ("evidence", "page"): ("The page the quote starts on, in a text with pages.", False),
 }
 _FOREIGN_KEYS = {
     "pledges": [("parent_id", "", "id"), ("superseded_by", "", "id")],

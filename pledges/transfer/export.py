@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from pledges import history, parallel, progress, records
@@ -32,6 +32,8 @@ from pledges.db import opened, snapshot, transaction
 from pledges.errors import InvalidInput
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, SourceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, file_name, head_json
+from pledges.pages import PAGE_BREAK, page_at
+from pledges.textmatch import Article
 from pledges.transfer import cells
 from pledges.transfer.tables import (
     ACTORS,
@@ -72,8 +74,8 @@ def _queries(
 ) -> Iterator[tuple[Table, Any, dict[str, Any], dict[str, Callable[[Any], Any]]]]:
     """Each table named in `only`, in the order of the files, with its ORM row type and the
     columns that are not stored under their name: those a query expression makes, and those a
-    function makes from the row's id (a pledge's actors in order, and the sources its evidence
-    cites, sorted)."""
+    function makes from the row's id (a pledge's actors in order, the sources its evidence
+    cites, sorted, and the page a quote starts on: `_pages`)."""
     if "pledges" in only:
         actors = records.actor_links(session.connection())
         cited: dict[str, list[str]] = defaultdict(list)
@@ -89,7 +91,11 @@ def _queries(
         derived = {"actors": lambda i: actors.get(i, ()), "source_ids": lambda i: cited.get(i, ())}
         yield PLEDGES, PledgeRow, computed, derived
     if "evidence" in only:
-        yield EVIDENCE, EvidenceRow, {}, {}
+        pages = _pages(session)
+        if pages:
+            yield EVIDENCE, EvidenceRow, {}, {"page": pages.get}
+        else:  # every page empty, made by the query: no row is finished in Python
+            yield EVIDENCE, EvidenceRow, {"page": null().label("page")}, {}
     if "sources" in only:
         if packaged:
             yield SOURCES_PACKAGED, SourceRow, {}, {"text_path": text_path}
@@ -97,6 +103,24 @@ def _queries(
             yield SOURCES, SourceRow, {}, {}
     if "actors" in only:
         yield ACTORS, ActorRow, {}, {}
+
+
+def _pages(session: Session) -> dict[int, int]:
+    """The page each located quote starts on (pledges.pages), by evidence id, for the sources
+    whose text has pages. The database picks those sources, so that in a register without them
+    no quote is searched for; each of their quotes is searched for once, each text folded once."""
+    paged = select(SourceRow.id).where(SourceRow.text.contains(PAGE_BREAK)).order_by(SourceRow.id)
+    pages: dict[int, int] = {}
+    for source_id in list(session.scalars(paged)):
+        text = session.scalar(select(SourceRow.text).where(SourceRow.id == source_id)) or ""
+        article = Article(text)
+        quotes = select(EvidenceRow.id, EvidenceRow.quote).where(EvidenceRow.source_id == source_id)
+        for evidence_id, quote in session.execute(quotes):
+            span = article.find(quote)
+            page = None if span is None else page_at(text, span.start)
+            if page is not None:
+                pages[evidence_id] = page
+    return pages
 
 
 # --- CSV: the files, each in one read transaction -----------------------------------------------

@@ -6,8 +6,10 @@ that splitting undoes joining exactly. Dates are ISO 8601; booleans are `true` a
 empty cell is a value that is not set.
 
 Columns marked `derived` are written for readers (a pledge's evidence count, its version, when
-it was created) and are not read back as values by an import; a pledge's `version` is read back
-as the version the row was exported at, so that a change made meanwhile is not overwritten.
+it was created, the page a quote starts on in a source whose text has pages: pledges.pages) and
+are not read back as values by an import, which takes a file with them or without them; a
+pledge's `version` is read back as the version the row was exported at, so that a change made
+meanwhile is not overwritten.
 A column's kind says how a value is written; reading a cell back is the schema's work (see
 `pledges.transfer.rows`), so that an import takes exactly what the commands take.
 """
@@ -77,8 +79,8 @@ PLEDGES = Table("pledges", "id", (
 EVIDENCE = Table("evidence", "id", (
     Column("id", "int"), Column("pledge_id"), Column("source_id"), Column("quote"),
     Column("stance"), Column("asserts_status"), Column("rank"), Column("deprecated_reason"),
-    Column("note"), Column("created_at", "datetime", derived=True),
-    Column("verified_on", "date", derived=True),
+    Column("note"), Column("page", "int", derived=True),
+    Column("created_at", "datetime", derived=True), Column("verified_on", "date", derived=True),
 ))  # fmt: skip
 
 TABLES = (ACTORS, SOURCES, PLEDGES, EVIDENCE)  # in the order an import applies them
