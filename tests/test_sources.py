@@ -277,7 +277,8 @@ def test_an_html_page_is_reduced_to_its_article(cli: CLI, seeded: str, tmp_path:
 
 # --- refusals -----------------------------------------------------------------------------------
 
-LATIN1 = "Climate talks in Beijing: l'été chaud.".encode("latin-1")
+# Not text, whatever its name says: the start of a PNG image, saved as .txt.
+BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
 
 
 def bad(file: str, extra: list[str], expected: str, case: str, *, reason: bool = True):
@@ -287,9 +288,9 @@ def bad(file: str, extra: list[str], expected: str, case: str, *, reason: bool =
 BAD = [
     bad("nowhere.txt", [], "Error: no file at {dir}/nowhere.txt — check the path to the article",
         "missing file"),
-    bad("latin1.txt", [], f"Error: {{dir}}/latin1.txt is not UTF-8 text (byte "
-        f"{LATIN1.index(0xE9)}) — save the article as UTF-8 text or HTML and add it again",
-        "not UTF-8"),
+    bad("image.txt", [], "Error: {dir}/image.txt is an image (PNG) — run it through OCR, or add "
+        "its text as a .txt file; source add reads .txt, .html, .pdf and .docx files",
+        "an image, not text"),
     bad("empty.html", [], "Error: no article text could be found in the HTML of {dir}/empty.html "
         "— save the article as plain text and add that file instead", "HTML without article"),
     bad("ok.txt", ["--id", "kerry-not-dictating"], "Error: source kerry-not-dictating already "
@@ -318,7 +319,7 @@ def test_source_add_refusals_are_one_line_and_write_nothing(
     cli: CLI, seeded: str, tmp_path: Path, file: str, extra: list[str], expected: str, reason: bool
 ) -> None:
     (tmp_path / "ok.txt").write_text(ARTICLE, encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes(LATIN1)
+    (tmp_path / "image.txt").write_bytes(BINARY)
     (tmp_path / "empty.html").write_text(EMPTY_PAGE, encoding="utf-8")
     args = ["--id", "nea-coal-control", "--title", "China to control coal"]
     args += ["--reason", "new source"] if reason else []
