@@ -30,12 +30,28 @@ from pledges.editing import (
 )
 from pledges.errors import InvalidInput, NotFound
 from pledges.models import RevisionRow
-from pledges.schema import Actor, ActorIn, EvidenceIn, PledgeIn, Record, Source, SourceIn
+from pledges.schema import (
+    METADATA_FIELDS,
+    Actor,
+    ActorIn,
+    EvidenceIn,
+    PledgeIn,
+    Record,
+    Source,
+    SourceIn,
+)
 from pledges.service import get_source, not_found
 from pledges.validation import validate
 from pledges.vocab import Action, Entity, Rank, option_for
 
-SOURCE_FIELDS = tuple(name for name in SourceIn.model_fields if name not in ("id", "text"))
+# What describes a source's stored text, and never changes with it: how the text was got.
+SOURCE_READING = ("format", "encoding", "extractor")
+# The fields `source update` has an option for (`from_metadata` follows them).
+SOURCE_FIELDS = tuple(
+    name
+    for name in SourceIn.model_fields
+    if name not in ("id", "text", "from_metadata", *SOURCE_READING)
+)
 ACTOR_FIELDS = ("name", "kind", "aliases")
 # The options of `source update` not named as their field is.
 SOURCE_OPTIONS = {"published_on": "published", "retrieved_on": "retrieved"}
@@ -80,11 +96,12 @@ def _described(changes: Mapping[str, Any]) -> str:
 
 def _corrected(
     model: type[R], current: Record, changes: Mapping[str, Any], editable: Sequence[str],
-    what: str,
+    what: str, also: Sequence[str] = (),
 ) -> R:  # fmt: skip
     """The record `current` with `changes` applied, validated; refused when a field cannot be
-    changed, when no change is given, or when nothing would change (as `pledges update` is)."""
-    unknown = sorted(set(changes) - set(editable))
+    changed, when no change is given, or when nothing would change (as `pledges update` is).
+    `also`: fields a revert or an import may set too, which no option names."""
+    unknown = sorted(set(changes) - {*editable, *also})
     if unknown:
         name = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])
         names = ", ".join(option_name(n) for n in editable)
@@ -111,13 +128,34 @@ def _corrected(
 
 
 def update_source(session: Session, source_id: str, changes: Mapping[str, Any], who: Who) -> Source:
-    """Correct a source's metadata; its text and sha256 stay as they were added."""
+    """Correct a source's metadata; its text and sha256 stay as they were added, and so do its
+    format, encoding and extractor: they say how that text was read from its file, which a
+    correction of the metadata cannot change (a text read otherwise is a new source).
+
+    A title, date or publisher given here is the curator's, even when it is the value the
+    document's metadata gave: it leaves `from_metadata`, in the same revision. A change that
+    names `from_metadata` itself (a revert, an import) sets it as given."""
     current = get_source(session, source_id)
     if {"text", "sha256"} & set(changes):
         raise InvalidInput(
             f"the text of source {source_id} never changes", NEW_TEXT.format(source_id)
         )
-    new = _corrected(SourceIn, current, changes, SOURCE_FIELDS, f"source {source_id}")
+    reading = [name for name in SOURCE_READING if name in changes]
+    if reading:
+        raise Refused(
+            reading[0],
+            f"the {reading[0]} of source {source_id} never changes",
+            f"it records how the stored text was read from its file; {NEW_TEXT.format(source_id)}",
+        )
+    changes = dict(changes)
+    if "from_metadata" not in changes and set(METADATA_FIELDS) & set(changes):
+        taken = current.from_metadata or ()
+        kept = [name for name in taken if name not in changes]
+        if len(kept) < len(taken):
+            changes["from_metadata"] = kept or None
+    new = _corrected(
+        SourceIn, current, changes, SOURCE_FIELDS, f"source {source_id}", ("from_metadata",)
+    )
     unknown = superseded_unknown(session, new)
     if unknown is not None:
         raise Refused("supersedes", unknown.message, unknown.hint)

@@ -37,7 +37,7 @@ from pledges.errors import (
 
 # The alembic revision this code expects; tests/test_migrations.py pins it to alembic's head so
 # that opening a database never has to import alembic.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 WRITER_LOCK = 7_412_001  # PostgreSQL advisory lock key held by every writing transaction
 BUSY_VAR = "PLEDGES_BUSY_SECONDS"
 BUSY_DEFAULT = 30.0

@@ -35,6 +35,7 @@ from pledges.vocab import (
     Formality,
     PledgeKind,
     Rank,
+    SourceFormat,
     SourceKind,
     Stance,
     Status,
@@ -107,6 +108,12 @@ class SourceRow(Base):
     language: Mapped[str] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
     supersedes: Mapped[str | None] = mapped_column(String(80))  # a source's id, checked by editing
+    # How the text was got from its file (NULL for sources added before it was recorded).
+    format: Mapped[SourceFormat | None] = mapped_column(vocabulary(SourceFormat, "source_format"))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    extractor: Mapped[str | None] = mapped_column(String(500))
+    # The fields taken from the document's metadata, as a JSON list; NULL when none was.
+    from_metadata: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
 

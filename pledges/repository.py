@@ -54,11 +54,13 @@ def _chunks(ids: Iterable[K]) -> Iterator[list[K]]:
 
 def _fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
     """Every field of `model` read from the row's column of the same name, except those that are
-    not a plain column: an actor's aliases and a pledge's gases (stored as JSON lists), and a
-    pledge's actors (rows of their own)."""
+    not a plain column: an actor's aliases, a pledge's gases and a source's fields from its
+    document's metadata (stored as JSON lists), and a pledge's actors (rows of their own)."""
     derived: dict[str, Any] = {}
     if isinstance(row, ActorRow):
         derived = {"aliases": tuple(row.aliases)}
+    elif isinstance(row, SourceRow):
+        derived = {"from_metadata": tuple(row.from_metadata) if row.from_metadata else None}
     elif isinstance(row, PledgeRow):
         actors = tuple(link.actor_id for link in row.actor_links)
         derived = {"actors": actors, "gases": tuple(row.gases)}
@@ -84,6 +86,13 @@ def pledge_columns(pledge: PledgeIn) -> dict[str, Any]:
     not stored as given."""
     fields = pledge.model_dump(include=set(PledgeIn.model_fields) - {"actors"})
     return {**fields, "gases": list(pledge.gases)}
+
+
+def source_columns(source: SourceIn) -> dict[str, Any]:
+    """A source's fields as its row holds them, also for transfer/bulk.py: the fields taken from
+    its document's metadata as a JSON list, or NULL when none was."""
+    taken = source.from_metadata
+    return {**source.model_dump(), "from_metadata": list(taken) if taken else None}
 
 
 def _links(actors: Sequence[str]) -> list[PledgeActorRow]:
@@ -122,7 +131,7 @@ def list_actors(session: Session, ids: Sequence[str] | None = None) -> list[Acto
 
 
 def add_source(session: Session, source: SourceIn) -> Source:
-    row = SourceRow(**source.model_dump(), sha256=text_sha256(source.text))
+    row = SourceRow(**source_columns(source), sha256=text_sha256(source.text))
     return _added(session, row, Source)
 
 
@@ -134,8 +143,8 @@ def get_source(session: Session, source_id: str) -> Source | None:
 def update_source(session: Session, source: SourceIn) -> Source:
     """Write new metadata over a source; its text and sha256 are never written again."""
     row = session.get_one(SourceRow, source.id)
-    for name, value in source.model_dump(exclude={"id", "text"}).items():
-        if getattr(row, name) != value:
+    for name, value in source_columns(source).items():
+        if name not in ("id", "text") and getattr(row, name) != value:
             setattr(row, name, value)
     session.flush()
     return _record(Source, row)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -34,6 +34,7 @@ from pledges.vocab import (
     Formality,
     PledgeKind,
     Rank,
+    SourceFormat,
     SourceKind,
     Stance,
     Status,
@@ -190,6 +191,22 @@ class Actor(ActorIn):
 
 # --- sources ----------------------------------------------------------------------------------
 
+# The fields of a source that a document's own metadata may offer (a web page's title, date and
+# site name), in the order they are listed.
+MetadataField = Literal["title", "published_on", "publisher"]
+METADATA_FIELDS: tuple[MetadataField, ...] = ("title", "published_on", "publisher")
+Encoding = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")]
+
+
+def _listed_once(names: tuple[MetadataField, ...] | None) -> tuple[MetadataField, ...] | None:
+    """Each field once, in the order of METADATA_FIELDS; None when there is none (as a source
+    added before it was recorded holds it, and as its revisions have it)."""
+    if not names:
+        return None
+    if len(set(names)) != len(names):
+        raise ValueError("name each field once")
+    return tuple(sorted(names, key=METADATA_FIELDS.index))
+
 
 class SourceIn(Record):
     """One article or document, with its full text."""
@@ -217,6 +234,29 @@ class SourceIn(Record):
         default=None,
         description="The source this one replaces: a corrected text is added as a new source.",
     )
+    format: SourceFormat | None = Field(
+        default=None,
+        description="The kind of file the text was read from; empty for a source added before "
+        "it was recorded. Like the text, it never changes.",
+    )
+    encoding: Encoding | None = Field(
+        default=None,
+        description="The character encoding the file's bytes were read in (text and web pages), "
+        "e.g. utf-8 or gb18030. Like the text, it never changes.",
+    )
+    extractor: Text | None = Field(
+        default=None,
+        description="The library and version that extracted the text from the file, e.g. "
+        "'trafilatura 2.0.0'; empty when the file's text is stored as read. Never changes.",
+    )
+    from_metadata: Annotated[tuple[MetadataField, ...] | None, AfterValidator(_listed_once)] = (
+        Field(
+            default=None,
+            description="Which of title, published_on and publisher were taken from the document's "
+            "own metadata rather than typed; empty when none was. A field a curator sets, confirms "
+            "or clears leaves it.",
+        )
+    )
     text: Annotated[str, StringConstraints(min_length=1), AfterValidator(_no_nul)]
 
     @model_validator(mode="after")
@@ -227,6 +267,12 @@ class SourceIn(Record):
             raise ValueError("a source's text cannot be blank")
         if self.supersedes == self.id:
             raise ValueError("a source cannot supersede itself")
+        unset = [name for name in self.from_metadata or () if getattr(self, name) is None]
+        if unset:
+            raise ValueError(
+                f"from_metadata names {unset[0]}, which is empty: name only fields that hold "
+                "what the document's metadata gave"
+            )
         return self
 
 

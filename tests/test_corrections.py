@@ -174,9 +174,12 @@ def test_a_downgrade_keeps_the_supersedes_it_would_drop(
     article.write_text("A corrected text.\n", encoding="utf-8")
     assert cli("source", "add", str(article), "--id", "new-one", "--title", "T",
                "--supersedes", SOURCE, *WHY, "--db", seeded).code == 0  # fmt: skip
-    line = refused(cli, seeded, "db", "downgrade", "-1")
-    assert "from schema revision 0003 to 0002 would drop sources.supersedes (1 value) — " in line
-    assert cli("db", "current", "--db", seeded).out == "database: 0003\ncode: 0003\n"
+    line = refused(cli, seeded, "db", "downgrade", "0002")
+    assert (
+        "from schema revision 0004 to 0002 would drop sources.format (1 value), sources.encoding "
+        "(1 value) and sources.supersedes (1 value) — "
+    ) in line
+    assert cli("db", "current", "--db", seeded).out == "database: 0004\ncode: 0004\n"
 
 
 # --- actor update -------------------------------------------------------------------------------

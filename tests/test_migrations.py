@@ -68,7 +68,7 @@ def test_each_step_down_and_up_keeps_the_register(seeded: str) -> None:
     count = "SELECT count(*) FROM evidence"
     with engine.connect() as conn:
         before = conn.execute(text(count)).scalar_one()
-    for below in ("0002", "0001"):
+    for below in ("0003", "0002", "0001"):
         with transaction(engine, write=True) as session:
             migrate.downgrade(session.connection(), "-1")
         assert schema_revision(engine) == below

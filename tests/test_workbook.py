@@ -26,7 +26,7 @@ from tests.test_spreadsheet import calc, soffice  # noqa: F401  (soffice: the fi
 VOCABULARY_COLUMNS = {
     "pledges": ["kind", "formality", "status", "confidence"],
     "evidence": ["stance", "asserts_status", "rank"],
-    "sources": ["kind"],
+    "sources": ["kind", "format"],
     "actors": ["kind"],
 }
 

@@ -1,7 +1,7 @@
 """Sources (the articles quoted) and actors (who commits)."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,11 +19,19 @@ from pledges.cli.options import (
     read,
     write,
 )
+from pledges.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pledges.documents import Document
 
 source_app = typer.Typer(help="Sources: the articles the register quotes.", no_args_is_help=True)
 actor_app = typer.Typer(help="Actors: who makes pledges.", no_args_is_help=True)
 
 Opt = typer.Option
+# The language recorded when none is given and none can be detected (BCP 47: undetermined).
+UNDETERMINED = "und"
+# The options of the fields a document's metadata may give.
+OPTIONS = {"title": "--title", "published_on": "--published", "publisher": "--publisher"}
 # The fields `source update --clear` empties, as its options name them.
 CLEARABLE = (
     "publisher", "kind", "url", "published", "date_inferred", "date_note", "retrieved",
@@ -33,20 +41,38 @@ CLEARABLE = (
 
 @source_app.command("add")
 def source_add(
-    path: Annotated[Path, typer.Argument(help="The article: a .txt file, or an .html page.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The article: a .txt, .html, .pdf or .docx file; text and web pages in any "
+            "common encoding."
+        ),
+    ],
     source_id: Annotated[
         str, Opt("--id", help="A new slug, e.g. kerry-beijing-2023.", show_default=False)
     ],
-    title: Annotated[str, Opt(help="The article's title.", show_default=False)],
     reason: Reason,
-    publisher: Annotated[str | None, Opt(help="Only when the article shows it.")] = None,
+    title: Annotated[
+        str | None, Opt(help="The article's title. Default: the document's own title.")
+    ] = None,
+    publisher: Annotated[
+        str | None,
+        Opt(help="Only when the article shows it. Default: the site name the page gives."),
+    ] = None,
     kind: Annotated[str | None, Opt(help="What kind of article. Default: news.")] = None,
-    published: Annotated[str | None, Opt(help="Publication date, YYYY-MM-DD.")] = None,
+    published: Annotated[
+        str | None, Opt(help="Publication date, YYYY-MM-DD. Default: the date the page gives.")
+    ] = None,
     date_inferred: Annotated[bool, Opt(help="The date is inferred, not stated.")] = False,
     date_note: Annotated[str | None, Opt(help="How the date was established.")] = None,
     url: Annotated[str | None, Opt(help="Where the article was found.")] = None,
     retrieved: Annotated[str | None, Opt(help="When it was retrieved, YYYY-MM-DD.")] = None,
-    language: Annotated[str | None, Opt(help="e.g. en (default), zh.")] = None,
+    language: Annotated[
+        str | None,
+        Opt(
+            help=f"e.g. en, zh. Default: detected from the text ({UNDETERMINED} when it cannot be)."
+        ),
+    ] = None,
     notes: Annotated[str | None, Opt(help="Curation notes.")] = None,
     supersedes: Annotated[
         str | None, Opt(help="The source this one replaces, e.g. a corrected text of it.")
@@ -54,23 +80,67 @@ def source_add(
     db: Db = None,
     author: Author = None,
 ) -> None:
-    """Add an article: its text is stored with its sha256 (HTML is reduced to the article text)."""
+    """Add an article: its text is stored with its sha256 (a web page is reduced to the article
+    text, a PDF's pages are kept apart), with the file's format, encoding and extractor. A title,
+    date or publisher not given is taken from the document's own metadata, and the source
+    records that it was."""
     from pledges import documents
-    from pledges.editing import add_source
+
+    who = changed_by(author, reason)
+    reading = documents.reading(path, detect_language=language is None)
+    from pledges.editing import add_source  # loaded while a PDF is being read
     from pledges.render import note
     from pledges.schema import SourceIn
     from pledges.validation import validate
 
-    who = changed_by(author, reason)
+    document = reading()
+    typed = given(title=title, published_on=published, publisher=publisher)
+    offered = offered_metadata(document, typed)
+    if "title" not in typed and "title" not in offered:
+        raise InvalidInput(
+            f"{path} gives no title of its own", "give the article's title with --title"
+        )
     fields = given(
-        id=source_id, title=title, publisher=publisher, kind=kind, published_on=published,
-        date_inferred=date_inferred or None, date_note=date_note, url=url,
-        retrieved_on=retrieved, language=language, notes=notes, supersedes=supersedes,
+        id=source_id, kind=kind, date_inferred=date_inferred or None, date_note=date_note,
+        url=url, retrieved_on=retrieved, notes=notes, supersedes=supersedes,
+        language=language or document.language or UNDETERMINED,
     )  # fmt: skip
-    source = validate(SourceIn, {**fields, "text": documents.read(path).text})
+    how = given(format=document.format, encoding=document.encoding,
+                    extractor=document.extractor)  # fmt: skip
+    source = validate(SourceIn, {
+        **fields, **typed, **offered, **how, "from_metadata": list(offered) or None,
+        "text": document.text,
+    })  # fmt: skip
     with write(db) as session:
         stored = add_source(session, source, who)
     note(f"Added source {stored.id}: {len(stored.text)} characters, sha256 {stored.sha256[:12]}…")
+    if offered:
+        taken = ", ".join(f"{OPTIONS[name][2:]} {value!r}" for name, value in offered.items())
+        options = [OPTIONS[name] for name in offered]
+        either = options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+        note(
+            f"Taken from the document's metadata: {taken}; to set your own, run "
+            f"'pledges source update {stored.id}' with {either}."
+        )
+    if not language and not document.language:
+        note(
+            f"The language could not be detected: recorded as {UNDETERMINED} (undetermined); "
+            f"set it with 'pledges source update {stored.id} --language CODE'."
+        )
+
+
+def offered_metadata(document: "Document", typed: dict[str, object]) -> dict[str, object]:
+    """What the document's own metadata gives for the title, date and publisher not typed, by
+    field, in the order of METADATA_FIELDS; a title or publisher on one line, its spaces
+    collapsed (a page's markup may break it over lines)."""
+    from pledges.schema import METADATA_FIELDS
+
+    values = {
+        "title": " ".join((document.title or "").split()),
+        "published_on": document.published_on.isoformat() if document.published_on else "",
+        "publisher": " ".join((document.publisher or "").split()),
+    }
+    return {name: values[name] for name in METADATA_FIELDS if name not in typed and values[name]}
 
 
 @source_app.command("list")
@@ -177,7 +247,11 @@ def source_update(
     author: Author = None,
 ) -> None:
     """Correct a source's metadata; one revision records the change. The text and its sha256
-    never change: a corrected text is a new source ('pledges source add FILE --supersedes ID')."""
+    never change: a corrected text is a new source ('pledges source add FILE --supersedes ID').
+    A title, date or publisher given here replaces the one taken from the document's metadata,
+    and is recorded as yours (even when it is the same value). The format, encoding and
+    extractor cannot be changed or cleared: they say how the stored text was read from its file,
+    and like the text they never change (a file read otherwise gives a new source)."""
     from pledges.corrections import update_source
     from pledges.render import note
 

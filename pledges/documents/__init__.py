@@ -21,8 +21,10 @@ Each reader's module imports its library only when a file needs it.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from pledges.errors import InvalidInput
 from pledges.vocab import SourceFormat
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+PDF_MAGIC = b"%PDF-"
 ACCEPTED = "source add reads .txt, .html, .pdf and .docx files"
 OCR = "run it through OCR, or add its text as a .txt file"
 RESAVE = "save it as .docx or PDF (or its text as .txt) and add that"
@@ -86,11 +89,42 @@ def read(path: Path, *, detect_language: bool = True) -> Document:
     return replace(document, language=language.detect(document.text))
 
 
+def reading(path: Path, *, detect_language: bool = True) -> Callable[[], Document]:
+    """`read(path)`, begun now and finished when the function returned is called. A PDF, the one
+    kind whose reading takes long, is read by another process (pledges.parallel) while this one
+    goes on with what does not need its text (source add: loading the register's code); any
+    other file is read when asked for."""
+    work = partial(read, path, detect_language=detect_language)
+    if not _starts_as_pdf(path):
+        return work
+    from pledges import parallel
+
+    if not parallel.forking():
+        return work
+    child = parallel.Child(work, name="reading the PDF")
+
+    def finished() -> Document:
+        try:
+            return child.result()
+        finally:
+            child.close()
+
+    return finished
+
+
+def _starts_as_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return PDF_MAGIC in file.read(1024)
+    except OSError:
+        return False  # `read` says why
+
+
 def _read(path: Path, data: bytes) -> Document:
     from pledges.documents import plain, web
 
     suffix = path.suffix.lower()
-    if b"%PDF-" in data[:1024]:
+    if PDF_MAGIC in data[:1024]:
         from pledges.documents import pdf
 
         return Document(pdf.text(path, data), SourceFormat.PDF, extractor=pdf.extractor())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pledges.pages import PAGE_BREAK, page_at, shown
 from pledges.render import (
     draw,
     id_column,
@@ -16,11 +17,25 @@ from pledges.render import (
     write_rows,
 )
 from pledges.render.register import source_line
+from pledges.textmatch import find
 
 if TYPE_CHECKING:
     from pledges.audit import Finding
     from pledges.schema import Actor, Source
     from pledges.service import SourceView
+
+# How the fields a document's metadata may give are named to readers.
+FIELD_NAMES = {"title": "title", "published_on": "date", "publisher": "publisher"}
+
+
+def quote_page(quote: str, text: str) -> int | None:
+    """The page a quote stands on in its source's text, where `find` locates it; None when the
+    text has no pages or the quote does not stand in it."""
+    if PAGE_BREAK not in text:
+        return None
+    span = find(quote, text)
+    return None if span is None else page_at(text, span.start)
+
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "kind", "published_on", "date_inferred", "sha256")
 
@@ -59,12 +74,13 @@ def source_view(
     """One source, what supersedes it, the evidence citing it and the audit's findings about it
     (json: one object; jsonl: that object on one line)."""
     source = view.source
+    pages = {e.id: quote_page(e.quote, source.text) for e in view.evidence}
     if format in ("json", "jsonl"):
         exclude = set() if text else {"text"}
         data = {
             "source": source.model_dump(mode="json", exclude=exclude),
             "superseded_by": list(superseded_by),
-            "cited_by": [e.model_dump(mode="json") for e in view.evidence],
+            "cited_by": [{**e.model_dump(mode="json"), "page": pages[e.id]} for e in view.evidence],
             "findings": [f.as_dict() for f in findings],
         }
         write_json(data) if format == "json" else write_jsonl([data])
@@ -89,6 +105,13 @@ def source_view(
         "retrieved", source.retrieved_on.isoformat() if source.retrieved_on else "unknown"
     )
     facts.add_row("language", source.language)
+    if source.from_metadata:
+        names = ", ".join(FIELD_NAMES[name] for name in source.from_metadata)
+        facts.add_row("from metadata", f"{names} (from the document's own metadata)")
+    facts.add_row("format", source.format.value if source.format else "not recorded")
+    if source.format is not None:
+        facts.add_row("encoding", source.encoding or "none (not read as text)")
+        facts.add_row("extractor", source.extractor or "none (the file's text, as read)")
     facts.add_row("sha256", source.sha256)
     facts.add_row("length", f"{len(source.text)} characters")
     if source.notes:
@@ -96,7 +119,8 @@ def source_view(
     console.print(facts)
     console.print(Text(f"\nCited by ({len(view.evidence)})", style="bold"))
     for e in view.evidence:
-        console.print(f"  evidence {e.id} → {e.pledge_id} ({e.rank.value}): “{e.quote}”")
+        page = f", {shown(pages[e.id])}" if pages[e.id] is not None else ""
+        console.print(f"  evidence {e.id} → {e.pledge_id} ({e.rank.value}{page}): “{e.quote}”")
     from pledges.render.audit import findings_section
 
     findings_section(console, findings)

@@ -30,7 +30,7 @@ from pledges.models import (
     RevisionRow,
     SourceRow,
 )  # fmt: skip
-from pledges.repository import pledge_columns
+from pledges.repository import pledge_columns, source_columns
 from pledges.schema import (
     ActorIn,
     EvidenceIn,
@@ -131,7 +131,7 @@ class Batch:
 
     def sources(self, sources: Sequence[SourceIn]) -> None:
         self._from_head()
-        rows = [{**s.model_dump(), "sha256": text_sha256(s.text)} for s in sources]
+        rows = [{**source_columns(s), "sha256": text_sha256(s.text)} for s in sources]
         self._insert(SourceRow, rows)
         for source, row in zip(sources, rows, strict=True):  # a Source: a SourceIn and its sha256
             after = source.model_dump(mode="json", exclude={"text"})

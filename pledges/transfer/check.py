@@ -190,7 +190,21 @@ class _Check:
         if text is None:
             return None
         data["text"] = as_exported(text, sha256, registered.text if registered else None)
+        if registered is not None and isinstance(data.get("from_metadata"), list):
+            # A stored source's fields from its document's metadata may only leave it (a
+            # curator claims one by taking its name out, or by changing or clearing its value):
+            # the register cannot know that a typed value came from the metadata.
+            data["from_metadata"] = [
+                name
+                for name in data["from_metadata"]
+                if name in (registered.from_metadata or ()) and data.get(name) is not None
+            ]
         source: SourceIn | None = record(row, SourceIn, data, self.problems)
+        if source is not None and registered is not None and source.from_metadata:
+            kept = tuple(n for n in source.from_metadata
+                         if getattr(source, n) == getattr(registered, n))  # fmt: skip
+            if kept != source.from_metadata:  # a value the file changes is the curator's
+                source = source.model_copy(update={"from_metadata": kept or None})
         return source
 
     def _text(self, row: Row, value: Any, registered: Source | None) -> str | None:

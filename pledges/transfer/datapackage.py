@@ -8,6 +8,7 @@ says no more and no less than the register enforces. Lists are written as text j
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -76,6 +77,8 @@ def field(table: Table, column: Column) -> dict[str, Any]:
         )
         if "pattern" in item:
             constraints["pattern"] = _items_pattern(item["pattern"])
+        elif "enum" in item:  # names from a closed list, e.g. a source's from_metadata
+            constraints["pattern"] = _items_pattern("|".join(map(re.escape, item["enum"])))
     else:
         if prop.get("description"):
             out["description"] = prop["description"]

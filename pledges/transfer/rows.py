@@ -46,6 +46,9 @@ SINGLE_BYTE_READINGS = (SINGLE_BYTE, REOPENED)  # a save in these may have lost 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 # A sources file may leave out its text column: a source the register holds keeps its text.
 TEXT_COLUMNS = ("text", "text_path")
+# How a source's text was got: an export made before they were recorded lacks these columns, and
+# imports as it did then (a new source without them, a stored source keeping its values).
+SOURCE_READING_COLUMNS = ("format", "encoding", "extractor", "from_metadata")
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +299,8 @@ def _header(cells: list[str], table: Table, problems: list[Problem]) -> list[str
         if name in cells[: index - 1]:  # else the last copy's cells would silently win
             problems.append(Problem(table.file, 1, name, "the column appears twice", "keep one"))
             return None
-    needed = [c.name for c in table.columns if not c.derived and c.name not in TEXT_COLUMNS]
+    optional = (*TEXT_COLUMNS, *SOURCE_READING_COLUMNS)
+    needed = [c.name for c in table.columns if not c.derived and c.name not in optional]
     lacking = [name for name in needed if name not in cells]
     if lacking:
         hint = f"keep every column of the export: {', '.join(needed)}"

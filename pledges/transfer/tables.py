@@ -58,6 +58,7 @@ SOURCE_COLUMNS = (
     Column("id"), Column("title"), Column("publisher"), Column("kind"), Column("url"),
     Column("published_on", "date"), Column("date_inferred", "bool"), Column("date_note"),
     Column("retrieved_on", "date"), Column("language"), Column("notes"), Column("supersedes"),
+    Column("format"), Column("encoding"), Column("extractor"), Column("from_metadata", "list"),
     Column("sha256", derived=True),
 )  # fmt: skip
 # The text of each source: in a cell of sources.csv, or (in a data package) in a file of its
