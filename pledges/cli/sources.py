@@ -86,14 +86,17 @@ def source_add(
     records that it was."""
     from pledges import documents
 
-    who = changed_by(author, reason)
-    reading = documents.reading(path, detect_language=language is None)
-    from pledges.editing import add_source  # loaded while a PDF is being read
-    from pledges.render import note
-    from pledges.schema import SourceIn
-    from pledges.validation import validate
+    reading = documents.Reading(path, detect_language=language is None)
+    try:  # what follows, loading the register's code, goes on while a PDF is being read
+        who = changed_by(author, reason)
+        from pledges.editing import add_source
+        from pledges.render import note
+        from pledges.schema import SourceIn
+        from pledges.validation import validate
 
-    document = reading()
+        document = reading.result()
+    finally:
+        reading.close()
     typed = given(title=title, published_on=published, publisher=publisher)
     offered = offered_metadata(document, typed)
     if "title" not in typed and "title" not in offered:

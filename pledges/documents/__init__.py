@@ -21,12 +21,12 @@ Each reader's module imports its library only when a file needs it.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pledges.errors import InvalidInput
 from pledges.vocab import SourceFormat
@@ -89,27 +89,34 @@ def read(path: Path, *, detect_language: bool = True) -> Document:
     return replace(document, language=language.detect(document.text))
 
 
-def reading(path: Path, *, detect_language: bool = True) -> Callable[[], Document]:
-    """`read(path)`, begun now and finished when the function returned is called. A PDF, the one
-    kind whose reading takes long, is read by another process (pledges.parallel) while this one
-    goes on with what does not need its text (source add: loading the register's code); any
-    other file is read when asked for."""
-    work = partial(read, path, detect_language=detect_language)
-    if not _starts_as_pdf(path):
-        return work
-    from pledges import parallel
+class Reading:
+    """`read(path)`, begun when made and finished by `result()`. A PDF, the one kind whose
+    reading takes long, is read by another process (pledges.parallel) while this one goes on
+    with what does not need its text (source add: loading the register's code); any other file
+    is read when its result is asked for. `close()` stops a reading no longer wanted."""
 
-    if not parallel.forking():
-        return work
-    child = parallel.Child(work, name="reading the PDF")
+    def __init__(self, path: Path, *, detect_language: bool = True) -> None:
+        self._work = partial(read, path, detect_language=detect_language)
+        self._child: Any = None
+        if _starts_as_pdf(path):
+            from pledges import parallel
 
-    def finished() -> Document:
+            if parallel.forking():
+                self._child = parallel.Child(self._work, name="reading the PDF")
+
+    def result(self) -> Document:
+        if self._child is None:
+            return self._work()
         try:
-            return child.result()
+            document: Document = self._child.result()
+            return document
         finally:
-            child.close()
+            self.close()
 
-    return finished
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
 
 
 def _starts_as_pdf(path: Path) -> bool:
