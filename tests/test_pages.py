@@ -132,6 +132,14 @@ def test_a_quote_across_a_page_break_is_on_the_page_where_it_starts(cli: CLI, ur
     assert PAGE_BREAK not in done.out  # the passage runs on across the break, as a reader reads
 
 
+def test_source_show_text_marks_where_each_page_begins(cli: CLI, url: str) -> None:
+    done = cli("source", "show", "targets-digest", "--text", "--db", url)
+    assert done.code == 0, done.err
+    assert PAGE_BREAK not in done.out
+    marks = [line.strip() for line in done.out.splitlines() if line.strip().startswith("──")]
+    assert marks == ["── p. 2 ──", "── p. 3 ──"]
+
+
 def test_show_json_gives_the_page_or_null(cli: CLI, url: str) -> None:
     done = cli("show", "cn-digest-targets", "--db", url, "--format", "json")
     assert done.code == 0, done.err
@@ -199,6 +207,15 @@ def test_the_source_page_lists_each_quote_with_its_page(site: Path) -> None:
         "Evidence 24 (not found in the text)",
         "p. 2",
     ], cited
+
+
+def test_the_source_page_marks_where_each_page_of_the_article_begins(site: Path) -> None:
+    article = Page.read(site / "sources" / "targets-digest.html").root.one(
+        "div", class_="article-text"
+    )
+    breaks = article.all("span", class_="page-break")
+    assert [b.text() for b in breaks] == ["p. 2", "p. 3"]
+    assert PAGE_BREAK not in article.text()
 
 
 def test_the_report_names_no_page_for_a_source_without_pages(site: Path) -> None:

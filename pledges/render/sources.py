@@ -126,7 +126,18 @@ def source_view(
     findings_section(console, findings)
     if text:
         console.print(Text("\nText", style="bold"))
-        console.print(Text(source.text))
+        console.print(Text(with_page_marks(source.text)))
+
+
+def with_page_marks(text: str) -> str:
+    """A text with pages, its page breaks shown as a line naming the page that begins there."""
+    pages = text.split(PAGE_BREAK)
+    if len(pages) == 1:
+        return text
+    marked = [pages[0]]
+    for number, page in enumerate(pages[1:], start=2):
+        marked.append(f"\n\n── {shown(number)} ──\n\n{page}")
+    return "".join(marked)
 
 
 ACTOR_COLUMNS = ("id", "name", "kind", "aliases")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from markupsafe import Markup, escape
 
-from pledges.pages import shown
+from pledges.pages import PAGE_BREAK, shown
 from pledges.report.passages import segments
 from pledges.report.site import Site, href
 from pledges.vocab import Rank
@@ -45,13 +45,30 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
 
 def highlighted(text: str, located: Iterable[tuple[int, int, int]]) -> Markup:
     """An article's text with every located quote (evidence id, start, end) marked. A quote
-    begins with an anchor `evidence-ID`; each mark names the evidence whose quotes it covers."""
+    begins with an anchor `evidence-ID`; each mark names the evidence whose quotes it covers.
+    A page break (a PDF's) is shown as a line naming the page that begins there."""
     out: list[str] = []
+    pages = _PageMarks()
     for segment in segments(text, located):
         out.extend(f'<span id="evidence-{i}"></span>' for i in segment.starts)
         if segment.covered_by:
             ids = " ".join(map(str, segment.covered_by))
-            out.append(f'<mark data-evidence="{ids}">{escape(segment.text)}</mark>')
+            out.append(f'<mark data-evidence="{ids}">{pages.marked(segment.text)}</mark>')
         else:
-            out.append(str(escape(segment.text)))
+            out.append(pages.marked(segment.text))
     return Markup("".join(out))
+
+
+class _PageMarks:
+    """Escapes runs of one text in order, numbering the page breaks met on the way."""
+
+    def __init__(self) -> None:
+        self.page = 1
+
+    def marked(self, run: str) -> str:
+        parts = [str(escape(part)) for part in run.split(PAGE_BREAK)]
+        out = [parts[0]]
+        for part in parts[1:]:
+            self.page += 1
+            out.append(f'<span class="page-break" role="separator">{shown(self.page)}</span>{part}')
+        return "".join(out)
