@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from pledges.excerpt import excerpt
-from pledges.textmatch import MAX_ELISION, closest, elided_parts, find, fold
+from pledges.textmatch import MAX_ELISION, UNSPACED, closest, elided_parts, find, fold
 
 # A number with its decimals and unit ('1.5C'), a word, an ellipsis, or one character of
-# punctuation: '25%,' is '25', '%', ','.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\w*|\w+|\.\.\.|[^\w\s]")
+# punctuation: '25%,' is '25', '%', ','. Chinese and Japanese, written without spaces, are
+# compared character by character: '2060年前' is '2060', '年', '前'.
+_LETTER = f"(?:(?![{UNSPACED}])\\w)"  # of a spaced script
+_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*{_LETTER}*|{_LETTER}+|\.\.\.|\S")
 CONTEXT = 1  # words of context either side of a difference
 SHOWN = 60  # characters of each stretch shown in a message
 ALIKE = 50  # how alike (0-100) a part of an elided quote and a passage are to name their difference

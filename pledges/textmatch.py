@@ -1,8 +1,12 @@
 """Find quotes in article text, and the sentence each one stands in.
 
-A quote stands in its source when it is there exactly, or after normalising whitespace, case, and
-typographic quotes and dashes: nothing else. Every match is reported as a span of the *original*
-text, so that it can be shown in context and highlighted.
+A quote stands in its source when it is there exactly, or after normalising whitespace, case,
+typographic quotes and dashes, compatibility forms (NFKC, character by character: full-width
+digits, letters and punctuation, ligatures, superscripts) and runs of ellipses (the Chinese ……
+is one ellipsis): nothing else. Chinese and Japanese are written without spaces, so whitespace
+next to one of their characters (a line break inside a sentence, a space around a number) is no
+part of the text. Every match is reported as a span of the *original* text, so that it can be
+shown in context and highlighted.
 
 Pure functions over strings; no database, no I/O.
 """
@@ -10,6 +14,7 @@ Pure functions over strings; no database, no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +25,98 @@ _TYPOGRAPHIC = {
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
 }
+ELLIPSIS = "\u2026"
+_ELLIPSES = {ELLIPSIS, "\u22ef"}  # the ellipsis, and the midline one Chinese text also uses
+
+# The characters of scripts written without spaces (Chinese and Japanese: ideographs, kana, their
+# punctuation, and the full- and half-width forms and compatibility characters that fold to
+# them), as a character class; Hangul is not among them: Korean is written with spaces.
+UNSPACED = (
+    "\u2e80-\u2fdf\u2ff0-\u2fff"  # radicals, ideographic description
+    "\u3001-\u303f"  # CJK symbols and punctuation (not U+3000, the ideographic space)
+    "\u3040-\u312f\u3190-\u31ff"  # kana, bopomofo, kanbun, strokes (not Hangul jamo)
+    "\u3200-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # enclosed and compatibility forms, ideographs
+    "\ufe10-\ufe1f\ufe30-\ufe6f"  # vertical and small forms
+    "\u2329\u232a\U0001f12a"  # angle brackets and a bracketed letter that fold to CJK ones
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f\uffe0-\uffe6"  # full-width
+    # punctuation (not letters and digits, as spaced as ASCII ones), half-width katakana
+    "\U0001f200-\U0001f2ff\U00020000-\U0003ffff"  # enclosed ideographs, ideograph extensions
+)
+_UNSPACED = re.compile(f"[{UNSPACED}]")
+_WIDE = re.compile("[\u2329-\U0003ffff]")  # the range they fall in: quicker to look for
+_GAP = re.compile(rf"(?<=[{UNSPACED}])\s+|\s+(?=[{UNSPACED}])")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ELLIPSIS_RUN = re.compile(f"{ELLIPSIS}{{2,}}")
+
+
+def unspaced(char: str) -> bool:
+    """Whether a character is of a script written without spaces (Chinese, Japanese)."""
+    return char >= "\u2329" and _UNSPACED.match(char) is not None
+
+
+def _fold_once(char: str) -> str:
+    if char in _TYPOGRAPHIC:
+        return _TYPOGRAPHIC[char]
+    if char in _ELLIPSES:
+        return ELLIPSIS  # (NFKC would make it three dots)
+    compatible = unicodedata.normalize("NFKC", char)
+    if any(c.isspace() for c in compatible):  # (such as U+00A8, a space and a combining mark)
+        return char.casefold()
+    return compatible.casefold()
+
+
+class _Folded(dict[str, str]):
+    """What each character folds to, worked out the first time it is met: typographic marks to
+    plain ones, compatibility forms (NFKC) to their plain form, then case, as often as it takes
+    to reach a form that folds to itself. Whitespace stays (it is collapsed where it stands)."""
+
+    def __missing__(self, char: str) -> str:
+        if char.isspace():
+            folded = char
+        else:
+            folded = _fold_once(char)
+            while (again := "".join(_fold_once(c) for c in folded)) != folded:
+                folded = again
+        self[char] = folded
+        return folded
+
+
+_FOLDED = _Folded()
+
+
+def _fold_run(run: re.Match[str]) -> str:
+    return "".join(map(_FOLDED.__getitem__, run.group()))
+
+
+def _plain(text: str) -> bool:
+    """Whether folding changes nothing in a text but whitespace and case (once its typographic
+    marks are replaced): no compatibility form, no Chinese or Japanese, no run of ellipses. Told
+    without a pass over each character, for English that holds an ellipsis or an accent."""
+    if ELLIPSIS in text:
+        if ELLIPSIS * 2 in text:
+            return False
+        text = text.replace(ELLIPSIS, "")
+    if text.isascii():
+        return True
+    if "\u22ef" in text or not unicodedata.is_normalized("NFKC", text):
+        return False
+    try:  # Latin-1 holds no Chinese or Japanese, and is encoded at C speed (a Latin accent)
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _WIDE.search(text) is None
+    return True
+
+
+def _fold_characters(text: str) -> str:
+    """Everything folding does to a text but collapse whitespace and fold case: the whitespace
+    next to Chinese or Japanese characters dropped, every other character folded (before case),
+    and runs of ellipses made one."""
+    if _UNSPACED.search(text):
+        text = _GAP.sub("", text)
+    text = _NON_ASCII.sub(_fold_run, text)
+    if ELLIPSIS * 2 in text:
+        text = _ELLIPSIS_RUN.sub(ELLIPSIS, text)
+    return text
 
 
 class Method(StrEnum):
@@ -50,24 +147,29 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """Fold case, typographic quotes and dashes, and runs of whitespace to one space."""
+    """Fold case, typographic quotes and dashes, compatibility forms and runs of ellipses, and
+    runs of whitespace to one space (to none next to a Chinese or Japanese character)."""
     out: list[str] = []
     origin: list[int] = []
-    in_space = False
+    space = -1  # where the run of whitespace before this character starts; -1: there is none
+    after_unspaced = False  # the character before it is Chinese or Japanese
     for index, char in enumerate(text):
         if char.isspace():
-            if not in_space and out:
-                out.append(" ")
-                origin.append(index)
-            in_space = True
+            if space < 0:
+                space = index
             continue
-        in_space = False
-        folded = _TYPOGRAPHIC.get(char, char).casefold()
+        is_unspaced = char >= "\u2329" and _UNSPACED.match(char) is not None  # (unspaced, inline)
+        if space >= 0:
+            if out and not after_unspaced and not is_unspaced:
+                out.append(" ")
+                origin.append(space)
+            space = -1
+        after_unspaced = is_unspaced
+        folded = _FOLDED[char]
+        if folded == ELLIPSIS and out and out[-1] == ELLIPSIS and origin[-1] == index - 1:
+            continue  # a run of ellipses is one
         out.extend(folded)
         origin.extend([index] * len(folded))
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
     return Normalised("".join(out), tuple(origin))
 
 
@@ -79,13 +181,18 @@ def fold(text: str) -> str:
 
     For deciding *whether* a quote stands in a text; `normalise` says *where*. (One `replace`
     per typographic character the text holds is several times faster than `str.translate`,
-    which leaves its fast path at the first character outside ASCII.)
+    which leaves its fast path at the first character outside ASCII; a text that is ASCII once
+    they are replaced, as English nearly always is, is then done.)
     """
-    if not text.isascii():
-        for typographic, plain in _TYPOGRAPHIC_PAIRS:
-            if typographic in text:
-                text = text.replace(typographic, plain)
-    return " ".join(text.casefold().split())
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    for typographic, plain in _TYPOGRAPHIC_PAIRS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    text = " ".join(text.split())  # (first: non-breaking spaces are then gone)
+    if not text.isascii() and not _plain(text):
+        text = _fold_characters(text)
+    return text.casefold()
 
 
 @lru_cache(maxsize=256)
@@ -110,7 +217,7 @@ def locate(quote: str, text: str) -> Span | None:
     return Span(start, end, Method.NORMALISED)
 
 
-_ELLIPSIS = re.compile(r"\s*(?:\.\s*\.\s*\.|\u2026)\s*")
+_ELLIPSIS = re.compile(r"\s*(?:(?:\.\s*\.\s*\.|[\u2026\u22ef])\s*)+")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
@@ -118,7 +225,7 @@ MAX_ELISION = 250  # characters an ellipsis may stand for: a clause or a sentenc
 
 
 def elided(quote: str) -> bool:
-    """Whether a quote leaves words out with an ellipsis ('...' or '…')."""
+    """Whether a quote leaves words out with an ellipsis ('...', '…', or the Chinese '……')."""
     return _ELLIPSIS.search(quote) is not None
 
 
@@ -261,10 +368,11 @@ _RUN = re.compile(r"\s\s+")  # a run of whitespace, which folding makes one spac
 
 @lru_cache(maxsize=256)
 def _collapse_map(text: str) -> tuple[list[int], list[int]] | None:
-    """For texts whose case folding keeps every character's place (nearly all), folded and
-    original offsets differ only by the whitespace folded away: (breakpoints, removed), where
-    removed[i] characters were dropped before folded offset breakpoints[i]. None otherwise."""
-    if not text.isascii() and len(text.casefold()) != len(text):
+    """For texts whose folding keeps every character's place (nearly all but Chinese and
+    Japanese), folded and original offsets differ only by the whitespace folded away:
+    (breakpoints, removed), where removed[i] characters were dropped before folded offset
+    breakpoints[i]. None otherwise."""
+    if not text.isascii() and not _in_place(text):
         return None
     breakpoints, removed = [0], [0]
     dropped = len(text) - len(text.lstrip())  # leading whitespace goes entirely
@@ -281,6 +389,22 @@ def _collapse_map(text: str) -> tuple[list[int], list[int]] | None:
     return breakpoints, removed
 
 
+def _in_place(text: str) -> bool:
+    """Whether folding a text that is not all ASCII changes only its whitespace and each other
+    character to one character (case, typographic marks, most compatibility forms)."""
+    for typographic, plain in (*_TYPOGRAPHIC_PAIRS, ("\xa0", " ")):  # one for one
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    if text.isascii():
+        return True
+    if _plain(text):
+        return len(text.casefold()) == len(text)
+    if _UNSPACED.search(text):
+        return False
+    folded = _NON_ASCII.sub(_fold_run, text)
+    return len(folded) == len(text) and ELLIPSIS * 2 not in folded
+
+
 def original_span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
     """Where fold(text)[start:end] came from in `text`, without mapping every character."""
     collapse = _collapse_map(text)
@@ -294,9 +418,17 @@ def original_span(text: str, folded: str, start: int, end: int) -> tuple[int, in
     return origin(start), origin(end - 1) + 1
 
 
+def _widens(char: str, neighbour: str) -> bool:
+    """Whether a passage ending in `neighbour` takes in the character next to it, `char`: one
+    of the same word of a spaced script."""
+    return not char.isspace() and not unspaced(char) and not unspaced(neighbour)
+
+
 def closest(quote: str, text: str, folded: str | None = None) -> Near | None:
     """The passage of `text` most like `quote`, compared after normalisation (rapidfuzz).
-    `folded` is fold(text), when the caller has it already."""
+    `folded` is fold(text), when the caller has it already. The passage is widened to whole
+    words, where words are spaced: not into Chinese or Japanese, which has no spaces to stop at
+    (the passage would be the whole paragraph)."""
     from rapidfuzz import fuzz
 
     needle, haystack = fold(quote), fold(text) if folded is None else folded
@@ -306,19 +438,26 @@ def closest(quote: str, text: str, folded: str | None = None) -> Near | None:
     if found is None or found.dest_end <= found.dest_start:
         return None
     start, end = original_span(text, haystack, found.dest_start, found.dest_end)
-    while start > 0 and not text[start - 1].isspace():  # whole words only
+    while start > 0 and _widens(text[start - 1], text[start]):  # whole words only
         start -= 1
-    while end < len(text) and not text[end].isspace():
+    while end < len(text) and _widens(text[end], text[end - 1]):
         end += 1
     return Near(start, end, round(found.score, 1))
 
 
-# A sentence ends at . ! or ? (optionally followed by closing quotes) before whitespace, or at a
-# blank line, unless the word before the stop is a known abbreviation or a run of initials (U.S.,
-# U.N.). The two stops, `[.!?]+["'\u201d\u2019)]*(?=\s)` and `\n[ \t\r]*\n`, are written with
-# their first characters as one set, which the regular expression engine scans for at C speed
-# (with the alternation it tries every position: 2.6 times slower).
-_STOP = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"'\u201d\u2019)]*(?=\s)|(?<=\n)[ \t\r]*\n)")
+# A sentence ends at . ! or ? (optionally followed by closing quotes) before whitespace, at a
+# blank line, or at a Chinese or Japanese stop (the ideographic full stop, and the full-width
+# ! ? and ;) with any closing quotes and brackets after it, and no whitespace needed; unless the
+# word before a Western stop is a known abbreviation or a run of initials (U.S., U.N.). The
+# three stops, `[.!?]+["'\u201d\u2019)]*(?=\s)`, `\n[ \t\r]*\n` and `[STOPS][STOPS!?]*[CLOSING]*`,
+# are written with their first characters as one set, which the regular expression engine scans for
+# at C speed (with the alternation it tries every position: 2.6 times slower).
+_CJK_STOPS = "\u3002\uff01\uff1f\uff1b"
+_CJK_CLOSING = "\"'\u201d\u2019)\u300d\u300f\u3011\uff09\u300b"  # and corner, lenticular brackets
+_STOP = re.compile(
+    rf"[.!?\n{_CJK_STOPS}](?:(?<=[.!?])[.!?]*[\"'\u201d\u2019)]*(?=\s)|(?<=\n)[ \t\r]*\n"
+    rf"|(?<=[{_CJK_STOPS}])[{_CJK_STOPS}!?]*[{_CJK_CLOSING}]*)"
+)
 _ABBREVIATIONS = frozenset([
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "vs", "etc",
     "inc", "ltd", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -329,7 +468,8 @@ _FOLLOWING = re.compile(r"\s*(\S)")  # the first character after a stop that is 
 
 
 def _is_boundary(text: str, stop: re.Match[str]) -> bool:
-    if stop.group().startswith("\n"):
+    first = text[stop.start()]
+    if first == "\n" or first in _CJK_STOPS:
         return True
     word_start = stop.start()
     while word_start > 0 and not text[word_start - 1].isspace():

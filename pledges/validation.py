@@ -27,6 +27,8 @@ _HINTS = {
     "baseline_year": "use a year from 1900 to 2100",
     "sha256": "use 64 lower-case hexadecimal digits",
     "language": "use a language code such as en or zh-Hans",
+    "from_metadata": "name title, published_on or publisher, each once, joined with ';'",
+    "encoding": "use the name of a character encoding, such as utf-8, gb18030 or cp1252",
     "target_value": "use a number written with the digits 0-9, e.g. 65, -0.5 or 12.5",
     "date_inferred": "use true or false",
     "version": f"keep the version as exported, a whole number from 1 to {MAX_ID}",

@@ -6,12 +6,18 @@ further evidence for them. It can also do what no curator should: change a sourc
 behind the register's back, or backdate when a quote was last verified.
 
     actors:        [{id, name, kind, aliases}]
-    sources:       [{id, title, ..., text | text_of: SEED_SOURCE_ID, changes: [{replace, with}]}]
+    seed_actors:   [{id, add_aliases: [ALIAS...]}]                  aliases for existing actors
+    sources:       [{id, title, ..., text | text_of: SEED_SOURCE_ID | pdf: PAGES,
+                     changes: [{replace, with}]}]
     pledges:       [{id, title, actors, kind, ..., evidence: [EVIDENCE]}]
     seed_pledges:  [{id, FIELD: VALUE..., evidence: [EVIDENCE]}]   changes to existing pledges
     tampered:      [{source, replace, with}]                         text changed, sha256 kept
     verified_on:   DAY     when the snippet's quotes were last found in their sources (TODAY)
     EVIDENCE:      {source, quote, stance, asserts_status, note, deprecated: REASON, verified_on}
+
+A source given as `pdf` (a list of pages, each a list of lines as a page lays them out) is written
+as a real PDF (tests/documents.py) and read as `source add` reads it: its text is what the PDF
+reader extracts, with its format and extractor.
 
 Evidence is cited as `pledges cite --allow-unlocated` would (a quote that is not in its source is
 stored all the same, for the audit to find), then deprecated when `deprecated` gives a reason.
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
@@ -30,7 +37,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select, update
 
-from pledges import editing, migrate, service
+from pledges import corrections, documents, editing, migrate, service
 from pledges.audit import Report
 from pledges.db import open_engine, opened, transaction
 from pledges.models import EvidenceRow, SourceRow
@@ -40,7 +47,7 @@ AUTHOR = "test"
 WHO = editing.Who(AUTHOR, "build a test register")
 TODAY = date(2024, 6, 1)  # the day the audit is run as of, unless a snippet says otherwise
 
-_KEYS = {"actors", "sources", "pledges", "seed_pledges", "tampered", "verified_on"}
+_KEYS = {"actors", "seed_actors", "sources", "pledges", "seed_pledges", "tampered", "verified_on"}
 _CITED = {"source", "quote", "stance", "asserts_status", "note"}  # as `pledges cite` takes them
 _EVIDENCE_KEYS = _CITED | {"deprecated", "verified_on"}  # and what happened to them after
 
@@ -93,8 +100,19 @@ def _shuffled(items: list[Any], rng: random.Random | None) -> list[Any]:
     return items
 
 
+def _read_pdf(pages: list[list[str]]) -> documents.Document:
+    """The document a PDF of these pages of lines is read as."""
+    from tests.documents import pdf
+
+    with tempfile.TemporaryDirectory() as folder:
+        return documents.read(pdf(Path(folder) / "source.pdf", pages), detect_language=False)
+
+
 def _source(entry: Mapping[str, Any], texts: Mapping[str, str]) -> SourceIn:
     fields = dict(entry)
+    if "pdf" in fields:
+        read = _read_pdf(fields.pop("pdf"))
+        fields.update(text=read.text, format=read.format, extractor=read.extractor)
     text = texts[fields.pop("text_of")] if "text_of" in fields else fields.pop("text")
     for change in fields.pop("changes", []):
         assert change["replace"] in text, f"{fields['id']}: {change['replace']!r} is not in it"
@@ -114,6 +132,9 @@ def build(url: str, spec: Mapping[str, Any], *, rng: random.Random | None = None
         with transaction(engine, write=True) as session:
             for actor in _shuffled(spec.get("actors", []), rng):
                 editing.add_actor(session, ActorIn.model_validate(actor), WHO)
+            for entry in spec.get("seed_actors", []):
+                aliases = entry["add_aliases"]
+                corrections.update_actor(session, entry["id"], {}, WHO, add_aliases=aliases)
             # The articles already in the register, to build altered copies from.
             texts = {i: t for i, t in session.execute(select(SourceRow.id, SourceRow.text))}
             for entry in _shuffled(spec.get("sources", []), rng):

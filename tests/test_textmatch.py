@@ -436,11 +436,19 @@ def test_stands_agrees_with_find(data: st.DataObject) -> None:
     assert stands(quote, text, fold(text)) == (find(quote, text) is not None)
 
 
-_STOP_AS_ALTERNATION = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n[ \t\r]*\n")
+_STOP_AS_ALTERNATION = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n[ \t\r]*\n"
+    r"|[\u3002\uff01\uff1f\uff1b][\u3002\uff01\uff1f\uff1b!?]*[\"'\u201d\u2019)\u300d\u300f\u3011\uff09\u300b]*"
+)
 
 
 @given(
-    st.text(alphabet=st.sampled_from(list("ab .!?\n\t\r\"')\u201d\u2019U.S")), max_size=60),
+    st.text(
+        alphabet=st.sampled_from(
+            list("ab .!?\n\t\r\"')\u201d\u2019U.S\u4e2d\u3002\uff01\uff1f\uff1b\u300d\uff09")
+        ),
+        max_size=60,
+    ),
     st.integers(0, 60),
     st.integers(0, 61),
 )
@@ -449,3 +457,106 @@ def test_sentence_stops_are_those_of_the_plain_alternation(text: str, low: int, 
     within any window."""
     expected = [m.span() for m in _STOP_AS_ALTERNATION.finditer(text, low, high)]
     assert [m.span() for m in _STOP.finditer(text, low, high)] == expected
+
+
+# --- Chinese, Japanese and Korean -----------------------------------------------------------------
+
+# Texts written for these tests (China's 2020 announcement at the UN, in three languages), with
+# what folding must see through: line breaks inside sentences, full-width digits and punctuation
+# (\uff0c is the full-width comma, \uff12\uff10\uff16\uff10 is 2060), the Chinese ellipsis.
+CJK = {
+    "zh": "2020\u5e749\u670822\u65e5\uff0c\u4e60\u8fd1\u5e73\u8868\u793a\uff0c"
+    "中国的二氧化碳排放力争在2030年之前达到峰值\uff0c并努力在\n\uff12\uff10\uff16\uff10年之前实现"
+    "碳中和。\n\n他说\uff1a“这是……一个承诺。”US与China的代表 随后会谈。",
+    "ja": "中国は2060年までに\nカーボンニュートラルを目指すと表明した。日本は2050年を目標とする。",
+    "ko": "중국은 2060년까지 탄소중립을 달성하겠다고 밝혔다.  한국은\n2050년을 목표로 한다.",
+}
+CJK_TYPED = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(
+            " \n\xa0\u3000中国年碳。、“”……\u22ef\u2026\uff12\uff10\uff0c\uff1b\uff01\u2f00㈱가a1."
+        ),
+    )
+)
+
+
+@given(st.one_of(CJK_TYPED, st.sampled_from(sorted(CJK.values()))))
+def test_cjk_text_folds_as_it_normalises_idempotently_and_maps_back(text: str) -> None:
+    from pledges.textmatch import fold
+
+    normalised = normalise(text)
+    assert fold(text) == normalised.text
+    assert normalise(normalised.text).text == normalised.text
+    assert all(a <= b for a, b in pairwise(normalised.origin))
+    for char, at in zip(normalised.text, normalised.origin, strict=True):
+        assert (char == " ") == text[at].isspace()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(CJK_TYPED, st.sampled_from(sorted(CJK.values()))), data=st.data())
+def test_offset_mapping_agrees_with_the_full_map_on_cjk_text(
+    text: str, data: st.DataObject
+) -> None:
+    from pledges.textmatch import fold, original_span
+
+    folded = fold(text)
+    assume(len(folded) >= 2)
+    start = data.draw(st.integers(0, len(folded) - 1))
+    end = data.draw(st.integers(start + 1, len(folded)))
+    assert original_span(text, folded, start, end) == normalise(text).span(start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_slice_of_a_cjk_text_retyped_is_found_and_stands(data: st.DataObject) -> None:
+    """A slice of a text, with line breaks or spaces put between its characters and its forms
+    made full-width or plain, is found where the slice stands; `stands` agrees with `find`."""
+    import unicodedata
+
+    from pledges.textmatch import fold, stands, unspaced
+
+    text = data.draw(st.sampled_from(sorted(CJK.values())), "text")
+    start = data.draw(st.integers(0, len(text) - 1), "start")
+    original = text[start : start + data.draw(st.integers(1, 40), "length")]
+    assume(original.strip())
+    out = []
+    for index, char in enumerate(original):
+        choice = data.draw(st.integers(0, 3))
+        if choice == 1 and char != "\u2026":  # (NFKC makes the ellipsis three dots: an elision)
+            char = unicodedata.normalize("NFKC", char)
+        elif choice == 2 and char.isascii() and char.isalnum():
+            char = chr(ord(char) + 0xFEE0)  # its full-width form
+        out.append(char)
+        if choice == 3 and index + 1 < len(original) and unspaced(original[index + 1]):
+            out.append(data.draw(st.sampled_from(["\n", " ", "\u3000"])))
+    quote = "".join(out)
+    span = find(quote, text)
+    assert span is not None, quote
+    assert normalise(text[span.start : span.end]).text == normalise(quote).text
+    assert stands(quote, text, fold(text))
+
+
+def test_every_character_folds_to_a_form_that_folds_to_itself() -> None:
+    """The table behind folding, over every character that case or NFKC changes: what a
+    character folds to folds to itself (so folding is idempotent), holds no whitespace, and is of
+    an unspaced script only if the character is (so no space kept in one fold is dropped in the
+    next)."""
+    import sys
+    import unicodedata
+
+    from pledges.textmatch import _FOLDED, unspaced
+
+    changed = [
+        char
+        for char in map(chr, range(sys.maxunicode + 1))
+        if not 0xD800 <= ord(char) < 0xE000
+        and not char.isspace()
+        and (unicodedata.normalize("NFKC", char) != char or char.casefold() != char)
+    ]
+    assert len(changed) > 5000
+    for char in changed:
+        folded = _FOLDED[char]
+        assert folded and not any(c.isspace() for c in folded), char
+        assert "".join(_FOLDED[c] for c in folded) == folded, char
+        assert unspaced(char) or not any(unspaced(c) for c in folded), char

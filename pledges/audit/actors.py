@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from pledges.textmatch import UNSPACED
+
 if TYPE_CHECKING:
     from pledges.records import ActorRecord
+
+
+# Scripts whose words a name need not stand apart from: Chinese and Japanese have no spaces, and
+# Korean writes its particles on to the noun (미국은, 中国将, 习近平表示).
+_RUN_ON = re.compile(f"[{UNSPACED}\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def _run_on(char: str) -> bool:
+    """Whether a character is one a name need not stand apart from (for a name in a spaced
+    script, it is as good as a space)."""
+    return char >= "\u1100" and _RUN_ON.match(char) is not None
 
 
 def _lower(text: str) -> str:
@@ -21,17 +35,21 @@ def _lower(text: str) -> str:
 class ActorMatcher:
     """Every alias in one Aho-Corasick automaton, matched on whole words. Short all-capital
     aliases (US, EU, PRC, U.S.) match only in capitals, so that 'us' the pronoun is not the
-    United States; a match inside a longer one (Xi in Xi Jinping) counts once, as the longer."""
+    United States; a match inside a longer one (Xi in Xi Jinping) counts once, as the longer.
+    An alias written in Chinese, Japanese or Korean needs no word boundary where it ends in one
+    of their characters (中国将提高, 习近平表示); an alias in a spaced script needs one, which
+    those characters give it (US与China)."""
 
     def __init__(self, actors: Iterable[ActorRecord]) -> None:
         import ahocorasick
 
         self._automaton: Any = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[str, str, bool]]] = {}
+        entries: dict[str, list[tuple[str, str, bool, bool, bool]]] = {}
         for actor in actors:
             for name in (actor.name, *actor.aliases):
                 exact = name.isupper() and len(name.replace(".", "")) <= 4
-                entries.setdefault(_lower(name), []).append((name, actor.id, exact))
+                free = _run_on(name[:1]), _run_on(name[-1:])  # its ends need no boundary
+                entries.setdefault(_lower(name), []).append((name, actor.id, exact, *free))
         for key, value in entries.items():
             self._automaton.add_word(key, value)
         self._empty = not entries
@@ -44,12 +62,16 @@ class ActorMatcher:
             return []
         found: list[tuple[int, int, str]] = []
         for last, entries in self._automaton.iter(_lower(text)):
-            for name, actor, exact in entries:
+            for name, actor, exact, free_start, free_end in entries:
                 start, end = last - len(name) + 1, last + 1
-                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                    continue
-                if end < len(text) and (text[end].isalnum() or text[end] == "_"):
-                    continue
+                if start > 0 and not free_start:
+                    before = text[start - 1]
+                    if (before.isalnum() or before == "_") and not _run_on(before):
+                        continue
+                if end < len(text) and not free_end:
+                    after = text[end]
+                    if (after.isalnum() or after == "_") and not _run_on(after):
+                        continue
                 if exact and text[start:end] != name:
                     continue
                 found.append((start, end, actor))

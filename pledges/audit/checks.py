@@ -34,6 +34,7 @@ DELIVERY = frozenset(
 )
 CONFIDENCE_ORDER = {Confidence.LOW: 1, Confidence.MEDIUM: 2, Confidence.HIGH: 3}
 SHORT_QUOTE_WORDS = 4
+SHORT_QUOTE_CHARACTERS = 7  # of Chinese or Japanese: about four words (see quote_too_short)
 NAMED_HOLDERS = 3  # a quote found in more sources than this names the first few
 
 
@@ -164,11 +165,20 @@ def quote_not_found(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said
 
 @check("quote-too-short", Severity.WARNING, "quote")
 def quote_too_short(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
-    """A quote of fewer than four words proves too little: it could stand in almost any article."""
-    if fact.words >= SHORT_QUOTE_WORDS or fact.cited.rank is Rank.DEPRECATED:
+    """A quote of fewer than four words proves too little: it could stand in almost any article.
+
+    Chinese and Japanese, written without spaces, are measured in characters (a number or a
+    Latin word among them counting as one), and a quote of fewer than seven is too short: a
+    word of running Chinese text is 1.6 to 1.7 characters long on average, so four words are
+    about seven characters (实现碳中和, "reach carbon neutrality", is five: too short; 2060年前实现
+    碳中和 is eight)."""
+    shortest, unit = (
+        (SHORT_QUOTE_CHARACTERS, "character") if fact.in_characters else (SHORT_QUOTE_WORDS, "word")
+    )
+    if fact.length >= shortest or fact.cited.rank is Rank.DEPRECATED:
         return None
     return Said(
-        f"quote “{fact.cited.quote}” has {fact.words} word{'' if fact.words == 1 else 's'}",
+        f"quote “{fact.cited.quote}” has {fact.length} {unit}{'' if fact.length == 1 else 's'}",
         "quote the whole clause that states the commitment",
     )
 

@@ -7,19 +7,47 @@ returns, so that each article is read (and, when needed, normalised) once per au
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pledges.audit.actors import ActorMatcher
-from pledges.textmatch import Article, Method, closest, sentence_bounds
+from pledges.textmatch import UNSPACED, Article, Method, closest, sentence_bounds
 from pledges.vocab import Rank
 
 if TYPE_CHECKING:
     from pledges.records import EvidenceRecord
 
-YEAR = re.compile(r"(?<![\w.-])(19[0-9]{2}|20[0-9]{2}|2100)(?![\w-])")
+# A year is four digits from 1900 to 2100 standing on their own: not inside a longer number or
+# a word of a spaced script (2030s, cop2030), not after a dot or a hyphen (1.2030, an id such as
+# cn-co2-peak-2030) nor before a hyphen (a date, 2023-11-15). Chinese and Japanese letters are
+# no part of a year (2060年, 在2030年前), nor are those of other scripts (2030년, Korean). A range
+# states both its ends: 2026-2030 (or with an en or em dash, a tilde, 至 or 到).
+# 2020年代 is a decade, the 2020s: no year.
+_APART = r"0-9A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"  # digits, Latin letters
+_Y = r"(19[0-9]{2}|20[0-9]{2}|2100)"
+YEAR = re.compile(
+    rf"(?<![{_APART}.\-]){_Y}(?:[-\u2010-\u2015~\u81f3\u5230]{_Y})?(?![{_APART}\-]|\u5e74\u4ee3)"
+)
+_HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_HAN_YEAR = re.compile("[〇零一二三四五六七八九]{4}(?=年)")  # 二〇六〇年
 # A word as a reader counts it: "1.5", "U.S.", "non-CO2" and "world's" are one word each.
 WORD = re.compile(r"\w+(?:[.,'\u2019-]\w+)*")
+# Chinese and Japanese are counted in characters, a number or a Latin word among them as one.
+_IDEOGRAPHIC = f"(?:(?=[{UNSPACED}])\\w)"  # an ideograph or kana (not punctuation)
+_SPACED_LETTER = f"(?:(?!{_IDEOGRAPHIC})\\w)"
+_CHARACTER = re.compile(rf"{_IDEOGRAPHIC}|{_SPACED_LETTER}+(?:[.,'\u2019-]{_SPACED_LETTER}+)*")
+_HAS_IDEOGRAPHIC = re.compile(_IDEOGRAPHIC)
+
+
+def length(quote: str) -> tuple[int, bool]:
+    """How long a quote is: in words, or in characters (True) when it is Chinese or Japanese
+    (holds an ideograph or kana)."""
+    if not quote.isascii():
+        quote = unicodedata.normalize("NFKC", quote)  # full-width digits are one number too
+        if _HAS_IDEOGRAPHIC.search(quote):
+            return len(_CHARACTER.findall(quote)), True
+    return len(WORD.findall(quote)), False
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +56,10 @@ class QuoteFact:
     method: Method | None  # how the quote was found in its source; None: it was not
     named: frozenset[str]  # actors named where the quote stands (or last named before it)
     years: tuple[int, ...]  # years the quote states
-    words: int
+    length: int  # in words, or in characters where `in_characters`
     near: tuple[str, float] | None = None  # closest passage and similarity, when not found
     elsewhere: tuple[str, ...] = ()  # other sources holding the quote, when not found
+    in_characters: bool = False  # Chinese or Japanese: its length counts characters
 
     @property
     def located(self) -> bool:
@@ -47,8 +76,14 @@ _YEARS: dict[tuple[int, ...], tuple[int, ...]] = {}
 
 def years(text: str) -> tuple[int, ...]:
     """The years a text states, in order (one shared tuple for each set of years: a register's
-    quotes state few different ones)."""
-    found = tuple(sorted({int(y) for y in YEAR.findall(text) if 1990 <= int(y) <= 2100}))
+    quotes state few different ones), read after folding compatibility forms (full-width digits)
+    and years written in Chinese numerals (二〇六〇年)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if "年" in text:
+            text = _HAN_YEAR.sub(lambda m: m.group().translate(_HAN_DIGITS), text)
+    stated = {int(y) for pair in YEAR.findall(text) for y in pair if y}
+    found = tuple(sorted(y for y in stated if 1990 <= y <= 2100))
     return _YEARS.setdefault(found, found)
 
 
@@ -56,12 +91,12 @@ def examine(cited: EvidenceRecord, article: Article, actors: ActorMatcher) -> Qu
     """Locate one quote in its source's text and note what the checks need."""
     quote, text = cited.quote, article.text
     stated = years(quote)
-    words = len(WORD.findall(quote))
+    size, in_characters = length(quote)
     span = article.find(quote)
     if span is None:
         near = closest(quote, text, article.folded)
         passage = None if near is None else (text[near.start : near.end], near.similarity)
-        return QuoteFact(cited, None, frozenset(), stated, words, passage)
+        return QuoteFact(cited, None, frozenset(), stated, size, passage, (), in_characters)
     begin, end = sentence_bounds(text, span.start, span.end)
     named = actors.named(text[begin:end])
     if not named:  # the nearest sentence before it that names anyone, and all it names
@@ -69,4 +104,4 @@ def examine(cited: EvidenceRecord, article: Article, actors: ActorMatcher) -> Qu
         if last is not None:
             before, _ = sentence_bounds(text, last, last + 1)
             named = actors.named(text[before:begin])
-    return QuoteFact(cited, span.method, named, stated, words)
+    return QuoteFact(cited, span.method, named, stated, size, in_characters=in_characters)
