@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pledges.audit.actors import ActorMatcher
-from pledges.textmatch import UNSPACED, Article, Method, closest, sentence_bounds
+from pledges.textmatch import UNSPACED, WIDE, Article, Method, closest, sentence_bounds
 from pledges.vocab import Rank
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ _HAS_IDEOGRAPHIC = re.compile(_IDEOGRAPHIC)
 def length(quote: str) -> tuple[int, bool]:
     """How long a quote is: in words, or in characters (True) when it is Chinese or Japanese
     (holds an ideograph or kana)."""
-    if not quote.isascii():
+    if not quote.isascii() and WIDE.search(quote):
         quote = unicodedata.normalize("NFKC", quote)  # full-width digits are one number too
         if _HAS_IDEOGRAPHIC.search(quote):
             return len(_CHARACTER.findall(quote)), True
@@ -78,7 +78,7 @@ def years(text: str) -> tuple[int, ...]:
     """The years a text states, in order (one shared tuple for each set of years: a register's
     quotes state few different ones), read after folding compatibility forms (full-width digits)
     and years written in Chinese numerals (二〇六〇年)."""
-    if not text.isascii():
+    if not text.isascii() and WIDE.search(text):
         text = unicodedata.normalize("NFKC", text)
         if "年" in text:
             text = _HAN_YEAR.sub(lambda m: m.group().translate(_HAN_DIGITS), text)
