@@ -14,6 +14,8 @@ from enum import StrEnum
 MAX_ID = 2_147_483_647
 # Evidence older than this many days is due a new check, unless --reverify-days says otherwise.
 REVERIFY_DAYS = 365
+# The language recorded for a source when none is given and none can be detected (BCP 47).
+UNDETERMINED = "und"
 
 
 class ActorKind(StrEnum):

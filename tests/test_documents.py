@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 (Chinese text is written with its full-width commas)
 """Reading real documents: PDFs, Word documents, web pages and text files in the encodings they
 come in, each written here as its maker writes it (tests/documents.py); and the files that are
 not documents, refused in one line."""

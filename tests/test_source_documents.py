@@ -482,3 +482,33 @@ def test_an_import_changes_the_metadata_only_as_update_does(
     claimed = cli("import", str(out), *REASON, "--db", seeded)
     assert claimed.code == 0, claimed.err
     assert source_json(cli, seeded)["source"]["from_metadata"] == ["publisher"]
+
+
+CHINESE = (
+    "2020年9月，中国宣布二氧化碳排放力争于2030年前达到峰值，努力争取2060年前实现碳中和。"
+    "2021年10月，中国提交了更新后的国家自主贡献。"
+)
+
+
+def test_an_import_detects_the_language_of_a_new_source_left_without_one(
+    cli: CLI, seeded: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert cli("export", "--db", seeded, "--out", str(out)).code == 0
+
+    def emptied_and_added(rows: list[list[str]]) -> list[list[str]]:
+        header = rows[0]
+        language = header.index("language")
+        for row in rows[1:]:
+            row[language] = ""  # held sources: keep their language
+        added = dict.fromkeys(header, "")
+        added.update(id="cn-ndc-zh", title="中国的国家自主贡献", kind="news", date_inferred="false")
+        added.update(text=CHINESE)
+        return [*rows, [added[name] for name in header]]
+
+    _rewrite(out / "sources.csv", emptied_and_added)
+    imported = cli("import", str(out), *REASON, "--db", seeded)
+    assert imported.code == 0, imported.err
+    assert source_json(cli, seeded, "cn-ndc-zh")["source"]["language"] == "zh"
+    held = source_json(cli, seeded, "kerry-not-dictating")["source"]
+    assert held["language"] == "en"

@@ -20,6 +20,7 @@ from pledges.cli.options import (
     write,
 )
 from pledges.errors import InvalidInput
+from pledges.vocab import UNDETERMINED
 
 if TYPE_CHECKING:
     from pledges.documents import Document
@@ -28,8 +29,6 @@ source_app = typer.Typer(help="Sources: the articles the register quotes.", no_a
 actor_app = typer.Typer(help="Actors: who makes pledges.", no_args_is_help=True)
 
 Opt = typer.Option
-# The language recorded when none is given and none can be detected (BCP 47: undetermined).
-UNDETERMINED = "und"
 # The options of the fields a document's metadata may give.
 OPTIONS = {"title": "--title", "published_on": "--published", "publisher": "--publisher"}
 # The fields `source update --clear` empties, as its options name them.

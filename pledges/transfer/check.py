@@ -190,6 +190,8 @@ class _Check:
         if text is None:
             return None
         data["text"] = as_exported(text, sha256, registered.text if registered else None)
+        if data.get("language") is None:  # an empty cell, or no such column
+            data["language"] = registered.language if registered else _language(data["text"])
         if registered is not None and isinstance(data.get("from_metadata"), list):
             # A stored source's fields from its document's metadata may only leave it (a
             # curator claims one by taking its name out, or by changing or clearing its value):
@@ -337,3 +339,11 @@ def _in_order(
         if pledge_id not in placed:
             place(pledge_id, ())
     return added
+
+
+def _language(text: str) -> str:
+    """A new source's language, when its row gives none: detected, as source add does."""
+    from pledges.documents.language import detect
+    from pledges.vocab import UNDETERMINED
+
+    return detect(text) or UNDETERMINED
