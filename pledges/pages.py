@@ -19,3 +19,9 @@ def page_at(text: str, offset: int) -> int | None:
 def shown(page: int | None) -> str:
     """How a page is named to readers: 'p. 12', or '' when there is none."""
     return "" if page is None else f"p. {page}"
+
+
+def read_on(text: str) -> str:
+    """A passage as a reader reads it across pages: each page break a space (one character for
+    one, so that offsets into the passage hold)."""
+    return text.replace(PAGE_BREAK, " ")

@@ -15,7 +15,7 @@ from pledges import history, progress
 from pledges import repository as repo
 from pledges.errors import InvalidInput, NotFound
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, RevisionRow, SourceRow
-from pledges.pages import page_at
+from pledges.pages import page_at, read_on
 from pledges.schema import Actor, Evidence, Pledge, Revision, Source
 from pledges.textmatch import find, sentence_bounds
 from pledges.timeline import Step, timeline
@@ -188,7 +188,7 @@ def quoted(evidence: Evidence, source: Source) -> Quoted:
     if span is None:
         return Quoted(evidence, source, evidence.quote, None, None)
     begin, finish = sentence_bounds(source.text, span.start, span.end)
-    context = source.text[begin:finish]
+    context = read_on(source.text[begin:finish])
     page = page_at(source.text, span.start)
     return Quoted(evidence, source, context, span.start - begin, span.end - begin, page)
 

@@ -160,6 +160,7 @@ def normalise(text: str) -> Normalised:
     origin: list[int] = []
     space = -1  # where the run of whitespace before this character starts; -1: there is none
     after_unspaced = False  # the character before it is Chinese or Japanese
+    previous = -2  # where the last character that is not whitespace stands
     for index, char in enumerate(text):
         if char.isspace():
             if space < 0:
@@ -173,7 +174,9 @@ def normalise(text: str) -> Normalised:
             space = -1
         after_unspaced = is_unspaced
         folded = _FOLDED[char]
-        if folded == ELLIPSIS and out and out[-1] == ELLIPSIS and origin[-1] == index - 1:
+        run_on = folded == ELLIPSIS and out and out[-1] == ELLIPSIS and previous == index - 1
+        previous = index
+        if run_on:
             continue  # a run of ellipses is one
         out.extend(folded)
         origin.extend([index] * len(folded))

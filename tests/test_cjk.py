@@ -217,6 +217,10 @@ def test_a_quote_is_measured_in_words_or_in_chinese_and_japanese_characters(
         ("力争2030年前达峰", (2030,)),
         ("努力在２０６０年之前", (2060,)),
         ("中国力争于二〇六〇年前实现碳中和", (2060,)),
+        ("二○六○年前实现碳中和", (2060,)),  # the circle typed for the zero
+        ("二O三O年前达到峰值", (2030,)),  # and the letter O
+        ("碳中和2060¹，中国", (2060,)),  # a footnote mark is no digit
+        ("2030²年前实现碳达峰", (2030,)),
         ("2026-2030年", (2026, 2030)),
         ("in 2026\u20132030", (2026, 2030)),
         ("2026\u20142030", (2026, 2030)),
@@ -259,6 +263,10 @@ MATCHER = ActorMatcher([
         # Latin aliases keep their word boundaries
         ("USA与Xiamen", set()),
         ("PRCs", set()),
+        # words that hold a name without naming anyone: developing, Western countries
+        ("发展中国家应当加快减排", set()),
+        ("欧美国家承诺出资", set()),
+        ("中国支持发展中国家", {"CN"}),
     ],
 )
 def test_aliases_are_found_inside_unspaced_text(text: str, named: set[str]) -> None:
@@ -298,3 +306,9 @@ def test_cite_names_the_difference_in_a_chinese_near_miss(cli: CLI, seeded: str)
         "copy the words exactly as the article has them, or add --allow-unlocated to record it "
         "anyway (the audit will report it)"
     )
+
+
+@pytest.mark.parametrize("text", ["………", "1㍻……⋯国", "\u3000…⋯⋯", "… …", "努力……实现"])
+def test_a_run_of_ellipses_folds_to_one_in_fold_as_in_normalise(text: str) -> None:
+    assert fold(text) == normalise(text).text
+    assert "……" not in fold(text)

@@ -272,6 +272,24 @@ def test_a_utf8_page_and_a_page_that_misstates_its_charset(tmp_path: Path) -> No
     assert (EU in read.text, read.encoding) == (True, "cp1252")
 
 
+def test_a_utf8_page_under_an_old_latin1_label_is_read_as_utf8(tmp_path: Path) -> None:
+    # Saved again as UTF-8 by an editor that left the page's Latin-1 tag: not "sâ€™engage".
+    path = tmp_path / "fr.html"
+    page = make.html([EU, "La France s\u2019engage à la neutralité carbone."], title="Climat",
+                     charset="iso-8859-1")  # fmt: skip
+    path.write_bytes(page.encode("utf-8"))
+    read = documents.read(path)
+    assert "s\u2019engage à la neutralité" in read.text
+    assert read.encoding == "utf-8"
+
+
+def test_a_text_that_mentions_the_pdf_signature_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "formats.txt"
+    path.write_text(f"Every PDF file begins with the bytes %PDF-1.7. {EU}\n", encoding="utf-8")
+    read = documents.read(path)
+    assert (read.format, read.text) == (SourceFormat.TEXT, path.read_text(encoding="utf-8"))
+
+
 def test_a_date_is_offered_only_when_the_markup_states_it(tmp_path: Path) -> None:
     said = f"Brussels, 14 July 2021. {EU_EN}"
     path = tmp_path / "page.html"

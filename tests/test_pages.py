@@ -24,7 +24,8 @@ from tests.html_pages import Page
 from tests.registers import TODAY, copy_of, parse, seeded_template
 from tests.registers import build as add_to
 
-# Three pages; the US target runs from the foot of page 2 onto page 3.
+# Three pages; the US target runs from the foot of page 2 onto page 3, its words parted by the
+# page break alone (as a PDF's text is stored).
 PAGES = PAGE_BREAK.join(
     [
         "A digest of national climate targets.\n"
@@ -32,7 +33,7 @@ PAGES = PAGE_BREAK.join(
         "The European Union will cut its net greenhouse gas emissions by at least 55 percent by "
         "2030, compared with 1990.\nThe United States aims at cutting its net greenhouse gas "
         "emissions",
-        " by 50 to 52 percent below 2005 levels in 2030.\n"
+        "by 50 to 52 percent below 2005 levels in 2030.\n"
         "China aims to reach carbon neutrality before 2060.\n",
     ]
 )
@@ -130,6 +131,7 @@ def test_a_quote_across_a_page_break_is_on_the_page_where_it_starts(cli: CLI, ur
     assert shown_sources(cli, url, "us-digest-2030") == [f"[1] {DIGEST_LINE}, p. 2"]
     done = cli("show", "us-digest-2030", "--db", url)
     assert PAGE_BREAK not in done.out  # the passage runs on across the break, as a reader reads
+    assert "greenhouse gas emissions by 50 to 52 percent" in " ".join(done.out.split())
 
 
 def test_source_show_text_marks_where_each_page_begins(cli: CLI, url: str) -> None:

@@ -23,6 +23,22 @@ def _run_on(char: str) -> bool:
     return char >= "\u1100" and _RUN_ON.match(char) is not None
 
 
+# Words of unspaced text that hold a country's name without naming it: "developing countries"
+# (发展中国家 holds 中国, China), "Western countries" (欧美国家 holds 美国, the United States),
+# Japan's Chūgoku region (中国地方). Their characters are no mention.
+NOT_MENTIONS = ("发展中国家", "發展中國家", "欧美国家", "歐美國家", "中国地方")
+
+
+def _without_compounds(lowered: str) -> str:
+    """A lowered text with the words of NOT_MENTIONS blanked out, character for character."""
+    if lowered.isascii():
+        return lowered
+    for word in NOT_MENTIONS:
+        if word in lowered:
+            lowered = lowered.replace(word, "\u3000" * len(word))
+    return lowered
+
+
 def _lower(text: str) -> str:
     """text.lower(), keeping every character's place (the few letters whose lower case is
     longer, such as 'İ', stay as they are), so that offsets in the result are offsets in text."""
@@ -61,7 +77,7 @@ class ActorMatcher:
         if self._empty or not text:
             return []
         found: list[tuple[int, int, str]] = []
-        for last, entries in self._automaton.iter(_lower(text)):
+        for last, entries in self._automaton.iter(_without_compounds(_lower(text))):
             for name, actor, exact, free_start, free_end in entries:
                 start, end = last - len(name) + 1, last + 1
                 if start > 0 and not free_start:

@@ -7,7 +7,6 @@ returns, so that each article is read (and, when needed, normalised) once per au
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,8 +28,13 @@ _Y = r"(19[0-9]{2}|20[0-9]{2}|2100)"
 YEAR = re.compile(
     rf"(?<![{_APART}.\-]){_Y}(?:[-\u2010-\u2015~\u81f3\u5230]{_Y})?(?![{_APART}\-]|\u5e74\u4ee3)"
 )
-_HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_HAN_YEAR = re.compile("[〇零一二三四五六七八九]{4}(?=年)")  # 二〇六〇年
+# Chinese numerals (二〇六〇年), with a circle (U+25CB) or the letter O often typed for the zero.
+_NUMERALS = "\u3007\u25cbO零一二三四五六七八九"
+_HAN_DIGITS = str.maketrans(_NUMERALS, "0000123456789")
+_HAN_YEAR = re.compile(f"[{_NUMERALS}]{{4}}(?=年)")
+# Full-width forms (digits, a tilde: U+FF01 to U+FF5E) as their ASCII ones; other compatibility
+# forms stay, so that a footnote mark after a year (2060¹) is not read as one more digit.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 # A word as a reader counts it: "1.5", "U.S.", "non-CO2" and "world's" are one word each.
 WORD = re.compile(r"\w+(?:[.,'\u2019-]\w+)*")
 # Chinese and Japanese are counted in characters, a number or a Latin word among them as one.
@@ -44,7 +48,7 @@ def length(quote: str) -> tuple[int, bool]:
     """How long a quote is: in words, or in characters (True) when it is Chinese or Japanese
     (holds an ideograph or kana)."""
     if not quote.isascii() and WIDE.search(quote):
-        quote = unicodedata.normalize("NFKC", quote)  # full-width digits are one number too
+        quote = quote.translate(_FULL_WIDTH)  # full-width digits are one number too
         if _HAS_IDEOGRAPHIC.search(quote):
             return len(_CHARACTER.findall(quote)), True
     return len(WORD.findall(quote)), False
@@ -76,10 +80,10 @@ _YEARS: dict[tuple[int, ...], tuple[int, ...]] = {}
 
 def years(text: str) -> tuple[int, ...]:
     """The years a text states, in order (one shared tuple for each set of years: a register's
-    quotes state few different ones), read after folding compatibility forms (full-width digits)
-    and years written in Chinese numerals (二〇六〇年)."""
+    quotes state few different ones), read after folding full-width forms and years written in
+    Chinese numerals (二〇六〇年)."""
     if not text.isascii() and WIDE.search(text):
-        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_FULL_WIDTH)
         if "年" in text:
             text = _HAN_YEAR.sub(lambda m: m.group().translate(_HAN_DIGITS), text)
     stated = {int(y) for pair in YEAR.findall(text) for y in pair if y}

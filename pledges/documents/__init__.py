@@ -122,16 +122,25 @@ class Reading:
 def _starts_as_pdf(path: Path) -> bool:
     try:
         with path.open("rb") as file:
-            return PDF_MAGIC in file.read(1024)
+            return _is_pdf(path, file.read(1024))
     except OSError:
         return False  # `read` says why
+
+
+def _is_pdf(path: Path, data: bytes) -> bool:
+    """A PDF starts with %PDF- (after a few stray bytes some writers put first, if it is named
+    .pdf); a text that mentions %PDF- is not one."""
+    head = data[:1024]
+    return head.lstrip().startswith(PDF_MAGIC) or (
+        path.suffix.lower() == ".pdf" and PDF_MAGIC in head
+    )
 
 
 def _read(path: Path, data: bytes) -> Document:
     from pledges.documents import plain, web
 
     suffix = path.suffix.lower()
-    if PDF_MAGIC in data[:1024]:
+    if _is_pdf(path, data):
         from pledges.documents import pdf
 
         return Document(pdf.text(path, data), SourceFormat.PDF, extractor=pdf.extractor())

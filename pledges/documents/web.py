@@ -72,6 +72,11 @@ def decode(data: bytes) -> tuple[str, str] | None:
         text = encodings.decoded(data[marked[1] :], marked[0])
         return None if text is None else (text, marked[0])
     said = declared(data)
+    # Bytes that are valid UTF-8 and not all ASCII are UTF-8, whatever the label says (a page
+    # saved as UTF-8 under its old Latin-1 tag): a single-byte decoding never fails, and would
+    # store the text garbled ("franÃ§ais"); text in another encoding is almost never valid UTF-8.
+    if said not in (None, "utf-8") and not data.isascii():
+        said = "utf-8" if encodings.decoded(data, "utf-8") is not None else said
     for encoding in (said, "utf-8"):
         if encoding is not None and (text := encodings.decoded(data, encoding)) is not None:
             return text, encoding

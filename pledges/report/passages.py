@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
-from pledges.pages import page_at
+from pledges.pages import page_at, read_on
 from pledges.textmatch import Span, sentence_bounds
 
 
@@ -37,9 +37,9 @@ class Passage:
 
     def parts(self, text: str) -> Parts:
         return Parts(
-            text[self.start : self.quote_start],
-            text[self.quote_start : self.quote_end],
-            text[self.quote_end : self.end],
+            read_on(text[self.start : self.quote_start]),
+            read_on(text[self.quote_start : self.quote_end]),
+            read_on(text[self.quote_end : self.end]),
         )
 
 
