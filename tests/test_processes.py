@@ -240,7 +240,7 @@ def new_evidence(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
         writer = csv.writer(stream)
         for source_id, quote in sorted(quotes):
             writer.writerow(["", "cn-co2-peak-2030", source_id, quote, "supports", "", "normal",
-                             "", "", "", ""])  # fmt: skip
+                             "", "", "", "", ""])  # fmt: skip
     threshold = default(importing.import_register, "parallel_from")
     assert (folder / "evidence.csv").stat().st_size >= threshold
     return folder
