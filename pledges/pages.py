@@ -25,3 +25,14 @@ def read_on(text: str) -> str:
     """A passage as a reader reads it across pages: each page break a space (one character for
     one, so that offsets into the passage hold)."""
     return text.replace(PAGE_BREAK, " ")
+
+
+def quote_page(quote: str, text: str) -> int | None:
+    """The page a quote stands on in a text, where `textmatch.find` locates it; None when the
+    text has no pages or the quote does not stand in it."""
+    if PAGE_BREAK not in text:
+        return None
+    from pledges.textmatch import find
+
+    span = find(quote, text)
+    return None if span is None else page_at(text, span.start)

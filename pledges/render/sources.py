@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pledges.pages import PAGE_BREAK, page_at, shown
+from pledges.pages import PAGE_BREAK, quote_page, shown
 from pledges.render import (
     draw,
     id_column,
@@ -17,7 +17,6 @@ from pledges.render import (
     write_rows,
 )
 from pledges.render.register import source_line
-from pledges.textmatch import find
 
 if TYPE_CHECKING:
     from pledges.audit import Finding
@@ -26,15 +25,6 @@ if TYPE_CHECKING:
 
 # How the fields a document's metadata may give are named to readers.
 FIELD_NAMES = {"title": "title", "published_on": "date", "publisher": "publisher"}
-
-
-def quote_page(quote: str, text: str) -> int | None:
-    """The page a quote stands on in its source's text, where `find` locates it; None when the
-    text has no pages or the quote does not stand in it."""
-    if PAGE_BREAK not in text:
-        return None
-    span = find(quote, text)
-    return None if span is None else page_at(text, span.start)
 
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "kind", "published_on", "date_inferred", "sha256")
