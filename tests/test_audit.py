@@ -118,6 +118,39 @@ EXAMPLES: dict[str, tuple[str, str, str, date]] = {
         "cn-clean-energy-system",
         TODAY,
     ),
+    "speaker-not-actor": (
+        """
+        seed_pledges:
+          - id: us-stabilise-relations-cn
+            evidence:
+              - source: kerry-not-dictating
+                quote: No one should expect to exert influence over us
+          - id: cn-clean-energy-system
+            evidence:
+              - source: kerry-not-dictating
+                quote: No one should expect to exert influence over us
+        """,
+        "us-stabilise-relations-cn",
+        "cn-clean-energy-system",
+        TODAY,
+    ),
+    "joint-party-unsupported": (
+        """
+        pledges:
+          - id: us-cn-not-dictating
+            title: The US and China dictate nothing to anyone
+            actors: [US, CN]
+            kind: cooperation
+            evidence:
+              - source: kerry-not-dictating
+                quote: We’re not involved in dictating anything to anyone.
+        seed_pledges:
+          - id: us-cn-renewables-power-sector
+        """,
+        "us-cn-not-dictating",
+        "us-cn-renewables-power-sector",
+        TODAY,
+    ),
     "target-year-mismatch": (
         """
         pledges:

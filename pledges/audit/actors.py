@@ -69,6 +69,9 @@ class ActorMatcher:
         for key, value in entries.items():
             self._automaton.add_word(key, value)
         self._empty = not entries
+        # What other modules learn from these actors' names, kept for the matcher's lifetime
+        # (audit.speakers: whom a speaker's words name).
+        self.memo: dict[str, Any] = {}
         if not self._empty:
             self._automaton.make_automaton()
 

@@ -47,6 +47,8 @@ class Support:
     stance: Stance
     asserts_status: Status | None
     years: tuple[int, ...]
+    parties: frozenset[str] = frozenset()  # of a pledge of several actors (QuoteFact.parties)
+    joint: bool = False
 
     @staticmethod
     def of(fact: QuoteFact) -> Support | None:
@@ -54,7 +56,9 @@ class Support:
         if not fact.counts:
             return None
         c = fact.cited
-        return Support(c.source_id, c.stance, c.asserts_status, fact.years)
+        return Support(
+            c.source_id, c.stance, c.asserts_status, fact.years, fact.parties, fact.joint
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +200,28 @@ def actor_mismatch(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said 
     )
 
 
+@check("speaker-not-actor", Severity.WARNING, "quote")
+def speaker_not_actor(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
+    """A quote in quoted or reported speech is the words of its speaker (see audit.speakers for
+    how the speaker is found): when that is someone known who speaks for none of the pledge's
+    actors (an NGO adviser, a researcher, another country's official), the quote reports the
+    pledge at second hand, or is not the actor's commitment at all."""
+    who = fact.speaker
+    if who is None or not fact.counts or who.actors & set(pledge.actors):
+        return None
+    actors = ", ".join(pledge.actors)
+    speaks = (
+        f"speaks for {', '.join(sorted(who.actors))}, not for the pledge's actors ({actors})"
+        if who.actors
+        else f"speaks for none of the pledge's actors ({actors})"
+    )
+    return Said(
+        f"the quote is the words of {who.name}, who {speaks}",
+        "cite the actor's own statement; if the speaker speaks for the actor, add the name with "
+        f"'pledges actor update {pledge.actors[0]} --add-alias NAME'",
+    )
+
+
 @check("target-year-mismatch", Severity.ERROR, "quote")
 def target_year_mismatch(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """A supporting quote that states years, none of them the pledge's target year, states a
@@ -298,6 +324,26 @@ def year_not_stated(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context
 
 def _asserting(pledge: PledgeRecord, facts: Sequence[Support]) -> list[Support]:
     return [f for f in facts if f.asserts_status is pledge.status]
+
+
+@check("joint-party-unsupported", Severity.WARNING, "pledge")
+def joint_party(pledge: PledgeRecord, facts: Sequence[Support], ctx: Context) -> Said | None:
+    """Every party of a joint pledge must be named by its supporting evidence (the quote's
+    sentence or speaker, or the sentence before when its own names no one; the "we" of a joint
+    statement is the parties it names), unless the evidence states the commitment jointly
+    ("both sides", "the two countries", "jointly", 双方, 两国, 共同): one country's own target is
+    no joint pledge."""
+    supporting = [f for f in facts if f.stance is Stance.SUPPORTS]
+    if len(pledge.actors) < 2 or not supporting or any(f.joint for f in supporting):
+        return None
+    unnamed = [a for a in pledge.actors if not any(a in f.parties for f in supporting)]
+    if not unnamed:
+        return None
+    return Said(
+        f"no supporting evidence names {', '.join(unnamed)}, a party of this joint pledge, "
+        "nor states the commitment jointly",
+        "cite a passage that names every party or says they commit together, or correct the actors",
+    )
 
 
 @check("status-unasserted", Severity.ERROR, "pledge")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pledges.audit.actors import ActorMatcher
+from pledges.audit.speakers import Speaker, Speech
 from pledges.textmatch import UNSPACED, WIDE, Article, Method, closest, sentence_bounds
 from pledges.vocab import Rank
 
@@ -64,6 +65,11 @@ class QuoteFact:
     near: tuple[str, float] | None = None  # closest passage and similarity, when not found
     elsewhere: tuple[str, ...] = ()  # other sources holding the quote, when not found
     in_characters: bool = False  # Chinese or Japanese: its length counts characters
+    speaker: Speaker | None = None  # who speaks it, when it stands in speech (audit.speakers)
+    # For a pledge of several actors: the actors its passage names (its sentence, its speaker, the
+    # sentence before when its own names no one), and whether it states the commitment jointly.
+    parties: frozenset[str] = frozenset()
+    joint: bool = False
 
     @property
     def located(self) -> bool:
@@ -91,8 +97,41 @@ def years(text: str) -> tuple[int, ...]:
     return _YEARS.setdefault(found, found)
 
 
-def examine(cited: EvidenceRecord, article: Article, actors: ActorMatcher) -> QuoteFact:
-    """Locate one quote in its source's text and note what the checks need."""
+# Words that state a commitment as shared by its parties: "both sides", "the two countries",
+# "jointly", 双方 (both sides), 两国 (the two countries), 共同 (jointly).
+JOINTLY = re.compile(
+    r"\b(?:jointly|both (?:sides|countries|nations|parties|governments|leaders|presidents)|"
+    r"the two (?:sides|countries|nations|parties|governments|leaders|presidents|economies)|"
+    r"each other|one another|(?:work|working|worked|act|acting) together)\b"
+    "|双方|两国|共同|携手",
+    re.IGNORECASE,
+)
+# The "we" of a statement its parties issue together: the parties its opening words name.
+_WE = re.compile(r"\b(?:we|our|us)\b|我们|我方", re.IGNORECASE)
+_JOINT_STATEMENT = re.compile(
+    r"\bjoint (?:statement|declaration|communiqu[ée]|press statement)\b|联合声明|共同声明",
+    re.IGNORECASE,
+)
+OPENING = 1500  # characters of a source in which a joint statement names itself and its parties
+_SHARED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared(actors: frozenset[str]) -> frozenset[str]:
+    """One frozenset for each set of actors: a register's quotes name few different ones."""
+    return _SHARED.setdefault(actors, actors)
+
+
+def examine(
+    cited: EvidenceRecord,
+    article: Article,
+    actors: ActorMatcher,
+    *,
+    speech: Speech | None = None,
+    several: bool = False,
+) -> QuoteFact:
+    """Locate one quote in its source's text and note what the checks need. `speech`: the
+    article's attributions, shared by the quotes that cite it; `several`: the quote's pledge has
+    several actors, so note which of them its passage names (QuoteFact.parties)."""
     quote, text = cited.quote, article.text
     stated = years(quote)
     size, in_characters = length(quote)
@@ -102,10 +141,32 @@ def examine(cited: EvidenceRecord, article: Article, actors: ActorMatcher) -> Qu
         passage = None if near is None else (text[near.start : near.end], near.similarity)
         return QuoteFact(cited, None, frozenset(), stated, size, passage, (), in_characters)
     begin, end = sentence_bounds(text, span.start, span.end)
-    named = actors.named(text[begin:end])
-    if not named:  # the nearest sentence before it that names anyone, and all it names
-        last = actors.last_mention(text[:begin])
-        if last is not None:
-            before, _ = sentence_bounds(text, last, last + 1)
-            named = actors.named(text[before:begin])
-    return QuoteFact(cited, span.method, named, stated, size, in_characters=in_characters)
+    sentence = actors.named(text[begin:end])
+    if speech is None:
+        speech = Speech(text, actors)
+    who = speech.speaker(span.start, span.end, begin, end)
+    if who is not None:  # its speaker, and those its sentence names: not who was named before
+        named = sentence | who.actors
+    else:
+        named = sentence
+        if not named:  # the nearest sentence before it that names anyone, and all it names
+            last = actors.last_mention(text[:begin])
+            if last is not None:
+                before, _ = sentence_bounds(text, last, last + 1)
+                named = actors.named(text[before:begin])
+    parties, joint = frozenset[str](), False
+    if several:
+        context = text[begin:end]
+        if not sentence and begin > 0:  # "They also agreed…": the sentence before says who
+            last = len(text[:begin].rstrip()) - 1
+            previous, _ = sentence_bounds(text, last, last + 1)
+            context = text[previous:end]
+            named |= actors.named(text[previous:begin])
+        joint = JOINTLY.search(context) is not None
+        if _WE.search(context) and _JOINT_STATEMENT.search(text, 0, OPENING):
+            named |= actors.named(text[:OPENING])  # "we" are the parties the statement names
+        parties = _shared(named)
+    return QuoteFact(
+        cited, span.method, _shared(named), stated, size, None, (), in_characters, who,
+        parties, joint,
+    )  # fmt: skip

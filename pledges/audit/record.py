@@ -21,6 +21,7 @@ from pledges.audit.actors import ActorMatcher
 from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
 from pledges.audit.facts import QuoteFact, examine
 from pledges.audit.findings import Finding, Report
+from pledges.audit.speakers import Speech
 from pledges.models import SourceRow
 from pledges.records import EvidenceRecord, PledgeRecord, SourceRecord
 from pledges.textmatch import Article, fold
@@ -74,11 +75,14 @@ def pledge_findings(
     context = Context(today, reverify_days, {i: SourceFacts.of(s) for i, s in read.items()})
     matcher = ActorMatcher(records.actors(connection).values())
     articles = {i: Article(s.text) for i, s in read.items()}
+    speeches = {i: Speech(s.text, matcher) for i, s in read.items()}
     facts = [
         examine(
             EvidenceRecord._make(getattr(e, name) for name in EvidenceRecord._fields),
             articles[e.source_id],
             matcher,
+            speech=speeches[e.source_id],
+            several=len(subject.actors) > 1,
         )
         for e in evidence
     ]

@@ -37,6 +37,7 @@ from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
 from pledges.audit.facts import QuoteFact, examine
 from pledges.audit.findings import Finding, Report
 from pledges.audit.selection import Selection
+from pledges.audit.speakers import Speech
 from pledges.db import open_engine, opened
 from pledges.models import EvidenceRow, PledgeRow, SourceRow
 from pledges.records import EvidenceRecord, PledgeRecord
@@ -168,8 +169,12 @@ class Reader:
             for source in records.sources(conn, read):
                 sources.append(SourceFacts.of(source))
                 article = Article(source.text)
-                found = cited.get(source.id, ())
-                facts.extend(examine(item, article, self.matcher) for item in found)
+                speech = Speech(source.text, self.matcher)
+                facts.extend(
+                    examine(item, article, self.matcher, speech=speech,
+                            several=len(pledges[item.pledge_id].actors) > 1)
+                    for item in cited.get(source.id, ())
+                )  # fmt: skip
         context = Context(self.today, self.reverify_days, {s.id: s for s in sources})
         findings: list[Finding] = []
         missing: list[QuoteFact] = []

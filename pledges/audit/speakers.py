@@ -1,0 +1,416 @@
+"""Who speaks a quote: the speaker of the quoted or reported speech it stands in.
+
+News reports and statements put commitments in someone's mouth: “…,” Kerry said; Xie Zhenhua
+told reporters that…; according to Li Shuo, an adviser at Greenpeace…; 解振华表示…. The audit
+credits such a quote to its speaker, not to whichever country was named last before it.
+
+The rules, in order (audit.attributions finds the attributions):
+
+1. A quote inside quotation marks (“…”, "…", 「…」, 『…』, «…») is spoken by the attribution
+   next to its quotation: after the closing mark (“…,” the envoy said; ” said Li Shuo), else
+   before the opening mark (Kerry said: “…). A quotation with neither is spoken by the nearest
+   attribution before it in its paragraph, else by the last one of the paragraph before (a
+   speech that runs over paragraphs).
+2. A quote outside quotation marks is reported speech when its sentence has an attribution:
+   the nearest "X said (that)" before it, else ", X said" or "said X" after it, else
+   "according to X".
+3. The speaker an attribution names: a name that is an actor's alias speaks for that actor
+   (Kerry: the United States); else a description that names an actor speaks for it ("China's
+   climate envoy Liu Zhenmin", "a State Department spokesperson"), unless it marks an outsider
+   (a researcher, an analyst, an adviser, a university, a think tank: OUTSIDERS), who speaks for
+   no actor; a capitalised name that is no alias (Maria Lopez, Greenpeace) speaks for no actor;
+   a family name alone (Xie) is the person named in full before it. A pronoun (he, she, 他, 她)
+   or a role ("the envoy", "the minister", 该特使) is the nearest person named before it, with
+   a title ("climate envoy John Kerry") or as a speaker. Anything else ("officials said",
+   有关负责人表示) leaves the speaker unknown: the audit then keeps to the passage's names.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pledges.audit.attributions import Attribution, attributions, paragraph, quotation, subject
+
+if TYPE_CHECKING:
+    from pledges.audit.actors import ActorMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who speaks a quote: the name as the article writes it, and the actors it speaks for
+    (none: an outsider, or a name that is no actor's alias)."""
+
+    name: str
+    actors: frozenset[str]
+
+
+_NONE: frozenset[str] = frozenset()
+LOOK_BACK = 3000  # characters before a pronoun in which to look for the person it stands for
+
+# Words that say a speaker speaks for no government: an expert, a campaigner, a body of them.
+OUTSIDERS = re.compile(
+    r"\b(?:researchers?|analysts?|advis[eo]rs?|professors?|fellows?|economists?|experts?|"
+    r"scholars?|academics?|campaigners?|activists?|scientists?|consultants?|observers?|critics?|"
+    r"environmentalists?|lecturers?|think[ -]tanks?|universit(?:y|ies)|institutes?|NGOs?|"
+    r"non-governmental|non-profit|nonprofit|environmental groups?)\b"
+    "|研究员|研究人员|专家|教授|学者|分析师|分析人士|顾问|大学|研究院|研究所|智库|学院|非政府组织",
+    re.IGNORECASE,
+)
+# Those who speak as a group for no one but themselves ("Analysts said…").
+_OUTSIDER_GROUPS = re.compile(
+    r"(?:\w+\s+)?(?:analysts|experts|researchers|scientists|economists|campaigners|activists|"
+    r"observers|critics|environmentalists|environmental groups)",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset({"he", "she"})
+_ROLES = re.compile(
+    r"(?:the|that|this)\s+(?:\w+\s+){0,2}?(?:envoy|minister|president|premier|official|"
+    r"spokesperson|spokesman|spokeswoman|secretary|negotiator|diplomat|ambassador|chancellor|"
+    r"commissioner|mayor|governor|adviser|advisor|researcher|analyst|professor|expert|economist|"
+    r"scholar|director|chief|leader|politician)",
+    re.IGNORECASE,
+)
+_ZH_PRONOUN = re.compile("(?:他|她)(?:还|也|并|则|曾)?")
+_ZH_ROLE = re.compile("(?:该|这位|此位)(?:特使|部长|官员|发言人|负责人|专家|学者|教授|代表)")
+# Subjects that name no one in particular ("officials said", "informed sources said", "it said"):
+# the speaker stays unknown. Their first or last word is one of these.
+_GENERIC = frozenset(
+    [
+        "official",
+        "officials",
+        "diplomat",
+        "diplomats",
+        "negotiator",
+        "negotiators",
+        "source",
+        "sources",
+        "people",
+        "ministry",
+        "ministries",
+        "government",
+        "governments",
+        "statement",
+        "report",
+        "plan",
+        "document",
+        "documents",
+        "data",
+        "figures",
+        "agency",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "this",
+        "that",
+        "which",
+        "who",
+        "both",
+        "side",
+        "sides",
+        "countries",
+        "leaders",
+        "parties",
+        "delegation",
+        "delegations",
+        "team",
+        "teams",
+        "media",
+        "newspaper",
+        "others",
+        "participants",
+        "organisers",
+        "organizers",
+    ]
+)
+# Capitalised only because they open a sentence: no name.
+_OPENERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "under",
+        "in",
+        "at",
+        "on",
+        "but",
+        "and",
+        "after",
+        "before",
+        "during",
+        "speaking",
+        "as",
+        "while",
+        "for",
+        "with",
+        "by",
+        "from",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "some",
+        "many",
+        "most",
+        "other",
+        "both",
+        "several",
+        "asked",
+        "meanwhile",
+        "however",
+        "separately",
+        "earlier",
+        "later",
+    ]
+)
+_NAME_RUN = re.compile(
+    r"[A-Z][\w\u2019'.-]*(?:\s+(?:da|de|von|der|van|bin|al|[A-Z][\w\u2019'.-]*))*"
+)
+# A person named with a title: "climate envoy John Kerry", "President Xi Jinping", "Dr Ana Ruiz".
+_TITLED = re.compile(
+    r"\b(?:envoy|[Pp]resident|[Pp]remier|[Mm]inister|[Ss]ecretary|[Cc]hancellor|[Aa]mbassador|"
+    r"[Ss]pokes(?:person|man|woman)|[Dd]irector|[Aa]dvis[eo]r|[Rr]esearcher|[Aa]nalyst|"
+    r"[Pp]rofessor|[Ee]conomist|[Ee]xpert|[Cc]ommissioner|[Mm]ayor|[Gg]overnor|[Dd]iplomat|"
+    r"[Nn]egotiator|[Cc]ounterpart|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+"
+    r"([A-Z][\w\u2019'-]+(?:\s+(?:da|de|von|der|van|bin|al|[A-Z][\w\u2019'-]+)){0,3})"
+)
+_STOP = re.compile(r"[.!?。！？](?=\s|$)")
+
+
+class _Reference:
+    """Words that point back to someone named before (he, the envoy, 他, 该特使)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _FamilyName:
+    """A family name alone (Xie): the person named in full before it, if any, else `otherwise`."""
+
+    family: str
+    shown: str
+    otherwise: Speaker | None
+
+
+_REFERENCE = _Reference()
+
+
+def _naming(subject: str, matcher: ActorMatcher) -> Speaker | _Reference | _FamilyName | None:
+    """Whom the words of an attribution name, as far as the words alone say (rule 3)."""
+    named = matcher.named(subject)
+    if not named and _is_reference(subject):  # not "the Chinese envoy"
+        return _REFERENCE
+    head = re.split(r",|\bwho\b", subject, maxsplit=1)[0].strip()
+    runs = _NAME_RUN.findall(head)
+    if runs and runs[0].split()[0].lower() in _OPENERS and head.startswith(runs[0]):
+        runs[0] = " ".join(runs[0].split()[1:])  # "Under the plan": no name
+    runs = [run for run in runs if run]
+    person = runs[-1] if runs else ""
+    shown = _shown(subject)
+    if named and person and matcher.named(person):
+        return Speaker(shown, matcher.named(person))
+    if OUTSIDERS.search(subject):
+        return Speaker(shown, _NONE)
+    if named:
+        return Speaker(shown, named)
+    if _OUTSIDER_GROUPS.fullmatch(subject):
+        return Speaker(shown, _NONE)
+    words = head.split()
+    unknown = (
+        not runs
+        or not words
+        or not subject[:1].isascii()  # Chinese words that name no actor and no outsider
+        or words[0].lower() in _GENERIC
+        or (words[-1].lower() in _GENERIC and words[-1].islower())
+    )
+    otherwise = None if unknown else Speaker(shown, _NONE)
+    if person and " " not in person:  # a family name alone
+        return _FamilyName(person, shown, otherwise)
+    return otherwise
+
+
+def _is_reference(subject: str) -> bool:
+    """Whether a subject points back to someone named before (he, the envoy, 他, 该特使)."""
+    return (
+        subject.lower() in _PRONOUNS
+        or _ROLES.fullmatch(subject) is not None
+        or _ZH_PRONOUN.fullmatch(subject) is not None
+        or _ZH_ROLE.fullmatch(subject) is not None
+    )
+
+
+def _shown(subject: str) -> str:
+    return subject if len(subject) <= 100 else subject[:99] + "…"
+
+
+class Speech:
+    """The attributions of one article, found when first needed, and whom each one names."""
+
+    def __init__(self, text: str, matcher: ActorMatcher) -> None:
+        self.text, self.matcher = text, matcher
+        self._found: list[Attribution] | None = None
+        self._at: list[int] = []
+        self._named: dict[int, Speaker | None] = {}
+        self._subjects: dict[int, str] = {}
+        self._titled: list[re.Match[str]] | None = None
+
+    def _between(self, low: int, high: int) -> list[Attribution]:
+        """The attributions whose verb stands in text[low:high], in order."""
+        if self._found is None:
+            self._found = attributions(self.text)
+            self._at = [a.at for a in self._found]
+        return self._found[bisect_left(self._at, low) : bisect_left(self._at, high)]
+
+    # --- whom an attribution names (rule 3)
+
+    def subject(self, attribution: Attribution) -> str:
+        if attribution.named or attribution.inverted:
+            return attribution.named
+        words = self._subjects.get(attribution.at)
+        if words is None:
+            words = self._subjects[attribution.at] = subject(self.text, attribution)
+        return words
+
+    def named(self, attribution: Attribution) -> Speaker | None:
+        if attribution.at not in self._named:
+            self._named[attribution.at] = self._speaker(self.subject(attribution), attribution.at)
+        return self._named[attribution.at]
+
+    def _speaker(self, subject: str, at: int, resolve: bool = True) -> Speaker | None:
+        subject = " ".join(subject.split())
+        if not subject or len(subject) > 160:
+            return None
+        memo = self.matcher.memo  # what words name is the same in every article of a register
+        said: Speaker | _Reference | _FamilyName | None
+        if subject in memo:
+            said = memo[subject]
+        else:
+            said = memo[subject] = _naming(subject, self.matcher)
+        if isinstance(said, _Reference):
+            return self._referent(at) if resolve else None
+        if isinstance(said, _FamilyName):
+            full = self._in_full(said.family, at)
+            return Speaker(said.shown, full) if full else said.otherwise
+        return said
+
+    def _in_full(self, family: str, at: int) -> frozenset[str]:
+        """The actors of the person named in full before `at` whose name holds `family` (family
+        names come first in Chinese: Xie Zhenhua, Xie)."""
+        word = re.escape(family)
+        pattern = (
+            rf"(?:[A-Z][\w\u2019'-]+\s+){{1,3}}{word}\b|\b{word}(?:\s+[A-Z][\w\u2019'-]+){{1,2}}"
+        )
+        named = re.findall(pattern, self.text[max(0, at - LOOK_BACK) : at])
+        return self.matcher.named(named[-1]) if named else _NONE
+
+    def _referent(self, before: int) -> Speaker | None:
+        """The nearest person named before `before`: with a title, or as a named speaker
+        outside quotation marks."""
+        low = max(0, before - LOOK_BACK)
+        best: tuple[int, Speaker] | None = None
+        if self._titled is None:
+            self._titled = list(_TITLED.finditer(self.text))
+        for titled in self._titled:
+            if titled.start() >= before:
+                break
+            if titled.start() >= low:
+                speaker = self._speaker(titled.group(), titled.start(), resolve=False)
+                if speaker is not None:
+                    best = (titled.start(), Speaker(titled.group(1), speaker.actors))
+        for attribution in reversed(self._between(low, before)):
+            if best is not None and attribution.at < best[0]:
+                break
+            words = " ".join(self.subject(attribution).split())
+            if not words or _is_reference(words) or self._quoted(attribution):
+                continue
+            speaker = self._speaker(words, attribution.at, resolve=False)
+            if speaker is not None:
+                return speaker
+        return None if best is None else best[1]
+
+    def _quoted(self, attribution: Attribution) -> bool:
+        """Whether an attribution stands inside quoted words (“He also underscored…”)."""
+        low, high = paragraph(self.text, attribution.at, attribution.at + 1)
+        return quotation(self.text, attribution.at, attribution.at + 1, low, high) is not None
+
+    # --- the quote's speaker (rules 1 and 2)
+
+    def speaker(self, start: int, end: int, begin: int, finish: int) -> Speaker | None:
+        """Who speaks the quote text[start:end], whose sentence is text[begin:finish]; None when
+        it stands in no speech, or its speaker is not known."""
+        text = self.text
+        low, high = paragraph(text, start, end)
+        quoted = quotation(text, start, end, low, high)
+        if quoted is None:
+            chosen = self._reported(start, end, begin, finish)
+            return None if chosen is None else self.named(chosen)
+        opening, closing = quoted
+        for _ in range(5):  # a quotation run on over paragraphs ends where its mark closes it
+            if closing < high:
+                break
+            following = high
+            while following < len(text) and text[following].isspace():
+                following += 1
+            if following >= len(text) or text[following] not in '“«「『"':
+                break
+            _, high = paragraph(text, following, following)
+            closing = _closing_in(text, following, high)
+        stop = _STOP.search(text, closing + 1, high)
+        after = self._between(closing + 1, stop.end() if stop else high)
+        chosen = self._first(
+            a for a in after if a.inverted or a.according or self._next_to(a, closing)
+        )
+        if chosen is None:  # before the opening mark, in its sentence
+            before = self._between(max(low, begin), opening)
+            chosen = self._first(a for a in reversed(before) if not a.inverted)
+        if chosen is None:  # elsewhere in the paragraph before it, then in the paragraph before
+            chosen = self._first(reversed(self._between(low, opening)))
+        if chosen is None and low > 1:
+            previous, _ = paragraph(text, low - 2, low - 2)
+            chosen = self._first(reversed(self._between(previous, low)))
+        return None if chosen is None else self.named(chosen)
+
+    def _first(self, candidates: Iterable[Attribution]) -> Attribution | None:
+        """The first of these attributions whose words name anyone."""
+        return next((a for a in candidates if self.subject(a)), None)
+
+    def _next_to(self, attribution: Attribution, closing: int) -> bool:
+        """Whether an attribution's subject follows a closing mark (“…,” the envoy said)."""
+        words = self.subject(attribution)
+        at = self.text.find(words[:20], closing, attribution.at) if words else -1
+        return 0 <= at - closing <= 4
+
+    def _reported(self, start: int, end: int, begin: int, finish: int) -> Attribution | None:
+        """Rule 2: the attribution that governs reported speech at text[start:end]."""
+        found = self._between(begin, finish)
+        chosen = self._first(
+            a for a in reversed(found) if not a.according and not a.inverted and a.at < end
+        )
+        if chosen is None:
+            chosen = self._first(a for a in found if a.at >= end and self._follows(a, end))
+        return chosen or self._first(a for a in found if a.according)
+
+    def _follows(self, attribution: Attribution, end: int) -> bool:
+        """Whether an attribution after a quote speaks it: ", X said", in the same clause."""
+        between = self.text[end : attribution.at]
+        return not attribution.according and "," in between and not _STOP.search(between)
+
+
+def _closing_in(text: str, low: int, high: int) -> int:
+    """Where the first closing quotation mark of text[low:high] stands; `high` when none."""
+    for index in range(low + 1, high):
+        if text[index] in '”»」』"':
+            return index
+    return high
