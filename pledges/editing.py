@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -34,9 +34,12 @@ from pledges.schema import (
     SourceIn,
 )
 from pledges.service import get_pledge, get_source, not_found
-from pledges.textmatch import as_written, closest, elided, find, normalise
+from pledges.textmatch import Method, as_written, closest, elided, find, normalise
 from pledges.validation import validate
 from pledges.vocab import MAX_ID, Action, Entity, Rank
+
+if TYPE_CHECKING:
+    from pledges.elisions import Dishonest
 
 REASON_MAX = 500
 NEW_TEXT = "add the corrected text as a new source with 'pledges source add FILE --supersedes {}'"
@@ -266,6 +269,24 @@ def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
     )
 
 
+def elided_dishonestly(judged: Dishonest) -> InvalidInput:
+    """The refusal of an elided quote that stands in its source but elides dishonestly (a part
+    too short, or an ellipsis that changes the meaning: pledges.elisions)."""
+    return InvalidInput(
+        judged.message,
+        f"{judged.hint}, or add --allow-unlocated to record it anyway (the audit will report it)",
+    )
+
+
+def misquoted(quote: str, text: str) -> InvalidInput | None:
+    """Why a quote that stands elided in `text` misrepresents it; None when it elides honestly
+    (or is not elided)."""
+    from pledges.elisions import judge  # (the audit's readers of length and years: on demand)
+
+    judged = judge(quote, text)
+    return None if judged is None else elided_dishonestly(judged)
+
+
 def cited_already(evidence: EvidenceIn, other: int | str) -> AlreadyExists:
     return AlreadyExists(
         f"pledge {evidence.pledge_id} already cites this quote of {evidence.source_id} "
@@ -277,9 +298,10 @@ def cited_already(evidence: EvidenceIn, other: int | str) -> AlreadyExists:
 def cite(
     session: Session, evidence: EvidenceIn, who: Who, *, allow_unlocated: bool = False
 ) -> Evidence:
-    """Link a pledge to a quote of a source, once the quote is found in the source's text; the
-    quote is stored as the article writes it (`as_written`), or as typed when it is not found
-    and `allow_unlocated`."""
+    """Link a pledge to a quote of a source, once the quote is found in the source's text and,
+    when elided, elides honestly (pledges.elisions); the quote is stored as the article writes
+    it (`as_written`), or as typed when it is not found and `allow_unlocated` (which lets a
+    dishonest elision be recorded too: the audit reports both)."""
     get_pledge(session, evidence.pledge_id)
     source = get_source(session, evidence.source_id)
     if evidence.rank is Rank.DEPRECATED:
@@ -287,6 +309,10 @@ def cite(
     span = find(evidence.quote, source.text)
     if span is None and not allow_unlocated:
         raise unlocated(evidence.quote, source.id, source.text)
+    if span is not None and span.method is Method.ELIDED and not allow_unlocated:
+        refusal = misquoted(evidence.quote, source.text)
+        if refusal is not None:
+            raise refusal
     if span is not None:  # stored as the article writes it: its quotes, dashes, case, spacing
         written = as_written(evidence.quote, source.text, span)
         if written != evidence.quote:

@@ -1,12 +1,12 @@
 """Find quotes in article text, and the sentence each one stands in.
 
 A quote stands in its source when it is there exactly, or after normalising whitespace, case,
-typographic quotes and dashes, compatibility forms (NFKC, character by character: full-width
-digits, letters and punctuation, ligatures, superscripts) and runs of ellipses (the Chinese ……
-is one ellipsis): nothing else. Chinese and Japanese are written without spaces, so whitespace
-next to one of their characters (a line break inside a sentence, a space around a number) is no
-part of the text. Every match is reported as a span of the *original* text, so that it can be
-shown in context and highlighted.
+typographic quotes, dashes and primes, signs that look like the degree sign (º, ˚), compatibility
+forms (NFKC, character by character: full-width digits, letters and punctuation, ligatures,
+superscripts, ℃ as °C) and runs of ellipses (the Chinese …… is one ellipsis): nothing else.
+Chinese and Japanese are written without spaces, so whitespace next to one of their characters
+(a line break inside a sentence, a space around a number) is no part of the text. Every match is
+reported as a span of the *original* text, so that it can be shown in context and highlighted.
 
 Pure functions over strings; no database, no I/O.
 """
@@ -24,6 +24,9 @@ _TYPOGRAPHIC = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    # Signs that look like the degree sign and are typed for it (1.5ºC): the ordinal sign, which
+    # NFKC would make the letter o, and the ring above, which it would make a space and a mark.
+    **dict.fromkeys("\u00ba\u02da", "\u00b0"),
 }
 ELLIPSIS = "\u2026"
 _ELLIPSES = {ELLIPSIS, "\u22ef"}  # the ellipsis, and the midline one Chinese text also uses
@@ -250,6 +253,31 @@ def locate_elided(quote: str, text: str) -> Span | None:
     """An elided quote stands when its parts stand, in order, within one paragraph, each
     ellipsis standing for at most MAX_ELISION characters. A quote that only opens or closes
     with an ellipsis ('… has pledged to') stands where its one part does."""
+    found = _elided_in(quote, text)
+    if found is None:
+        return None
+    start, folded, spans = found
+    begin, end = folded.span(spans[0][0], spans[-1][1])
+    return Span(start + begin, start + end, Method.ELIDED)
+
+
+def elided_spans(quote: str, text: str) -> list[tuple[int, int]] | None:
+    """Where each part of an elided quote stands in `text` (original offsets, in order), as
+    `locate_elided` finds them: the article's words between two spans are those an ellipsis
+    leaves out. None when the quote is not elided or does not stand as an elided quote."""
+    found = _elided_in(quote, text)
+    if found is None:
+        return None
+    start, folded, spans = found
+    return [
+        (start + first, start + last)  # (no part is empty: each holds more than whitespace)
+        for first, last in (folded.span(begin, end) for begin, end in spans)
+    ]
+
+
+def _elided_in(quote: str, text: str) -> tuple[int, Normalised, list[tuple[int, int]]] | None:
+    """The paragraph an elided quote stands in: where it starts in `text`, the paragraph
+    normalised, and where each part stands in the normalised paragraph."""
     if not _ELLIPSIS.search(quote):
         return None
     parts = [normalise(part).text for part in elided_parts(quote)]
@@ -264,18 +292,19 @@ def locate_elided(quote: str, text: str) -> Span | None:
         folded = normalise(paragraph)
         found = _parts_in(parts, folded.text)
         if found is not None:
-            begin, end = folded.span(*found)
-            return Span(start + begin, start + end, Method.ELIDED)
+            return start, folded, found
     return None
 
 
-def _parts_in(parts: list[str], text: str) -> tuple[int, int] | None:
-    """Where `parts` stand in `text` in order, each gap at most MAX_ELISION. The first part is
-    tried wherever it stands (the same words may recur far before the rest of the quote); each
-    later part is best taken where it first stands after the one before."""
+def _parts_in(parts: list[str], text: str) -> list[tuple[int, int]] | None:
+    """Where `parts` stand in `text` in order, each gap at most MAX_ELISION: (start, end) of
+    each. The first part is tried wherever it stands (the same words may recur far before the
+    rest of the quote); each later part is best taken where it first stands after the one
+    before."""
     first = text.find(parts[0])
     while first >= 0:
         at = first + len(parts[0])
+        spans = [(first, at)]
         for part in parts[1:]:
             found = text.find(part, at)
             if found < 0:
@@ -283,8 +312,9 @@ def _parts_in(parts: list[str], text: str) -> tuple[int, int] | None:
             if found - at > MAX_ELISION:
                 break
             at = found + len(part)
+            spans.append((found, at))
         else:
-            return first, at
+            return spans
         first = text.find(parts[0], first + 1)
     return None
 
@@ -514,6 +544,13 @@ def _ends(text: str, start: int, end: int, reach: int) -> tuple[int | None, int 
             finish = stop.end() if not stop.group().startswith("\n") else max(stop.start(), end)
             break
     return begin, finish
+
+
+def sentence_stops(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of `text` ends: the span of its stop (and closing quotes), by the
+    rule `sentence_bounds` follows; a stop at the very end of `text`, with nothing after it to
+    tell, is not one."""
+    return [stop.span() for stop in _STOP.finditer(text) if _is_boundary(text, stop)]
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -143,12 +143,46 @@ EXAMPLES: dict[str, tuple[str, str, str, date]] = {
             kind: cooperation
             evidence:
               - source: kerry-not-dictating
-                quote: We’re not involved in dictating anything to anyone.
+                quote: We're not involved in dictating anything to anyone.
         seed_pledges:
           - id: us-cn-renewables-power-sector
         """,
         "us-cn-not-dictating",
         "us-cn-renewables-power-sector",
+        TODAY,
+    ),
+    "elided-part-too-short": (
+        """
+        seed_pledges:
+          - id: us-cn-cop28-success
+            evidence:
+              - source: kerry-not-dictating
+                quote: Kerry said the two sides were focused on how to make COP 28 ... a success
+          - id: us-cn-keep-1-5c-alive
+            evidence:
+              - source: kerry-not-dictating
+                quote: >-
+                  Kerry said the two sides were focused on how to make COP 28 ... in Dubai, a
+                  success
+        """,
+        "us-cn-cop28-success",
+        "us-cn-keep-1-5c-alive",
+        TODAY,
+    ),
+    "elision-changes-meaning": (
+        """
+        seed_pledges:
+          - id: us-not-dictating-to-cn
+            evidence:
+              - source: kerry-not-dictating
+                quote: that Washington was ... dictating climate solutions to China
+          - id: us-stabilise-relations-cn
+            evidence:
+              - source: kerry-not-dictating
+                quote: that Washington was not dictating ... solutions to China
+        """,
+        "us-not-dictating-to-cn",
+        "us-stabilise-relations-cn",
         TODAY,
     ),
     "target-year-mismatch": (

@@ -9,7 +9,6 @@ import json
 import pytest
 
 from pledges.audit.actors import ActorMatcher
-from pledges.audit.facts import length, years
 from pledges.records import ActorRecord
 from pledges.textmatch import (
     Article,
@@ -24,6 +23,7 @@ from pledges.textmatch import (
     sentence_bounds,
 )
 from pledges.vocab import ActorKind
+from pledges.wording import length, years
 from tests.conftest import CLI
 from tests.test_cli import one_line
 
@@ -225,6 +225,11 @@ def test_a_quote_is_measured_in_words_or_in_chinese_and_japanese_characters(
         ("in 2026\u20132030", (2026, 2030)),
         ("2026\u20142030", (2026, 2030)),
         ("2026至2030年", (2026, 2030)),
+        ("2026-30", (2026, 2030)),  # a range whose end is written with two digits
+        ("in 2026\u201330", (2026, 2030)),
+        ("the plan (2021-25)", (2021, 2025)),
+        ("2026-30年", (2026, 2030)),
+        ("1995-99", (1995, 1999)),
         ("2060年までに", (2060,)),
         ("2060년까지", (2060,)),
         ("by 2030, against 2005.", (2005, 2030)),
@@ -233,7 +238,11 @@ def test_a_quote_is_measured_in_words_or_in_chinese_and_japanese_characters(
         ("cn-co2-peak-2030", ()),
         ("in the 2030s", ()),
         ("在2020年代", ()),  # a decade
-        ("2026-30", ()),  # one end stated in full
+        ("2023-11", ()),  # a month: two digits no more than the year's last two
+        ("2026-26", ()),
+        ("cn-co2-peak-2026-30", ()),  # an id, as one ending in a year
+        ("2026-300", ()),
+        ("2026-30-01", ()),  # a date
         ("COP2030", ()),
     ],
 )

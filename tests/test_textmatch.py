@@ -238,7 +238,10 @@ def test_any_slice_retyped_is_located_and_maps_back_to_the_same_words(
 TYPED = st.text(
     alphabet=st.one_of(
         st.characters(),
-        st.sampled_from(" \n\t\r\xa0\u2028\u201c\u201d\u2018\u2019\u2013\u2014-'\"ßİ"),
+        st.sampled_from(
+            " \n\t\r\xa0\u2028\u201c\u201d\u2018\u2019\u2013\u2014-'\"ßİ"
+            "\u00b0\u00ba\u02da\u2103\u2032\u2033"  # the degree sign, its look-alikes, primes
+        ),
     )
 )
 
@@ -262,6 +265,51 @@ def test_normalised_characters_come_from_where_origin_says(text: str) -> None:
         else:
             assert not text[at].isspace()
     assert normalised.text == normalised.text.strip(" ") and "  " not in normalised.text
+
+
+@given(st.one_of(TYPED, st.sampled_from(sorted(ARTICLES.values()))))
+def test_fold_is_normalise_without_the_offsets(text: str) -> None:
+    from pledges.textmatch import fold
+
+    assert fold(text) == normalise(text).text
+
+
+# The degree sign (U+00B0), the signs typed for it (the ordinal sign U+00BA, the ring U+02DA),
+# the degree Celsius sign (U+2103), and primes (U+2032, U+2033) for apostrophes and quotes.
+@pytest.mark.parametrize(
+    ("article", "quote"),
+    [
+        ("keep warming to 1.5\u00baC above pre-industrial levels", "warming to 1.5\u00b0C above"),
+        ("keep warming to 1.5\u00b0C above pre-industrial levels", "warming to 1.5\u00baC above"),
+        ("keep warming to 1.5\u02daC above pre-industrial levels", "warming to 1.5\u00b0C above"),
+        ("keep warming to 1.5\u00b0C above pre-industrial levels", "warming to 1.5\u02daC above"),
+        ("keep warming to 1.5\u2103 above pre-industrial levels", "warming to 1.5\u00b0C above"),
+        ("keep warming to 1.5\u00b0C above pre-industrial levels", "warming to 1.5\u2103 above"),
+        ("keep warming to 1.5\u00baC above pre-industrial levels", "WARMING TO 1.5\u2103 ABOVE"),
+        ("the minister\u2032s \u2033plan\u2033", 'the minister\'s "plan"'),
+    ],
+)
+def test_look_alike_signs_are_one(article: str, quote: str) -> None:
+    from pledges.textmatch import Article, fold
+
+    span = find(quote, article)
+    assert span is not None and span.method is Method.NORMALISED
+    assert fold(article[span.start : span.end]) == fold(quote)
+    assert Article(article).find(quote) == span
+
+
+@pytest.mark.parametrize(
+    ("article", "quote"),
+    [
+        ("keep warming to 1.5\u00b0C above", "warming to 1.5oC above"),  # NFKC's reading of º
+        ("keep warming to 1.5\u00b0C above", "warming to 1.5 C above"),
+        ("keep warming to 1.5\u00b0C above", "warming to 1.5C above"),
+        ("keep warming to 1.5\u00b0C above", "warming to 1.5\u00b0F above"),
+        ("keep warming to 1.5\u00b0C above", "warming to 1.5'C above"),
+    ],
+)
+def test_a_degree_sign_is_not_a_letter_a_space_or_nothing(article: str, quote: str) -> None:
+    assert find(quote, article) is None
 
 
 def test_normalise_folds_only_case_whitespace_quotes_and_dashes() -> None:
@@ -434,6 +482,35 @@ def test_stands_agrees_with_find(data: st.DataObject) -> None:
                 quote[:20] + " \u2026 " + quote[-20:]]  # fmt: skip
     quote = data.draw(st.sampled_from(variants), "variant")
     assert stands(quote, text, fold(text)) == (find(quote, text) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_elided_spans_are_the_parts_of_the_elided_span(data: st.DataObject) -> None:
+    """`elided_spans` gives where each part of an elided quote stands: in order, together making
+    the span `locate_elided` finds, each the part's own words."""
+    from pledges.textmatch import elided_parts, elided_spans, locate_elided
+
+    text = data.draw(st.sampled_from([*sorted(ARTICLES.values()), *sorted(CJK.values())]))
+    start = data.draw(st.integers(0, len(text) - 1), "start")
+    passage = text[start : start + data.draw(st.integers(3, 300), "length")]
+    assume(len(passage) >= 3)
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(passage) - 1), min_size=2, max_size=4)))
+    bounds = [0, *cuts, len(passage)]
+    kept = [passage[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds) - 1, 2)]
+    mark = data.draw(st.sampled_from([" ... ", "\u2026", "\u2026\u2026", "..."]))
+    quote = data.draw(st.sampled_from([mark.join(kept), passage[:20] + mark + passage[-20:]]))
+    spans = elided_spans(quote, text)
+    span = locate_elided(quote, text)
+    assert (spans is None) == (span is None)
+    if spans is None or span is None:
+        return
+    parts = elided_parts(quote)
+    assert len(spans) == len(parts)
+    assert (spans[0][0], spans[-1][1]) == (span.start, span.end)
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
+    for (begin, end), part in zip(spans, parts, strict=True):
+        assert normalise(text[begin:end]).text == normalise(part).text
 
 
 _STOP_AS_ALTERNATION = re.compile(

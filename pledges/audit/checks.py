@@ -187,6 +187,28 @@ def quote_too_short(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said
     )
 
 
+def _elision(fact: QuoteFact, code: str) -> Said | None:
+    if fact.elision is None or fact.elision.code != code or not fact.counts:
+        return None
+    return Said(fact.elision.message, fact.elision.hint)
+
+
+@check("elided-part-too-short", Severity.ERROR, "quote")
+def elided_part_too_short(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
+    """Each part of an elided quote between two ellipses has at least three words (five
+    characters in Chinese or Japanese): a part of one or two words could stand anywhere, and
+    lets the quote say what the article does not. (The rules: pledges.elisions.)"""
+    return _elision(fact, "elided-part-too-short")
+
+
+@check("elision-changes-meaning", Severity.ERROR, "quote")
+def elision_changes_meaning(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
+    """An ellipsis may leave out a neighbouring clause, not the meaning: the words it drops may
+    not hold a negation, nor the year or number of the words before it when the words after it
+    give another (the quote would bind them to another year than the article does)."""
+    return _elision(fact, "elision-changes-meaning")
+
+
 @check("actor-mismatch", Severity.ERROR, "quote")
 def actor_mismatch(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said | None:
     """The actors the evidence names (in the sentence holding the quote, or else the nearest

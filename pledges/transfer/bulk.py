@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from pledges import history
 from pledges.db import JSONText
-from pledges.editing import Who, cited_already, unlocated
+from pledges.editing import Who, cited_already, misquoted, unlocated
 from pledges.errors import AlreadyExists, PledgesError
 from pledges.models import (
     ActorRow,
@@ -38,7 +38,7 @@ from pledges.schema import (
     SourceIn,
     text_sha256,
 )  # fmt: skip
-from pledges.textmatch import fold, stands
+from pledges.textmatch import elided, fold, stands
 from pledges.vocab import Action, Entity, Rank
 
 CHUNK = 2_000  # rows per INSERT statement batch
@@ -250,11 +250,12 @@ def check_quotes(
     *,
     allow_unlocated: bool = False,
 ) -> Located:
-    """`cite`'s rules for each new quote: it stands in its source (unless `allow_unlocated`, as
-    with `cite --allow-unlocated`), and its pledge does not already cite it there (`cited`:
-    (pledge, source, folded quote) of the evidence that is not deprecated; the quotes that pass
-    are added to it). Deprecated evidence, brought over as it was, is kept whether or not it
-    stands: it no longer counts. Each source's text is folded once."""
+    """`cite`'s rules for each new quote: it stands in its source and, when elided, elides
+    honestly (unless `allow_unlocated`, as with `cite --allow-unlocated`), and its pledge does
+    not already cite it there (`cited`: (pledge, source, folded quote) of the evidence that is
+    not deprecated; the quotes that pass are added to it). Deprecated evidence, brought over as
+    it was, is kept whether or not it stands: it no longer counts. Each source's text is folded
+    once."""
     out = Located()
     folded: dict[str, str] = {}
     for key, evidence in items:
@@ -268,6 +269,11 @@ def check_quotes(
         if not found and not allow_unlocated:
             out.refused.append((key, unlocated(evidence.quote, evidence.source_id, text)))
             continue
+        if found and not allow_unlocated and elided(evidence.quote):
+            refusal = misquoted(evidence.quote, text)
+            if refusal is not None:
+                out.refused.append((key, refusal))
+                continue
         seen = (evidence.pledge_id, evidence.source_id, fold(evidence.quote))
         if seen in cited:
             twice = cited_already(evidence, "in this import or the register")
