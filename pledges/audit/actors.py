@@ -75,8 +75,9 @@ class ActorMatcher:
         if not self._empty:
             self._automaton.make_automaton()
 
-    def _matches(self, text: str) -> list[tuple[int, str]]:
-        """(start, actor) of each whole-word mention, in order, longest first where they nest."""
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, actor) of each whole-word mention, in order; a mention inside a longer
+        one counts as the longer."""
         if self._empty or not text:
             return []
         found: list[tuple[int, int, str]] = []
@@ -95,20 +96,20 @@ class ActorMatcher:
                     continue
                 found.append((start, end, actor))
         found.sort(key=lambda m: (m[0], -m[1]))
-        kept: list[tuple[int, str]] = []
+        kept: list[tuple[int, int, str]] = []
         reach = -1
         for start, end, actor in found:
             if end <= reach:  # inside a longer mention already kept
                 continue
-            kept.append((start, actor))
+            kept.append((start, end, actor))
             reach = max(reach, end)
         return kept
 
     def named(self, text: str) -> frozenset[str]:
         """The actors a passage names."""
-        return frozenset(actor for _, actor in self._matches(text))
+        return frozenset(actor for _, _, actor in self.mentions(text))
 
     def last_mention(self, text: str) -> int | None:
         """Where the last mention of any actor in a passage starts."""
-        found = self._matches(text)
+        found = self.mentions(text)
         return found[-1][0] if found else None

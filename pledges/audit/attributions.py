@@ -68,27 +68,10 @@ _CLAUSE_WORDS = re.compile(
     r"planned|plans|aims|intends|wants|needs)\b"
 )
 # Words between a subject and its verb, or before the subject, that are not the subject
-_ADVERBS = frozenset(
-    [
-        "also",
-        "then",
-        "later",
-        "earlier",
-        "again",
-        "further",
-        "previously",
-        "once",
-        "has",
-        "had",
-        "have",
-        "repeatedly",
-        "and",
-        "but",
-        "yet",
-        "so",
-        "however",
-    ]
-)
+_ADVERBS = frozenset((
+    "also", "then", "later", "earlier", "again", "further", "previously", "once", "has", "had",
+    "have", "repeatedly", "and", "but", "yet", "so", "however",
+))  # fmt: skip
 _PARTICLES = frozenset(["da", "de", "von", "der", "van", "bin", "al"])
 _RELATIVE = re.compile(r"^\s*(?:who|whose|whom|which)\b")
 _APPOSITION = re.compile(r"^\s*(?:a|an|the|his|her|its|their|one of)\s")

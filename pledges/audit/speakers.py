@@ -78,115 +78,54 @@ _ZH_PRONOUN = re.compile("(?:他|她)(?:还|也|并|则|曾)?")
 _ZH_ROLE = re.compile("(?:该|这位|此位)(?:特使|部长|官员|发言人|负责人|专家|学者|教授|代表)")
 # Subjects that name no one in particular ("officials said", "informed sources said", "it said"):
 # the speaker stays unknown. Their first or last word is one of these.
-_GENERIC = frozenset(
-    [
-        "official",
-        "officials",
-        "diplomat",
-        "diplomats",
-        "negotiator",
-        "negotiators",
-        "source",
-        "sources",
-        "people",
-        "ministry",
-        "ministries",
-        "government",
-        "governments",
-        "statement",
-        "report",
-        "plan",
-        "document",
-        "documents",
-        "data",
-        "figures",
-        "agency",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "it",
-        "they",
-        "we",
-        "i",
-        "you",
-        "this",
-        "that",
-        "which",
-        "who",
-        "both",
-        "side",
-        "sides",
-        "countries",
-        "leaders",
-        "parties",
-        "delegation",
-        "delegations",
-        "team",
-        "teams",
-        "media",
-        "newspaper",
-        "others",
-        "participants",
-        "organisers",
-        "organizers",
-    ]
-)
+_GENERIC = frozenset((
+    "official", "officials", "diplomat", "diplomats", "negotiator", "negotiators", "source",
+    "sources", "people", "ministry", "ministries", "government", "governments", "statement",
+    "report", "plan", "document", "documents", "data", "figures", "agency", "spokesperson",
+    "spokesman", "spokeswoman", "it", "they", "we", "i", "you", "this", "that", "which", "who",
+    "both", "side", "sides", "countries", "leaders", "parties", "delegation", "delegations",
+    "team", "teams", "media", "newspaper", "others", "participants", "organisers", "organizers",
+))  # fmt: skip
 # Capitalised only because they open a sentence: no name.
-_OPENERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "under",
-        "in",
-        "at",
-        "on",
-        "but",
-        "and",
-        "after",
-        "before",
-        "during",
-        "speaking",
-        "as",
-        "while",
-        "for",
-        "with",
-        "by",
-        "from",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "their",
-        "our",
-        "his",
-        "her",
-        "some",
-        "many",
-        "most",
-        "other",
-        "both",
-        "several",
-        "asked",
-        "meanwhile",
-        "however",
-        "separately",
-        "earlier",
-        "later",
-    ]
-)
+_OPENERS = frozenset((
+    "a", "an", "the", "under", "in", "at", "on", "but", "and", "after", "before", "during",
+    "speaking", "as", "while", "for", "with", "by", "from", "this", "that", "these", "those", "it",
+    "its", "their", "our", "his", "her", "some", "many", "most", "other", "both", "several",
+    "asked", "meanwhile", "however", "separately", "earlier", "later",
+))  # fmt: skip
 _NAME_RUN = re.compile(
     r"[A-Z][\w\u2019'.-]*(?:\s+(?:da|de|von|der|van|bin|al|[A-Z][\w\u2019'.-]*))*"
 )
-# A person named with a title: "climate envoy John Kerry", "President Xi Jinping", "Dr Ana Ruiz".
-_TITLED = re.compile(
-    r"\b(?:envoy|[Pp]resident|[Pp]remier|[Mm]inister|[Ss]ecretary|[Cc]hancellor|[Aa]mbassador|"
+_ROLE_WORDS = (
+    r"envoy|[Pp]resident|[Pp]remier|[Mm]inister|[Ss]ecretary|[Cc]hancellor|[Aa]mbassador|"
     r"[Ss]pokes(?:person|man|woman)|[Dd]irector|[Aa]dvis[eo]r|[Rr]esearcher|[Aa]nalyst|"
     r"[Pp]rofessor|[Ee]conomist|[Ee]xpert|[Cc]ommissioner|[Mm]ayor|[Gg]overnor|[Dd]iplomat|"
-    r"[Nn]egotiator|[Cc]ounterpart|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+"
-    r"([A-Z][\w\u2019'-]+(?:\s+(?:da|de|von|der|van|bin|al|[A-Z][\w\u2019'-]+)){0,3})"
+    r"[Nn]egotiator|[Cc]ounterpart"
+)
+_WORD = r"[A-Z][\w\u2019'-]+"  # a capitalised word
+_PERSON = rf"{_WORD}(?:\s+(?:da|de|von|der|van|bin|al|{_WORD})){{0,3}}"
+# A person named with a title: "climate envoy John Kerry", "President Xi Jinping", "China's
+# Minister of Ecology and Environment Huang Runqiu" (the name: the last words of the capitalised
+# run), "Dr Ana Ruiz"; or with a role after the name: "Xie Zhenhua, China's special envoy,".
+_TITLED = re.compile(
+    rf"(?:{_WORD}[\u2019']s\s+)?\b(?:{_ROLE_WORDS}|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)"
+    rf"(?:\s+(?P<titled>{_PERSON})"
+    rf"|\s+(?:of|for)(?:\s+(?:the|and|of|{_WORD}))+?\s+(?P<of>{_WORD}\s+{_WORD})"
+    rf"(?![\w\u2019'-]|\s+(?:[A-Z]|and\b)))"
+    rf"|\b(?P<named>{_PERSON}),\s+(?:a|an|the|{_WORD}[\u2019']s)\s[^,;]{{0,60}}?"
+    rf"\b(?:{_ROLE_WORDS})\b"
+)
+# In Chinese the title comes before the name, with nothing between: 特使解振华, 部长黄润秋.
+_ZH_TITLED = re.compile(
+    "(?:特使|部长|主席|总理|发言人|主任|专家|教授|研究员|司长|局长|大使|顾问|总统|首相|书记)"
+    "(?P<zh>[\u4e00-\u9fff·]{2,4})"
+)
+# The commonest Chinese family names: what follows a title is a name when it starts with one
+# (特使解振华), not when it is other words (特使前一天的讲话, "the envoy's speech the day before").
+_SURNAMES = frozenset(
+    "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤解习温胡俞仇"
 )
 _STOP = re.compile(r"[.!?。！？](?=\s|$)")
 
@@ -264,7 +203,7 @@ class Speech:
         self._at: list[int] = []
         self._named: dict[int, Speaker | None] = {}
         self._subjects: dict[int, str] = {}
-        self._titled: list[re.Match[str]] | None = None
+        self._people: list[tuple[int, str, str]] | None = None
 
     def _between(self, low: int, high: int) -> list[Attribution]:
         """The attributions whose verb stands in text[low:high], in order."""
@@ -316,19 +255,19 @@ class Speech:
         return self.matcher.named(named[-1]) if named else _NONE
 
     def _referent(self, before: int) -> Speaker | None:
-        """The nearest person named before `before`: with a title, or as a named speaker
-        outside quotation marks."""
+        """The nearest person named before `before`: with a title, as a named speaker outside
+        quotation marks, or by a name of several words that opens a sentence."""
         low = max(0, before - LOOK_BACK)
         best: tuple[int, Speaker] | None = None
-        if self._titled is None:
-            self._titled = list(_TITLED.finditer(self.text))
-        for titled in self._titled:
-            if titled.start() >= before:
+        if self._people is None:
+            self._people = self._persons()
+        for at, name, phrase in self._people:
+            if at >= before:
                 break
-            if titled.start() >= low:
-                speaker = self._speaker(titled.group(), titled.start(), resolve=False)
+            if at >= low:
+                speaker = self._speaker(phrase, at, resolve=False)
                 if speaker is not None:
-                    best = (titled.start(), Speaker(titled.group(1), speaker.actors))
+                    best = (at, Speaker(name, speaker.actors))
         for attribution in reversed(self._between(low, before)):
             if best is not None and attribution.at < best[0]:
                 break
@@ -339,6 +278,32 @@ class Speech:
             if speaker is not None:
                 return speaker
         return None if best is None else best[1]
+
+    def _persons(self) -> list[tuple[int, str, str]]:
+        """(where, name, words that describe them) of each person named with a title, and of
+        each actor's alias of several capitalised words that opens a sentence ("Xie Zhenhua
+        flew to California…"), in order."""
+        text = self.text
+        found = [
+            (m.start(), m.group("titled") or m.group("of") or m.group("named"), m.group())
+            for m in _TITLED.finditer(text)
+        ]
+        if not text.isascii():
+            for m in _ZH_TITLED.finditer(text):
+                cut = max(text.rfind(mark, 0, m.start()) for mark in "，。；：！？、\n")
+                phrase, follows = text[cut + 1 : m.end()], m.group("zh")
+                named = [follows[a:e] for a, e, _ in self.matcher.mentions(follows)]
+                if named:  # an actor's alias after the title: its name
+                    found.append((m.start(), named[0], phrase))
+                elif follows[0] in _SURNAMES:  # a Chinese name: a family name and one or two
+                    found.append((m.start(), follows[:3], phrase))
+        for start, end, _ in self.matcher.mentions(text):
+            name = text[start:end]
+            words = name.split()
+            if len(words) > 1 and all(w[:1].isupper() for w in words) and _opens(text, start):
+                found.append((start, name, name))
+        found.sort()
+        return found
 
     def _quoted(self, attribution: Attribution) -> bool:
         """Whether an attribution stands inside quoted words (“He also underscored…”)."""
@@ -406,6 +371,12 @@ class Speech:
         """Whether an attribution after a quote speaks it: ", X said", in the same clause."""
         between = self.text[end : attribution.at]
         return not attribution.according and "," in between and not _STOP.search(between)
+
+
+def _opens(text: str, at: int) -> bool:
+    """Whether text[at] opens a sentence: after a stop, a line break or a dateline's dash."""
+    before = text[max(0, at - 3) : at].rstrip(" ")
+    return not before or before[-1] in ".!?\n-\u2013\u2014。！？"
 
 
 def _closing_in(text: str, low: int, high: int) -> int:
