@@ -515,10 +515,10 @@ def _is_boundary(text: str, stop: re.Match[str]) -> bool:
     first = text[stop.start()]
     if first == "\n" or first in _CJK_STOPS:
         return True
-    word_start = stop.start()
-    while word_start > 0 and not text[word_start - 1].isspace():
-        word_start -= 1
-    word = text[word_start : stop.start()].lstrip("\"'\u201c\u2018(")
+    before = text[max(0, stop.start() - 40) : stop.start()]  # (no abbreviation is longer)
+    words = before.split()
+    word = words[-1] if words and not before[-1].isspace() else ""
+    word = word.lstrip("\"'\u201c\u2018(")
     if word.casefold() in _ABBREVIATIONS or (word and "." in word and _INITIALS.match(word)):
         return False
     following = _FOLLOWING.match(text, stop.end())

@@ -61,11 +61,10 @@ def years(text: str) -> tuple[int, ...]:
         text = text.translate(_FULL_WIDTH)
         if "年" in text:
             text = _HAN_YEAR.sub(lambda m: m.group().translate(_HAN_DIGITS), text)
-    stated: set[int] = set()
-    for start, end, short in YEAR.findall(text):
-        if not short:
-            stated.update(int(y) for y in (start, end) if y)
-        elif int(short) > int(start) % 100:  # 2026-30; a month (2023-11) is no year
+    matches = YEAR.findall(text)
+    stated = {int(year) for match in matches if not match[2] for year in match[:2] if year}
+    for start, _, short in matches:
+        if short and int(short) > int(start) % 100:  # 2026-30; a month (2023-11) is no year
             stated.update((int(start), int(start) // 100 * 100 + int(short)))
     found = tuple(sorted(y for y in stated if 1990 <= y <= 2100))
     return _YEARS.setdefault(found, found)

@@ -8,6 +8,7 @@ functions over strings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ ZH_VERBS = (
     *(verb + mark for verb in "说称" for mark in "，,：:“「"),
 )  # fmt: skip
 _AUTOMATON: Any = None
+_ACCORDING = -1  # the verb index of 据X (found by _ZH_ACCORDING)
 
 
 def _automaton() -> Any:
@@ -40,9 +42,6 @@ def _automaton() -> Any:
     return _AUTOMATON
 
 
-OPENING = "“«「『"
-CLOSING = "”»」』"
-_QUOTES = re.compile('["“”«»「」『』]')
 # A subject starts after the last of these before its verb: the end of a quotation, a clause or
 # a sentence (not the dot of an abbreviation: U.S., Mr., Dr.). Written backwards and searched for
 # in the reversed region, so that the first match is the last one: one search, at C speed.
@@ -89,7 +88,6 @@ _ZH_CUT = re.compile("[，,。；;：:！？、“”「」『』（）()\n]")
 _ZH_ADVERBIAL = re.compile(
     "在[^在]{1,30}?(?:上|中|时|期间|之际)$|(?:今天|日前|近日|此前|当天|也|还|并|则|曾)$"
 )
-_PARAGRAPH_END = '.!?。！？”"」』:：'
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,55 +97,6 @@ class Attribution:
     inverted: bool = False  # the speaker follows the verb, the speech before it ("…,” said X)
     according: bool = False  # "according to X", 据X
     named: str = ""  # who it names, when found with it (inverted, 据X); else see `subject`
-
-
-def paragraph(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the paragraph holding text[start:end]: between blank lines, or lines that
-    end a sentence (a hard-wrapped line does not end a paragraph)."""
-    low = start
-    while True:
-        at = text.rfind("\n", 0, low)
-        if at < 0:
-            low = 0
-            break
-        before = text[:at].rstrip(" \t\r")
-        if not before or before[-1] in _PARAGRAPH_END or text[:at].endswith("\n"):
-            low = at + 1
-            break
-        low = at
-    high = end
-    while True:
-        at = text.find("\n", high)
-        if at < 0:
-            return low, len(text)
-        line = text[high:at].rstrip(" \t\r")
-        ended = line[-1:] in _PARAGRAPH_END if line else text[high - 1 : high] in _PARAGRAPH_END
-        if text[at + 1 : at + 2] == "\n" or ended:
-            return low, at
-        high = at + 1
-
-
-def quotation(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int] | None:
-    """(opening, closing) marks of the quotation holding text[start:end] in the paragraph
-    text[low:high]; the closing mark is `high` when the quotation runs on past the paragraph.
-    None when the quote stands in no quotation."""
-    marks = list(_QUOTES.finditer(text, low, start))
-    opening: int | None = None
-    for mark in reversed(marks):
-        if mark.group() in CLOSING:
-            return None
-        if mark.group() in OPENING:
-            opening = mark.start()
-            break
-    if opening is None:
-        straight = [m.start() for m in marks if m.group() == '"']
-        if len(straight) % 2 == 0:
-            return None
-        opening = straight[-1]
-    closing = _QUOTES.search(text, start, high)  # (a quote may run past it: “…,” he said)
-    while closing is not None and closing.group() in OPENING:
-        closing = _QUOTES.search(text, closing.end(), high)
-    return opening, (closing.start() if closing is not None else high)
 
 
 def _subject_before(text: str, verb: int) -> str:
@@ -238,23 +187,44 @@ def _chinese(text: str, at: int, end: int) -> Attribution | None:
     return Attribution(at, at + 2, named=named)
 
 
+class Attributions:
+    """The attributions of speech in one text. Its verbs are found in one pass; each is made an
+    Attribution (its kind, and for some its speaker's words) only when a quote asks for the
+    attributions around it: most of an article's are never asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        found: list[tuple[int, int, int]] = _automaton().find_matches_as_indexes(text)
+        if "据" in text:
+            found += [(_ACCORDING, m.start(), m.end()) for m in _ZH_ACCORDING.finditer(text)]
+            found.sort(key=lambda match: match[1])
+        self._found = found
+        self._at = [match[1] for match in found]
+        self._made: dict[int, Attribution | None] = {}
+
+    def between(self, low: int, high: int) -> list[Attribution]:
+        """The attributions whose verb stands in text[low:high], in order."""
+        made = self._made
+        out = []
+        for index in range(bisect_left(self._at, low), bisect_left(self._at, high)):
+            if index not in made:
+                made[index] = self._make(*self._found[index])
+            attribution = made[index]
+            if attribution is not None:
+                out.append(attribution)
+        return out
+
+    def _make(self, verb: int, at: int, end: int) -> Attribution | None:
+        text = self.text
+        if verb == _ACCORDING:
+            according = _ZH_ACCORDING.match(text, at)
+            assert according is not None  # (found by the same expression)
+            return Attribution(at, end, according=True, named=according[1])
+        if verb >= len(VERBS):
+            return _chinese(text, at, end)
+        return _english(text, at, end, VERBS[verb]) if _bounded(text, at, end) else None
+
+
 def attributions(text: str) -> list[Attribution]:
     """Every attribution of speech in a text, in order."""
-    found: list[Attribution] = []
-    english = len(VERBS)
-    for index, at, end in _automaton().find_matches_as_indexes(text):
-        if index < english:
-            if _bounded(text, at, end):
-                found.append(_english(text, at, end, VERBS[index]))
-        else:
-            chinese = _chinese(text, at, end)
-            if chinese is not None:
-                found.append(chinese)
-    if "据" in text:
-        for according in _ZH_ACCORDING.finditer(text):
-            named = according[1]
-            found.append(
-                Attribution(according.start(), according.end(), according=True, named=named)
-            )
-        found.sort(key=lambda a: a.at)
-    return found
+    return Attributions(text).between(0, len(text))

@@ -188,7 +188,7 @@ def quote_too_short(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Said
 
 
 def _elision(fact: QuoteFact, code: str) -> Said | None:
-    if fact.elision is None or fact.elision.code != code or not fact.counts:
+    if fact.elision is None or fact.elision.code != code or not fact.counts:  # (quickest first)
         return None
     return Said(fact.elision.message, fact.elision.hint)
 
@@ -229,7 +229,7 @@ def speaker_not_actor(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Sa
     actors (an NGO adviser, a researcher, another country's official), the quote reports the
     pledge at second hand, or is not the actor's commitment at all."""
     who = fact.speaker
-    if who is None or not fact.counts or who.actors & set(pledge.actors):
+    if who is None or not fact.counts or not who.actors.isdisjoint(pledge.actors):
         return None
     actors = ", ".join(pledge.actors)
     speaks = (

@@ -28,12 +28,12 @@ The rules, in order (audit.attributions finds the attributions):
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pledges.audit.attributions import Attribution, attributions, paragraph, quotation, subject
+from pledges.audit.attributions import Attribution, Attributions, subject
+from pledges.audit.layout import closing_in, paragraph, quotation
 
 if TYPE_CHECKING:
     from pledges.audit.actors import ActorMatcher
@@ -199,18 +199,16 @@ class Speech:
 
     def __init__(self, text: str, matcher: ActorMatcher) -> None:
         self.text, self.matcher = text, matcher
-        self._found: list[Attribution] | None = None
-        self._at: list[int] = []
+        self._attributions: Attributions | None = None
         self._named: dict[int, Speaker | None] = {}
         self._subjects: dict[int, str] = {}
         self._people: list[tuple[int, str, str]] | None = None
 
     def _between(self, low: int, high: int) -> list[Attribution]:
         """The attributions whose verb stands in text[low:high], in order."""
-        if self._found is None:
-            self._found = attributions(self.text)
-            self._at = [a.at for a in self._found]
-        return self._found[bisect_left(self._at, low) : bisect_left(self._at, high)]
+        if self._attributions is None:
+            self._attributions = Attributions(self.text)
+        return self._attributions.between(low, high)
 
     # --- whom an attribution names (rule 3)
 
@@ -307,8 +305,9 @@ class Speech:
 
     def _quoted(self, attribution: Attribution) -> bool:
         """Whether an attribution stands inside quoted words (“He also underscored…”)."""
-        low, high = paragraph(self.text, attribution.at, attribution.at + 1)
-        return quotation(self.text, attribution.at, attribution.at + 1, low, high) is not None
+        at, text = attribution.at, self.text
+        low, high = paragraph(text, at, at + 1)
+        return quotation(text, at, at + 1, low, high) is not None
 
     # --- the quote's speaker (rules 1 and 2)
 
@@ -331,7 +330,7 @@ class Speech:
             if following >= len(text) or text[following] not in '“«「『"':
                 break
             _, high = paragraph(text, following, following)
-            closing = _closing_in(text, following, high)
+            closing = closing_in(text, following, high)
         stop = _STOP.search(text, closing + 1, high)
         after = self._between(closing + 1, stop.end() if stop else high)
         chosen = self._first(
@@ -377,11 +376,3 @@ def _opens(text: str, at: int) -> bool:
     """Whether text[at] opens a sentence: after a stop, a line break or a dateline's dash."""
     before = text[max(0, at - 3) : at].rstrip(" ")
     return not before or before[-1] in ".!?\n-\u2013\u2014。！？"
-
-
-def _closing_in(text: str, low: int, high: int) -> int:
-    """Where the first closing quotation mark of text[low:high] stands; `high` when none."""
-    for index in range(low + 1, high):
-        if text[index] in '”»」』"':
-            return index
-    return high
