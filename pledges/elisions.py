@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from pledges.excerpt import excerpt
 from pledges.textmatch import elided_parts, elided_spans, fold, locate, sentence_stops
-from pledges.wording import length, years
+from pledges.wording import YEAR, length, years
 
 SHORTEST_WORDS = 3  # words in each part of an elided quote
 SHORTEST_CHARACTERS = 5  # or characters, in Chinese or Japanese
@@ -150,17 +150,20 @@ def changes_meaning(
             MEANING_HINT,
             dropped,
         )
-    if numbered(own_before) and not numbered(before) and numbered(after):
-        kind = "year" if years(own_before) and years(after) else "number"
-        bound = str(years(after)[0]) if kind == "year" else first_number(after)
-        return Dishonest(
-            "elision-changes-meaning",
-            f"the ellipsis drops “{shown}”, which held the {kind} of "
-            f"“{excerpt(before.strip(), SHOWN)}”: the quote binds it to {bound}",
-            MEANING_HINT,
-            dropped,
-        )
+    for kind, stated in (("year", _years), ("number", amounts)):  # each kind on its own
+        if stated(own_before) and not stated(before) and stated(after):
+            return Dishonest(
+                "elision-changes-meaning",
+                f"the ellipsis drops “{shown}”, which held the {kind} of "
+                f"“{excerpt(before.strip(), SHOWN)}”: the quote binds it to {stated(after)[0]}",
+                MEANING_HINT,
+                dropped,
+            )
     return None
+
+
+def _years(words: str) -> list[str]:
+    return [str(year) for year in years(words)]
 
 
 def negated(words: str) -> str | None:
@@ -175,12 +178,7 @@ def negated(words: str) -> str | None:
     return None if cjk is None else cjk.group()
 
 
-def numbered(words: str) -> bool:
-    """Whether `words` state a year (as the audit reads years) or a number in digits."""
-    return bool(years(words)) or _NUMBER.search(fold(words)) is not None
-
-
-def first_number(words: str) -> str:
-    """The first number `words` state in digits (else their first year)."""
-    found = _NUMBER.search(fold(words))
-    return found.group() if found is not None else str(years(words)[0])
+def amounts(words: str) -> list[str]:
+    """The numbers `words` state in digits, other than years (25%, 1.5, 1,200): a year and a
+    number are bound to the words before them each on their own ("20% by 2025")."""
+    return _NUMBER.findall(YEAR.sub(" ", fold(words)))

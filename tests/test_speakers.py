@@ -67,7 +67,9 @@ def test_an_inverted_attribution_names_the_speaker_with_the_apposition() -> None
         "at the Example Energy Institute."
     )
     said = speaker_of(text, "China should commit to an absolute cap on coal use")
-    assert said == Speaker("Maria Lopez, a researcher at the Example Energy Institute", frozenset())
+    assert said == Speaker(
+        "Maria Lopez, a researcher at the Example Energy Institute", frozenset(), outsider=True
+    )
 
 
 def test_a_quotation_without_attribution_takes_the_nearest_before_it_in_its_paragraph() -> None:
@@ -166,7 +168,11 @@ def test_a_pronoun_is_the_nearest_person_named_before_it() -> None:
 def test_a_family_name_alone_is_the_person_named_in_full_before() -> None:
     text = "China's envoy Xie Zhenhua opened the session. China will peak before 2030, Xie said."
     said = speaker_of(text, "China will peak before 2030")
-    assert said == Speaker("Xie", frozenset({"CN"}))
+    assert said == Speaker("Xie Zhenhua", frozenset({"CN"}))
+    titled = "Premier Li Qiang spoke on Thursday. “We will cut methane by 2030,” Li told reporters."
+    assert actors_of(titled, "We will cut methane by 2030") == frozenset()  # Li Qiang: no alias
+    envoy = "China's envoy Xie Zhenhua arrived. “We will act now,” Envoy Xie told reporters."
+    assert actors_of(envoy, "We will act now") == frozenset({"CN"})
 
 
 def test_a_relative_clause_is_passed_over_to_the_name() -> None:

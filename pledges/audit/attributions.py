@@ -26,7 +26,7 @@ VERBS = (
 )  # fmt: skip
 ZH_VERBS = (
     "表示", "指出", "强调", "介绍", "认为", "宣布", "坦言", "透露", "说道",
-    *(verb + mark for verb in "说称" for mark in "，,：:“「"),
+    *(verb + mark for verb in "说称" for mark in "，,：:“「。"),  # (说。 after a quotation)
 )  # fmt: skip
 _AUTOMATON: Any = None
 _ACCORDING = -1  # the verb index of 据X (found by _ZH_ACCORDING)
@@ -70,6 +70,9 @@ _CLAUSE_WORDS = re.compile(
 _ADVERBS = frozenset((
     "also", "then", "later", "earlier", "again", "further", "previously", "once", "has", "had",
     "have", "repeatedly", "and", "but", "yet", "so", "however",
+    # and the times before a subject: "Last week Greenpeace said"
+    "last", "this", "next", "week", "month", "year", "yesterday", "today", "on", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 ))  # fmt: skip
 _PARTICLES = frozenset(["da", "de", "von", "der", "van", "bin", "al"])
 _RELATIVE = re.compile(r"^\s*(?:who|whose|whom|which)\b")
@@ -112,7 +115,11 @@ def _subject_before(text: str, verb: int) -> str:
     relative = [i for i, part in enumerate(segments) if i and _RELATIVE.match(part)]
     if relative:  # "Kerry, who met A, B and C, said": the name is before the relative clause
         head = relative[0] - 1
-    elif closed and len(segments) > 1 and _APPOSITION.match(segments[-1]):
+    elif (
+        closed
+        and len(segments) > 1
+        and (_APPOSITION.match(segments[-1]) or segments[-1].strip()[:1].islower())
+    ):  # "Name, an adviser at X, said", "Name, lead analyst at X, said"
         head = len(segments) - 2
     else:
         head = len(segments) - 1

@@ -232,16 +232,19 @@ def speaker_not_actor(fact: QuoteFact, pledge: PledgeRecord, ctx: Context) -> Sa
     if who is None or not fact.counts or not who.actors.isdisjoint(pledge.actors):
         return None
     actors = ", ".join(pledge.actors)
-    speaks = (
-        f"speaks for {', '.join(sorted(who.actors))}, not for the pledge's actors ({actors})"
-        if who.actors
-        else f"speaks for none of the pledge's actors ({actors})"
-    )
-    return Said(
-        f"the quote is the words of {who.name}, who {speaks}",
-        "cite the actor's own statement; if the speaker speaks for the actor, add the name with "
-        f"'pledges actor update {pledge.actors[0]} --add-alias NAME'",
-    )
+    if who.actors:
+        said = f"{who.name} (speaking for {', '.join(sorted(who.actors))})"
+        hint = "cite the actor's own statement, or correct the actors"
+    else:
+        said = who.name
+        hint = (
+            "cite the actor's own statement: an analyst's or researcher's words report a pledge "
+            "at second hand"
+            if who.outsider
+            else "cite the actor's own statement; if the speaker speaks for it, add their full "
+            f"name as its alias with 'pledges actor update {pledge.actors[0]} --add-alias NAME'"
+        )
+    return Said(f"the quote is the words of {said}, not of the pledge's actors ({actors})", hint)
 
 
 @check("target-year-mismatch", Severity.ERROR, "quote")

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from pledges.audit.attributions import Attribution, Attributions, subject
+from pledges.audit.attributions import Attribution, Attributions, _clause_start, subject
 from pledges.audit.layout import closing_in, paragraph, quotation
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class Speaker:
 
     name: str
     actors: frozenset[str]
+    outsider: bool = False  # an analyst, a researcher, a think tank: no alias would be right
 
 
 _NONE: frozenset[str] = frozenset()
@@ -100,7 +101,8 @@ _ROLE_WORDS = (
     r"envoy|[Pp]resident|[Pp]remier|[Mm]inister|[Ss]ecretary|[Cc]hancellor|[Aa]mbassador|"
     r"[Ss]pokes(?:person|man|woman)|[Dd]irector|[Aa]dvis[eo]r|[Rr]esearcher|[Aa]nalyst|"
     r"[Pp]rofessor|[Ee]conomist|[Ee]xpert|[Cc]ommissioner|[Mm]ayor|[Gg]overnor|[Dd]iplomat|"
-    r"[Nn]egotiator|[Cc]ounterpart"
+    r"[Nn]egotiator|[Cc]ounterpart|[Hh]ead|[Ll]ead|[Cc]hief|[Ff]ounder|[Cc]hair(?:man|woman)?|"
+    r"[Ss]cientist|[Cc]ampaigner|[Ff]ellow"
 )
 _WORD = r"[A-Z][\w\u2019'-]+"  # a capitalised word
 _PERSON = rf"{_WORD}(?:\s+(?:da|de|von|der|van|bin|al|{_WORD})){{0,3}}"
@@ -112,7 +114,7 @@ _TITLED = re.compile(
     rf"(?:\s+(?P<titled>{_PERSON})"
     rf"|\s+(?:of|for)(?:\s+(?:the|and|of|{_WORD}))+?\s+(?P<of>{_WORD}\s+{_WORD})"
     rf"(?![\w\u2019'-]|\s+(?:[A-Z]|and\b)))"
-    rf"|\b(?P<named>{_PERSON}),\s+(?:a|an|the|{_WORD}[\u2019']s)\s[^,;]{{0,60}}?"
+    rf"|\b(?P<named>{_PERSON}),\s+(?:(?:a|an|the|{_WORD}[\u2019']s)\s|(?=[a-z]))[^,;]{{0,60}}?"
     rf"\b(?:{_ROLE_WORDS})\b"
 )
 # In Chinese the title comes before the name, with nothing between: 特使解振华, 部长黄润秋.
@@ -146,6 +148,13 @@ class _FamilyName:
 _REFERENCE = _Reference()
 
 
+_TITLE_WORDS = frozenset((
+    "envoy", "president", "premier", "minister", "secretary", "senator", "ambassador",
+    "chancellor", "governor", "mayor", "commissioner", "vice", "prime", "mr", "mr.", "ms", "ms.",
+    "mrs", "mrs.", "dr", "dr.", "professor", "prof.", "special", "climate",
+))  # fmt: skip
+
+
 def _naming(subject: str, matcher: ActorMatcher) -> Speaker | _Reference | _FamilyName | None:
     """Whom the words of an attribution name, as far as the words alone say (rule 3)."""
     named = matcher.named(subject)
@@ -161,22 +170,26 @@ def _naming(subject: str, matcher: ActorMatcher) -> Speaker | _Reference | _Fami
     if named and person and matcher.named(person):
         return Speaker(shown, matcher.named(person))
     if OUTSIDERS.search(subject):
-        return Speaker(shown, _NONE)
+        return Speaker(shown, _NONE, outsider=True)
     if named:
         return Speaker(shown, named)
     if _OUTSIDER_GROUPS.fullmatch(subject):
-        return Speaker(shown, _NONE)
+        return Speaker(shown, _NONE, outsider=True)
+    if not subject[:1].isascii():  # Chinese words that name no actor and no outsider
+        if 2 <= len(head) <= 3 and head[0] in _SURNAMES:  # a name alone: 王明说
+            return _FamilyName(head, shown, None)
+        return None
     words = head.split()
     unknown = (
         not runs
         or not words
-        or not subject[:1].isascii()  # Chinese words that name no actor and no outsider
         or words[0].lower() in _GENERIC
         or (words[-1].lower() in _GENERIC and words[-1].islower())
     )
     otherwise = None if unknown else Speaker(shown, _NONE)
-    if person and " " not in person:  # a family name alone
-        return _FamilyName(person, shown, otherwise)
+    family = [w for w in person.split() if w.lower() not in _TITLE_WORDS]
+    if len(family) == 1:  # a family name alone, or after a title: Xie, Envoy Xie, Premier Li
+        return _FamilyName(family[0], shown, otherwise)
     return otherwise
 
 
@@ -238,19 +251,30 @@ class Speech:
         if isinstance(said, _Reference):
             return self._referent(at) if resolve else None
         if isinstance(said, _FamilyName):
-            full = self._in_full(said.family, at)
-            return Speaker(said.shown, full) if full else said.otherwise
+            return self._in_full(said.family, at) or said.otherwise
         return said
 
-    def _in_full(self, family: str, at: int) -> frozenset[str]:
-        """The actors of the person named in full before `at` whose name holds `family` (family
-        names come first in Chinese: Xie Zhenhua, Xie)."""
+    def _in_full(self, family: str, at: int) -> Speaker | None:
+        """The person named in full before `at` whose name holds `family`, as their first
+        mention describes them (Premier Li Qiang for Li; family names come first in Chinese:
+        Xie Zhenhua for Xie; 研究员王明 for 王明). None when there is none."""
+        low = max(0, at - LOOK_BACK)
+        if not family.isascii():
+            found = self.text.rfind(family, low, at - len(family))
+            if found < 0:
+                return None
+            cut = max(self.text.rfind(mark, low, found) for mark in "，。；：！？、“”\n")
+            described = self._speaker(self.text[cut + 1 : found + len(family)], found, False)
+            return None if described is None else replace(described, name=family)
         word = re.escape(family)
-        pattern = (
-            rf"(?:[A-Z][\w\u2019'-]+\s+){{1,3}}{word}\b|\b{word}(?:\s+[A-Z][\w\u2019'-]+){{1,2}}"
-        )
-        named = re.findall(pattern, self.text[max(0, at - LOOK_BACK) : at])
-        return self.matcher.named(named[-1]) if named else _NONE
+        given_first = re.compile(rf"(?:{_WORD}\s+){{1,3}}{word}\b").finditer(self.text, low, at)
+        family_first = re.compile(rf"\b{word}(?:\s+{_WORD}){{1,2}}").finditer(self.text, low, at)
+        for _, full in sorted(((m.start(), m.group()) for m in (*given_first, *family_first)),
+                              reverse=True):  # fmt: skip
+            name = " ".join(w for w in full.split() if w.lower() not in _TITLE_WORDS)
+            if name != family and self.matcher.named(full):
+                return Speaker(name, self.matcher.named(full))
+        return None
 
     def _referent(self, before: int) -> Speaker | None:
         """The nearest person named before `before`: with a title, as a named speaker outside
@@ -282,10 +306,14 @@ class Speech:
         each actor's alias of several capitalised words that opens a sentence ("Xie Zhenhua
         flew to California…"), in order."""
         text = self.text
-        found = [
-            (m.start(), m.group("titled") or m.group("of") or m.group("named"), m.group())
-            for m in _TITLED.finditer(text)
-        ]
+        found = []
+        for m in _TITLED.finditer(text):  # with the words before the title: "U.S. climate envoy"
+            clause = text[max(0, m.start() - 40) : m.start()]
+            clause = clause[max(_clause_start(clause), clause.rfind(",") + 1) :]
+            phrase = clause + m.group()
+            found.append(
+                (m.start(), m.group("titled") or m.group("of") or m.group("named"), phrase)
+            )
         if not text.isascii():
             for m in _ZH_TITLED.finditer(text):
                 cut = max(text.rfind(mark, 0, m.start()) for mark in "，。；：！？、\n")
