@@ -139,6 +139,15 @@ def test_according_to_a_body_names_it_and_to_a_document_names_no_one() -> None:
     assert speaker_of(document, "China will add more solar capacity") is None
 
 
+def test_an_attribution_after_the_end_of_the_quoted_sentence_is_not_its() -> None:
+    text = (
+        "Ontario intends to reach net zero by 2050, according to a draft plan seen in Toronto. "
+        "the province and its partners held talks in 2021, Maria Lopez said."
+    )
+    quote = "net zero by 2050, according to a draft plan seen in Toronto."
+    assert speaker_of(text, quote) is None
+
+
 def test_a_generic_subject_leaves_the_speaker_unknown() -> None:
     text = "Officials said the plan would be published by the end of 2025."
     assert speaker_of(text, "the plan would be published by the end of 2025") is None

@@ -397,7 +397,10 @@ class Speech:
     def _follows(self, attribution: Attribution, end: int) -> bool:
         """Whether an attribution after a quote speaks it: ", X said", in the same clause."""
         between = self.text[end : attribution.at]
-        return not attribution.according and "," in between and not _STOP.search(between)
+        ended = self.text[end - 1 : end] in ".!?。！？"  # the quote ends its sentence
+        return (
+            not attribution.according and not ended and "," in between and not _STOP.search(between)
+        )
 
 
 def _opens(text: str, at: int) -> bool:
