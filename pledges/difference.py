@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from pledges.excerpt import excerpt
-from pledges.textmatch import MAX_ELISION, UNSPACED, closest, elided_parts, find, fold
+from pledges.folding import UNSPACED
+from pledges.textmatch import MAX_ELISION, closest, elided_parts, find, fold
 
 # A number with its decimals and unit ('1.5C'), a word, an ellipsis, or one character of
 # punctuation: '25%,' is '25', '%', ','. Chinese and Japanese, written without spaces, are

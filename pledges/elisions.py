@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass
 
 from pledges.excerpt import excerpt
-from pledges.textmatch import elided_parts, elided_spans, fold, locate, sentence_stops
+from pledges.sentences import sentence_stops
+from pledges.textmatch import elided_parts, elided_spans, fold, locate
 from pledges.wording import YEAR, length, years
 
 SHORTEST_WORDS = 3  # words in each part of an elided quote

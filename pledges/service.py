@@ -17,7 +17,8 @@ from pledges.errors import InvalidInput, NotFound
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, RevisionRow, SourceRow
 from pledges.pages import page_at, read_on
 from pledges.schema import Actor, Evidence, Pledge, Revision, Source
-from pledges.textmatch import find, sentence_bounds
+from pledges.sentences import sentence_bounds
+from pledges.textmatch import find
 from pledges.timeline import Step, timeline
 from pledges.validation import choice
 from pledges.vocab import Action, Entity, Formality, PledgeKind, Status

@@ -1,4 +1,4 @@
-"""Find quotes in article text, and the sentence each one stands in.
+"""Find quotes in article text; the sentence each one stands in is found by pledges.sentences.
 
 A quote stands in its source when it is there exactly, or after normalising whitespace, case,
 typographic quotes, dashes and primes, signs that look like the degree sign (º, ˚), compatibility
@@ -20,113 +20,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-_TYPOGRAPHIC = {
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-    # Signs that look like the degree sign and are typed for it (1.5ºC): the ordinal sign, which
-    # NFKC would make the letter o, and the ring above, which it would make a space and a mark.
-    **dict.fromkeys("\u00ba\u02da", "\u00b0"),
-}
-ELLIPSIS = "\u2026"
-_ELLIPSES = {ELLIPSIS, "\u22ef"}  # the ellipsis, and the midline one Chinese text also uses
-
-# The characters of scripts written without spaces (Chinese and Japanese: ideographs, kana, their
-# punctuation, and the full- and half-width forms and compatibility characters that fold to
-# them), as a character class; Hangul is not among them: Korean is written with spaces.
-UNSPACED = (
-    "\u2e80-\u2fdf\u2ff0-\u2fff"  # radicals, ideographic description
-    "\u3001-\u303f"  # CJK symbols and punctuation (not U+3000, the ideographic space)
-    "\u3040-\u312f\u3190-\u31ff"  # kana, bopomofo, kanbun, strokes (not Hangul jamo)
-    "\u3200-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # enclosed and compatibility forms, ideographs
-    "\ufe10-\ufe1f\ufe30-\ufe6f"  # vertical and small forms
-    "\u2329\u232a\U0001f12a"  # angle brackets and a bracketed letter that fold to CJK ones
-    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f\uffe0-\uffe6"  # full-width
-    # punctuation (not letters and digits, as spaced as ASCII ones), half-width katakana
-    "\U0001f200-\U0001f2ff\U00020000-\U0003ffff"  # enclosed ideographs, ideograph extensions
+from pledges.folding import (
+    ELLIPSIS,
+    FOLDED,
+    NON_ASCII,
+    TYPOGRAPHIC,
+    UNSPACED_CHARACTER,
+    fold_characters,
+    fold_run,
+    plain,
+    unspaced,
+    western,
 )
-_UNSPACED = re.compile(f"[{UNSPACED}]")
-WIDE = re.compile("[\u2329-\U0003ffff]")  # the range they fall in: quicker to look for
-_GAP = re.compile(rf"(?<=[{UNSPACED}])\s+|\s+(?=[{UNSPACED}])")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_ELLIPSIS_RUN = re.compile(f"{ELLIPSIS}{{2,}}")
-
-
-def unspaced(char: str) -> bool:
-    """Whether a character is of a script written without spaces (Chinese, Japanese)."""
-    return char >= "\u2329" and _UNSPACED.match(char) is not None
-
-
-def _fold_once(char: str) -> str:
-    if char in _TYPOGRAPHIC:
-        return _TYPOGRAPHIC[char]
-    if char in _ELLIPSES:
-        return ELLIPSIS  # (NFKC would make it three dots)
-    compatible = unicodedata.normalize("NFKC", char)
-    if any(c.isspace() for c in compatible):  # (such as U+00A8, a space and a combining mark)
-        return char.casefold()
-    return compatible.casefold()
-
-
-class _Folded(dict[str, str]):
-    """What each character folds to, worked out the first time it is met: typographic marks to
-    plain ones, compatibility forms (NFKC) to their plain form, then case, as often as it takes
-    to reach a form that folds to itself. Whitespace stays (it is collapsed where it stands)."""
-
-    def __missing__(self, char: str) -> str:
-        if char.isspace():
-            folded = char
-        else:
-            folded = _fold_once(char)
-            while (again := "".join(_fold_once(c) for c in folded)) != folded:
-                folded = again
-        self[char] = folded
-        return folded
-
-
-_FOLDED = _Folded()
-
-
-def _fold_run(run: re.Match[str]) -> str:
-    return "".join(map(_FOLDED.__getitem__, run.group()))
-
-
-def _plain(text: str) -> bool:
-    """Whether folding changes nothing in a text but whitespace and case (once its typographic
-    marks are replaced): no compatibility form, no Chinese or Japanese, no run of ellipses. Told
-    without a pass over each character, for English that holds an ellipsis or an accent."""
-    if ELLIPSIS in text:
-        if ELLIPSIS * 2 in text:
-            return False
-        text = text.replace(ELLIPSIS, "")
-    if text.isascii():
-        return True
-    if "\u22ef" in text or not unicodedata.is_normalized("NFKC", text):
-        return False
-    return _western(text)
-
-
-def _western(text: str) -> bool:
-    """Whether a text holds no Chinese or Japanese. (Windows-1252, which holds Latin letters and
-    typographic quotes and dashes but none of theirs, encodes at C speed, several times faster
-    than a search for their characters.)"""
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return WIDE.search(text) is None
-    return True
-
-
-def _fold_characters(text: str) -> str:
-    """Everything folding does to a text but collapse whitespace and fold case: the whitespace
-    next to Chinese or Japanese characters dropped, every other character folded (before case),
-    and runs of ellipses made one."""
-    if _UNSPACED.search(text):
-        text = _GAP.sub("", text)
-    text = _NON_ASCII.sub(_fold_run, text)
-    if ELLIPSIS * 2 in text:
-        text = _ELLIPSIS_RUN.sub(ELLIPSIS, text)
-    return text
 
 
 class Method(StrEnum):
@@ -169,14 +74,16 @@ def normalise(text: str) -> Normalised:
             if space < 0:
                 space = index
             continue
-        is_unspaced = char >= "\u2329" and _UNSPACED.match(char) is not None  # (unspaced, inline)
+        is_unspaced = (
+            char >= "\u2329" and UNSPACED_CHARACTER.match(char) is not None
+        )  # (unspaced, inline)
         if space >= 0:
             if out and not after_unspaced and not is_unspaced:
                 out.append(" ")
                 origin.append(space)
             space = -1
         after_unspaced = is_unspaced
-        folded = _FOLDED[char]
+        folded = FOLDED[char]
         run_on = folded == ELLIPSIS and out and out[-1] == ELLIPSIS and previous == index - 1
         previous = index
         if run_on:
@@ -186,7 +93,7 @@ def normalise(text: str) -> Normalised:
     return Normalised("".join(out), tuple(origin))
 
 
-_TYPOGRAPHIC_PAIRS = tuple(_TYPOGRAPHIC.items())
+_TYPOGRAPHIC_PAIRS = tuple(TYPOGRAPHIC.items())
 
 
 def fold(text: str) -> str:
@@ -201,12 +108,12 @@ def fold(text: str) -> str:
         if "`" in text:  # the one typographic mark in ASCII
             text = text.replace("`", "'")
         return " ".join(text.casefold().split())
-    for typographic, plain in _TYPOGRAPHIC_PAIRS:
+    for typographic, simple in _TYPOGRAPHIC_PAIRS:
         if typographic in text:
-            text = text.replace(typographic, plain)
+            text = text.replace(typographic, simple)
     text = " ".join(text.split())  # (first: non-breaking spaces are then gone)
-    if not text.isascii() and not _plain(text):
-        text = _fold_characters(text)
+    if not text.isascii() and not plain(text):
+        text = fold_characters(text)
     return text.casefold()
 
 
@@ -434,18 +341,18 @@ def _collapse_map(text: str) -> tuple[list[int], list[int]] | None:
 def _in_place(text: str) -> bool:
     """Whether folding a text that is not all ASCII changes only its whitespace and each other
     character to one character (case, typographic marks, most compatibility forms)."""
-    if ELLIPSIS * 2 not in text and unicodedata.is_normalized("NFKC", text) and _western(text):
+    if ELLIPSIS * 2 not in text and unicodedata.is_normalized("NFKC", text) and western(text):
         return len(text.casefold()) == len(text)
-    for typographic, plain in (*_TYPOGRAPHIC_PAIRS, ("\xa0", " ")):  # one for one
+    for typographic, simple in (*_TYPOGRAPHIC_PAIRS, ("\xa0", " ")):  # one for one
         if typographic in text:
-            text = text.replace(typographic, plain)
+            text = text.replace(typographic, simple)
     if text.isascii():
         return True
-    if _plain(text):
+    if plain(text):
         return len(text.casefold()) == len(text)
-    if _UNSPACED.search(text):
+    if UNSPACED_CHARACTER.search(text):
         return False
-    folded = _NON_ASCII.sub(_fold_run, text)
+    folded = NON_ASCII.sub(fold_run, text)
     return len(folded) == len(text) and ELLIPSIS * 2 not in folded
 
 
@@ -487,87 +394,3 @@ def closest(quote: str, text: str, folded: str | None = None) -> Near | None:
     while end < len(text) and _widens(text[end], text[end - 1]):
         end += 1
     return Near(start, end, round(found.score, 1))
-
-
-# A sentence ends at . ! or ? (optionally followed by closing quotes) before whitespace, at a
-# blank line, or at a Chinese or Japanese stop (the ideographic full stop, and the full-width
-# ! ? and ;) with any closing quotes and brackets after it, and no whitespace needed; unless the
-# word before a Western stop is a known abbreviation or a run of initials (U.S., U.N.). The
-# three stops, `[.!?]+["'\u201d\u2019)]*(?=\s)`, `\n[ \t\r]*\n` and `[STOPS][STOPS!?]*[CLOSING]*`,
-# are written with their first characters as one set, which the regular expression engine scans for
-# at C speed (with the alternation it tries every position: 2.6 times slower).
-_CJK_STOPS = "\u3002\uff01\uff1f\uff1b"
-_CJK_CLOSING = "\"'\u201d\u2019)\u300d\u300f\u3011\uff09\u300b"  # and corner, lenticular brackets
-_STOP = re.compile(
-    rf"[.!?\n{_CJK_STOPS}](?:(?<=[.!?])[.!?]*[\"'\u201d\u2019)]*(?=\s)|(?<=\n)[ \t\r]*\n"
-    rf"|(?<=[{_CJK_STOPS}])[{_CJK_STOPS}!?]*[{_CJK_CLOSING}]*)"
-)
-_ABBREVIATIONS = frozenset([
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "vs", "etc",
-    "inc", "ltd", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec",
-])  # fmt: skip
-_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]$")
-_FOLLOWING = re.compile(r"\s*(\S)")  # the first character after a stop that is not a space
-
-
-def _is_boundary(text: str, stop: re.Match[str]) -> bool:
-    first = text[stop.start()]
-    if first == "\n" or first in _CJK_STOPS:
-        return True
-    before = text[max(0, stop.start() - 40) : stop.start()]  # (no abbreviation is longer)
-    words = before.split()
-    word = words[-1] if words and not before[-1].isspace() else ""
-    word = word.lstrip("\"'\u201c\u2018(")
-    if word.casefold() in _ABBREVIATIONS or (word and "." in word and _INITIALS.match(word)):
-        return False
-    following = _FOLLOWING.match(text, stop.end())
-    return following is None or not following.group(1).islower()
-
-
-SENTENCE_WINDOW = 800  # characters either side; a longer sentence is cut at the window edge
-_NEAR = 200  # most sentences end within this: look here first
-
-
-def _ends(text: str, start: int, end: int, reach: int) -> tuple[int | None, int | None]:
-    """The last sentence end before text[start:end] and the first at or after its end, within
-    `reach` characters either side (None where there is none)."""
-    low, high = max(0, start - reach), min(len(text), end + reach)
-    stops = list(_STOP.finditer(text, low, min(len(text), high + 1)))
-    begin = finish = None
-    for stop in reversed(stops):
-        if stop.end() <= start and _is_boundary(text, stop):
-            begin = stop.end()
-            break
-    for stop in stops:  # the stop ends the quote's sentence, closing quotes and all
-        if stop.end() > start and stop.end() >= end and _is_boundary(text, stop):
-            finish = stop.end() if not stop.group().startswith("\n") else max(stop.start(), end)
-            break
-    return begin, finish
-
-
-def sentence_stops(text: str) -> list[tuple[int, int]]:
-    """Where each sentence of `text` ends: the span of its stop (and closing quotes), by the
-    rule `sentence_bounds` follows; a stop at the very end of `text`, with nothing after it to
-    tell, is not one."""
-    return [stop.span() for stop in _STOP.finditer(text) if _is_boundary(text, stop)]
-
-
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The smallest run of whole sentences of `text` that holds text[start:end]."""
-    # Sentences are local: look near the span first, then in a wider window, never at the
-    # whole article.
-    begin, finish = _ends(text, start, end, _NEAR)
-    if (begin is None and start > _NEAR) or (finish is None and end + _NEAR < len(text)):
-        wide_begin, wide_finish = _ends(text, start, end, SENTENCE_WINDOW)
-        begin = begin if begin is not None else wide_begin
-        finish = finish if finish is not None else wide_finish
-    if begin is None:
-        begin = max(0, start - SENTENCE_WINDOW)
-    if finish is None:
-        finish = min(len(text), end + SENTENCE_WINDOW)
-    while begin < start and text[begin].isspace():
-        begin += 1
-    while finish > end and text[finish - 1].isspace():
-        finish -= 1
-    return begin, finish

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pledges.textmatch import UNSPACED, WIDE
+from pledges.folding import UNSPACED, WIDE
 
 # A year is four digits from 1900 to 2100 standing on their own: not inside a longer number or
 # a word of a spaced script (2030s, cop2030), not after a dot or a hyphen (1.2030, an id such as

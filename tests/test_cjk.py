@@ -10,6 +10,7 @@ import pytest
 
 from pledges.audit.actors import ActorMatcher
 from pledges.records import ActorRecord
+from pledges.sentences import sentence_bounds
 from pledges.textmatch import (
     Article,
     Method,
@@ -20,7 +21,6 @@ from pledges.textmatch import (
     fold,
     normalise,
     original_span,
-    sentence_bounds,
 )
 from pledges.vocab import ActorKind
 from pledges.wording import length, years

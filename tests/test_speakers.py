@@ -11,7 +11,8 @@ from pledges.audit.actors import ActorMatcher
 from pledges.audit.attributions import attributions, subject
 from pledges.audit.speakers import Speaker, Speech
 from pledges.records import ActorRecord
-from pledges.textmatch import find, sentence_bounds
+from pledges.sentences import sentence_bounds
+from pledges.textmatch import find
 from pledges.vocab import ActorKind
 
 ACTORS = ActorMatcher(

@@ -11,7 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pledges import seeds
-from pledges.textmatch import _STOP, Method, find, locate, normalise, sentence_bounds
+from pledges.sentences import _STOP, sentence_bounds
+from pledges.textmatch import Method, find, locate, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 # Byte for byte, as the register stores them (no newline translation).
@@ -591,7 +592,8 @@ def test_any_slice_of_a_cjk_text_retyped_is_found_and_stands(data: st.DataObject
     made full-width or plain, is found where the slice stands; `stands` agrees with `find`."""
     import unicodedata
 
-    from pledges.textmatch import fold, stands, unspaced
+    from pledges.folding import unspaced
+    from pledges.textmatch import fold, stands
 
     text = data.draw(st.sampled_from(sorted(CJK.values())), "text")
     start = data.draw(st.integers(0, len(text) - 1), "start")
@@ -622,7 +624,7 @@ def test_every_character_folds_to_a_form_that_folds_to_itself() -> None:
     import sys
     import unicodedata
 
-    from pledges.textmatch import _FOLDED, unspaced
+    from pledges.folding import FOLDED, unspaced
 
     changed = [
         char
@@ -633,7 +635,7 @@ def test_every_character_folds_to_a_form_that_folds_to_itself() -> None:
     ]
     assert len(changed) > 5000
     for char in changed:
-        folded = _FOLDED[char]
+        folded = FOLDED[char]
         assert folded and not any(c.isspace() for c in folded), char
-        assert "".join(_FOLDED[c] for c in folded) == folded, char
+        assert "".join(FOLDED[c] for c in folded) == folded, char
         assert unspaced(char) or not any(unspaced(c) for c in folded), char

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from pledges.textmatch import UNSPACED
+from pledges.folding import UNSPACED
 
 if TYPE_CHECKING:
     from pledges.records import ActorRecord

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from pledges.audit.actors import ActorMatcher
 from pledges.audit.speakers import Speaker, Speech
 from pledges.elisions import Dishonest, judge
-from pledges.textmatch import Article, Method, closest, sentence_bounds
+from pledges.sentences import sentence_bounds
+from pledges.textmatch import Article, Method, closest
 from pledges.vocab import Rank
 from pledges.wording import length, years
 

@@ -13,7 +13,8 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from pledges.pages import page_at, read_on
-from pledges.textmatch import Span, sentence_bounds
+from pledges.sentences import sentence_bounds
+from pledges.textmatch import Span
 
 
 class Parts(NamedTuple):
