@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from pledges.audit.actors import ActorMatcher
 from pledges.audit.attributions import attributions, subject
-from pledges.audit.speakers import Speaker, Speech
+from pledges.audit.naming import Speaker
+from pledges.audit.speakers import Speech
 from pledges.records import ActorRecord
 from pledges.sentences import sentence_bounds
 from pledges.textmatch import find

@@ -51,7 +51,7 @@ _CLAUSE_START = re.compile(
 )
 
 
-def _clause_start(region: str) -> int:
+def clause_start(region: str) -> int:
     """Where the clause that ends `region` starts."""
     found = _CLAUSE_START.search(region[::-1])
     if found is None:
@@ -107,7 +107,7 @@ def _subject_before(text: str, verb: int) -> str:
     an apposition ("Li Shuo, an adviser at Greenpeace, said") and passing over a relative
     clause ("Xi, who has not met Kerry, has insisted")."""
     region = text[max(0, verb - 220) : verb]
-    region = region[_clause_start(region) :]
+    region = region[clause_start(region) :]
     closed = region.rstrip().endswith(",")  # "Name, an adviser at X, said"
     segments = region.split(",")
     while len(segments) > 1 and all(w in _ADVERBS for w in segments[-1].lower().split()):

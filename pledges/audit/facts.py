@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pledges.audit.actors import ActorMatcher
-from pledges.audit.speakers import Speaker, Speech
+from pledges.audit.naming import Speaker
+from pledges.audit.speakers import Speech
 from pledges.elisions import Dishonest, judge
 from pledges.sentences import sentence_bounds
 from pledges.textmatch import Article, Method, closest

@@ -29,74 +29,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pledges.audit.attributions import Attribution, Attributions, _clause_start, subject
+from pledges.audit.attributions import Attribution, Attributions, clause_start, subject
 from pledges.audit.layout import closing_in, paragraph, quotation
+from pledges.audit.naming import (
+    SURNAMES,
+    TITLE_WORDS,
+    FamilyName,
+    Reference,
+    Speaker,
+    is_reference,
+    naming,
+)
 
 if TYPE_CHECKING:
     from pledges.audit.actors import ActorMatcher
 
 
-@dataclass(frozen=True, slots=True)
-class Speaker:
-    """Who speaks a quote: the name as the article writes it, and the actors it speaks for
-    (none: an outsider, or a name that is no actor's alias)."""
-
-    name: str
-    actors: frozenset[str]
-    outsider: bool = False  # an analyst, a researcher, a think tank: no alias would be right
-
-
-_NONE: frozenset[str] = frozenset()
 LOOK_BACK = 3000  # characters before a pronoun in which to look for the person it stands for
-
-# Words that say a speaker speaks for no government: an expert, a campaigner, a body of them.
-OUTSIDERS = re.compile(
-    r"\b(?:researchers?|analysts?|advis[eo]rs?|professors?|fellows?|economists?|experts?|"
-    r"scholars?|academics?|campaigners?|activists?|scientists?|consultants?|observers?|critics?|"
-    r"environmentalists?|lecturers?|think[ -]tanks?|universit(?:y|ies)|institutes?|NGOs?|"
-    r"non-governmental|non-profit|nonprofit|environmental groups?)\b"
-    "|研究员|研究人员|专家|教授|学者|分析师|分析人士|顾问|大学|研究院|研究所|智库|学院|非政府组织",
-    re.IGNORECASE,
-)
-# Those who speak as a group for no one but themselves ("Analysts said…").
-_OUTSIDER_GROUPS = re.compile(
-    r"(?:\w+\s+)?(?:analysts|experts|researchers|scientists|economists|campaigners|activists|"
-    r"observers|critics|environmentalists|environmental groups)",
-    re.IGNORECASE,
-)
-_PRONOUNS = frozenset({"he", "she"})
-_ROLES = re.compile(
-    r"(?:the|that|this)\s+(?:\w+\s+){0,2}?(?:envoy|minister|president|premier|official|"
-    r"spokesperson|spokesman|spokeswoman|secretary|negotiator|diplomat|ambassador|chancellor|"
-    r"commissioner|mayor|governor|adviser|advisor|researcher|analyst|professor|expert|economist|"
-    r"scholar|director|chief|leader|politician)",
-    re.IGNORECASE,
-)
-_ZH_PRONOUN = re.compile("(?:他|她)(?:还|也|并|则|曾)?")
-_ZH_ROLE = re.compile("(?:该|这位|此位)(?:特使|部长|官员|发言人|负责人|专家|学者|教授|代表)")
-# Subjects that name no one in particular ("officials said", "informed sources said", "it said"):
-# the speaker stays unknown. Their first or last word is one of these.
-_GENERIC = frozenset((
-    "official", "officials", "diplomat", "diplomats", "negotiator", "negotiators", "source",
-    "sources", "people", "ministry", "ministries", "government", "governments", "statement",
-    "report", "plan", "document", "documents", "data", "figures", "agency", "spokesperson",
-    "spokesman", "spokeswoman", "it", "they", "we", "i", "you", "this", "that", "which", "who",
-    "both", "side", "sides", "countries", "leaders", "parties", "delegation", "delegations",
-    "team", "teams", "media", "newspaper", "others", "participants", "organisers", "organizers",
-))  # fmt: skip
-# Capitalised only because they open a sentence: no name.
-_OPENERS = frozenset((
-    "a", "an", "the", "under", "in", "at", "on", "but", "and", "after", "before", "during",
-    "speaking", "as", "while", "for", "with", "by", "from", "this", "that", "these", "those", "it",
-    "its", "their", "our", "his", "her", "some", "many", "most", "other", "both", "several",
-    "asked", "meanwhile", "however", "separately", "earlier", "later",
-))  # fmt: skip
-_NAME_RUN = re.compile(
-    r"[A-Z][\w\u2019'.-]*(?:\s+(?:da|de|von|der|van|bin|al|[A-Z][\w\u2019'.-]*))*"
-)
 _ROLE_WORDS = (
     r"envoy|[Pp]resident|[Pp]remier|[Mm]inister|[Ss]ecretary|[Cc]hancellor|[Aa]mbassador|"
     r"[Ss]pokes(?:person|man|woman)|[Dd]irector|[Aa]dvis[eo]r|[Rr]esearcher|[Aa]nalyst|"
@@ -122,89 +74,7 @@ _ZH_TITLED = re.compile(
     "(?:特使|部长|主席|总理|发言人|主任|专家|教授|研究员|司长|局长|大使|顾问|总统|首相|书记)"
     "(?P<zh>[\u4e00-\u9fff·]{2,4})"
 )
-# The commonest Chinese family names: what follows a title is a name when it starts with one
-# (特使解振华), not when it is other words (特使前一天的讲话, "the envoy's speech the day before").
-_SURNAMES = frozenset(
-    "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔向汤解习温胡俞仇"
-)
 _STOP = re.compile(r"[.!?。！？](?=\s|$)")
-
-
-class _Reference:
-    """Words that point back to someone named before (he, the envoy, 他, 该特使)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _FamilyName:
-    """A family name alone (Xie): the person named in full before it, if any, else `otherwise`."""
-
-    family: str
-    shown: str
-    otherwise: Speaker | None
-
-
-_REFERENCE = _Reference()
-
-
-_TITLE_WORDS = frozenset((
-    "envoy", "president", "premier", "minister", "secretary", "senator", "ambassador",
-    "chancellor", "governor", "mayor", "commissioner", "vice", "prime", "mr", "mr.", "ms", "ms.",
-    "mrs", "mrs.", "dr", "dr.", "professor", "prof.", "special", "climate",
-))  # fmt: skip
-
-
-def _naming(subject: str, matcher: ActorMatcher) -> Speaker | _Reference | _FamilyName | None:
-    """Whom the words of an attribution name, as far as the words alone say (rule 3)."""
-    named = matcher.named(subject)
-    if not named and _is_reference(subject):  # not "the Chinese envoy"
-        return _REFERENCE
-    head = re.split(r",|\bwho\b", subject, maxsplit=1)[0].strip()
-    runs = _NAME_RUN.findall(head)
-    if runs and runs[0].split()[0].lower() in _OPENERS and head.startswith(runs[0]):
-        runs[0] = " ".join(runs[0].split()[1:])  # "Under the plan": no name
-    runs = [run for run in runs if run]
-    person = runs[-1] if runs else ""
-    shown = _shown(subject)
-    if named and person and matcher.named(person):
-        return Speaker(shown, matcher.named(person))
-    if OUTSIDERS.search(subject):
-        return Speaker(shown, _NONE, outsider=True)
-    if named:
-        return Speaker(shown, named)
-    if _OUTSIDER_GROUPS.fullmatch(subject):
-        return Speaker(shown, _NONE, outsider=True)
-    if not subject[:1].isascii():  # Chinese words that name no actor and no outsider
-        if 2 <= len(head) <= 3 and head[0] in _SURNAMES:  # a name alone: 王明说
-            return _FamilyName(head, shown, None)
-        return None
-    words = head.split()
-    unknown = (
-        not runs
-        or not words
-        or words[0].lower() in _GENERIC
-        or (words[-1].lower() in _GENERIC and words[-1].islower())
-    )
-    otherwise = None if unknown else Speaker(shown, _NONE)
-    family = [w for w in person.split() if w.lower() not in _TITLE_WORDS]
-    if len(family) == 1:  # a family name alone, or after a title: Xie, Envoy Xie, Premier Li
-        return _FamilyName(family[0], shown, otherwise)
-    return otherwise
-
-
-def _is_reference(subject: str) -> bool:
-    """Whether a subject points back to someone named before (he, the envoy, 他, 该特使)."""
-    return (
-        subject.lower() in _PRONOUNS
-        or _ROLES.fullmatch(subject) is not None
-        or _ZH_PRONOUN.fullmatch(subject) is not None
-        or _ZH_ROLE.fullmatch(subject) is not None
-    )
-
-
-def _shown(subject: str) -> str:
-    return subject if len(subject) <= 100 else subject[:99] + "…"
 
 
 class Speech:
@@ -243,14 +113,14 @@ class Speech:
         if not subject or len(subject) > 160:
             return None
         memo = self.matcher.memo  # what words name is the same in every article of a register
-        said: Speaker | _Reference | _FamilyName | None
+        said: Speaker | Reference | FamilyName | None
         if subject in memo:
             said = memo[subject]
         else:
-            said = memo[subject] = _naming(subject, self.matcher)
-        if isinstance(said, _Reference):
+            said = memo[subject] = naming(subject, self.matcher)
+        if isinstance(said, Reference):
             return self._referent(at) if resolve else None
-        if isinstance(said, _FamilyName):
+        if isinstance(said, FamilyName):
             return self._in_full(said.family, at) or said.otherwise
         return said
 
@@ -271,7 +141,7 @@ class Speech:
         family_first = re.compile(rf"\b{word}(?:\s+{_WORD}){{1,2}}").finditer(self.text, low, at)
         for _, full in sorted(((m.start(), m.group()) for m in (*given_first, *family_first)),
                               reverse=True):  # fmt: skip
-            name = " ".join(w for w in full.split() if w.lower() not in _TITLE_WORDS)
+            name = " ".join(w for w in full.split() if w.lower() not in TITLE_WORDS)
             if name != family and self.matcher.named(full):
                 return Speaker(name, self.matcher.named(full))
         return None
@@ -294,7 +164,7 @@ class Speech:
             if best is not None and attribution.at < best[0]:
                 break
             words = " ".join(self.subject(attribution).split())
-            if not words or _is_reference(words) or self._quoted(attribution):
+            if not words or is_reference(words) or self._quoted(attribution):
                 continue
             speaker = self._speaker(words, attribution.at, resolve=False)
             if speaker is not None:
@@ -309,7 +179,7 @@ class Speech:
         found = []
         for m in _TITLED.finditer(text):  # with the words before the title: "U.S. climate envoy"
             clause = text[max(0, m.start() - 40) : m.start()]
-            clause = clause[max(_clause_start(clause), clause.rfind(",") + 1) :]
+            clause = clause[max(clause_start(clause), clause.rfind(",") + 1) :]
             phrase = clause + m.group()
             found.append(
                 (m.start(), m.group("titled") or m.group("of") or m.group("named"), phrase)
@@ -321,7 +191,7 @@ class Speech:
                 named = [follows[a:e] for a, e, _ in self.matcher.mentions(follows)]
                 if named:  # an actor's alias after the title: its name
                     found.append((m.start(), named[0], phrase))
-                elif follows[0] in _SURNAMES:  # a Chinese name: a family name and one or two
+                elif follows[0] in SURNAMES:  # a Chinese name: a family name and one or two
                     found.append((m.start(), follows[:3], phrase))
         for start, end, _ in self.matcher.mentions(text):
             name = text[start:end]
