@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -37,9 +37,6 @@ from pledges.service import get_pledge, get_source, not_found
 from pledges.textmatch import Method, as_written, closest, elided, find, normalise
 from pledges.validation import validate
 from pledges.vocab import MAX_ID, Action, Entity, Rank
-
-if TYPE_CHECKING:
-    from pledges.elisions import Dishonest
 
 REASON_MAX = 500
 NEW_TEXT = "add the corrected text as a new source with 'pledges source add FILE --supersedes {}'"
@@ -269,22 +266,19 @@ def unlocated(quote: str, source_id: str, text: str) -> InvalidInput:
     )
 
 
-def elided_dishonestly(judged: Dishonest) -> InvalidInput:
-    """The refusal of an elided quote that stands in its source but elides dishonestly (a part
-    too short, or an ellipsis that changes the meaning: pledges.elisions)."""
+def misquoted(quote: str, text: str) -> InvalidInput | None:
+    """The refusal of a quote that stands elided in `text` but elides dishonestly (a part too
+    short, or an ellipsis that changes the meaning: pledges.elisions); None when it elides
+    honestly (or is not elided)."""
+    from pledges.elisions import judge  # (the audit's readers of length and years: on demand)
+
+    judged = judge(quote, text)
+    if judged is None:
+        return None
     return InvalidInput(
         judged.message,
         f"{judged.hint}, or add --allow-unlocated to record it anyway (the audit will report it)",
     )
-
-
-def misquoted(quote: str, text: str) -> InvalidInput | None:
-    """Why a quote that stands elided in `text` misrepresents it; None when it elides honestly
-    (or is not elided)."""
-    from pledges.elisions import judge  # (the audit's readers of length and years: on demand)
-
-    judged = judge(quote, text)
-    return None if judged is None else elided_dishonestly(judged)
 
 
 def cited_already(evidence: EvidenceIn, other: int | str) -> AlreadyExists:

@@ -65,6 +65,20 @@ def test_every_check_has_a_stable_code_a_severity_and_a_rule() -> None:
         assert len(check.rule.split()) >= 8, f"{check.code}: the docstring must state the rule"
 
 
+# Xi's words, cited for a US pledge (named CN, spoken by CN: both actor-mismatch and
+# speaker-not-actor) and for a Chinese one (neither).
+XI_FOR_BOTH = """
+seed_pledges:
+  - id: us-stabilise-relations-cn
+    evidence:
+      - source: kerry-not-dictating
+        quote: No one should expect to exert influence over us
+  - id: cn-clean-energy-system
+    evidence:
+      - source: kerry-not-dictating
+        quote: No one should expect to exert influence over us
+"""
+
 # One example register per check: the subject named `fails` must be reported under the code, the
 # subject named `passes` must not. Subjects are pledge ids, or 'source ID'.
 EXAMPLES: dict[str, tuple[str, str, str, date]] = {
@@ -103,33 +117,13 @@ EXAMPLES: dict[str, tuple[str, str, str, date]] = {
         TODAY,
     ),
     "actor-mismatch": (
-        """
-        seed_pledges:
-          - id: us-stabilise-relations-cn
-            evidence:
-              - source: kerry-not-dictating
-                quote: No one should expect to exert influence over us
-          - id: cn-clean-energy-system
-            evidence:
-              - source: kerry-not-dictating
-                quote: No one should expect to exert influence over us
-        """,
+        XI_FOR_BOTH,
         "us-stabilise-relations-cn",
         "cn-clean-energy-system",
         TODAY,
     ),
     "speaker-not-actor": (
-        """
-        seed_pledges:
-          - id: us-stabilise-relations-cn
-            evidence:
-              - source: kerry-not-dictating
-                quote: No one should expect to exert influence over us
-          - id: cn-clean-energy-system
-            evidence:
-              - source: kerry-not-dictating
-                quote: No one should expect to exert influence over us
-        """,
+        XI_FOR_BOTH,
         "us-stabilise-relations-cn",
         "cn-clean-energy-system",
         TODAY,

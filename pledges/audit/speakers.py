@@ -96,8 +96,6 @@ class Speech:
     # --- whom an attribution names (rule 3)
 
     def subject(self, attribution: Attribution) -> str:
-        if attribution.named or attribution.inverted:
-            return attribution.named
         words = self._subjects.get(attribution.at)
         if words is None:
             words = self._subjects[attribution.at] = subject(self.text, attribution)
