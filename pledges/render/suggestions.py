@@ -1,0 +1,96 @@
+"""Drawing suggestions: a table per source for people; JSON or CSV for machines.
+
+JSON for one source is the object `{"source_id": ..., "candidates": [...]}`; for several (or
+--all), a list of such objects, one per source. CSV is one row per candidate, with its source.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from pledges.excerpt import excerpt
+from pledges.render import _for_machines, draw, note, titled_table, write_json
+from pledges.suggest.reading import Candidate
+from pledges.suggest.run import Suggested
+
+FIELDS = ("passage", "start", "end", "actors", "kind", "target_year", "target_value",
+          "target_unit", "baseline_year", "score", "reasons", "existing_pledge_id")  # fmt: skip
+
+
+def as_json(candidate: Candidate) -> dict[str, Any]:
+    value = candidate.target_value
+    return {
+        "passage": candidate.passage,
+        "start": candidate.start,
+        "end": candidate.end,
+        "actors": list(candidate.actors),
+        "kind": candidate.kind.value,
+        "target_year": candidate.target_year,
+        "target_value": int(value) if value is not None and value.is_integer() else value,
+        "target_unit": candidate.target_unit,
+        "baseline_year": candidate.baseline_year,
+        "score": candidate.score,
+        "reasons": list(candidate.reasons),
+        "existing_pledge_id": candidate.existing_pledge_id,
+    }
+
+
+def suggestions(found: Iterable[Suggested], format: str, *, one: bool) -> None:
+    """The candidates of each source, as `format` asks; `one`: a single source was named."""
+    if format == "json":
+        objects = [
+            {"source_id": s.source_id, "candidates": [as_json(c) for c in s.candidates]}
+            for s in found
+        ]
+        write_json(objects[0] if one and objects else objects)
+    elif format == "csv":
+        _for_machines()
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("source_id", "number", *FIELDS))
+        for source in found:
+            for number, candidate in enumerate(source.candidates, 1):
+                row = as_json(candidate)
+                row["actors"] = ";".join(row["actors"])
+                row["reasons"] = "; ".join(row["reasons"])
+                writer.writerow((source.source_id, number,
+                                 *("" if row[f] is None else row[f] for f in FIELDS)))  # fmt: skip
+    else:
+        _tables(found)
+
+
+def _tables(found: Iterable[Suggested]) -> None:
+    shown = 0
+    last: Suggested | None = None
+    for source in found:
+        if not source.candidates:
+            continue
+        shown += 1
+        last = source
+        many = "suggestion" if len(source.candidates) == 1 else "suggestions"
+        table = titled_table(f"{source.source_id}: {len(source.candidates)} {many}, best first")
+        table.add_column("#", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("passage", ratio=3, overflow="fold")
+        table.add_column("actors\nkind\ntarget")
+        table.add_column("why", ratio=2, overflow="fold")
+        for number, c in enumerate(source.candidates, 1):
+            target = " ".join(str(x) for x in (c.target_value, c.target_unit) if x is not None)
+            year = "" if c.target_year is None else f"by {c.target_year}"
+            where = (f"\nalready in the register as {c.existing_pledge_id}"
+                     if c.existing_pledge_id else "")  # fmt: skip
+            table.add_row(
+                str(number), f"{c.score:.2f}", f"“{excerpt(c.passage, 240)}”{where}",
+                "\n".join(x for x in (", ".join(c.actors) or "actor unknown", c.kind.value,
+                                      " ".join(y for y in (target, year) if y)) if x),
+                "\n".join(c.reasons),
+            )  # fmt: skip
+        draw(table)
+    if last is None:
+        note("No passage reads as a commitment at this --min-score; try a lower one, e.g. "
+             "--min-score 0.3.")  # fmt: skip
+        return
+    note(f"Accept one with 'pledges suggest {last.source_id} --accept N --id SLUG --reason ...' "
+         "(with the same --min-score), or write them all for review with --out DIR.")  # fmt: skip

@@ -1,0 +1,109 @@
+"""A candidate's score, from 0 to 1, and the reasons behind it.
+
+What raises it: the marker that makes the passage an aim or a pledge (a pledge in itself, such as
+"pledged" or 力争, counts more than an intention such as "will"), a deadline (a plain year counts
+less), a quantity, a named actor, and words that say what the commitment is about. What lowers
+it: a forecast, a past result, a demand made of someone else, a refusal, a question. The weights
+were set on the gold set of tests/suggest_cases (README.md, "Suggesting commitments"), so that
+the default --min-score keeps what a curator would keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pledges.suggest.targets import Number
+from pledges.vocab import PledgeKind
+
+MIN_SCORE = 0.5  # the default --min-score
+
+MARKER = {
+    "strong": 0.4,
+    "renounce": 0.4,
+    "stance": 0.35,
+    "plain": 0.25,
+    "deadline": 0.3,
+    "agreed": 0.35,
+    "noun": 0.25,
+}
+DEADLINE, YEAR, QUANTITY, ACTOR, SUBJECT, KIND = 0.2, 0.1, 0.1, 0.15, 0.1, 0.15
+ZH_PLAIN = 0.3  # 将, 要: a plan's directives state its commitments
+ZH_NOUN = 0.15  # 目标, 承诺: Chinese names its targets in reports of them as often as in pledges
+LOWERING = {
+    "forecast": 0.45,
+    "past": 0.4,
+    "demand": 0.45,
+    "refusal": 0.35,
+    "question": 0.3,
+    "condition": 0.15,
+}
+
+_MARKER_NAMES = {
+    "strong": "pledge marker", "renounce": "commitment not to act", "stance": "stated stance",
+    "plain": "intention marker", "deadline": "a plan's deadline", "agreed": "agreement",
+    "noun": "a target named",
+}  # fmt: skip
+_LOWERING_NAMES = {
+    "forecast": "a forecast", "past": "a past result", "demand": "a demand made of others",
+    "refusal": "a refusal", "question": "a question", "condition": "a condition",
+}  # fmt: skip
+
+
+def score(
+    text: str,
+    marker: tuple[int, int, str],
+    kind_word: tuple[int, int, str] | None,
+    figures: Sequence[Number],
+    lowering: Sequence[tuple[int, int, str]],
+    named: str | None,
+    kind: PledgeKind,
+    *,
+    subject: bool = False,
+) -> tuple[float, tuple[str, ...]]:
+    """The score of one candidate and its reasons, those that raised it first. `subject`: the
+    actor named is who the marker's clause is about ("India will", "we will", 双方将)."""
+    family = marker[2].removeprefix("zh_")
+    total = weight(marker[2])
+    reasons = [f"{_MARKER_NAMES[family]} “{text[marker[0] : marker[1]]}”"]
+    deadline = next((n for n in figures if n.role == "deadline"), None)
+    year = next((n for n in figures if n.role == "year"), None)
+    if deadline is not None:
+        total += DEADLINE
+        reasons.append(f"deadline {text[deadline.start : deadline.end]}")
+    elif year is not None:
+        total += YEAR
+        reasons.append(f"year {text[year.start : year.end]}")
+    value = next((n for n in figures if n.role == "value"), None)
+    if value is not None:
+        total += QUANTITY
+        reasons.append(f"quantity {_figure(value)}")
+    if named is not None:
+        total += ACTOR + (SUBJECT if subject else 0.0)
+        reasons.append(f"{'commits' if subject else 'actor named'}: {named}")
+    if kind_word is not None:
+        total += KIND
+        reasons.append(f"{kind.value} “{text[kind_word[0] : kind_word[1]]}”")
+    seen: set[str] = set()
+    for start, end, label in lowering:
+        family = label.removeprefix("zh_")
+        if family in seen:
+            continue
+        seen.add(family)
+        total -= LOWERING[family]
+        shown = "" if family == "question" else f" “{text[start:end]}”"
+        reasons.append(f"lowered by {_LOWERING_NAMES[family]}{shown}")
+    return round(min(1.0, max(0.0, total)), 2), tuple(reasons)
+
+
+def weight(label: str) -> float:
+    """What a marker adds to a score."""
+    if label in ("zh_plain", "zh_noun"):
+        return ZH_PLAIN if label == "zh_plain" else ZH_NOUN
+    return MARKER[label.removeprefix("zh_")]
+
+
+def _figure(number: Number) -> str:
+    value = f"{number.value:g}"
+    if number.unit in (None, "%"):
+        return f"{value}{number.unit or ''}"
+    return f"{value} {number.unit}"
