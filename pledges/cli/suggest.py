@@ -1,16 +1,23 @@
 """The suggest command: the passages of stored sources that state commitments, best first; one
 accepted as a pledge and its evidence in one step, or all written for review in a spreadsheet."""
 
-from pathlib import Path
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from pledges.cli.options import Author, Db, Format
+from pledges.cli.options import Author, Db, within
 from pledges.errors import InvalidInput
 
 app = typer.Typer()
 Opt = typer.Option
+ACCEPT_MAX = 100_000
+
+
+class SuggestFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
 
 
 def _score(value: str) -> float:
@@ -39,11 +46,16 @@ def suggest(
         str, Opt("--min-score", metavar="S", help="Show candidates scoring at least S (0 to 1).")
     ] = "0.5",
     format: Annotated[
-        Format, Opt("--format", help="table for people; json or csv for machines.")
-    ] = Format.TABLE,
+        SuggestFormat, Opt("--format", help="table for people; json or csv for machines.")
+    ] = SuggestFormat.TABLE,
     accept: Annotated[
         int | None,
-        Opt("--accept", metavar="N", help="Add suggestion N as a pledge and cite its passage."),
+        Opt(
+            "--accept",
+            metavar="N",
+            help="Add suggestion N as a pledge and cite its passage.",
+            parser=within("--accept", 1, ACCEPT_MAX, "the number of a suggestion"),
+        ),
     ] = None,
     pledge_id: Annotated[
         str | None, Opt("--id", metavar="SLUG", help="The new pledge's id (with --accept).")
@@ -66,7 +78,7 @@ def suggest(
         str | None, Opt("--reason", help="Why you add it (with --accept); kept in the history.")
     ] = None,
     out: Annotated[
-        Path | None,
+        str | None,
         Opt(
             "--out",
             metavar="DIR",
@@ -109,24 +121,24 @@ def suggest(
 
 
 def _show(
-    ids: list[str] | None, score: float, format: str, out: Path | None, db: str | None
+    ids: list[str] | None, score: float, format: str, out: str | None, db: str | None
 ) -> None:
     from pledges import progress, service
     from pledges.cli.options import read
+    from pledges.outfolder import out_path
     from pledges.render import note
     from pledges.render.suggestions import suggestions
     from pledges.suggest.run import suggest
 
-    if format == "jsonl":
-        raise InvalidInput("--format jsonl is not offered here", "use table, json or csv")
+    folder = None if out is None else out_path(out)
     with progress.task("Reading the sources"):
         if ids is not None:
             with read(db) as session:
                 for wanted in ids:
                     service.get_source(session, wanted)
         found = list(suggest(db, ids, min_score=score))
-    if out is None:
-        suggestions(found, format, one=ids is not None and len(ids) == 1)
+    if folder is None:
+        suggestions(found, format, one=ids is not None and len(ids) == 1, numbered=ids is not None)
         return
     from pledges import repository as repo
     from pledges.suggest.accept import write_rows
@@ -134,10 +146,15 @@ def _show(
     with read(db) as session:
         names = {a.id: a.name for a in repo.list_actors(session)}
         taken = set(repo.pledge_ids(session))
-    written, _ = write_rows(out, [(s.source_id, s.candidates) for s in found], names, taken)
-    note(f"Wrote {written} suggested pledges, each with its passage as evidence, to "
-         f"{out / 'pledges.csv'} and {out / 'evidence.csv'}. Delete the rows you do not keep, "
-         f"correct the others, then run 'pledges import {out}'.")  # fmt: skip
+    suggested = [(s.source_id, s.candidates) for s in found]
+    written, unnamed = write_rows(folder, suggested, names, taken)
+    pledges = "1 suggested pledge" if written == 1 else f"{written} suggested pledges"
+    note(f"Wrote {pledges}, each with its passage as evidence, to {folder / 'pledges.csv'} and "
+         f"{folder / 'evidence.csv'}. Delete the rows you do not keep, correct the others, then "
+         f"run 'pledges import {folder} --reason ...'.")  # fmt: skip
+    if unnamed:
+        note(f"Left out {unnamed} that name no actor of the register: add the actor with "
+             "'pledges actor add', or accept each with --accept N --actor A.")  # fmt: skip
 
 
 def _accept(
@@ -165,7 +182,9 @@ def _accept(
     if pledge_id is None:
         raise InvalidInput("--accept needs --id", "give the new pledge's id, e.g. --id cn-peak")
     if reason is None:
-        raise InvalidInput("--accept needs --reason", "say why you add it, e.g. --reason 'Read'")
+        raise InvalidInput(
+            "--accept needs --reason", "say why you add it, e.g. --reason 'Read in the statement'"
+        )
     who = changed_by(author, reason)
     with read(db) as session:
         service.get_source(session, ids[0])

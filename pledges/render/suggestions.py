@@ -11,6 +11,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from rich.text import Text
+
 from pledges.excerpt import excerpt
 from pledges.render import _for_machines, draw, note, titled_table, write_json
 from pledges.suggest.reading import Candidate
@@ -38,8 +40,10 @@ def as_json(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def suggestions(found: Iterable[Suggested], format: str, *, one: bool) -> None:
-    """The candidates of each source, as `format` asks; `one`: a single source was named."""
+def suggestions(found: Iterable[Suggested], format: str, *, one: bool, numbered: bool) -> None:
+    """The candidates of each source, as `format` asks; `one`: a single source was named;
+    `numbered`: the sources were named, and the numbers are those --accept takes (--all leaves
+    out the passages already cited, so its lists are not numbered so)."""
     if format == "json":
         objects = [
             {"source_id": s.source_id, "candidates": [as_json(c) for c in s.candidates]}
@@ -55,13 +59,17 @@ def suggestions(found: Iterable[Suggested], format: str, *, one: bool) -> None:
                 row = as_json(candidate)
                 row["actors"] = ";".join(row["actors"])
                 row["reasons"] = "; ".join(row["reasons"])
-                writer.writerow((source.source_id, number,
+                writer.writerow((source.source_id, number if numbered else "",
                                  *("" if row[f] is None else row[f] for f in FIELDS)))  # fmt: skip
     else:
-        _tables(found)
+        _tables(found, numbered)
 
 
-def _tables(found: Iterable[Suggested]) -> None:
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _tables(found: Iterable[Suggested], numbered: bool) -> None:
     shown = 0
     last: Suggested | None = None
     for source in found:
@@ -73,24 +81,31 @@ def _tables(found: Iterable[Suggested]) -> None:
         table = titled_table(f"{source.source_id}: {len(source.candidates)} {many}, best first")
         table.add_column("#", justify="right")
         table.add_column("score", justify="right")
-        table.add_column("passage", ratio=3, overflow="fold")
-        table.add_column("actors\nkind\ntarget")
-        table.add_column("why", ratio=2, overflow="fold")
+        table.add_column("passage, and why", ratio=3, overflow="fold")
+        table.add_column("actors\nkind\ntarget", ratio=1, overflow="fold")
         for number, c in enumerate(source.candidates, 1):
-            target = " ".join(str(x) for x in (c.target_value, c.target_unit) if x is not None)
+            unit = (c.target_unit or "").replace("% ", "%\u00a0")
+            target = " ".join(x for x in (_figure(c.target_value), unit) if x)
+            target = target.replace(" %", "%")
             year = "" if c.target_year is None else f"by {c.target_year}"
             where = (f"\nalready in the register as {c.existing_pledge_id}"
                      if c.existing_pledge_id else "")  # fmt: skip
+            why = Text("\n" + "; ".join(c.reasons), style="dim")
             table.add_row(
-                str(number), f"{c.score:.2f}", f"“{excerpt(c.passage, 240)}”{where}",
+                str(number) if numbered else "", f"{c.score:.2f}",
+                Text(f"“{excerpt(c.passage, 300)}”{where}") + why,
                 "\n".join(x for x in (", ".join(c.actors) or "actor unknown", c.kind.value,
                                       " ".join(y for y in (target, year) if y)) if x),
-                "\n".join(c.reasons),
             )  # fmt: skip
         draw(table)
     if last is None:
         note("No passage reads as a commitment at this --min-score; try a lower one, e.g. "
              "--min-score 0.3.")  # fmt: skip
         return
+    if not numbered:
+        note("To accept one, list its source with 'pledges suggest SOURCE_ID' and accept it by "
+             "its number there; or write them all for review with --out DIR.")  # fmt: skip
+        return
     note(f"Accept one with 'pledges suggest {last.source_id} --accept N --id SLUG --reason ...' "
-         "(with the same --min-score), or write them all for review with --out DIR.")  # fmt: skip
+         "(with the same --min-score, and the source it is in), or write them all for review "
+         "with --out DIR.")  # fmt: skip

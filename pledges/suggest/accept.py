@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from pledges.errors import InvalidInput
 from pledges.outfolder import OutFolder
 from pledges.schema import Evidence, EvidenceIn, Pledge, PledgeIn
 from pledges.suggest.reading import Candidate
-from pledges.transfer.tables import EVIDENCE, PLEDGES, Table, cell
+from pledges.transfer.tables import EVIDENCE, PLEDGES, Table, cell, neutralise, restore
 from pledges.validation import validate
 from pledges.vocab import PledgeKind
 
@@ -48,12 +49,32 @@ _KIND_WORDS = {
 _DEFAULTS = {"formality": "declared", "status": "not_yet_rated", "confidence": "low"}
 
 
+def _as_given(candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
+    """The candidate with the fields the curator gave instead of its own."""
+    return replace(
+        candidate,
+        actors=tuple(data.get("actors") or ()),
+        kind=PledgeKind(data.get("kind", candidate.kind)),
+        target_year=_number(data.get("target_year")),
+        target_value=_number(data.get("target_value")),
+        target_unit=data.get("target_unit"),
+    )
+
+
+def _number(value: Any) -> Any:
+    try:
+        return None if value in (None, "") else float(value) if "." in str(value) else int(value)
+    except ValueError:
+        return None  # (refused by the schema, with its own message)
+
+
 def title(candidate: Candidate, names: Mapping[str, str]) -> str:
     """A title from what the reader found: "China: emissions peak by 2030"."""
     who = " and ".join(names.get(actor, actor) for actor in candidate.actors) or "Unknown actor"
     what = _KIND_WORDS[candidate.kind]
     if candidate.target_value is not None and candidate.target_unit:
-        what += f" of {candidate.target_value:g} {candidate.target_unit}".replace(" %", "%")
+        value = f"{candidate.target_value:g}"
+        what += f" of {value} {candidate.target_unit}".replace(" %", "%")
     by = f" by {candidate.target_year}" if candidate.target_year else ""
     return f"{who}: {what}{by}"
 
@@ -83,6 +104,8 @@ def accept(
     the candidate's passage for it: both in the caller's transaction."""
     names = {actor.id: actor.name for actor in repo.list_actors(session)}
     data = {**fields(candidate, names), **overrides}
+    if "title" not in overrides:  # made from the values the pledge gets, given ones too
+        data["title"] = title(_as_given(candidate, data), names)
     if not data.get("actors"):
         raise InvalidInput(
             "the suggestion names no actor", "say who commits with --actor, e.g. --actor CN"
@@ -118,15 +141,24 @@ def _rows_before(path: Path, table: Table) -> list[list[str]]:
     return rows[1:]
 
 
+def _excel(path: Path) -> bool:
+    """Whether an export's file was written for Excel (--excel: a byte-order mark first)."""
+    return path.is_file() and path.read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
 def _write(folder: OutFolder, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """An export's file: the rows it held, then the new ones."""
-    before = _rows_before(folder.path / table.file, table)
-    with folder.open("", table.file, encoding="utf-8", newline="") as stream:
+    """An export's file: the rows it held, then the new ones, written as the export writes its
+    cells (escaped: pledges.transfer.tables.neutralise), in its form (for Excel or not)."""
+    path = folder.path / table.file
+    before, excel = _rows_before(path, table), _excel(path)
+    encoding = "utf-8-sig" if excel else "utf-8"
+    with folder.open("", table.file, encoding=encoding, newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(table.names)
         writer.writerows(before)
         for row in rows:
-            writer.writerow(cell(row.get(c.name), c.kind) for c in table.columns)
+            writer.writerow(neutralise(cell(row.get(c.name), c.kind), excel=excel)
+                            for c in table.columns)  # fmt: skip
 
 
 def write_rows(
@@ -136,16 +168,23 @@ def write_rows(
     taken: set[str],
 ) -> tuple[int, int]:
     """Write each candidate as a new pledge and its evidence, in the pledges.csv and evidence.csv
-    of the folder `out` (after the rows they hold, if an export wrote them there): (pledges,
-    pieces of evidence) written. Candidates a pledge already cites are left out; evidence ids
-    are left empty, for the import to number. A pledge id is new: not one of `taken` (the
-    register's), nor of the rows already in the folder."""
+    of the folder `out` (after the rows they hold, if an export wrote them there). Left out: a
+    candidate a pledge already cites, one written to the folder before, and one that names no
+    actor (an import needs one). Evidence ids are left empty, for the import to number; a
+    pledge id is new: not one of `taken` (the register's), nor of the rows in the folder.
+    Returns (pledges written, candidates left out for naming no actor)."""
     taken.update(row[0] for row in _rows_before(out / PLEDGES.file, PLEDGES) if row)
+    there = {(row[2], restore(row[3])) for row in _rows_before(out / EVIDENCE.file, EVIDENCE)
+             if len(row) > 3}  # fmt: skip
     pledges: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
+    unnamed = 0
     for source_id, candidates in suggested:
         for number, candidate in enumerate(candidates, 1):
-            if candidate.existing_pledge_id is not None:
+            if candidate.existing_pledge_id is not None or (source_id, candidate.passage) in there:
+                continue  # cited already, or written to this folder before
+            if not candidate.actors:
+                unnamed += 1  # an import needs who commits: accept it with --actor instead
                 continue
             pledge_id = slug(source_id, number, candidate)
             again = 2
@@ -165,4 +204,4 @@ def write_rows(
         _write(folder, PLEDGES, pledges)
         _write(folder, EVIDENCE, evidence)
         folder.commit()
-    return len(pledges), len(evidence)
+    return len(pledges), unnamed

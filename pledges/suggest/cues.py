@@ -58,8 +58,8 @@ PLAIN = (
              "working on|work together|work towards|work toward|focus on|focused on|ensure",
              "ensures|launch|launched|launches|aimed at|aims at|aim at|is to|are to|setting up",
              "will set up"),
-    *_each((*_forms("plan|s", "intend|s|ed", "seek|s|ing", "decide|d"), "planned", "sought",
-            "ready", "continue", "continues"), "to"),
+    *_each((*_forms("plan|s", "intend|s|ed", "seek|s|ing", "decide|d"), "planned", "ready",
+            "continue", "continues"), "to"),
 )  # fmt: skip
 RENOUNCE = _listed(
     "will not|would not|shall not|won't|wouldn't|we're not|we are not|is not going to",
@@ -69,7 +69,7 @@ STANCE = _listed(
     "we are committed|we're committed|we remain committed|we are determined|i am committed",
     "i'm committed|we are working|we're working",
 )
-AGREED = (*_listed("agreed|agree|agrees|agreement|同意|一致同意|商定"),
+AGREED = (*_listed("agreed|agree|agrees|同意|一致同意|商定"),
           *_each(_forms("agree|s|d"), "to", "on", "that"))  # fmt: skip
 NOUNS = _listed("commitment|commitments|goal|goals|target|targets")
 ZH_NOUNS = _listed("目标|任务|承诺")
@@ -84,7 +84,8 @@ FORECAST = (
              "is set|are set|projection|projections|outlook|analysts|analyst"),
 )  # fmt: skip
 PAST = (
-    *_listed("last year|last month|last week|so far|already|expired|record|met|achieved",
+    *_listed("last year|last month|last week|so far|has already|have already|expired|record",
+             "met|achieved|sought to|rejoined|returned to",
              "exceeded|surpassed|reached|matched|wrote|signed|first made|helped|rose|fell|grew",
              "jumped|dropped|declined"),
     *_each(("has", "had", "have"), *_listed(
@@ -99,7 +100,9 @@ DEMAND = (
 )  # fmt: skip
 REFUSAL = (
     *_forms("reject|s|ed", "refuse|s|d"),
-    *_listed("declined to|declines to|has not committed|did not commit|no agreement",
+    *_listed("declined to|declines to|has not committed|did not commit|no agreement|not commit",
+             "did not sign|has not signed|have not signed|not signed|did not join|will not commit",
+             "won't commit|would not commit|refused to commit|don't know|do not know",
              "no breakthrough|withdrew|withdrawn|abandoned|failed to|fails to"),
 )  # fmt: skip
 CONDITION = _listed("if|unless|provided that|whether|如果|是否|假如")
@@ -143,8 +146,8 @@ KIND_WORDS: dict[PledgeKind, tuple[str, ...]] = {
     PledgeKind.RENEWABLE_ENERGY: _listed(
         "renewable|renewables|solar|wind|wind power|clean energy|non-fossil|clean power",
         "carbon-free energy|carbon-free electricity|hydropower|geothermal|energy system",
-        "power system|可再生能源|非化石能源|风电|太阳能|光伏|新能源|清洁能源|能源体系",
-        "电力系统|风光"),
+        "power system|pollution-free power|carbon-free power|可再生能源|非化石能源|风电",
+        "太阳能|光伏|新能源|清洁能源|能源体系|电力系统|风光"),
     PledgeKind.EMISSIONS_REDUCTION: (
         *_forms("cut|s|ting", "reduce|s|d", "reducing", "reduction|s", "lower|ing", "slash",
                 "slashing", "halve", "halving"),

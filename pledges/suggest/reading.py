@@ -1,62 +1,44 @@
 """Reading one article for the commitments it states: candidate passages, best first.
 
-1. The article's cues (pledges.suggest.cues) are found in two passes over its lower-cased text,
-   its sentences by the register's own rule (pledges.sentences), and each cue is put in its
-   sentence. A sentence with no marker states no commitment (in Chinese, a deadline such as
-   到2025年 or 2030年前 is a marker too: plans state their targets without a verb of promise).
-2. A sentence that names things of different kinds is cut between them where a clause ends (a
-   comma, a semicolon, "and"): "has pledged to peak emissions by 2030 and become carbon neutral
-   by 2060" is two candidates. A piece too short to stand alone ("…peak carbon and carbon
-   neutrality") stays with the one before it, which then yields a candidate for each kind.
-3. Each candidate is scored from its reasons (pledges.suggest.scoring), and its passage is cut
-   to the quotation that holds its words, if there is one.
-4. Who commits: the actors its sentence names before its marker; else the speaker of the quote
-   or reported speech it stands in (pledges.audit.speakers), when that speaker speaks for an
-   actor; else those the passage names; else those the nearest sentence before it names.
+1. The article's cues, sentences and names are found (pledges.suggest.cued), and each cue is
+   put in its sentence. A sentence with no marker states no commitment (in Chinese, a deadline
+   such as 到2025年 or 2030年前 is a marker too: plans state their targets without a verb of
+   promise).
+2. A sentence is cut into pieces that each state one commitment (pledges.suggest.clauses).
+3. Each piece is scored from its reasons (pledges.suggest.scoring); who commits is found
+   (pledges.suggest.committers) only for a piece that can reach the minimum score. Its passage
+   is cut to the quotation that holds its words, if there is one, without the words that join
+   it to the rest of its sentence ("and", a comma).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from typing import TYPE_CHECKING
 
-from pledges.audit.actors import _lower
-from pledges.audit.attributions import clause_start
-from pledges.sentences import sentence_stops
 from pledges.suggest import cues, scoring
+from pledges.suggest.clauses import Piece, chinese_clauses, pieces
+from pledges.suggest.committers import who
+from pledges.suggest.cued import CJK, Cued, Hit
 from pledges.suggest.targets import Number, baseline_unit, numbers
 from pledges.vocab import PledgeKind
 
-if TYPE_CHECKING:
-    from pledges.audit.actors import ActorMatcher
-    from pledges.audit.speakers import Speech
-
-Hit = tuple[int, int, str]  # (start, end, label) of a cue in the article
-
-_SEPARATORS = (";", "\uff1b", "\uff0c", ",", "\u3001", " and ", "和", "及", " as well as ",
-               " while ", "以及", "并")  # fmt: skip
 _GENERAL = frozenset(kind.value for kind in cues.GENERAL)
-_CLAUSE_ENDS = (";", "\uff1b", ", and ", "\uff0c\u5e76")  # cut between two of one kind
 _LEADING = ("and ", "but ", "as well as ", "while ", "以及", "并且", "并", "and\n")
 _TRAILING = ",;:.\uff0c\uff1b\u3001\uff1a\u3002 \n\t"
 _QUOTES = {"\u201c": "\u201d", '"': '"', "\u300c": "\u300d", "\u300e": "\u300f", "\u00ab": "\u00bb"}
-_SHORT_WORDS, _SHORT_CHARACTERS = 3, 5  # a piece shorter than this stays with the one before
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff]")  # Chinese and Japanese
-_PARTIES_REACH = 6  # the last mentions before a joint subject, among which its parties are
+_DAY = r"(?:\d{1,2}\s+)?[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?"  # 22 April 2021
+_DATELINE = re.compile(  # "BEIJING:", "DUBAI, Dec 13 -", "Washington, 22 April 2021 —"
+    rf"(?:[A-Z][A-Z .'-]{{1,30}}(?:,\s*{_DAY})?|[A-Z][A-Za-z .'-]{{1,30}},\s*{_DAY})"
+    r"\s*[-\u2013\u2014:]\s+(?=\S)"
+)
+_ZH_SAID = re.compile("[^，。；“”]{0,30}?(?:表示|宣布|指出|强调|重申|提出|明确|说)[，：:]")
 _CURRENCIES = frozenset({"USD", "EUR", "GBP", "CNY", "JPY"})
 _NEAR_MARKER = 40  # characters after its marker in which a clause names what it is about
 _TIME_FRAMES = frozenset({"截至", "截止", "去年", "过去"})
-_PURPOSE = ("为实现", "为落实", "以")  # a Chinese clause of purpose belongs to the one before
 _MARKER_RUN = 25  # characters after a piece's first marker in which a stronger one counts
 _CLAUSE_MARKS = frozenset(",;\uff0c\uff1b\u3002")
-_PRONOUNS = frozenset({"it", "they", "he", "she"})
-_NEAR_SUBJECT = 40  # characters between who commits and the marker, unless they open its clause
-_SUBJECT_REACH = 80  # characters before its marker in which a clause names who commits
-_SUBORDINATE = (", as ", ", while ", ", which ", ", after ", ", when ", ", but ", " but ")
-_FIRST_PERSON = ("we ", "we'", "we\u2019", "our ", "i ", "我们", "我国", "我方")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,185 +59,55 @@ class Candidate:
     existing_pledge_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    start: int
-    end: int
-    kinds: tuple[tuple[Hit, ...], ...]  # of each clause it holds (several: joined, too short)
-
-
-class Reader:
+class Reader(Cued):
     """One article, read once for its cues; `candidates()` reads its commitments."""
 
-    def __init__(self, text: str, matcher: ActorMatcher, speech: Speech | None = None) -> None:
-        self.text, self.matcher, self._speech = text, matcher, speech
-        lowered = _lower(text).replace("\xa0", " ")
-        self.cues = cues.cues().hits(lowered)
-        self.kinds = cues.kinds().hits(lowered) if self.cues else []
-        self._mentions: list[tuple[int, int, str]] | None = None
-        self._cue_starts = [hit[0] for hit in self.cues]
-        self._starts: list[int] | None = None
-        self.min_score = 0.0
+    min_score = 0.0
 
-    @property
-    def mentions(self) -> list[tuple[int, int, str]]:
-        if self._mentions is None:
-            self._mentions = self.matcher.mentions(self.text)
-        return self._mentions
-
-    @property
-    def mention_starts(self) -> list[int]:
-        if self._starts is None:
-            self._starts = [m[0] for m in self.mentions]
-        return self._starts
-
-    @property
-    def speech(self) -> Speech:
-        if self._speech is None:
-            from pledges.audit.speakers import Speech
-
-            self._speech = Speech(self.text, self.matcher)
-        return self._speech
-
-    def sentences(self) -> list[tuple[int, int]]:
-        """Each sentence's span, without the spaces around it."""
-        text, spans, begin = self.text, [], 0
-        for stop_start, stop_end in [*sentence_stops(self.text), (len(text), len(text))]:
-            end = stop_end if text[stop_start : stop_start + 1] not in "\n" else stop_start
-            low, high = begin, end
-            while low < high and text[low].isspace():
-                low += 1
-            while high > low and text[high - 1].isspace():
-                high -= 1
-            if high > low:
-                spans.append((low, high))
-            begin = stop_end
-        return spans
-
-    def candidates(self, min_score: float = 0.0) -> list[Candidate]:
-        """The article's candidates, best first; those that cannot reach `min_score` may be left
-        out unread."""
+    def candidates(
+        self, min_score: float = 0.0, cited: Sequence[tuple[int, int]] = ()
+    ) -> list[Candidate]:
+        """The article's candidates, best first; those that cannot reach `min_score`, and those
+        whose clause a span of `cited` overlaps by half (of the shorter), may be left out
+        unread."""
         self.min_score = min_score
         if not self.cues:
             return []
         found: list[Candidate] = []
-        cue_starts = [hit[0] for hit in self.cues]
-        kind_starts = [hit[0] for hit in self.kinds]
         for begin, finish in self.sentences():
-            low, high = bisect_left(cue_starts, begin), bisect_left(cue_starts, finish)
-            chinese = _CJK.search(self.text, begin, finish) is not None
-            if low == high and not chinese:
+            hits = self.cues_in(begin, finish)
+            chinese = CJK.search(self.text, begin, finish) is not None
+            if not hits and not chinese:
                 continue
-            hits = self.cues[low:high]
-            figures = numbers(self.text, begin, finish)
             markers = [hit for hit in hits if hit[2] in cues.MARKERS]
-            if not markers:
+            if not markers and not chinese:
+                continue
+            # (English pieces are cut without the numbers: read once none is left out)
+            figures = numbers(self.text, begin, finish) if chinese else None
+            if not markers and figures is not None:
                 markers = [(n.start, n.end, "deadline") for n in figures if _zh_deadline(n, self)]
                 if not markers:
                     continue
-            kinds = self.kinds[bisect_left(kind_starts, begin) : bisect_left(kind_starts, finish)]
-            pieces = (self._clauses(begin, finish, kinds, figures) if chinese
-                      else self._pieces(begin, finish, kinds))  # fmt: skip
-            for piece in pieces:
+            kinds = self.kinds_in(begin, finish)
+            cut = (chinese_clauses(self, begin, finish, kinds, figures) if figures is not None
+                   else pieces(self, begin, finish, kinds))  # fmt: skip
+            near = [span for span in cited if span[0] < finish and span[1] > begin]
+            if near:  # passages a pledge already cites: left out unread
+                cut = [piece for piece in cut if _uncited(piece, near)]
+                if not cut:
+                    continue
+            if figures is None:
+                figures = numbers(self.text, begin, finish)
+            for piece in cut:
                 found.extend(self._read(piece, begin, finish, hits, markers, figures))
         found.sort(key=lambda c: (-c.score, c.start))
         return found
-
-    # --- cutting a sentence where its kinds change
-
-    def _pieces(self, begin: int, finish: int, kinds: list[Hit]) -> list[_Piece]:
-        cuts: list[tuple[int, int]] = []
-        for before, after in pairwise(kinds):
-            if after[0] < before[1]:
-                continue
-            marks: tuple[str, ...] = _SEPARATORS
-            if before[2] == after[2]:
-                marks = _CLAUSE_ENDS
-            elif before[2] in _GENERAL and after[2] in _GENERAL:
-                continue  # "work together towards… COP 28": one commitment
-            cut = self._separator(before[1], after[0], marks)
-            if cut is not None:
-                cuts.append(cut)
-        markers = [hit for hit in self.cues_in(begin, finish) if hit[2] in cues.MARKERS]
-        for before, after in pairwise(markers):
-            # "…said it would contribute $100 million, and Germany said it would put in the
-            # same": a clause with its own marker and its own subject is its own commitment
-            cut = self._separator(before[1], after[0], _CLAUSE_ENDS)
-            if cut is not None and self._names(cut[1], after[0]):
-                cuts.append(cut)
-        cuts = sorted(set(cuts))
-        pieces: list[_Piece] = []
-        start = begin
-        for cut_start, cut_end in [*cuts, (finish, finish)]:
-            inside = tuple(k for k in kinds if start <= k[0] < cut_start)
-            if pieces and self._short(start, cut_start):
-                last = pieces.pop()
-                pieces.append(_Piece(last.start, cut_start, (*last.kinds, inside)))
-            else:
-                pieces.append(_Piece(start, cut_start, (inside,)))
-            start = cut_end
-        return pieces
-
-    def _clauses(
-        self, begin: int, finish: int, kinds: list[Hit], figures: list[Number]
-    ) -> list[_Piece]:
-        """A Chinese sentence's clauses (between its commas and semicolons), each that names a
-        kind or a value one piece: a plan lists its targets so (到2025年，A下降18%，B达到20%).
-        A clause that names neither goes with the next one when it holds a deadline (到2030年),
-        else with the one before it."""
-        text, pieces = self.text, list[_Piece]()
-        bounds = [begin, *(i + 1 for i in range(begin, finish) if text[i] in "\uff0c\uff1b"),
-                  finish + 1]  # fmt: skip
-        waiting: int | None = None  # the start of clauses that go with the next one
-        for low, high in pairwise(bounds):
-            end = high - 1
-            inside = tuple(k for k in kinds if low <= k[0] < end)
-            valued = any(n.role == "value" and low <= n.start < end for n in figures)
-            dated = any(n.role == "deadline" and low <= n.start < end for n in figures)
-            start = low if waiting is None else waiting
-            marked = any(low <= c[0] < end and c[2] in cues.MARKERS for c in self.cues_in(low, end))
-            purpose = bool(pieces) and text.startswith(_PURPOSE, low)
-            if (inside or valued or marked) and not purpose:
-                pieces.extend(self._pieces(start, end, list(inside)))
-                waiting = None
-            elif (dated or not pieces) and high <= finish:
-                waiting = start
-            else:
-                last = pieces.pop() if pieces else _Piece(start, start, ((),))
-                pieces.append(_Piece(last.start, end, last.kinds))
-                waiting = None
-        return pieces
-
-    def _names(self, low: int, high: int) -> bool:
-        """Whether text[low:high] names an actor."""
-        starts = self.mention_starts
-        return bisect_left(starts, low) < bisect_left(starts, high)
-
-    def cues_in(self, low: int, high: int) -> list[Hit]:
-        starts = self._cue_starts
-        return self.cues[bisect_left(starts, low) : bisect_left(starts, high)]
-
-    def _separator(self, low: int, high: int, marks: tuple[str, ...]) -> tuple[int, int] | None:
-        """The first clause end between two cues: the span of its separator."""
-        between = self.text[low:high]
-        best: tuple[int, int] | None = None
-        for mark in marks:
-            at = between.find(mark)
-            if at >= 0 and (best is None or at < best[0]):
-                best = (at, at + len(mark))
-        return None if best is None else (low + best[0], low + best[1])
-
-    def _short(self, start: int, end: int) -> bool:
-        piece = self.text[start:end]
-        if _CJK.search(piece) is None:
-            return len(piece.split()) < _SHORT_WORDS
-        return len(piece.strip()) < _SHORT_CHARACTERS
 
     # --- reading one piece
 
     def _read(
         self,
-        piece: _Piece,
+        piece: Piece,
         begin: int,
         finish: int,
         hits: list[Hit],
@@ -269,7 +121,7 @@ class Reader:
         if own:  # the first, or a stronger one just after it ("will also aim for")
             near = [m for m in own if m[0] - own[0][0] <= _MARKER_RUN]
             own = [max(near, key=lambda m: scoring.weight(m[2])), *own]
-        chinese = _CJK.search(self.text, piece.start, piece.end) is not None
+        chinese = CJK.search(self.text, piece.start, piece.end) is not None
         inside = [n for n in figures if piece.start <= n.start < piece.end]
         marker = own[0] if own else next((m for m in reversed(markers) if m[0] < piece.start), None)
         if not own and chinese and not any(n.role == "value" for n in inside):
@@ -299,7 +151,7 @@ class Reader:
             if best < self.min_score:
                 return []
         start, end = self._clipped(piece, marker)
-        actors, named, subject = self._actors(start, end, begin, finish, marker)
+        actors, named, subject = who(self, start, end, begin, finish, marker)
         made: list[Candidate] = []
         target = _target(inside)
         for kind, word in kinds.items():
@@ -310,11 +162,11 @@ class Reader:
                                   score, reasons))  # fmt: skip
         return made
 
-    def _governs(self, hit: Hit, marker: Hit, piece: _Piece) -> bool:
+    def _governs(self, hit: Hit, marker: Hit, piece: Piece) -> bool:
         """Whether a word that lowers a score bears on a piece: it comes before the piece's
         marker in its sentence ("urged China to commit"), or after it in the same clause ("will
         peak, analysts expect") but for a condition ("…if they attend")."""
-        if _CJK.search(self.text, hit[0], hit[1]) and hit[0] < piece.start:
+        if CJK.search(self.text, hit[0], hit[1]) and hit[0] < piece.start:
             if self.text[hit[0] : hit[1]] in _TIME_FRAMES:  # 截至2020年底，…: all that follows
                 return True
             return not _CLAUSE_MARKS.intersection(self.text[hit[1] : piece.start])
@@ -325,7 +177,7 @@ class Reader:
         between = self.text[marker[1] : hit[0]]
         return not any(mark in between for mark in ",;\uff0c\uff1b")
 
-    def _clipped(self, piece: _Piece, marker: Hit) -> tuple[int, int]:
+    def _clipped(self, piece: Piece, marker: Hit) -> tuple[int, int]:
         """The piece's span, cut to the quotation that holds its marker and all its kinds, and
         without the joining words and marks at its ends."""
         text, start, end = self.text, piece.start, piece.end
@@ -334,9 +186,12 @@ class Reader:
             left = text.rfind(opening, start, marker[0] + 1)
             if left < 0 or left > min(words):
                 continue
+            if 0 <= text.find(closing, left + 1, end) < marker[1]:
+                continue  # a quotation closed before the marker: “十五五”时期逐步减少
             right = text.find(closing, max(words), end)
             start, end = left + 1, right if right > left else end
             break
+        start = _after_preamble(text, start, marker[0])
         passage = text[start:end].lower()
         for word in _LEADING:
             if passage.startswith(word) and len(passage) > len(word):
@@ -344,82 +199,35 @@ class Reader:
                 break
         while end > start and text[end - 1] in _TRAILING:
             end -= 1
+        for opening, closing in _QUOTES.items():  # a closing mark whose opening is left out
+            if end > start and text[end - 1] == closing and opening not in text[start : end - 1]:
+                end -= 1
+                while end > start and text[end - 1] in _TRAILING:
+                    end -= 1
         while start < end and text[start].isspace():
             start += 1
         return start, end
 
-    def _actors(
-        self, start: int, end: int, begin: int, finish: int, marker: Hit
-    ) -> tuple[tuple[str, ...], str | None, bool]:
-        """Who commits, how the reader knows (for the reasons), and whether they are the subject
-        of the marker's clause: see the module's rule 4."""
-        mentions = self.mentions
-        starts = self.mention_starts
-        low, high = bisect_left(starts, begin), bisect_left(starts, finish)
-        sentence = mentions[low:high]
-        low = max(begin, marker[0] - _SUBJECT_REACH)
-        clause = low + _clause_start(self.text[low : marker[0]])
-        subject = [m for m in sentence if clause <= m[0] < marker[0]
-                   and (m[0] == clause or marker[0] - m[1] <= _NEAR_SUBJECT)]  # fmt: skip
-        opening = self.text[clause : marker[0]].lower().lstrip('“"「 ')
-        first_person = opening.startswith(_FIRST_PERSON)
-        if subject and not first_person:
-            return _ordered(subject), self.text[subject[0][0] : subject[0][1]], True
-        if not subject and _CJK.search(self.text, marker[0], marker[1] + 1):
-            # A Chinese clause that starts with its verb: the subject of its sentence's first
-            # clause (双方将…，并计划…), else the body that issues the text (加快建设…)
-            first = self.text[begin : marker[0]].lower()
-            head = first[: max(first.find("\uff0c"), 0)] or first
-            subject = [m for m in sentence if m[0] < begin + len(head)]
-            if subject:
-                return _ordered(subject), self.text[subject[0][0] : subject[0][1]], True
-            opening = head
-            first_person = opening.startswith(_FIRST_PERSON)
-            fallback = mentions[max(0, bisect_right(starts, begin) - 1)] if mentions else None
-            joint = next((word for word in cues.JOINT if word in opening), None)
-            if joint is None and fallback is not None and not first_person:
-                return (fallback[2],), self.text[fallback[0] : fallback[1]], True
-        pronoun = opening.rstrip().rsplit(" ", 1)[-1] in _PRONOUNS
-        if pronoun:  # "China said it would", "they would": who the sentence named before it
-            before = [m for m in sentence if m[0] < marker[0]]
-            if not before:
-                before = mentions[max(0, low - 1) : low]
-            if before:
-                return _ordered(before), self.text[before[0][0] : before[0][1]], True
-        joint = next((word for word in cues.JOINT if word in opening), None)
-        if joint is not None:  # "the two sides agreed", 双方将: those named before
-            parties = _ordered(mentions[max(0, high - _PARTIES_REACH) : high])
-            return tuple(sorted(parties)), joint, True
-        speaker = self.speech.speaker(start, end, begin, finish)
-        if speaker is not None and speaker.actors and not speaker.outsider:
-            return tuple(sorted(speaker.actors)), f"speaker {speaker.name}", first_person
-        if sentence:
-            actors = _ordered(sentence)
-        else:
-            earlier = bisect_right(starts, begin) - 1
-            actors = (mentions[earlier][2],) if earlier >= 0 else ()
-        if first_person and actors:  # "we will": the side the text speaks for
-            return actors, opening.split()[0] if opening.split() else "we", True
-        return actors, None, False
+
+def _after_preamble(text: str, start: int, marker: int) -> int:
+    """Where a passage starts once a dateline ("BRUSSELS, 14 July -", "DUBAI:") and a Chinese
+    attribution before its own clause (习近平宣布，…; 文件重申，…) are left out."""
+    dateline = _DATELINE.match(text, start, marker)
+    if dateline is not None:
+        start = dateline.end()
+    said = _ZH_SAID.match(text, start, marker)
+    return said.end() if said is not None else start
 
 
-def _clause_start(region: str) -> int:
-    """Where the clause that ends `region` starts: after a quotation mark, a semicolon or a
-    colon, or "that" (pledges.audit.attributions.clause_start), after a comma and a word that
-    starts another clause (", as", ", which"), or after a Chinese comma."""
-    start = clause_start(region)
-    lowered = region.lower()
-    for word in _SUBORDINATE:
-        at = lowered.rfind(word)
-        if at >= 0:
-            start = max(start, at + len(word))
-    if not region.isascii():
-        start = max(start, *(region.rfind(mark) + 1 for mark in "\uff0c\uff1b\uff1a"))
-    return start
+def _uncited(piece: Piece, cited: list[tuple[int, int]]) -> bool:
+    return all(overlap(span, (piece.start, piece.end)) < 0.5 for span in cited)
 
 
-def _ordered(mentions: list[tuple[int, int, str]]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(actor for _, _, actor in mentions))
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """How much two spans overlap, as a share of the shorter."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    shorter = min(a[1] - a[0], b[1] - b[0])
+    return max(0, shared) / shorter if shorter > 0 else 0.0
 
 
 def _zh_deadline(number: Number, reader: Reader) -> bool:
@@ -442,6 +250,7 @@ def _kind(hits: tuple[Hit, ...], after: int) -> tuple[PledgeKind, Hit | None]:
     marker ("would cut its emissions"), else the first specific kind it names after its marker
     (else before it), else the first general one; else other."""
     near = [h for h in hits if after <= h[0] <= after + _NEAR_MARKER]
+    near = [h for h in near if h[2] not in _GENERAL] or near  # "to cut methane": methane
     if near:
         return PledgeKind(near[0][2]), near[0]
     specific = [h for h in hits if h[2] not in _GENERAL]

@@ -13,6 +13,7 @@ each reading a range of source ids with the actors and the evidence that cites t
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -23,13 +24,14 @@ from sqlalchemy import select
 from pledges import parallel, progress, records
 from pledges.audit.actors import ActorMatcher
 from pledges.db import open_engine, opened
-from pledges.models import EvidenceRow, SourceRow
-from pledges.suggest.reading import Candidate, Reader
+from pledges.models import EvidenceRow, PledgeRow, SourceRow
+from pledges.suggest.reading import Candidate, Reader, overlap
 from pledges.suggest.scoring import MIN_SCORE
-from pledges.textmatch import Article
 from pledges.vocab import Rank
 
 CHUNKS_PER_WORKER = 8
+_PLAIN_RUN = re.compile(r"[A-Za-z0-9 ,.;]+|[^\x00-\u2fff\W]+")  # words with no quote or dash
+_LEAST_RUN = 20  # characters of such a run that tell a passage apart
 PARALLEL_FROM = 200  # sources: below this, starting workers costs more than they save
 
 
@@ -42,34 +44,42 @@ class Suggested:
     candidates: list[Candidate]
 
 
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """How much two spans overlap, as a share of the shorter."""
-    shared = min(a[1], b[1]) - max(a[0], b[0])
-    shorter = min(a[1] - a[0], b[1] - b[0])
-    return max(0, shared) / shorter if shorter > 0 else 0.0
-
-
 def _cited(text: str, quotes: Sequence[tuple[str, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, pledge id) of each quote that stands in `text`."""
-    article, spans = Article(text), []
+    """(start, end, pledge id) of each quote that stands in `text`: exactly, or, for one typed
+    with other marks (straight quotes, hyphens for dashes), where its longest run of plain words
+    stands, stretched to the quote's length (a passage cited, for telling which candidates a
+    pledge cites: not a quote located for the audit). An elided quote cites no passage here."""
+    spans = []
     for pledge_id, quote in quotes:
-        span = article.find(quote)
-        if span is not None:
-            spans.append((span.start, span.end, pledge_id))
+        exact = quote.strip()
+        at = text.find(exact) if exact else -1
+        if at >= 0:
+            spans.append((at, at + len(exact), pledge_id))
+            continue
+        runs = _PLAIN_RUN.findall(exact)
+        longest = max(runs, key=len, default="")
+        at = text.find(longest) if len(longest) >= _LEAST_RUN else -1
+        if at >= 0 and text.find(longest, at + 1) < 0:
+            start = max(0, at - exact.find(longest))
+            spans.append((start, min(len(text), start + len(exact)), pledge_id))
     return spans
 
 
 def mark(
-    candidates: list[Candidate], cited: list[tuple[int, int, str]], *, leave_out: bool
+    candidates: list[Candidate],
+    cited: list[tuple[int, int, str]],
+    kinds: dict[str, str],
+    *,
+    leave_out: bool,
 ) -> list[Candidate]:
-    """The candidates, each that a pledge already cites marked with the pledge (or left out)."""
+    """The candidates, each that a pledge already cites marked with the pledge (one of its kind
+    first, when several cite the passage), or left out."""
     kept = []
     for candidate in candidates:
-        pledge = next(
-            (p for start, end, p in cited
-             if overlap((start, end), (candidate.start, candidate.end)) >= 0.5),
-            None,
-        )  # fmt: skip
+        citing = [p for start, end, p in cited
+                  if overlap((start, end), (candidate.start, candidate.end)) >= 0.5]  # fmt: skip
+        alike = [p for p in citing if kinds.get(p) == candidate.kind.value]
+        pledge = next(iter(alike or citing), None)
         if pledge is None:
             kept.append(candidate)
         elif not leave_out:
@@ -93,15 +103,19 @@ class _Worker:
             cited = EvidenceRow.source_id.in_(ids) & (EvidenceRow.rank != Rank.DEPRECATED)
             for item in records.evidence(conn, cited, by_source=True):
                 quotes[item.source_id].append((item.pledge_id, item.quote))
+            kinds: dict[str, str] = {}
+            if not self.leave_out:  # (to tell which pledge a marked candidate is)
+                citing = select(EvidenceRow.pledge_id).where(cited)
+                query = select(PledgeRow.id, PledgeRow.kind).where(PledgeRow.id.in_(citing))
+                kinds = {pledge: str(kind) for pledge, kind in conn.execute(query)}
             for source in records.sources(conn, SourceRow.id.in_(ids)):
-                candidates = [
-                    c
-                    for c in Reader(source.text, self.matcher).candidates(self.min_score)
-                    if c.score >= self.min_score
-                ]
-                if candidates and quotes[source.id]:
-                    spans = _cited(source.text, quotes[source.id])
-                    candidates = mark(candidates, spans, leave_out=self.leave_out)
+                spans = _cited(source.text, quotes[source.id]) if quotes[source.id] else []
+                skip = [(start, end) for start, end, _ in spans] if self.leave_out else []
+                reader = Reader(source.text, self.matcher)
+                candidates = [c for c in reader.candidates(self.min_score, skip)
+                              if c.score >= self.min_score]  # fmt: skip
+                if candidates and spans:
+                    candidates = mark(candidates, spans, kinds, leave_out=self.leave_out)
                 found.append(Suggested(source.id, source.title, candidates))
         return found
 

@@ -39,9 +39,16 @@ LOWERING = {
 }
 
 _MARKER_NAMES = {
-    "strong": "pledge marker", "renounce": "commitment not to act", "stance": "stated stance",
-    "plain": "intention marker", "deadline": "a plan's deadline", "agreed": "agreement",
+    "strong": "a pledge", "renounce": "a promise not to act", "stance": "a stance stated",
+    "plain": "an intention", "deadline": "a plan's deadline", "agreed": "an agreement",
     "noun": "a target named",
+}  # fmt: skip
+_KIND_NAMES = {
+    "emissions_peak": "an emissions peak", "carbon_neutrality": "carbon neutrality",
+    "net_zero": "net zero", "emissions_reduction": "cutting emissions",
+    "renewable_energy": "clean energy", "coal": "coal", "methane_non_co2": "methane or other gases",
+    "finance": "finance", "forests": "forests", "diplomatic_process": "climate talks",
+    "cooperation": "cooperation", "other": "something else",
 }  # fmt: skip
 _LOWERING_NAMES = {
     "forecast": "a forecast", "past": "a past result", "demand": "a demand made of others",
@@ -64,25 +71,26 @@ def score(
     actor named is who the marker's clause is about ("India will", "we will", 双方将)."""
     family = marker[2].removeprefix("zh_")
     total = weight(marker[2])
-    reasons = [f"{_MARKER_NAMES[family]} “{text[marker[0] : marker[1]]}”"]
+    reasons = [f"{_MARKER_NAMES[family]}: “{text[marker[0] : marker[1]]}”"]
     deadline = next((n for n in figures if n.role == "deadline"), None)
     year = next((n for n in figures if n.role == "year"), None)
     if deadline is not None:
         total += DEADLINE
-        reasons.append(f"deadline {text[deadline.start : deadline.end]}")
+        reasons.append(f"a deadline: {text[deadline.start : deadline.end]}")
     elif year is not None:
         total += YEAR
-        reasons.append(f"year {text[year.start : year.end]}")
+        reasons.append(f"a year: {text[year.start : year.end]}")
     value = next((n for n in figures if n.role == "value"), None)
     if value is not None:
         total += QUANTITY
-        reasons.append(f"quantity {_figure(value)}")
+        reasons.append(f"a quantity: {_figure(value)}")
     if named is not None:
         total += ACTOR + (SUBJECT if subject else 0.0)
-        reasons.append(f"{'commits' if subject else 'actor named'}: {named}")
+        who = "who commits" if subject else "who is named"
+        reasons.append(f"{who}: {named}")
     if kind_word is not None:
         total += KIND
-        reasons.append(f"{kind.value} “{text[kind_word[0] : kind_word[1]]}”")
+        reasons.append(f"about {_KIND_NAMES[kind.value]}: “{text[kind_word[0] : kind_word[1]]}”")
     seen: set[str] = set()
     for start, end, label in lowering:
         family = label.removeprefix("zh_")
@@ -90,7 +98,7 @@ def score(
             continue
         seen.add(family)
         total -= LOWERING[family]
-        shown = "" if family == "question" else f" “{text[start:end]}”"
+        shown = "" if family == "question" else f": “{text[start:end]}”"
         reasons.append(f"lowered by {_LOWERING_NAMES[family]}{shown}")
     return round(min(1.0, max(0.0, total)), 2), tuple(reasons)
 

@@ -27,6 +27,9 @@ _BASELINE_WORDS = ("below", "compared with", "compared to", "relative to", "agai
                    "on", "below the", "below its", "比", "较", "相比", "相较")  # fmt: skip
 _BASELINE_AFTER = (" level", " baseline", "年水平", "年基础")
 _DATE_WORDS = ("截至", "截止")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+           "jul", "aug", "sep", "sept", "oct", "nov", "dec")  # fmt: skip
 _DATE_AFTER = re.compile(r"年\d{1,2}月")
 _UNIT = re.compile(
     r"\s*(?:(?:-|\u2013|to)\s*\d+(?:\.\d+)?\s*)?(%|\uff05|per\s?cent|percent|gigawatts?|GW\b|"
@@ -83,6 +86,10 @@ def _role(before: str, after: str) -> Role:
         return "baseline"
     if (after.startswith("年") and _DATE_AFTER.match(after)) or before.endswith(_DATE_WORDS):
         return "date"  # 2021年10月: a day things happened; 截至2020年底: a time things stood
+    if _after_word(before, _MONTHS):  # "in April 2021": a day things happened, "by June 2030"
+        month = before.lower().rstrip().rsplit(None, 1)[-1]
+        rest = before.rstrip()[: -len(month)]
+        return "deadline" if _after_word(rest, _DEADLINE_WORDS) else "date"
     if after.startswith(_DEADLINE_AFTER) or _after_word(before, _DEADLINE_WORDS):
         return "deadline"
     return "year"
