@@ -64,10 +64,14 @@ def stored_text(db: str, source_id: str) -> str:
 
 
 def add_sources(cli: CLI, db: str, folder: Path) -> None:
-    """The EU as an actor, and the English and Chinese texts as sources, through the CLI."""
+    """The EU as an actor, China's Chinese names, and the English and Chinese texts as sources,
+    through the CLI."""
     actor = cli("actor", "add", "EU", "--name", "European Union", "--kind", "bloc", "--alias",
                 "European Union", "--alias", "EU", "--reason", "r", "--db", db)  # fmt: skip
     assert actor.code == 0, actor.err
+    chinese = cli("actor", "update", "CN", "--add-alias", "中国", "--add-alias", "习近平",
+                  "--reason", "Chinese sources", "--db", db)  # fmt: skip
+    assert chinese.code == 0, chinese.err
     for name, text, title in (("eu-climate-law", EN, "EU climate law"), ("zh-2060", ZH, "碳中和")):
         path = folder / f"{name}.txt"
         path.write_text(text, encoding="utf-8")

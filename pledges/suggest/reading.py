@@ -33,7 +33,8 @@ _DATELINE = re.compile(  # "BEIJING:", "DUBAI, Dec 13 -", "Washington, 22 April 
     rf"(?:[A-Z][A-Z .'-]{{1,30}}(?:,\s*{_DAY})?|[A-Z][A-Za-z .'-]{{1,30}},\s*{_DAY})"
     r"\s*[-\u2013\u2014:]\s+(?=\S)"
 )
-_ZH_SAID = re.compile("[^，。；“”]{0,30}?(?:表示|宣布|指出|强调|重申|提出|明确|说)[，：:]")
+_ZH_SAID = re.compile("[^，。；“”]{0,40}?(?:表示|宣布|指出|强调|重申|提出|明确|说)[，：:]")
+_ZH_WHEN = re.compile("(?:[^，。；“”到至]{0,8}[年月日]|同年|今年|去年|此前|随后|目前)[^，。；“”]{0,4}，")
 _CURRENCIES = frozenset({"USD", "EUR", "GBP", "CNY", "JPY"})
 _NEAR_MARKER = 40  # characters after its marker in which a clause names what it is about
 _TIME_FRAMES = frozenset({"截至", "截止", "去年", "过去"})
@@ -215,8 +216,12 @@ def _after_preamble(text: str, start: int, marker: int) -> int:
     dateline = _DATELINE.match(text, start, marker)
     if dateline is not None:
         start = dateline.end()
-    said = _ZH_SAID.match(text, start, marker)
-    return said.end() if said is not None else start
+    for _ in range(3):  # 今年9月，习近平在…上宣布，中国…: a time, then who said it
+        said = _ZH_SAID.match(text, start, marker) or _ZH_WHEN.match(text, start, marker)
+        if said is None:
+            break
+        start = said.end()
+    return start
 
 
 def _uncited(piece: Piece, cited: list[tuple[int, int]]) -> bool:
