@@ -163,8 +163,8 @@ def test_every_option_has_a_help_line(cli: CLI, path: str, param: TyperOption) -
 
 
 VOCABULARIES = [
-    *[(command, "--kind", PledgeKind) for command in ("add", "update", "list")],
-    *[(command, option, vocabulary) for command in ("add", "update")
+    *[(command, "--kind", PledgeKind) for command in ("add", "update", "list", "suggest")],
+    *[(command, option, vocabulary) for command in ("add", "update", "suggest")
       for option, vocabulary in (("--formality", Formality), ("--status", Status),
                                  ("--confidence", Confidence))],
     ("list", "--status", Status), ("list", "--formality", Formality),
@@ -179,6 +179,7 @@ VOCABULARIES = [
     ("actor list", "--format", Format), ("history", "--format", ShowFormat),
     ("log head", "--format", ShowFormat),
     ("export", "--format", ["csv", "json", "jsonl", "datapackage", "xlsx"]),
+    ("suggest", "--format", ["table", "json", "csv"]),
 ]  # fmt: skip
 
 

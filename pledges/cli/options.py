@@ -42,6 +42,8 @@ def within(label: str, low: int, high: int, allowed: str, then: str = "") -> Cal
         if re.fullmatch(r"[0-9]+", written, re.ASCII) and low <= int(written) <= high:
             return int(written)
         shown = written if len(written) <= 40 else written[:37] + "..."
+        if not shown.isprintable():  # a line break or a control character: shown as typed
+            shown = repr(shown)
         raise InvalidInput(
             f"{label} {shown} is not allowed", f"use {allowed} from {low} to {high}{then}"
         )

@@ -58,7 +58,7 @@ def suggest(
         ),
     ] = None,
     pledge_id: Annotated[
-        str | None, Opt("--id", metavar="SLUG", help="The new pledge's id (with --accept).")
+        str | None, Opt("--id", help="The new pledge's id, a slug (with --accept).")
     ] = None,
     title: Annotated[str | None, Opt(help="The pledge's title. Default: made from it.")] = None,
     actor: Annotated[list[str] | None, Opt(help="Who commits, instead of its actors.")] = None,
@@ -81,9 +81,8 @@ def suggest(
         str | None,
         Opt(
             "--out",
-            metavar="DIR",
-            help="Write the suggestions as new rows of DIR's pledges.csv and evidence.csv, to "
-            "review and bring in with 'pledges import DIR'.",
+            help="Write the suggestions as new rows of the folder's pledges.csv and evidence.csv, "
+            "to review and bring in with 'pledges import'.",
         ),
     ] = None,
     db: Db = None,

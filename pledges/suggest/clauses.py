@@ -53,7 +53,7 @@ def pieces(cued: Cued, begin: int, finish: int, kinds: list[Hit]) -> list[Piece]
         # "…said it would contribute $100 million, and Germany said it would put in the
         # same": a clause with its own marker and its own subject is its own commitment
         cut = _separator(cued.text, before[1], after[0], _CLAUSE_ENDS)
-        if cut is not None and cued.names(cut[1], after[0]):
+        if cut is not None and cued.names(begin, finish, cut[1], after[0]):
             cuts.append(cut)
     cuts = sorted(set(cuts))
     found: list[Piece] = []

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 
 from pledges.audit.attributions import clause_start
 from pledges.suggest import cues
-from pledges.suggest.cued import CJK, Cued, Hit
+from pledges.suggest.cued import CJK, Cued, Hit, Mention
 
 _PARTIES_REACH = 6  # the last mentions before a joint subject, among which its parties are
 _PRONOUNS = frozenset({"it", "they", "he", "she"})
@@ -41,10 +41,7 @@ def who(
 ) -> tuple[tuple[str, ...], str | None, bool]:
     """Who commits to the passage text[start:end] of the sentence text[begin:finish], how the
     reader knows (for the reasons), and whether they are the subject of the marker's clause."""
-    mentions = cued.mentions
-    starts = cued.mention_starts
-    first, high = bisect_left(starts, begin), bisect_left(starts, finish)
-    sentence = mentions[first:high]
+    sentence = cued.mentions_in(begin, finish)
     reach = max(begin, marker[0] - _SUBJECT_REACH)
     clause = reach + _clause_start(cued.text[reach : marker[0]])
     leading = cued.text[clause : marker[0]].split(None, 1)
@@ -65,7 +62,7 @@ def who(
             return _ordered(subject), cued.text[subject[0][0] : subject[0][1]], True
         opening = head
         first_person = opening.startswith(_FIRST_PERSON)
-        fallback = mentions[max(0, bisect_right(starts, begin) - 1)] if mentions else None
+        fallback = _before(cued, begin)
         joint = next((word for word in cues.JOINT if word in opening), None)
         if joint is None and fallback is not None and not first_person:
             return (fallback[2],), cued.text[fallback[0] : fallback[1]], True
@@ -73,12 +70,14 @@ def who(
     if pronoun:  # "China said it would", "they would": who the sentence named before it
         before = [m for m in sentence if m[0] < marker[0]]
         if not before:
-            before = mentions[max(0, first - 1) : first]
+            last = _before(cued, begin)
+            before = [] if last is None else [last]
         if before:
             return _ordered(before), cued.text[before[0][0] : before[0][1]], True
     joint = next((word for word in cues.JOINT if word in opening), None)
     if joint is not None:  # "the two sides agreed", 双方将: those named before
-        parties = _ordered(mentions[max(0, high - _PARTIES_REACH) : high])
+        high = bisect_left(cued.mention_starts, finish)
+        parties = _ordered(cued.mentions[max(0, high - _PARTIES_REACH) : high])
         return tuple(sorted(parties)), joint, True
     speaker = cued.speech.speaker(start, end, begin, finish)
     if speaker is not None and speaker.actors and not speaker.outsider:
@@ -89,11 +88,17 @@ def who(
     if sentence:
         actors = _ordered(sentence)
     else:
-        earlier = bisect_right(starts, begin) - 1
-        actors = (mentions[earlier][2],) if earlier >= 0 else ()
+        last = _before(cued, begin)
+        actors = () if last is None else (last[2],)
     if first_person and actors:  # "we will": the side the text speaks for
         return actors, words[0] if words else "we", True
     return actors, None, False
+
+
+def _before(cued: Cued, at: int) -> Mention | None:
+    """The last name before `at`."""
+    earlier = bisect_right(cued.mention_starts, at) - 1
+    return cued.mentions[earlier] if earlier >= 0 else None
 
 
 def _names_someone(opening: str) -> bool:

@@ -38,6 +38,7 @@ class Cued:
         self.kinds = cues.kinds().hits(lowered) if self.cues else []
         self.cue_starts = [hit[0] for hit in self.cues]
         self.kind_starts = [hit[0] for hit in self.kinds]
+        self.unspaced = CJK.search(text) is not None  # holds Chinese or Japanese
         self._mentions: list[Mention] | None = None
         self._starts: list[int] | None = None
 
@@ -79,7 +80,7 @@ class Cued:
         """text[low:high] without the headings it starts with (a short line that ends with no
         stop: "二、重点任务", "The target"), each a sentence of its own."""
         text, spans = self.text, []
-        while low < high:
+        while low < high and text.find("\n", low, high) >= 0:
             newline = text.find("\n", low, high)
             line = text[low:newline].strip() if newline >= 0 else ""
             if not line or len(line) > _HEADING or line[-1] in _ENDS_LINE:
@@ -100,7 +101,11 @@ class Cued:
         starts = self.kind_starts
         return self.kinds[bisect_left(starts, low) : bisect_left(starts, high)]
 
-    def names(self, low: int, high: int) -> bool:
-        """Whether text[low:high] names an actor."""
+    def mentions_in(self, begin: int, finish: int) -> list[Mention]:
+        """The names of the sentence text[begin:finish]."""
         starts = self.mention_starts
-        return bisect_left(starts, low) < bisect_left(starts, high)
+        return self.mentions[bisect_left(starts, begin) : bisect_left(starts, finish)]
+
+    def names(self, begin: int, finish: int, low: int, high: int) -> bool:
+        """Whether text[low:high], in the sentence text[begin:finish], names an actor."""
+        return any(low <= m[0] < high for m in self.mentions_in(begin, finish))

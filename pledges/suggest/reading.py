@@ -34,7 +34,9 @@ _DATELINE = re.compile(  # "BEIJING:", "DUBAI, Dec 13 -", "Washington, 22 April 
     r"\s*[-\u2013\u2014:]\s+(?=\S)"
 )
 _ZH_SAID = re.compile("[^，。；“”]{0,40}?(?:表示|宣布|指出|强调|重申|提出|明确|说)[，：:]")
-_ZH_WHEN = re.compile("(?:[^，。；“”到至]{0,8}[年月日]|同年|今年|去年|此前|随后|目前)[^，。；“”]{0,4}，")
+_ZH_WHEN = re.compile(
+    "(?:[^，。；“”到至]{0,8}[年月日]|同年|今年|去年|此前|随后|目前)[^，。；“”]{0,4}，"
+)
 _CURRENCIES = frozenset({"USD", "EUR", "GBP", "CNY", "JPY"})
 _NEAR_MARKER = 40  # characters after its marker in which a clause names what it is about
 _TIME_FRAMES = frozenset({"截至", "截止", "去年", "过去"})
@@ -77,7 +79,7 @@ class Reader(Cued):
         found: list[Candidate] = []
         for begin, finish in self.sentences():
             hits = self.cues_in(begin, finish)
-            chinese = CJK.search(self.text, begin, finish) is not None
+            chinese = self.unspaced and CJK.search(self.text, begin, finish) is not None
             if not hits and not chinese:
                 continue
             markers = [hit for hit in hits if hit[2] in cues.MARKERS]
@@ -147,8 +149,7 @@ class Reader(Cued):
             kinds = {PledgeKind.FINANCE: None, **kinds}
             del kinds[PledgeKind.OTHER]
         if self.min_score > 0:  # the most it could score, with whoever commits named
-            best = max(scoring.score(self.text, marker, word, inside, lowering, "", kind,
-                                     subject=True)[0] for kind, word in kinds.items())  # fmt: skip
+            best = scoring.points(marker, any(kinds.values()), inside, lowering, "", subject=True)
             if best < self.min_score:
                 return []
         start, end = self._clipped(piece, marker)

@@ -103,6 +103,27 @@ def score(
     return round(min(1.0, max(0.0, total)), 2), tuple(reasons)
 
 
+def points(
+    marker: tuple[int, int, str],
+    kind_named: bool,
+    figures: Sequence[Number],
+    lowering: Sequence[tuple[int, int, str]],
+    named: str | None,
+    *,
+    subject: bool = False,
+) -> float:
+    """What `score` gives, without its reasons: for telling, before anything else is read,
+    whether a candidate can reach the minimum."""
+    total = weight(marker[2])
+    roles = {n.role for n in figures}
+    total += DEADLINE if "deadline" in roles else YEAR if "year" in roles else 0.0
+    total += QUANTITY if "value" in roles else 0.0
+    total += (ACTOR + (SUBJECT if subject else 0.0)) if named is not None else 0.0
+    total += KIND if kind_named else 0.0
+    total -= sum(LOWERING[f] for f in {label.removeprefix("zh_") for _, _, label in lowering})
+    return round(min(1.0, max(0.0, total)), 2)
+
+
 def weight(label: str) -> float:
     """What a marker adds to a score."""
     if label in ("zh_plain", "zh_noun"):
