@@ -135,9 +135,14 @@ def _show(
             with read(db) as session:
                 for wanted in ids:
                     service.get_source(session, wanted)
-        found = list(suggest(db, ids, min_score=score))
+        reading = suggest(db, ids, min_score=score)
+        one = ids is not None and len(ids) == 1
+        if folder is None and format != "table":  # written as the sources are read
+            suggestions(reading, format, one=one, numbered=ids is not None)
+            return
+        found = list(reading)
     if folder is None:
-        suggestions(found, format, one=ids is not None and len(ids) == 1, numbered=ids is not None)
+        suggestions(found, format, one=one, numbered=ids is not None)
         return
     from pledges import repository as repo
     from pledges.suggest.accept import write_rows

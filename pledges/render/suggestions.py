@@ -7,6 +7,7 @@ JSON for one source is the object `{"source_id": ..., "candidates": [...]}`; for
 from __future__ import annotations
 
 import csv
+import json
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -45,11 +46,14 @@ def suggestions(found: Iterable[Suggested], format: str, *, one: bool, numbered:
     `numbered`: the sources were named, and the numbers are those --accept takes (--all leaves
     out the passages already cited, so its lists are not numbered so)."""
     if format == "json":
-        objects = [
+        objects = (
             {"source_id": s.source_id, "candidates": [as_json(c) for c in s.candidates]}
             for s in found
-        ]
-        write_json(objects[0] if one and objects else objects)
+        )
+        if one:
+            write_json(next(objects))
+        else:
+            _json_list(objects)
     elif format == "csv":
         _for_machines()
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -63,6 +67,19 @@ def suggestions(found: Iterable[Suggested], format: str, *, one: bool, numbered:
                                  *("" if row[f] is None else row[f] for f in FIELDS)))  # fmt: skip
     else:
         _tables(found, numbered)
+
+
+def _json_list(objects: Iterable[dict[str, Any]]) -> None:
+    """A JSON list, as `json.dumps(list, indent=2)` writes it, each item written as it comes (a
+    register's sources are read by workers meanwhile, and not all held)."""
+    _for_machines()
+    write, first = sys.stdout.write, True
+    write("[")
+    for item in objects:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        write(("\n  " if first else ",\n  ") + text)
+        first = False
+    write("]\n" if first else "\n]\n")
 
 
 def _figure(value: float | None) -> str:
