@@ -37,6 +37,7 @@ _ZH_SAID = re.compile("[^，。；“”]{0,40}?(?:表示|宣布|指出|强调|�
 _ZH_WHEN = re.compile(
     "(?:[^，。；“”到至]{0,8}[年月日]|同年|今年|去年|此前|随后|目前)[^，。；“”]{0,4}，"
 )
+_HEADLINE_WORDS = 14
 _CURRENCIES = frozenset({"USD", "EUR", "GBP", "CNY", "JPY"})
 _NEAR_MARKER = 40  # characters after its marker in which a clause names what it is about
 _TIME_FRAMES = frozenset({"截至", "截止", "去年", "过去"})
@@ -140,6 +141,8 @@ class Reader(Cued):
         lowering = [h for h in hits if h[2] in cues.LOWERING and self._governs(h, marker, piece)]
         lowering += [(n.start, n.end, "past") for n in inside if n.role == "date"]
         lowering += [(q, q + 1, "question") for q in _questions(self.text, piece.start, piece.end)]
+        if _headline(self.text, begin, finish):
+            lowering.append((begin, finish, "headline"))
         if chinese and not any(n.role == "deadline" for n in inside):  # 到2025年，A，B: by 2025
             before = [n for n in figures if n.role == "deadline" and n.start < piece.start]
             inside = before[-1:] + inside
@@ -239,6 +242,15 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
 def _zh_deadline(number: Number, reader: Reader) -> bool:
     """A deadline written in Chinese (到2025年, 2030年前): a plan's target needs no verb."""
     return number.role == "deadline" and reader.text[number.end : number.end + 1] == "年"
+
+
+def _headline(text: str, begin: int, finish: int) -> bool:
+    """Whether a sentence is a headline: a short line of its own with no stop at its end ("US
+    sets new climate target ahead of summit"), which reports what others state."""
+    alone = finish == len(text) or text[finish] in "\r\n"
+    ended = text[finish - 1] in '.!?\u3002\uff01\uff1f"\u201d'
+    short = len(text[begin:finish].split()) <= _HEADLINE_WORDS
+    return alone and not ended and short and CJK.search(text, begin, finish) is None
 
 
 def _questions(text: str, start: int, end: int) -> list[int]:

@@ -36,6 +36,7 @@ LOWERING = {
     "refusal": 0.35,
     "question": 0.3,
     "condition": 0.15,
+    "headline": 0.3,
 }
 
 _MARKER_NAMES = {
@@ -53,6 +54,7 @@ _KIND_NAMES = {
 _LOWERING_NAMES = {
     "forecast": "a forecast", "past": "a past result", "demand": "a demand made of others",
     "refusal": "a refusal", "question": "a question", "condition": "a condition",
+    "headline": "a headline",
 }  # fmt: skip
 
 
