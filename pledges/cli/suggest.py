@@ -152,13 +152,18 @@ def _show(
         taken = set(repo.pledge_ids(session))
     suggested = [(s.source_id, s.candidates) for s in found]
     written, unnamed = write_rows(folder, suggested, names, taken)
-    pledges = "1 suggested pledge" if written == 1 else f"{written} suggested pledges"
-    note(f"Wrote {pledges}, each with its passage as evidence, to {folder / 'pledges.csv'} and "
-         f"{folder / 'evidence.csv'}. Delete the rows you do not keep, correct the others, then "
-         f"run 'pledges import {folder} --reason ...'.")  # fmt: skip
+    if written:
+        pledges = "1 suggested pledge" if written == 1 else f"{written} suggested pledges"
+        note(f"Wrote {pledges}, each with its passage as evidence, to {folder / 'pledges.csv'} "
+             f"and {folder / 'evidence.csv'}. Delete the rows you do not keep, correct the "
+             f"others, then run 'pledges import {folder} --reason ...'.")  # fmt: skip
+    else:
+        note(f"Nothing new to write to {folder}: every suggestion is cited already, written "
+             "there before, or names no actor.")  # fmt: skip
     if unnamed:
-        note(f"Left out {unnamed} that name no actor of the register: add the actor with "
-             "'pledges actor add', or accept each with --accept N --actor A.")  # fmt: skip
+        which = "1 suggestion that names" if unnamed == 1 else f"{unnamed} suggestions that name"
+        note(f"Left out {which} no actor of the register: add the actor with 'pledges actor "
+             "add', or accept it from its source's list with --accept N --actor A.")  # fmt: skip
 
 
 def _accept(

@@ -123,6 +123,6 @@ def _tables(found: Iterable[Suggested], numbered: bool) -> None:
         note("To accept one, list its source with 'pledges suggest SOURCE_ID' and accept it by "
              "its number there; or write them all for review with --out DIR.")  # fmt: skip
         return
-    note(f"Accept one with 'pledges suggest {last.source_id} --accept N --id SLUG --reason ...' "
-         "(with the same --min-score, and the source it is in), or write them all for review "
-         "with --out DIR.")  # fmt: skip
+    named = last.source_id if shown == 1 else "SOURCE_ID"
+    note(f"Accept one with 'pledges suggest {named} --accept N --id SLUG --reason ...' (with "
+         "the same --min-score), or write them all for review with --out DIR.")  # fmt: skip

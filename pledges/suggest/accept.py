@@ -199,9 +199,10 @@ def write_rows(
             evidence.append({"pledge_id": pledge_id, "source_id": source_id,
                              "quote": candidate.passage, "stance": "supports",
                              "rank": "normal"})  # fmt: skip
-    with OutFolder(out) as folder:
-        folder.plan("", [PLEDGES.file, EVIDENCE.file])
-        _write(folder, PLEDGES, pledges)
-        _write(folder, EVIDENCE, evidence)
-        folder.commit()
+    if pledges:  # (nothing new: the folder is left as it is)
+        with OutFolder(out) as folder:
+            folder.plan("", [PLEDGES.file, EVIDENCE.file])
+            _write(folder, PLEDGES, pledges)
+            _write(folder, EVIDENCE, evidence)
+            folder.commit()
     return len(pledges), unnamed

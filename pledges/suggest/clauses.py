@@ -66,6 +66,9 @@ def pieces(cued: Cued, begin: int, finish: int, kinds: list[Hit]) -> list[Piece]
         else:
             found.append(Piece(start, cut_start, (inside,)))
         start = cut_end
+    if len(found) > 1 and _short(cued.text, found[0].start, found[0].end):
+        first, second = found[0], found[1]  # "At COP28, more than 110 countries agreed…"
+        found[:2] = [Piece(first.start, second.end, (*first.kinds, *second.kinds))]
     return found
 
 

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 Hit = tuple[int, int, str]  # (start, end, label) of a cue in the article
 Mention = tuple[int, int, str]  # (start, end, actor id) of a name in the article
+_DAY = r"(?:\d{1,2}\s+)?[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?"  # 22 April 2021
+DATELINE = re.compile(  # "BEIJING:", "DUBAI, Dec 13 -", "Washington, 22 April 2021 —"
+    rf"(?:[A-Z][A-Z .'-]{{1,30}}(?:,\s*{_DAY})?|[A-Z][A-Za-z .'-]{{1,30}},\s*{_DAY})"
+    r"\s*[-\u2013\u2014:]\s+(?=\S)"
+)
 _HEADING = 30  # characters of a line, at most, that may be a heading
 _ENDS_LINE = (
     ".,;:!?\uff0c\u3002\uff1b\uff1a\u3001\uff01\uff1f"  # a line that goes on, or ends a sentence

@@ -74,7 +74,8 @@ AGREED = (*_listed("agreed|agree|agrees|同意|一致同意|商定"),
 NOUNS = _listed("commitment|commitments|goal|goals|target|targets")
 ZH_NOUNS = _listed("目标|任务|承诺")
 ZH_STRONG = _listed("力争|努力争取|确保|誓言|决心|致力于")
-ZH_PLAIN = _listed("将|要|争取|决定|计划|推动|坚持|加快|实施|推进|严控|控制|开展|逐步|启动|加强",
+ZH_PLAIN = _listed("将|要|争取|决定|计划|推动|坚持|加快|实施|推进|严控|严格控制|合理控制|有效控制",
+                   "开展|逐步|启动|加强",
                    "落实|建立")  # fmt: skip
 
 FORECAST = (
@@ -84,19 +85,21 @@ FORECAST = (
              "is set|are set|projection|projections|outlook|analysts|analyst"),
 )  # fmt: skip
 PAST = (
-    *_listed("last year|last month|last week|so far|has already|have already|expired|record",
+    *_listed("last year|last month|last week|last december|so far|has already|have already",
+             "expired|record|previous goal|previous target|was equivalent",
              "met|achieved|sought to|rejoined|returned to",
              "exceeded|surpassed|reached|matched|wrote|signed|first made|helped|rose|fell|grew",
              "jumped|dropped|declined"),
     *_each(("has", "had", "have"), *_listed(
         "met|achieved|reached|exceeded|cut|fallen|risen|installed|added|built|completed",
-        "surpassed|doubled|tripled|grown|increased|reduced|hit|halved|been")),
+        "surpassed|doubled|tripled|grown|increased|reduced|hit|halved")),
 )  # fmt: skip
 DEMAND = (
     *_forms("urge|s|d", "demand|s|ed"),
     *_listed("urging|called on|called for|calls on|calling on|calling for|calls from",
              "called upon|pressed|pressing|pressure|pushing|pushed|require|requires|wants",
-             "wanted|appealed to|appeals to|insisted"),
+             "wanted|appealed to|appeals to|insisted|should aim|should set|should cut",
+             "should commit|should raise|should adopt"),
 )  # fmt: skip
 REFUSAL = (
     *_forms("reject|s|ed", "refuse|s|d"),
@@ -160,7 +163,8 @@ KIND_WORDS: dict[PledgeKind, tuple[str, ...]] = {
         *(f"cop{gap}{n}" for gap in ("", " ") for n in range(21, 40)),
         *_listed("summit|negotiation|negotiations|talks|dialogue|meet again|meet intensively",
                  "continue meeting|meeting|meetings|national targets|ndc|ndcs",
-                 "nationally determined|国家自主贡献|谈判|对话|会谈|缔约方大会|磋商"),
+                 "nationally determined|submit|submitted|submission|国家自主贡献|谈判|对话",
+                 "会谈|缔约方大会|磋商"),
     ),
     PledgeKind.COOPERATION: (
         *_forms("cooperate", "cooperation", "cooperating"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pledges.suggest import cues, scoring
 from pledges.suggest.clauses import Piece, chinese_clauses, pieces
 from pledges.suggest.committers import who
-from pledges.suggest.cued import CJK, Cued, Hit
+from pledges.suggest.cued import CJK, DATELINE, Cued, Hit
 from pledges.suggest.targets import Number, baseline_unit, numbers
 from pledges.vocab import PledgeKind
 
@@ -28,16 +28,11 @@ _GENERAL = frozenset(kind.value for kind in cues.GENERAL)
 _LEADING = ("and ", "but ", "as well as ", "while ", "以及", "并且", "并", "and\n")
 _TRAILING = ",;:.\uff0c\uff1b\u3001\uff1a\u3002 \n\t"
 _QUOTES = {"\u201c": "\u201d", '"': '"', "\u300c": "\u300d", "\u300e": "\u300f", "\u00ab": "\u00bb"}
-_DAY = r"(?:\d{1,2}\s+)?[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?"  # 22 April 2021
-_DATELINE = re.compile(  # "BEIJING:", "DUBAI, Dec 13 -", "Washington, 22 April 2021 —"
-    rf"(?:[A-Z][A-Z .'-]{{1,30}}(?:,\s*{_DAY})?|[A-Z][A-Za-z .'-]{{1,30}},\s*{_DAY})"
-    r"\s*[-\u2013\u2014:]\s+(?=\S)"
-)
 _ZH_SAID = re.compile("[^，。；“”]{0,40}?(?:表示|宣布|指出|强调|重申|提出|明确|说)[，：:]")
 _ZH_WHEN = re.compile(
     "(?:[^，。；“”到至]{0,8}[年月日]|同年|今年|去年|此前|随后|目前)[^，。；“”]{0,4}，"
 )
-_HEADLINE_WORDS = 14
+_HEADLINE_WORDS, _HEADLINE_CHARACTERS = 14, 40
 _CURRENCIES = frozenset({"USD", "EUR", "GBP", "CNY", "JPY"})
 _NEAR_MARKER = 40  # characters after its marker in which a clause names what it is about
 _TIME_FRAMES = frozenset({"截至", "截止", "去年", "过去"})
@@ -139,7 +134,7 @@ class Reader(Cued):
         if marker is None:  # the sentence's only marker comes after this piece
             marker = markers[0]
         lowering = [h for h in hits if h[2] in cues.LOWERING and self._governs(h, marker, piece)]
-        lowering += [(n.start, n.end, "past") for n in inside if n.role == "date"]
+
         lowering += [(q, q + 1, "question") for q in _questions(self.text, piece.start, piece.end)]
         if _headline(self.text, begin, finish):
             lowering.append((begin, finish, "headline"))
@@ -156,6 +151,9 @@ class Reader(Cued):
             if best < self.min_score:
                 return []
         start, end = self._clipped(piece, marker)
+        lowering += [
+            (n.start, n.end, "past") for n in inside if n.role == "date" and n.start >= start
+        ]
         actors, named, subject = who(self, start, end, begin, finish, marker)
         made: list[Candidate] = []
         target = _target(inside)
@@ -217,7 +215,7 @@ class Reader(Cued):
 def _after_preamble(text: str, start: int, marker: int) -> int:
     """Where a passage starts once a dateline ("BRUSSELS, 14 July -", "DUBAI:") and a Chinese
     attribution before its own clause (习近平宣布，…; 文件重申，…) are left out."""
-    dateline = _DATELINE.match(text, start, marker)
+    dateline = DATELINE.match(text, start, marker)
     if dateline is not None:
         start = dateline.end()
     for _ in range(3):  # 今年9月，习近平在…上宣布，中国…: a time, then who said it
@@ -249,8 +247,9 @@ def _headline(text: str, begin: int, finish: int) -> bool:
     sets new climate target ahead of summit"), which reports what others state."""
     alone = finish == len(text) or text[finish] in "\r\n"
     ended = text[finish - 1] in '.!?\u3002\uff01\uff1f"\u201d'
-    short = len(text[begin:finish].split()) <= _HEADLINE_WORDS
-    return alone and not ended and short and CJK.search(text, begin, finish) is None
+    if CJK.search(text, begin, finish) is not None:  # 上海发布碳达峰实施方案 力争…
+        return alone and not ended and finish - begin <= _HEADLINE_CHARACTERS
+    return alone and not ended and len(text[begin:finish].split()) <= _HEADLINE_WORDS
 
 
 def _questions(text: str, start: int, end: int) -> list[int]:

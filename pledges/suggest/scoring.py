@@ -33,7 +33,7 @@ LOWERING = {
     "forecast": 0.45,
     "past": 0.4,
     "demand": 0.45,
-    "refusal": 0.35,
+    "refusal": 0.6,
     "question": 0.3,
     "condition": 0.15,
     "headline": 0.3,

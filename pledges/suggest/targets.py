@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # The words before a year that make it a deadline, or a baseline; and after it (str.endswith and
 # str.startswith on a few characters: a regular expression per number costs five times more).
 _DEADLINE_WORDS = ("by", "before", "until", "till", "no later than", "from", "through", "within",
-                   "end of", "到", "至", "在", "于")  # fmt: skip
+                   "end of", "到", "至")  # fmt: skip
 _DEADLINE_AFTER = ("年前", "年以前", "年之前", "年底", "年末")
 _BASELINE_WORDS = ("below", "compared with", "compared to", "relative to", "against", "over",
                    "on", "below the", "below its", "比", "较", "相比", "相较")  # fmt: skip
