@@ -95,6 +95,12 @@ def _role(before: str, after: str) -> Role:
     return "year"
 
 
+def _titled(text: str, at: int) -> bool:
+    """Whether text[at] stands in the title of a document (《…》), which names, not sets, a year."""
+    opening = text.rfind("\u300a", max(0, at - 40), at)
+    return opening >= 0 and text.find("\u300b", opening, at) < 0
+
+
 def numbers(text: str, low: int = 0, high: int | None = None) -> list[Number]:
     """Every year and target value of text[low:high], in order."""
     found: list[Number] = []
@@ -105,7 +111,10 @@ def numbers(text: str, low: int = 0, high: int | None = None) -> list[Number]:
             continue  # the end of a range, a date, a time, an id (50-52, 2023-11-15, 10:30)
         before = text[max(0, start - 16) : start]
         if len(digits) == 4 and digits.isdigit() and 1990 <= int(digits) <= 2100:
-            found.append(Number(start, end, _role(before, text[end : end + 9]), float(digits)))
+            role = _role(before, text[end : end + 9])
+            if role == "deadline" and _titled(text, start):  # 《2030年前碳达峰行动方案》
+                role = "year"
+            found.append(Number(start, end, role, float(digits)))
             continue
         unit = _UNIT.match(text, end)
         try:
