@@ -4,10 +4,13 @@ The actors its clause names before its marker ("China has pledged", "Kerry said 
 officials would"); for a pronoun ("it would", "they will"), those its sentence named before; for
 a joint subject ("the two sides agreed", 双方将), the parties named before it; else the speaker
 of the quote or reported speech it stands in (pledges.audit.speakers), when that speaker speaks
-for an actor. A Chinese clause that starts with its verb (加快建设…) is the subject's of its
-sentence's first clause, else the body named last before it (the plan's author). Failing all
-these, the actors its sentence names, else those named last before it: then the reader does not
-say that they commit.
+for an actor; for a subject that refers back ("the government will"), who was named before. No
+one when the clause's subject is someone the register lacks ("Japan, for its part, raised…",
+"Canada also said it would", 日本表示，将…) or many unnamed ("more than 110 countries"): a
+suggestion does not guess. A Chinese clause that starts with its verb (加快建设…) is the actor
+its sentence named last, else the body named last before it (the plan's author). A dateline's
+place is no one. Failing all these, the actors its sentence names, else those named last before
+it: then the reader does not say that they commit.
 """
 
 from __future__ import annotations
@@ -131,10 +134,10 @@ def _chinese(
     cued: Cued, begin: int, clause: int, marker: Hit, sentence: list[Mention], opening: str
 ) -> tuple[tuple[str, ...], str | None, bool] | str:
     """Who commits to a Chinese clause that names no actor before its verb: the actor its
-    sentence named last before it (中国…力争…，努力争取…), a joint subject (双方将…，并计划…),
-    else the body that issues the text (加快建设…);
-    no one when another speaks (日本表示，将…) or its subject is no actor (企业正在加快…). A
-    joint subject (双方) is returned as its word, for the parties named before it."""
+    sentence named last before it (中国…力争…，努力争取…), else the body that issues the text
+    (加快建设…); no one when another speaks (日本表示，将…) or the subject is no actor
+    (企业正在加快…). A joint subject (双方将…，并计划…) is returned as its word, for the
+    parties named before it."""
     text = cued.text
     region = text[begin : marker[0]].lower()
     head = region[: max(region.find("\uff0c"), 0)] or region
