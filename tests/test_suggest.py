@@ -186,6 +186,27 @@ def test_sources_added_from_files_are_read(cli: CLI, seeded: str, tmp_path: Path
     assert all(text[c["start"] : c["end"]] == c["passage"] for c in zh)
 
 
+def test_a_suggestion_like_a_pledge_of_the_register_says_which(cli: CLI, tmp_path: Path) -> None:
+    db = str(tmp_path / "like.db")
+    assert cli("init", "--db", db).code == 0
+    add_sources(cli, db, tmp_path)
+    zh = {c["target_year"]: c for c in run_json(cli, "zh-2060", "--db", db)["candidates"]}
+    assert zh[2060]["existing_pledge_id"] is None
+    assert zh[2060]["reasons"][-1] == (
+        "like cn-carbon-neutrality-2060 (the same actors, kind and year): cite it there"
+    )
+    out = tmp_path / "review"
+    result = cli("suggest", "zh-2060", "--out", str(out), "--db", db)
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        f"Nothing new to write to {out}: every suggestion is cited already, written there "
+        "before, like a pledge the register has, or names no actor.",
+        "Left out 2 suggestions that are like a pledge the register has (the same actors, kind "
+        "and year): cite each for that pledge with 'pledges cite'.",
+    ]
+    assert not out.exists()  # nothing new to write
+
+
 # --- accepting ------------------------------------------------------------------------------------
 
 
@@ -327,9 +348,9 @@ def test_out_refuses_a_folder_that_is_not_an_export(cli: CLI, seeded: str, tmp_p
 
 # A passage may start with a character an export escapes: an apostrophe (always), a dash (with
 # --excel). Written by the tests: China's goals, set as a bullet list after a quoted sentence.
-MARKED = (
+MARKED = (  # targets the seed register lacks: suggestions --out writes
     "Officials met in Beijing on Tuesday.\n\n'China will peak its carbon dioxide emissions "
-    "before 2030,' the minister said.\n\n- China will reach carbon neutrality before 2060.\n"
+    "before 2029,' the minister said.\n\n- China will reach carbon neutrality before 2059.\n"
 )
 
 
@@ -368,7 +389,7 @@ def test_out_into_an_excel_export_keeps_it_fit_for_a_spreadsheet(cli: CLI, tmp_p
     assert (out / "pledges.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert (out / "evidence.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     quotes = [e["quote"] for e in rows(out / "evidence.csv") if e["source_id"] == "marked"]
-    assert "'- China will reach carbon neutrality before 2060" in quotes
+    assert "'- China will reach carbon neutrality before 2059" in quotes
 
 
 # --- the reader, on any arrangement of sentences ------------------------------------------------

@@ -151,7 +151,7 @@ def _show(
         names = {a.id: a.name for a in repo.list_actors(session)}
         taken = set(repo.pledge_ids(session))
     suggested = [(s.source_id, s.candidates) for s in found]
-    written, unnamed = write_rows(folder, suggested, names, taken)
+    written, unnamed, likened = write_rows(folder, suggested, names, taken)
     if written:
         pledges = "1 suggested pledge" if written == 1 else f"{written} suggested pledges"
         note(f"Wrote {pledges}, each with its passage as evidence, to {folder / 'pledges.csv'} "
@@ -159,7 +159,11 @@ def _show(
              f"others, then run 'pledges import {folder} --reason ...'.")  # fmt: skip
     else:
         note(f"Nothing new to write to {folder}: every suggestion is cited already, written "
-             "there before, or names no actor.")  # fmt: skip
+             "there before, like a pledge the register has, or names no actor.")  # fmt: skip
+    if likened:
+        which = "1 suggestion that is" if likened == 1 else f"{likened} suggestions that are"
+        note(f"Left out {which} like a pledge the register has (the same actors, kind and "
+             "year): cite each for that pledge with 'pledges cite'.")  # fmt: skip
     if unnamed:
         which = "1 suggestion that names" if unnamed == 1 else f"{unnamed} suggestions that name"
         note(f"Left out {which} no actor of the register: add the actor with 'pledges actor "

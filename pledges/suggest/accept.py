@@ -25,6 +25,7 @@ from pledges.errors import InvalidInput
 from pledges.outfolder import OutFolder
 from pledges.schema import Evidence, EvidenceIn, Pledge, PledgeIn
 from pledges.suggest.reading import Candidate
+from pledges.suggest.run import alike
 from pledges.transfer.tables import EVIDENCE, PLEDGES, Table, cell, neutralise, restore
 from pledges.validation import validate
 from pledges.vocab import PledgeKind
@@ -166,25 +167,30 @@ def write_rows(
     suggested: Sequence[tuple[str, Sequence[Candidate]]],
     names: Mapping[str, str],
     taken: set[str],
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """Write each candidate as a new pledge and its evidence, in the pledges.csv and evidence.csv
     of the folder `out` (after the rows they hold, if an export wrote them there). Left out: a
     candidate a pledge already cites, one written to the folder before, and one that names no
     actor (an import needs one). Evidence ids are left empty, for the import to number; a
     pledge id is new: not one of `taken` (the register's), nor of the rows in the folder.
-    Returns (pledges written, candidates left out for naming no actor)."""
+    Left out too: one like a pledge the register has (the same actors, kind and year), whose
+    passage is evidence for it. Returns (pledges written, candidates left out for naming no
+    actor, candidates left out as like a pledge)."""
     taken.update(row[0] for row in _rows_before(out / PLEDGES.file, PLEDGES) if row)
     there = {(row[2], restore(row[3])) for row in _rows_before(out / EVIDENCE.file, EVIDENCE)
              if len(row) > 3}  # fmt: skip
     pledges: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
-    unnamed = 0
+    unnamed = likened = 0
     for source_id, candidates in suggested:
         for number, candidate in enumerate(candidates, 1):
             if candidate.existing_pledge_id is not None or (source_id, candidate.passage) in there:
                 continue  # cited already, or written to this folder before
             if not candidate.actors:
                 unnamed += 1  # an import needs who commits: accept it with --actor instead
+                continue
+            if alike(candidate):
+                likened += 1  # evidence for a pledge the register has: cite it there
                 continue
             pledge_id = slug(source_id, number, candidate)
             again = 2
@@ -205,4 +211,4 @@ def write_rows(
             _write(folder, PLEDGES, pledges)
             _write(folder, EVIDENCE, evidence)
             folder.commit()
-    return len(pledges), unnamed
+    return len(pledges), unnamed, likened

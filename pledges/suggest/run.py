@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from pledges import parallel, progress, records
 from pledges.audit.actors import ActorMatcher
@@ -87,6 +87,40 @@ def mark(
     return kept
 
 
+Target = tuple[frozenset[str], str, int]  # (actors, kind, target year) of a pledge
+
+
+def _targets(conn: Connection) -> dict[Target, list[str]]:
+    """The register's pledges with a target year, by their actors, kind and year."""
+    links = records.actor_links(conn)
+    query = select(PledgeRow.id, PledgeRow.kind, PledgeRow.target_year).where(
+        PledgeRow.target_year.is_not(None)
+    )
+    found: dict[Target, list[str]] = defaultdict(list)
+    for pledge, kind, year in conn.execute(query):
+        if year is not None:
+            found[frozenset(links[pledge]), str(kind), int(year)].append(pledge)
+    return found
+
+
+def _likened(candidate: Candidate, targets: dict[Target, list[str]]) -> Candidate:
+    """A candidate whose actors, kind and year a pledge of the register has, with a reason that
+    says so (its passage is evidence for that pledge, not a new one)."""
+    if candidate.existing_pledge_id is not None or candidate.target_year is None:
+        return candidate
+    key = (frozenset(candidate.actors), candidate.kind.value, candidate.target_year)
+    alike = targets.get(key)
+    if not alike or not candidate.actors:
+        return candidate
+    said = f"like {', '.join(alike[:3])} (the same actors, kind and year): cite it there"
+    return replace(candidate, reasons=(*candidate.reasons, said))
+
+
+def alike(candidate: Candidate) -> bool:
+    """Whether a candidate is like a pledge the register has (`_likened`)."""
+    return any(reason.startswith("like ") for reason in candidate.reasons)
+
+
 class _Worker:
     """What reads a range of sources: the register's actors, and its connection."""
 
@@ -95,6 +129,7 @@ class _Worker:
         self.min_score, self.leave_out = min_score, leave_out
         with self.engine.connect() as conn:
             self.matcher = ActorMatcher(records.actors(conn).values())
+            self.targets = _targets(conn)
 
     def read(self, ids: Sequence[str]) -> list[Suggested]:
         found = []
@@ -116,6 +151,7 @@ class _Worker:
                               if c.score >= self.min_score]  # fmt: skip
                 if candidates and spans:
                     candidates = mark(candidates, spans, kinds, leave_out=self.leave_out)
+                candidates = [_likened(c, self.targets) for c in candidates]
                 found.append(Suggested(source.id, source.title, candidates))
         return found
 
