@@ -24,7 +24,7 @@ from sqlalchemy import Connection, select
 from pledges import parallel, progress, records
 from pledges.audit.actors import ActorMatcher
 from pledges.db import open_engine, opened
-from pledges.models import EvidenceRow, PledgeRow, SourceRow
+from pledges.models import EvidenceRow, PledgeActorRow, PledgeRow, SourceRow
 from pledges.suggest.reading import Candidate, Reader, overlap
 from pledges.suggest.scoring import MIN_SCORE
 from pledges.vocab import Rank
@@ -87,20 +87,34 @@ def mark(
     return kept
 
 
-Target = tuple[frozenset[str], str, int]  # (actors, kind, target year) of a pledge
+Target = tuple[str, str, int]  # (actors, sorted and joined, kind, target year) of a pledge
 
 
 def _targets(conn: Connection) -> dict[Target, list[str]]:
-    """The register's pledges with a target year, by their actors, kind and year."""
-    links = records.actor_links(conn)
-    query = select(PledgeRow.id, PledgeRow.kind, PledgeRow.target_year).where(
-        PledgeRow.target_year.is_not(None)
+    """The register's pledges with a target year, by their actors, kind and year: read in one
+    pass of one query, holding no more than the keys."""
+    query = (
+        select(PledgeRow.id, PledgeRow.kind, PledgeRow.target_year, PledgeActorRow.actor_id)
+        .join(PledgeActorRow, PledgeActorRow.pledge_id == PledgeRow.id)
+        .where(PledgeRow.target_year.is_not(None))
+        .order_by(PledgeRow.id)
     )
     found: dict[Target, list[str]] = defaultdict(list)
-    for pledge, kind, year in conn.execute(query):
-        if year is not None:
-            found[frozenset(links[pledge]), str(kind), int(year)].append(pledge)
+    current: tuple[str, str, int] | None = None
+    actors: list[str] = []
+    for pledge, kind, year, actor in conn.execute(query):
+        if current is not None and current[0] != pledge:
+            found[_key(actors, current[1], current[2])].append(current[0])
+            actors = []
+        current = (pledge, str(kind), int(year or 0))  # (none is None: the query says so)
+        actors.append(actor)
+    if current is not None:
+        found[_key(actors, current[1], current[2])].append(current[0])
     return found
+
+
+def _key(actors: Sequence[str], kind: str, year: int) -> Target:
+    return ";".join(sorted(actors)), kind, year
 
 
 def _likened(candidate: Candidate, targets: dict[Target, list[str]]) -> Candidate:
@@ -108,8 +122,7 @@ def _likened(candidate: Candidate, targets: dict[Target, list[str]]) -> Candidat
     says so (its passage is evidence for that pledge, not a new one)."""
     if candidate.existing_pledge_id is not None or candidate.target_year is None:
         return candidate
-    key = (frozenset(candidate.actors), candidate.kind.value, candidate.target_year)
-    alike = targets.get(key)
+    alike = targets.get(_key(candidate.actors, candidate.kind.value, candidate.target_year))
     if not alike or not candidate.actors:
         return candidate
     said = f"like {', '.join(alike[:3])} (the same actors, kind and year): cite it there"
