@@ -118,7 +118,7 @@ def markdown(sizes: list[Size], scores: dict[str, dict[str, Any]], runs: int) ->
     lines += [
         "",
         "| texts | gold passages | suggested | recall (≥ 0.9) | precision (≥ 0.7) | actors "
-        "| kind | year | look-alikes suggested |",
+        "| kind | year | non-commitments suggested |",
         "| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     names = {"all": "all", "en": "English", "zh": "Chinese"}
