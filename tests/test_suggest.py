@@ -262,6 +262,10 @@ def test_accept_refusals_write_nothing(cli: CLI, seeded: str, tmp_path: Path) ->
             "'pledges update cn-co2-peak-2030'"),
         ("kerry-no-agreement", "--accept", "1", "--id", "x", "--reason", "r"): (
             "--accept takes one source — e.g. 'pledges suggest SOURCE_ID --accept 1'"),
+        ("--accept", "4", "--id", "xy-z", "--kind", "bogus", "--reason", "r"): (
+            "--kind 'bogus' is not allowed — use emissions_peak, carbon_neutrality, net_zero, "
+            "emissions_reduction, renewable_energy, coal, methane_non_co2, finance, forests, "
+            "diplomatic_process, cooperation or other"),
         ("--accept", "4", "--id", "x", "--reason", "r", "--out", out): (
             "give --accept or --out, not both — accept one, or write all"),
         ("--id", "x"): ("--id, --reason and the pledge's fields go with --accept N — add "

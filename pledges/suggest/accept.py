@@ -55,11 +55,16 @@ def _as_given(candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
     return replace(
         candidate,
         actors=tuple(data.get("actors") or ()),
-        kind=PledgeKind(data.get("kind", candidate.kind)),
+        kind=_kind(data.get("kind"), candidate.kind),
         target_year=_number(data.get("target_year")),
         target_value=_number(data.get("target_value")),
         target_unit=data.get("target_unit"),
     )
+
+
+def _kind(given: Any, suggested: PledgeKind) -> PledgeKind:
+    """The kind given, when it is one (else the schema refuses it, with its own message)."""
+    return PledgeKind(given) if given in PledgeKind._value2member_map_ else suggested
 
 
 def _number(value: Any) -> Any:

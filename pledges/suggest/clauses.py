@@ -21,7 +21,6 @@ from pledges.suggest.targets import Number
 _SEPARATORS = (";", "\uff1b", "\uff0c", ",", "\u3001", " and ", "和", "及", " as well as ",
                " while ", "以及", "并")  # fmt: skip
 _CLAUSE_ENDS = (";", "\uff1b", ", and ", "\uff0c\u5e76")  # cut between two of one kind
-_GENERAL = frozenset(kind.value for kind in cues.GENERAL)
 _SHORT_WORDS, _SHORT_CHARACTERS = 3, 5  # a piece shorter than this stays with the one before
 _PURPOSE = ("为实现", "为落实", "以")  # a Chinese clause of purpose belongs to the one before
 
@@ -43,7 +42,7 @@ def pieces(cued: Cued, begin: int, finish: int, kinds: list[Hit]) -> list[Piece]
         marks: tuple[str, ...] = _SEPARATORS
         if before[2] == after[2]:
             marks = _CLAUSE_ENDS
-        elif before[2] in _GENERAL and after[2] in _GENERAL:
+        elif before[2] in cues.GENERAL_LABELS and after[2] in cues.GENERAL_LABELS:
             continue  # "work together towards… COP 28": one commitment
         cut = _separator(cued.text, before[1], after[0], marks)
         if cut is not None:
@@ -89,7 +88,7 @@ def chinese_clauses(
         valued = any(n.role == "value" and low <= n.start < end for n in figures)
         dated = any(n.role == "deadline" and low <= n.start < end for n in figures)
         start = low if waiting is None else waiting
-        marked = any(low <= c[0] < end and c[2] in cues.MARKERS for c in cued.cues_in(low, end))
+        marked = any(c[2] in cues.MARKERS for c in cued.cues_in(low, end))
         purpose = bool(found) and text.startswith(_PURPOSE, low)
         if (inside or valued or marked) and not purpose:
             found.extend(pieces(cued, start, end, list(inside)))

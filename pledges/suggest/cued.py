@@ -85,9 +85,8 @@ class Cued:
         """text[low:high] without the headings it starts with (a short line that ends with no
         stop: "二、重点任务", "The target"), each a sentence of its own."""
         text, spans = self.text, []
-        while low < high and text.find("\n", low, high) >= 0:
-            newline = text.find("\n", low, high)
-            line = text[low:newline].strip() if newline >= 0 else ""
+        while (newline := text.find("\n", low, high)) >= 0:
+            line = text[low:newline].strip()
             if not line or len(line) > _HEADING or line[-1] in _ENDS_LINE:
                 break
             spans.append((low, low + len(text[low:newline].rstrip())))

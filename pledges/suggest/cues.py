@@ -174,6 +174,7 @@ KIND_WORDS: dict[PledgeKind, tuple[str, ...]] = {
 }  # fmt: skip
 GENERAL = frozenset({PledgeKind.EMISSIONS_REDUCTION, PledgeKind.FINANCE,
                      PledgeKind.DIPLOMATIC_PROCESS, PledgeKind.COOPERATION})  # fmt: skip
+GENERAL_LABELS = frozenset(kind.value for kind in GENERAL)  # as the automaton labels them
 
 
 def _spaced(char: str) -> bool:

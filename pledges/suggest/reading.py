@@ -24,7 +24,6 @@ from pledges.suggest.cued import CJK, DATELINE, Cued, Hit
 from pledges.suggest.targets import Number, baseline_unit, numbers
 from pledges.vocab import PledgeKind
 
-_GENERAL = frozenset(kind.value for kind in cues.GENERAL)
 _LEADING = ("and ", "but ", "as well as ", "while ", "以及", "并且", "并", "and\n")
 _TRAILING = ",;:.\uff0c\uff1b\u3001\uff1a\u3002 \n\t"
 _QUOTES = {"\u201c": "\u201d", '"': '"', "\u300c": "\u300d", "\u300e": "\u300f", "\u00ab": "\u00bb"}
@@ -36,6 +35,7 @@ _HEADLINE_WORDS, _HEADLINE_CHARACTERS = 14, 40
 _CURRENCIES = frozenset({"USD", "EUR", "GBP", "CNY", "JPY"})
 _NEAR_MARKER = 40  # characters after its marker in which a clause names what it is about
 _TIME_FRAMES = frozenset({"截至", "截止", "去年", "过去"})
+_TIME_WORDS = frozenset({"last year", "last month", "last week", "last december", "so far"})
 _MARKER_RUN = 25  # characters after a piece's first marker in which a stronger one counts
 _CLAUSE_MARKS = frozenset(",;\uff0c\uff1b\u3002")
 
@@ -131,7 +131,9 @@ class Reader(Cued):
             )
             if not shared and not any(m[2] == "deadline" for m in markers):
                 return []
-        if marker is None:  # the sentence's only marker comes after this piece
+        if marker is None:  # the sentence's only marker comes after this piece: a target put
+            if not any(n.role in ("deadline", "value") for n in inside):  # first ("By 2030,
+                return []  # …, China has pledged"), or a clause of its own that states none
             marker = markers[0]
         lowering = [h for h in hits if h[2] in cues.LOWERING and self._governs(h, marker, piece)]
 
@@ -173,6 +175,11 @@ class Reader(Cued):
             if self.text[hit[0] : hit[1]] in _TIME_FRAMES:  # 截至2020年底，…: all that follows
                 return True
             return not _CLAUSE_MARKS.intersection(self.text[hit[1] : piece.start])
+        if hit[0] < piece.start:  # in a clause before this piece's: only a time frame, or
+            between = self.text[hit[1] : piece.start]  # with no clause end in between
+            return self.text[hit[0] : hit[1]].lower() in _TIME_WORDS or not any(
+                mark in between for mark in ",;\uff0c\uff1b"
+            )
         if hit[0] < marker[0]:
             return True
         if hit[2] == "condition" or hit[0] >= piece.end:
@@ -195,6 +202,8 @@ class Reader(Cued):
             start, end = left + 1, right if right > left else end
             break
         start = _after_preamble(text, start, marker[0])
+        while start < end and text[start].isspace():
+            start += 1
         passage = text[start:end].lower()
         for word in _LEADING:
             if passage.startswith(word) and len(passage) > len(word):
@@ -267,10 +276,10 @@ def _kind(hits: tuple[Hit, ...], after: int) -> tuple[PledgeKind, Hit | None]:
     marker ("would cut its emissions"), else the first specific kind it names after its marker
     (else before it), else the first general one; else other."""
     near = [h for h in hits if after <= h[0] <= after + _NEAR_MARKER]
-    near = [h for h in near if h[2] not in _GENERAL] or near  # "to cut methane": methane
+    near = [h for h in near if h[2] not in cues.GENERAL_LABELS] or near  # "to cut methane": methane
     if near:
         return PledgeKind(near[0][2]), near[0]
-    specific = [h for h in hits if h[2] not in _GENERAL]
+    specific = [h for h in hits if h[2] not in cues.GENERAL_LABELS]
     chosen = sorted(specific or hits, key=lambda hit: (hit[0] < after, hit[0]))
     if not chosen:
         return PledgeKind.OTHER, None
@@ -278,8 +287,8 @@ def _kind(hits: tuple[Hit, ...], after: int) -> tuple[PledgeKind, Hit | None]:
 
 
 def _target(inside: list[Number]) -> tuple[int | None, float | None, str | None, int | None]:
-    """(year, value, unit, baseline year) of a piece: its last deadline (else its last plain
-    year), its first value and the first baseline."""
+    """(year, value, unit, baseline year) of a piece: its first deadline (else its first plain
+    year; a Chinese piece's inherited deadline comes first), its first value and baseline."""
     deadlines = [n for n in inside if n.role == "deadline"] or [
         n for n in inside if n.role == "year"
     ]

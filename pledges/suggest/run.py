@@ -2,12 +2,14 @@
 each states, best first, with those a pledge already cites marked.
 
 A candidate is "already in the register" when a piece of evidence that is not deprecated cites
-its source with a quote whose span (pledges.textmatch: exactly, or after normalisation) overlaps
-the candidate's by at least half of the shorter of the two. `--all` leaves such candidates out;
-naming a source shows them, marked.
+its source with a quote whose span (found exactly, or by its longest run of plain words:
+`_cited`) overlaps the candidate's by at least half of the shorter of the two. `--all` leaves
+such candidates out, unread; naming a source shows them, marked. A candidate with the actors,
+kind and target year of a pledge of the register says so in its reasons.
 
-Over many sources the work is shared between worker processes, one per core (pledges.parallel),
-each reading a range of source ids with the actors and the evidence that cites them.
+Over many sources the work is shared between worker processes, one per core up to four
+(pledges.parallel), each reading chunks of source ids with the actors, the register's targets
+and the evidence that cites them.
 """
 
 from __future__ import annotations
@@ -211,8 +213,8 @@ def suggest(
                 progress.advance(len(part))
                 yield from part
         return
-    _start(url, min_score, leave_out)
     try:
+        _start(url, min_score, leave_out)
         for chunk in chunks:
             part = _read(chunk)
             progress.advance(len(part))

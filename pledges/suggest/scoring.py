@@ -27,7 +27,6 @@ MARKER = {
     "noun": 0.25,
 }
 DEADLINE, YEAR, QUANTITY, ACTOR, SUBJECT, KIND = 0.2, 0.1, 0.1, 0.15, 0.1, 0.15
-ZH_PLAIN = 0.3  # 将, 要: a plan's directives state its commitments
 ZH_NOUN = 0.05  # 目标, 承诺: Chinese names its targets in reports of them as often as in pledges
 LOWERING = {
     "forecast": 0.45,
@@ -128,8 +127,8 @@ def points(
 
 def weight(label: str) -> float:
     """What a marker adds to a score."""
-    if label in ("zh_plain", "zh_noun"):
-        return ZH_PLAIN if label == "zh_plain" else ZH_NOUN
+    if label == "zh_noun":
+        return ZH_NOUN
     return MARKER[label.removeprefix("zh_")]
 
 
