@@ -25,6 +25,7 @@ import yaml
 from pledges.audit.actors import ActorMatcher
 from pledges.records import ActorRecord
 from pledges.suggest.reading import Candidate, Reader
+from pledges.suggest.reading import overlap as overlaps
 from pledges.textmatch import find
 from pledges.wording import years
 
@@ -119,13 +120,6 @@ def matcher(texts: Iterable[GoldText]) -> ActorMatcher:
     return ActorMatcher(
         ActorRecord(a["id"], a["name"], a["kind"], list(a["aliases"])) for a in actors.values()
     )
-
-
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """How much two spans overlap, as a share of the shorter."""
-    shared = min(a[1], b[1]) - max(a[0], b[0])
-    shorter = min(a[1] - a[0], b[1] - b[0])
-    return max(0, shared) / shorter if shorter > 0 else 0.0
 
 
 def pairs(golds: Sequence[Gold], candidates: Sequence[Candidate]) -> list[tuple[Gold, Candidate]]:

@@ -71,37 +71,30 @@ def score(
     """The score of one candidate and its reasons, those that raised it first. `subject`: the
     actor named is who the marker's clause is about ("India will", "we will", 双方将)."""
     family = marker[2].removeprefix("zh_")
-    total = weight(marker[2])
     reasons = [f"{_MARKER_NAMES[family]}: “{text[marker[0] : marker[1]]}”"]
     deadline = next((n for n in figures if n.role == "deadline"), None)
     year = next((n for n in figures if n.role == "year"), None)
     if deadline is not None:
-        total += DEADLINE
         reasons.append(f"a deadline: {text[deadline.start : deadline.end]}")
     elif year is not None:
-        total += YEAR
         reasons.append(f"a year: {text[year.start : year.end]}")
     value = next((n for n in figures if n.role == "value"), None)
     if value is not None:
-        total += QUANTITY
         reasons.append(f"a quantity: {_figure(value)}")
     if named is not None:
-        total += ACTOR + (SUBJECT if subject else 0.0)
         who = "who commits" if subject else "who is named"
         reasons.append(f"{who}: {named}")
     if kind_word is not None:
-        total += KIND
         reasons.append(f"about {_KIND_NAMES[kind.value]}: “{text[kind_word[0] : kind_word[1]]}”")
     seen: set[str] = set()
     for start, end, label in lowering:
         family = label.removeprefix("zh_")
-        if family in seen:
-            continue
-        seen.add(family)
-        total -= LOWERING[family]
-        shown = "" if family == "question" else f": “{text[start:end]}”"
-        reasons.append(f"lowered by {_LOWERING_NAMES[family]}{shown}")
-    return round(min(1.0, max(0.0, total)), 2), tuple(reasons)
+        if family not in seen:
+            seen.add(family)
+            shown = "" if family == "question" else f": “{text[start:end]}”"
+            reasons.append(f"lowered by {_LOWERING_NAMES[family]}{shown}")
+    total = points(marker, kind_word is not None, figures, lowering, named, subject=subject)
+    return total, tuple(reasons)
 
 
 def points(
@@ -113,8 +106,8 @@ def points(
     *,
     subject: bool = False,
 ) -> float:
-    """What `score` gives, without its reasons: for telling, before anything else is read,
-    whether a candidate can reach the minimum."""
+    """A candidate's score, without its reasons (`score` adds them): also the bound that tells,
+    before who commits is read, whether a candidate can reach the minimum."""
     total = weight(marker[2])
     roles = {n.role for n in figures}
     total += DEADLINE if "deadline" in roles else YEAR if "year" in roles else 0.0
