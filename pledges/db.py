@@ -9,7 +9,6 @@ it is the `lock_timeout` of each transaction, which bounds the wait for the writ
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shlex
@@ -23,44 +22,26 @@ from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from pledges.dburl import DEFAULT_DB, URL_EXAMPLE, describe, resolve_url
+from pledges.dburl import URL_EXAMPLE, describe, resolve_url
 from pledges.errors import (
     Busy,
     InvalidInput,
     NoDatabase,
-    NotInitialised,
-    OutdatedDatabase,
     PledgesError,
     ReadOnly,
     Unreachable,
 )
+from pledges.registerfile import (
+    BUSY_VAR,
+    HEAD_REVISION,
+    busy_seconds,
+    check_path,
+    check_revision,
+)
+from pledges.search import follow as search_follow
 
-# The alembic revision this code expects; tests/test_migrations.py pins it to alembic's head so
-# that opening a database never has to import alembic.
-HEAD_REVISION = "0004"
 WRITER_LOCK = 7_412_001  # PostgreSQL advisory lock key held by every writing transaction
-BUSY_VAR = "PLEDGES_BUSY_SECONDS"
-BUSY_DEFAULT = 30.0
-BUSY_MIN, BUSY_MAX = 0.1, 3600.0
 _BUSY_OPTION = "pledges_busy_ms"  # the engine's execution option carrying the wait
-
-
-def busy_seconds() -> float:
-    """How long a command waits for another one that is writing: PLEDGES_BUSY_SECONDS."""
-    raw = os.environ.get(BUSY_VAR, "").strip()
-    if not raw:
-        return BUSY_DEFAULT
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not BUSY_MIN <= seconds <= BUSY_MAX:  # NaN fails too
-        raise InvalidInput(
-            f"{BUSY_VAR} {raw!r} is not allowed",
-            f"set it to a number of seconds from {BUSY_MIN:g} to {BUSY_MAX:g}, "
-            f"or unset it to wait {BUSY_DEFAULT:g} s",
-        )
-    return seconds
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_ms: int) -> None:
@@ -110,27 +91,6 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
-def _check_sqlite_path(path: Path, *, create: bool) -> None:
-    """The register's file may be opened (or, with `create`, made) at `path`."""
-    try:
-        folder, exists = path.is_dir(), path.exists()
-    except OSError as error:  # a name too long for the file system, a loop of links
-        raise InvalidInput(
-            f"the register's path {str(path)!r} cannot be used ({error.strerror})",
-            "give a shorter path to the register's file with --db / PLEDGES_DB",
-        ) from None
-    if folder:
-        raise InvalidInput(
-            f"{path} is a folder, not a register",
-            f"give the register's file, e.g. {path / DEFAULT_DB}",
-        )
-    if not create and not exists:
-        raise NoDatabase(
-            f"there is no register at {path}",
-            "run 'pledges init' to create it, or point --db / PLEDGES_DB at an existing one",
-        )
-
-
 def open_engine(db: str | None = None, *, create: bool = False, current: bool = True) -> Engine:
     """An engine on a reachable database.
 
@@ -141,7 +101,7 @@ def open_engine(db: str | None = None, *, create: bool = False, current: bool = 
     where = describe(url)
     sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
     if sqlite_file:
-        _check_sqlite_path(Path(sqlite_file), create=create)
+        check_path(Path(sqlite_file), create=create)
     try:
         engine = make_engine(url)
     except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError):
@@ -150,16 +110,7 @@ def open_engine(db: str | None = None, *, create: bool = False, current: bool = 
         ) from None
     try:
         revision = schema_revision(engine) if current else HEAD_REVISION
-        if revision is None:
-            raise NotInitialised(
-                f"the database at {where} holds no register yet", "run 'pledges init' to create it"
-            )
-        if revision != HEAD_REVISION:
-            raise OutdatedDatabase(
-                f"the database at {where} is at schema revision {revision}; "
-                f"this version of pledges needs {HEAD_REVISION}",
-                "run 'pledges db upgrade' (or 'pledges init') to bring it up to date",
-            )
+        check_revision(revision, where)
     except BaseException:
         engine.dispose()
         raise
@@ -239,6 +190,11 @@ def failure(engine: Engine, error: sa_exc.DBAPIError) -> PledgesError | None:
         )
     if sqlite_error.startswith("SQLITE_READONLY") and url.database:
         return _sqlite_read_only(Path(url.database), sqlite_error)
+    if sqlite_error == "SQLITE_CORRUPT_VTAB":  # a search table (pledges.search.tables)
+        return PledgesError(
+            f"the search index of {describe(url)} is damaged; nothing was written",
+            "run 'pledges db reindex' to make it again from the register, then the command again",
+        )
     if sqlite_error.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return PledgesError(
             f"the register {describe(url)} is damaged: SQLite finds its pages corrupt; "
@@ -318,6 +274,7 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """
     bind = engine.execution_options(pledges_write=True) if write else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    sqlite = engine.dialect.name == "sqlite"
     try:
         if engine.dialect.name == "postgresql":
             # Bounded waits (SQLite's busy timeout does this there): behind another writer's
@@ -329,7 +286,10 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
                 # Writers queue for the head of the revision chain (SQLite's BEGIN IMMEDIATE does
                 # the same there); the lock is released when the transaction ends.
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        since = search_follow.head(session.connection()) if write and sqlite else None
         yield session
+        if since is not None:  # PostgreSQL keeps its search index itself
+            search_follow.follow(session.connection(), since)
         session.commit()
     except BaseException as error:
         session.rollback()

@@ -5,7 +5,6 @@ database the URL names is pledges.db's.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -13,9 +12,8 @@ from sqlalchemy import URL, make_url
 from sqlalchemy import exc as sa_exc
 
 from pledges.errors import InvalidInput
+from pledges.registerfile import given
 
-DEFAULT_DB = "pledges.db"
-ENV_VAR = "PLEDGES_DB"
 SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
 POSTGRESQL_DRIVERS = ("postgresql", "postgres", "postgresql+psycopg")
 URL_EXAMPLE = "a file path (SQLite) or a URL such as postgresql://user@host:5432/dbname"
@@ -49,7 +47,7 @@ def resolve_url(db: str | None = None) -> URL:
     number from 1 to 65535, or an in-memory SQLite database (which would lose every change when
     the command ends) is refused with one line naming it.
     """
-    raw = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    raw = given(db)
     if "://" not in raw:
         return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
     try:

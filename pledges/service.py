@@ -108,6 +108,7 @@ class InitResult:
     revision_after: str
     loaded: Loaded | None
     empty: bool = False  # asked for a register without the seeds
+    reindexed: tuple[str, ...] = ()  # what was wrong with the search index, made again
 
 
 def init(
@@ -132,9 +133,24 @@ def init(
             migrate.upgrade(session.connection())
             if register is not None and repo.is_empty(session):
                 loaded = load(session, register, author=author, reason=SEED_REASON)
-        return InitResult(describe(engine.url), before, migrate.head(), loaded, empty)
+            reindexed = _search_index_checked(session) if before == migrate.head() else ()
+        return InitResult(
+            describe(engine.url), before, migrate.head(), loaded, empty, tuple(reindexed)
+        )
     finally:
         engine.dispose()
+
+
+def _search_index_checked(session: Session) -> list[str]:
+    """What is wrong with the search index of a register that was up to date, once it is made
+    again (nothing when nothing is: the index is then left as it is)."""
+    from pledges.search import tables
+
+    found = tables.problems(session.connection())
+    if found:
+        progress.stage("making the search index again")
+        tables.rebuild(session.connection())
+    return found
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -180,6 +180,8 @@ VOCABULARIES = [
     ("log head", "--format", ShowFormat),
     ("export", "--format", ["csv", "json", "jsonl", "datapackage", "xlsx"]),
     ("suggest", "--format", ["table", "json", "csv"]),
+    ("search", "--kind", PledgeKind), ("search", "--status", Status),
+    ("search", "--format", Format),
 ]  # fmt: skip
 
 

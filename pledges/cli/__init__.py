@@ -20,7 +20,7 @@ from typer._click.exceptions import (  # typer vendors click from 0.29 on
     NoArgsIsHelpError,
 )
 
-from pledges.cli import admin, audit, edit, log, revert, sources, suggest, transfer
+from pledges.cli import admin, audit, edit, log, revert, search, sources, suggest, transfer
 from pledges.cli.conventions import conventional
 
 EXIT_BAD_INPUT = 2
@@ -61,7 +61,16 @@ def _root(
     """The options that come before any command."""
 
 
-for group in (admin.app, edit.app, log.app, audit.app, suggest.app, transfer.app, revert.app):
+for group in (
+    admin.app,
+    edit.app,
+    log.app,
+    audit.app,
+    search.app,
+    suggest.app,
+    transfer.app,
+    revert.app,
+):
     app.registered_commands += group.registered_commands
 app.add_typer(sources.source_app, name="source")
 app.add_typer(sources.actor_app, name="actor")

@@ -85,6 +85,27 @@ def db_upgrade(
     typer.echo(f"database now at revision {step.target}", err=True)
 
 
+@db_app.command("reindex")
+def db_reindex(db: Db = None) -> None:
+    """Check the search index and make it again from the register: after it was deleted or
+    damaged behind the tool's back (pledges search says so), or to compact it."""
+    from pledges import progress
+    from pledges.db import opened, transaction
+    from pledges.search import tables
+
+    with (
+        progress.task("Rebuilding the search index"),
+        opened(db) as engine,
+        transaction(engine, write=True) as session,
+    ):
+        found = tables.problems(session.connection())
+        tables.rebuild(session.connection())
+    for problem in found:
+        typer.echo(f"Found: {problem}.", err=True)
+    state = "was missing or damaged" if found else "was whole"
+    typer.echo(f"The search index {state}; it is made again from the register.", err=True)
+
+
 # "-1" must reach the command as a revision, not be read as an unknown option.
 @db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(

@@ -225,10 +225,10 @@ def as_of(today: str | None) -> date | None:
 def day(option: str, value: str | None) -> date | None:
     """The day an option names (None when not given), or one line naming the option and what
     is allowed: a date written YYYY-MM-DD, within the years a register's dates may take."""
-    from pledges.schema import YEAR_MAX, YEAR_MIN
-
     if value is None:
         return None
+    from pledges.schema import YEAR_MAX, YEAR_MIN
+
     try:
         found = date.fromisoformat(value)
     except ValueError:

@@ -211,3 +211,5 @@ def init_result(result: InitResult) -> None:
             f"Loaded the seed register: {n.actors} actors, {n.sources} sources, "
             f"{n.pledges} pledges, {n.evidence} quotes ({n.revisions} revisions)."
         )
+    for problem in result.reindexed:
+        console.print(f"Found: {problem}; the search index is made again from the register.")

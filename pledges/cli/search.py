@@ -1,0 +1,103 @@
+"""`pledges search`: what the register holds on a subject, in its sources, quotes and pledges."""
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from pledges.cli.options import Db, Format, ListAs, day, within
+from pledges.errors import InvalidInput
+
+app = typer.Typer()
+
+DEFAULT_LIMIT = 20
+LIMIT_MAX = 10_000
+
+
+class Where(StrEnum):
+    SOURCES = "sources"
+    QUOTES = "quotes"
+    PLEDGES = "pledges"
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help='Words to find, all of them: "a phrase" in double quotes, -word to leave out '
+            "what holds it, word* for the words that begin so. Chinese is found inside "
+            "unspaced text. Case does not matter. Quote a query of several words: "
+            "pledges search 'methane -coal'; one that begins with - follows --: "
+            "pledges search -- '-coal methane'.",
+            show_default=False,
+        ),
+    ],
+    in_: Annotated[
+        list[Where] | None,
+        typer.Option(
+            "--in",
+            help="Search only these: sources (title and text), quotes, pledges (title and "
+            "statement). Repeat for more than one. Default: all three.",
+            show_default=False,
+        ),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(help="Only what concerns this actor's pledges (its code, name or alias)."),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only what concerns pledges of this kind, e.g. net_zero.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only what concerns pledges of this status, e.g. in_progress."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(metavar="ID", help="Only this source, its quotes, and the pledges citing it."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="Only sources published (pledges announced) on or after this day.",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE", help="Only sources published (pledges announced) by this day."
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help=f"At most N hits of each kind, best first (1 to {LIMIT_MAX:,}).",
+            parser=within("--limit", 1, LIMIT_MAX, "a number"),
+        ),
+    ] = DEFAULT_LIMIT,
+    format: ListAs = Format.TABLE,
+    db: Db = None,
+) -> None:
+    """Search the register: every source's title and text, every quote, every pledge's title and
+    statement, ranked, each hit with its passage, the words found marked."""
+    from pledges.render import search as render
+    from pledges.search.find import run_search
+    from pledges.search.query import parse
+    from pledges.search.sql import Filters
+
+    parsed = parse(query)
+    first, last = day("--since", since), day("--until", until)
+    if first is not None and last is not None and first > last:
+        raise InvalidInput(
+            f"--since {since} is after --until {until}", "give a --since on or before --until"
+        )
+    filters = Filters(actor=actor, kind=kind, status=status, source=source, since=first,
+                      until=last)  # fmt: skip
+    kinds = [w.value for w in (in_ or list(Where))]
+    hits = run_search(db, parsed, kinds, filters, limit)
+    render.hits(parsed, hits, format.value, limit=limit)
