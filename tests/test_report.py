@@ -258,6 +258,79 @@ def test_index_rows_carry_what_the_filters_read(url: str, pages: dict[str, Page]
     ]  # fmt: skip
 
 
+def _searched(index: Page) -> dict[str, str]:
+    """Each row's pledge id and the text the search box looks through (its data-search)."""
+    return {r.one("code").text(): r.attrs["data-search"] for r in index.one("tbody").all("tr")}
+
+
+def test_index_rows_carry_the_words_of_their_quotes(url: str, pages: dict[str, Page]) -> None:
+    """Every word of a pledge's quotes is in its row's data-search, lower-cased, and only once
+    unless the pledge's own text repeats it; a word only quoted is found in the rows citing it."""
+    with unit_of_work(url) as session:
+        pledges = service.list_pledges(session)
+        quotes = {p.id: [e.quote for e in repo.evidence_for(session, p.id)] for p in pledges}
+        names = {a.id: a.name for a in repo.list_actors(session)}
+    searched = _searched(pages["index.html"])
+    assert list(searched) == [p.id for p in pledges]
+    for p in pledges:
+        own = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)}"
+        own_words = f"{own} {' '.join(names[a] for a in p.actors)}".lower().split()
+        words = searched[p.id].split(" ")
+        assert words[: len(own_words)] == own_words  # whitespace collapsed
+        for quote in quotes[p.id]:
+            assert set(quote.lower().split()) <= set(words), (p.id, quote)
+        repeated = {w for w, n in Counter(words).items() if n > 1}
+        assert repeated <= set(own_words), p.id
+    # The snippet's quote with markup is searchable as text, and escaped in the page.
+    assert "<b>whatever</b>" in searched["xx-coal-stop-2030"].split()
+
+    def holding(word: str) -> list[str]:
+        return [i for i, text in searched.items() if word in text]
+
+    # "emitter" is in a quote of one seed pledge only, and in no title or statement.
+    assert not any("emitter" in f"{p.title} {p.statement}".lower() for p in pledges)
+    assert holding("emitter") == ["cn-co2-peak-2030"]
+    # Xi Jinping's words on working "steadily" towards peak carbon back two seed pledges.
+    citing = [i for i, qs in quotes.items() if any("steadily" in q.lower() for q in qs)]
+    assert holding("steadily") == citing == ["cn-carbon-neutrality-2060", "cn-co2-peak-2030"]
+
+
+REJOINED = """
+sources:
+  - id: paris-rejoined
+    title: The United States rejoins the Paris Agreement
+    kind: news
+    published_on: 2021-02-19
+    text: >-
+      The United States rejoined the Paris Agreement in February 2021. Its withdrawal from the
+      agreement had taken effect in November 2020.
+pledges:
+  - id: us-paris-agreement-again
+    title: The United States is a party to the Paris Agreement again
+    statement: The United States takes part in the Paris Agreement again.
+    actors: [US]
+    kind: diplomatic_process
+    evidence:
+      - source: paris-rejoined
+        quote: The United States rejoined the Paris Agreement in February 2021
+      - source: paris-rejoined
+        quote: Its withdrawal from the agreement had taken effect in November 2020
+        deprecated: it says when the country left, not that it came back
+"""
+
+
+def test_the_index_searches_deprecated_quotes_too(template: Path, tmp_path: Path) -> None:
+    """A deprecated quote still shows on its pledge's page, so its words find the pledge."""
+    url = copy_of(template, tmp_path)
+    add_to(url, parse(REJOINED))
+    build(url, tmp_path / "site", today=TODAY)
+    searched = _searched(Page.read(tmp_path / "site" / "index.html"))
+    for word in ("rejoined", "withdrawal"):  # in the quote kept, and in the deprecated one
+        assert [i for i, text in searched.items() if word in text] == ["us-paris-agreement-again"]
+    page = Page.read(tmp_path / "site" / "pledges" / "us-paris-agreement-again.html")
+    assert "withdrawal" in page.one("article", class_="evidence deprecated").text()
+
+
 def test_index_and_audit_page_name_the_revision_and_date_built_from(
     url: str, pages: dict[str, Page]
 ) -> None:

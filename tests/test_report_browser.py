@@ -203,20 +203,26 @@ def test_filters_show_exactly_the_matching_rows(
 
 
 def _matching(url: str, typed: str) -> list[str]:
-    """The pledges whose id, title, statement or actors hold every word typed."""
+    """The pledges whose id, title, statement, actors or quotes (deprecated ones too) hold every
+    word typed."""
     with unit_of_work(url) as session:
         pledges = service.list_pledges(session)
         actors = {a.id: a.name for a in repo.list_actors(session)}
+        quotes = {p.id: [e.quote for e in repo.evidence_for(session, p.id)] for p in pledges}
     kept = []
     for p in pledges:
         names = " ".join(actors[a] for a in p.actors)
-        text = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}".lower()
+        own = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}"
+        text = f"{own} {' '.join(quotes[p.id])}".lower()
         if all(word in text for word in typed.lower().split()):
             kept.append(p.id)
     return kept
 
 
-@pytest.mark.parametrize("typed", ["coal", "COP28", "united states methane", "2060", "<em>", "zz"])
+@pytest.mark.parametrize(
+    "typed",
+    ["coal", "COP28", "united states methane", "2060", "<em>", "zz", "emitter", "whatever"],
+)
 def test_the_search_box_shows_exactly_the_matching_rows(
     browser: Any, site: Path, url: str, typed: str
 ) -> None:
@@ -236,6 +242,39 @@ def test_the_search_box_shows_exactly_the_matching_rows(
     box.clear()
     reset(browser)
     assert len(browser.execute_script(SHOWN)) == 13
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "citing"),
+    [
+        ("emitter", ["cn-co2-peak-2030"]),
+        ("Steadily", ["cn-carbon-neutrality-2060", "cn-co2-peak-2030"]),
+    ],
+)
+def test_a_word_only_quoted_shows_the_pledges_citing_it(
+    browser: Any, site: Path, url: str, typed: str, citing: list[str]
+) -> None:
+    """A word no title or statement holds, only seed quotes: typed, it shows the pledges whose
+    quotes hold it, and no other."""
+    from selenium.webdriver.common.by import By
+
+    with unit_of_work(url) as session:
+        pledges = service.list_pledges(session)
+        quoted = [
+            p.id
+            for p in pledges
+            if any(typed.lower() in e.quote.lower() for e in repo.evidence_for(session, p.id))
+        ]
+    assert not any(typed.lower() in f"{p.title} {p.statement}".lower() for p in pledges)
+    assert quoted == citing
+    open_page(browser, site / "index.html")
+    box = browser.find_element(By.ID, "filter-search")
+    box.send_keys(typed)
+    assert browser.execute_script(SHOWN) == citing
+    assert shown_count(browser) == f"{len(citing)} of 13 pledges shown"
+    box.clear()
+    reset(browser)
     assert console_errors(browser) == []
 
 

@@ -23,17 +23,21 @@ def index(site: Site) -> str:
     summary, are blanks that `fill_index` fills."""
     blanks = site.blanks
     actors = site.register.actors
+    evidence = site.register.evidence
     rows = []
     for p in site.register.pledges:
         names = " ".join(actors[i].name for i in p.actors if i in actors)
-        search = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}"
+        quotes = [item.quote for item in evidence.get(p.id, ())]
+        search = search_text(
+            f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}", quotes
+        )
         rows.append(
             (
                 p.id, f"pledges/{href(p.id)}", p.title, " ".join(p.actors), "+".join(p.actors),
                 p.kind.value, label(p.kind), target(p), p.status.value, label(p.status),
                 p.formality.value, label(p.formality), p.confidence.value,
                 blanks.blank(f"state {p.id}"), blanks.blank(f"label {p.id}"),
-                search.lower(),
+                search,
             )
         )  # fmt: skip
     by_id = sorted(actors.values(), key=lambda a: a.id)
@@ -51,6 +55,25 @@ def index(site: Site) -> str:
         rows=rows, filters=filters, audit_line=blanks.blank("summary"), build=site.info
     )
     return site.top.page("All pledges", main)
+
+
+def search_text(own: str, quotes: Iterable[str]) -> str:
+    """What the search box looks through for a pledge (a row's data-search), lower-cased as
+    report.js compares: its own words (id, title, statement, actors), whitespace collapsed, then
+    the words of its quotes that they do not hold already, each once.
+
+    Every quote counts, the deprecated ones too: the pledge's page still shows them (marked
+    deprecated), so a reader who searches for words read there finds the pledge that shows them.
+
+    The script splits what is typed into words (at whitespace) and looks for each within this
+    text, so a typed word is found only inside one of its words: leaving out the quotes' words
+    already there finds the same rows in a much smaller page (quotes mostly repeat the title
+    and statement, and each other)."""
+    words = own.lower().split()
+    quoted = dict.fromkeys(" ".join(quotes).lower().split())  # each once, in order
+    for word in words:
+        quoted.pop(word, None)
+    return " ".join((*words, *quoted))
 
 
 def fill_index(site: Site, index: str, report: Report, states: States) -> str:

@@ -12,6 +12,8 @@
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var search = document.getElementById("filter-search");
+  // Each typed word is looked for within the row's words (no typed word holds a space), so
+  // data-search may hold each word of the quotes only once (summary.search_text).
   var texts = rows.map(function (row) {
     return (row.getAttribute("data-search") || "").toLowerCase();
   });
