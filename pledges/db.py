@@ -286,10 +286,10 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
                 # Writers queue for the head of the revision chain (SQLite's BEGIN IMMEDIATE does
                 # the same there); the lock is released when the transaction ends.
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
-        since = search_follow.head(session.connection()) if write and sqlite else None
+        if write and sqlite:  # PostgreSQL keeps its search index itself
+            search_follow.begin(session)
         yield session
-        if since is not None:  # PostgreSQL keeps its search index itself
-            search_follow.follow(session.connection(), since)
+        search_follow.catch_up(session)
         session.commit()
     except BaseException as error:
         session.rollback()

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
-from pledges.search.kinds import BY_ENTITY, UNSPACED_TABLE, Kind
+from pledges.search.kinds import BY_ENTITY, KINDS, UNSPACED_TABLE, Kind
 from pledges.search.tables import register_functions, unspaced_rows
 from pledges.vocab import Action, Entity
 
 AT_ONCE = 500  # ids in one IN (...)
+SINCE = "pledges.search.since"  # in a session's info: the seq the index is in step with
 
 
 def damaged(error: DBAPIError) -> bool:
@@ -40,39 +41,72 @@ def _has(connection: Connection, table: str) -> bool:
 
 
 def head(connection: Connection) -> int:
-    """The last revision's seq when a transaction begins (0 before the register has tables)."""
+    """The last revision's seq (0 before the register has tables)."""
     if not _has(connection, "revisions"):
         return 0
     return int(connection.execute(text("SELECT coalesce(max(seq), 0) FROM revisions")).scalar_one())
 
 
-@dataclass
-class _Touched:
-    created: set[str] = field(default_factory=set)
-    before: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> column -> value
+def begin(session: Session) -> None:
+    """Note where the log stands as a writing transaction on SQLite begins."""
+    session.info[SINCE] = head(session.connection())
 
 
-def _touched(connection: Connection, since: int) -> dict[Entity, _Touched]:
-    touched: dict[Entity, _Touched] = {}
+def catch_up(session: Session) -> None:
+    """Index what the transaction has changed so far: before it commits (pledges.db), and where
+    a command waits for something else (the import, for the process checking its evidence)."""
+    since = session.info.get(SINCE)
+    if since is None:  # not a writing transaction on SQLite: PostgreSQL keeps its own index
+        return
+    session.flush()
+    follow(session.connection(), since)
+    session.info[SINCE] = head(session.connection())
+
+
+def _changed(connection: Connection, since: int) -> dict[Entity, dict[str, dict[str, Any]]]:
+    """Each record of a kind the index holds that the revisions after `since` changed (not
+    created), with the first `before` of each indexed column they changed: its indexed value."""
+    changed: dict[Entity, dict[str, dict[str, Any]]] = {}
     rows = connection.execute(
-        text("SELECT entity, entity_id, action, CASE WHEN action = :update THEN changes END "
-             "FROM revisions WHERE seq > :since ORDER BY seq"),
-        {"since": since, "update": Action.UPDATE.value},
+        text("SELECT entity, entity_id, changes FROM revisions WHERE seq > :since "
+             "AND action = :update AND +entity IN ('source', 'evidence', 'pledge') "
+             "AND entity_id NOT IN (SELECT entity_id FROM revisions AS made WHERE "
+             "made.seq > :since AND made.action = :create AND +made.entity = revisions.entity) "
+             "ORDER BY seq"),
+        {"since": since, "update": Action.UPDATE.value, "create": Action.CREATE.value},
     )  # fmt: skip
-    for entity, entity_id, action, changes in rows:
-        kind = BY_ENTITY.get(Entity(entity))
-        if kind is None:
-            continue
-        seen = touched.setdefault(kind.entity, _Touched())
-        if action == Action.CREATE.value:
-            seen.created.add(entity_id)
-        elif entity_id not in seen.created and changes is not None:
-            parsed = json.loads(changes) if isinstance(changes, str) else changes
-            first = seen.before.setdefault(entity_id, {})
-            for column in kind.columns:
-                if column in parsed and column not in first:
-                    first[column] = parsed[column]["before"]
-    return touched
+    for entity, entity_id, changes in rows:
+        kind = BY_ENTITY[Entity(entity)]
+        parsed = json.loads(changes) if isinstance(changes, str) else changes
+        first = changed.setdefault(kind.entity, {}).setdefault(entity_id, {})
+        for column in kind.columns:
+            if column in parsed and column not in first:
+                first[column] = parsed[column]["before"]
+    return {entity: {i: b for i, b in by_id.items() if b} for entity, by_id in changed.items()}
+
+
+def _created(kind: Kind) -> str:
+    """The records of `kind` the revisions after :since created, as a condition on their id."""
+    entity_id = "CAST(entity_id AS INTEGER)" if kind.key == "id" else "entity_id"
+    return (
+        f"id IN (SELECT {entity_id} FROM revisions WHERE seq > :since AND action = :create "
+        f"AND +entity = '{kind.entity.value}')"  # + : the revisions since, by seq, not by entity
+    )
+
+
+def _add(connection: Connection, kind: Kind, where: str, values: dict[str, Any]) -> None:
+    """Index the records of `kind` that `where` names (`:ids` is a list, when it is given)."""
+    columns = ", ".join(kind.columns)
+    statements = (
+        f"INSERT INTO {kind.index}(rowid, {columns}) "
+        f"SELECT {kind.key}, {columns} FROM {kind.table} WHERE {where}",
+        f"INSERT INTO {UNSPACED_TABLE}(rowid, title, body) {unspaced_rows(kind, where)}",
+    )
+    for statement in statements:
+        sql = text(statement)
+        if "ids" in values:
+            sql = sql.bindparams(bindparam("ids", expanding=True))
+        connection.execute(sql, values)
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
@@ -82,21 +116,6 @@ def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
 
 def _key(kind: Kind, ids: list[str]) -> list[Any]:
     return [int(i) for i in ids] if kind.key == "id" else ids
-
-
-def _add(connection: Connection, kind: Kind, ids: Sequence[str]) -> None:
-    columns = ", ".join(kind.columns)
-    where = "id IN :ids"
-    insert = text(
-        f"INSERT INTO {kind.index}(rowid, {columns}) "
-        f"SELECT {kind.key}, {columns} FROM {kind.table} WHERE {where}"
-    ).bindparams(bindparam("ids", expanding=True))
-    unspaced = text(
-        f"INSERT INTO {UNSPACED_TABLE}(rowid, title, body) {unspaced_rows(kind, where)}"
-    ).bindparams(bindparam("ids", expanding=True))
-    for chunk in _chunks(ids):
-        connection.execute(insert, {"ids": _key(kind, chunk)})
-        connection.execute(unspaced, {"ids": _key(kind, chunk)})
 
 
 def _take_out(connection: Connection, kind: Kind, before: dict[str, dict[str, Any]]) -> None:
@@ -126,18 +145,21 @@ def follow(connection: Connection, since: int) -> None:
     tables are made: a migration that makes them fills them)."""
     if not _has(connection, "search_sources"):
         return
-    touched = _touched(connection, since)
-    if not touched:
+    later = text("SELECT 1 FROM revisions WHERE seq > :since LIMIT 1")
+    if connection.execute(later, {"since": since}).first() is None:
         return
+    changed = _changed(connection, since)
     register_functions(connection)
     try:
         with connection.begin_nested():
-            for entity, seen in touched.items():
-                kind = BY_ENTITY[entity]
-                changed = {i: b for i, b in seen.before.items() if b}
-                if changed:
-                    _take_out(connection, kind, changed)
-                _add(connection, kind, sorted(seen.created | set(changed)))
+            for kind in KINDS:
+                edited = changed.get(kind.entity, {})
+                if edited:
+                    _take_out(connection, kind, edited)
+                    for chunk in _chunks(sorted(edited)):
+                        _add(connection, kind, "id IN :ids", {"ids": _key(kind, chunk)})
+                _add(connection, kind, _created(kind),
+                     {"since": since, "create": Action.CREATE.value})  # fmt: skip
     except DBAPIError as error:
         if not damaged(error):
             raise

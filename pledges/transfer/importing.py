@@ -46,6 +46,7 @@ from pledges import editing, history, parallel, progress
 from pledges import repository as repo
 from pledges.db import opened, transaction
 from pledges.errors import InvalidInput
+from pledges.search import follow as search_follow
 from pledges.transfer.apply import apply, apply_evidence
 from pledges.transfer.check import check, new_sources
 from pledges.transfer.evidence import check_evidence
@@ -143,6 +144,8 @@ def _import(
     evidence = None
     if child is not None:
         progress.stage("checking the evidence")
+        if not problems:  # while the other process checks the evidence
+            search_follow.catch_up(session)
         seen, evidence = child.result()  # the evidence file's own problems are raised here
         if seen != began or problems:  # it did not check against this register
             evidence = None
