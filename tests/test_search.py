@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from pledges.errors import InvalidInput
 from pledges.search.query import Form, parse
@@ -758,3 +759,33 @@ def test_one_missing_table_is_named_for_any_query(cli: CLI, tmp_path: Path) -> N
     )
     assert cli("db", "reindex", "--db", db).code == 0
     assert keys(cli, db, "okapi") == {("pledges", "cn-co2-peak-2030")}
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_create_pg_trgm_is_told_who_may(
+    cli: CLI, fresh_pg: FreshPostgres
+) -> None:
+    """A role that may create tables in the database but not extensions is told, in one line,
+    what to ask of the server's administrator, and nothing is written."""
+    db = fresh_pg.new()
+    role = f"pledges_plain_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(db), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'GRANT CREATE, USAGE ON SCHEMA public TO "{role}"'))
+        as_role = make_url(db).set(username=role, password=None).render_as_string(False)
+        name = make_url(db).database
+        assert refused(cli, "init", "--db", as_role) == (
+            "Error: the search index needs PostgreSQL's pg_trgm extension, which this role may "
+            f"not create in the database '{name}' (or the server does not have it) — ask the "
+            f"server's administrator to run CREATE EXTENSION pg_trgm; in '{name}' (Debian: the "
+            "postgresql-contrib package), then run the command again"
+        )
+        with admin.connect() as conn:
+            assert not conn.execute(text("SELECT to_regclass('public.pledges')")).scalar()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
+from pledges.errors import PledgesError
 from pledges.search.kinds import (
     KINDS,
     MAX_WORD,
@@ -153,8 +154,27 @@ $$
 """
 
 
+def _trigrams(connection: Connection) -> None:
+    """pg_trgm, or one line saying who may install it: a trusted extension, which the owner of
+    the database may create, and a superuser always."""
+    try:
+        with connection.begin_nested():
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except DBAPIError as error:
+        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
+        if sqlstate not in ("42501", "0A000", "58P01"):  # no privilege, not available
+            raise
+        database = connection.execute(text("SELECT current_database()")).scalar_one()
+        raise PledgesError(
+            "the search index needs PostgreSQL's pg_trgm extension, which this role may not "
+            f"create in the database {database!r} (or the server does not have it)",
+            f"ask the server's administrator to run CREATE EXTENSION pg_trgm; in {database!r} "
+            "(Debian: the postgresql-contrib package), then run the command again",
+        ) from None
+
+
 def _pg_create(connection: Connection) -> None:
-    connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    _trigrams(connection)
     connection.execute(text(_PG_FOLD))
     connection.execute(text(_PG_WORDS))
     for kind in KINDS:
