@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from pledges import repository as repo
-from pledges.db import busy_seconds, opened, transaction, unit_of_work
+from pledges.db import opened, transaction, unit_of_work
 from pledges.models import RevisionRow
+from pledges.registerfile import busy_seconds
 from tests.conftest import CLI, ROOT
 
 BUSY_LINE = (

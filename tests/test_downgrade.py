@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
-from pledges.db import HEAD_REVISION, make_engine
+from pledges.db import make_engine
 from pledges.dburl import resolve_url
+from pledges.registerfile import HEAD_REVISION
 from tests.conftest import CLI
 from tests.test_cli import one_line
 from tests.test_editing import TABLES

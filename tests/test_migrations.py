@@ -7,9 +7,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from pledges import migrate, service
-from pledges.db import HEAD_REVISION, make_engine, schema_revision, transaction
+from pledges.db import make_engine, schema_revision, transaction
 from pledges.dburl import resolve_url
 from pledges.models import Base
+from pledges.registerfile import HEAD_REVISION
 
 
 def test_code_expects_alembics_head() -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from pledges.db import HEAD_REVISION
+from pledges.registerfile import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
