@@ -789,3 +789,28 @@ def test_a_role_that_may_not_create_pg_trgm_is_told_who_may(
             conn.execute(text(f'DROP OWNED BY "{role}"'))
             conn.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
+
+
+def test_the_unspaced_index_out_of_step_is_found(cli: CLI, tmp_path: Path) -> None:
+    """The unspaced index keeps its own copy of the Chinese texts: a row of it deleted or added
+    behind the tool's back is found by comparing it with the register, and made again."""
+    db = str(tmp_path / "register.db")
+    assert cli("init", "--db", db).code == 0
+    add_chinese(cli, db, tmp_path)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM search_unspaced WHERE body LIKE '%碳中和%'")
+    fixed = cli("db", "reindex", "--db", db)
+    assert fixed.code == 0, fixed.err
+    assert "Found: the search index search_unspaced does not match the register." in fixed.err
+    assert ("sources", ZH_ID) in keys(cli, db, "碳中和")
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "INSERT INTO search_unspaced(rowid, title, body) VALUES (4, 'x', '不在登记册中')"
+        )
+    again = cli("init", "--db", db)
+    assert again.code == 0, again.err
+    assert (
+        "Found: the search index search_unspaced does not match the register; the search index "
+        "is made again from the register."
+    ) in again.err.replace("\n", " ")
+    assert keys(cli, db, "不在登记册中") == set()
