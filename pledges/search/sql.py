@@ -4,11 +4,11 @@ Both dialects find the same records for the same query. A word is a word of the 
 FTS5 tables, PostgreSQL's search_words); a phrase is its words in a row, which FTS5 checks from
 its positions and PostgreSQL with a regular expression over the records its words found; a prefix
 is the words that begin with it; unspaced text is looked for inside the texts that hold such
-characters (FTS5's trigram table, with LIKE for a term shorter than a trigram; ILIKE over pg_trgm
-on PostgreSQL). Ranks differ: SQLite's is bm25 (a title counts ten times a body), PostgreSQL's
-ts_rank. Case is folded as SQLite's unicode61 folds it on both (pledges_fold() on PostgreSQL:
-the final sigma a sigma, the Turkish İ left as it is). Every statement names its values as
-:name, which sqlite3 and SQLAlchemy both take.
+characters (FTS5's trigram table, read through with instr() for a term shorter than a trigram;
+ILIKE over pg_trgm on PostgreSQL). Ranks differ: SQLite's is bm25 (a title counts ten times a
+body), PostgreSQL's ts_rank. Case is folded as SQLite's unicode61 folds it on both
+(pledges_fold() on PostgreSQL: the final sigma a sigma, the Turkish İ left as it is). Every
+statement names its values as :name, which sqlite3 and SQLAlchemy both take.
 """
 
 from __future__ import annotations
@@ -66,10 +66,18 @@ def _unspaced_sqlite(kind: Kind, term: Term, value: _Values, key: str) -> str:
             f"{value(chr(34) + term.words[0].replace(chr(34), chr(34) * 2) + chr(34))}"
         )
     else:  # shorter than a trigram: each text of the unspaced index read through
-        wanted = value(term.words[0].lower())
+        piece = term.words[0]
+        wanted = value(piece.lower())
+        # Case is folded (in Python, as PostgreSQL's ILIKE folds it) only for a term that has
+        # case, full-width Latin letters say; Chinese has none, and is sought as it stands.
+        title, body = (
+            (f"{FOLD_FUNCTION}(title)", f"{FOLD_FUNCTION}(body)")
+            if piece.lower() != piece.upper()
+            else ("title", "body")
+        )
         found = (
             f"SELECT rowid FROM {UNSPACED_TABLE} WHERE rowid % 4 = {kind.code} AND "
-            f"(instr({FOLD_FUNCTION}(title), {wanted}) OR instr({FOLD_FUNCTION}(body), {wanted}))"
+            f"(instr({title}, {wanted}) OR instr({body}, {wanted}))"
         )
     return f"{key} * 4 + {kind.code} {'NOT ' if term.excluded else ''}IN ({found})"
 
