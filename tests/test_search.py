@@ -26,7 +26,13 @@ from tests.test_cli import one_line
 Hits = list[dict[str, Any]]
 FIELDS = ["kind", "id", "title", "date", "source", "source_title", "pledge", "status",
           "deprecated", "snippet"]  # fmt: skip
-REINDEX = "run 'pledges db reindex' to make it again from the register"
+
+
+def reindex(db: str) -> str:
+    """The hint of a missing or damaged index: the command that makes it again, for `db`."""
+    shown = db if "://" not in db else db.replace("postgresql://", "postgresql+psycopg://")
+    return f"run 'pledges db reindex --db {shown}' to make it again from the register"
+
 
 # A text written for these tests, stating public facts: China's goals announced at the UN General
 # Assembly in September 2020 (carbon dioxide emissions to peak before 2030, carbon neutrality
@@ -471,18 +477,18 @@ def test_a_dropped_sqlite_table_is_named_and_made_again(cli: CLI, tmp_path: Path
     with sqlite3.connect(db) as connection:
         connection.execute("DROP TABLE search_pledges")
     assert refused(cli, "search", "methane", "--db", db) == (
-        f"Error: the search index of {db} is missing or damaged — {REINDEX}"
+        f"Error: the search index of {db} is missing or damaged — {reindex(db)}"
     )
     fixed = cli("db", "reindex", "--db", db)
     assert fixed.code == 0, fixed.err
     assert fixed.err.strip().splitlines()[-2:] == [
         "Found: the search index table search_pledges is missing.",
-        "The search index was missing or damaged; it is made again from the register.",
+        "The search index was missing or damaged; it was rebuilt from the register.",
     ]
     assert keys(cli, db, "methane", "--in", "pledges") == {("pledges", "us-cn-methane-non-co2")}
     whole = cli("db", "reindex", "--db", db)
     assert whole.err.strip().splitlines()[-1] == (
-        "The search index was whole; it is made again from the register."
+        "The search index was intact; it was rebuilt from the register."
     )
     assert cli("log", "verify", "--db", db).code == 0
 
@@ -494,7 +500,7 @@ def test_a_damaged_sqlite_table_is_named_and_made_again(cli: CLI, tmp_path: Path
         connection.execute("DELETE FROM search_pledges_data")
     # A damaged FTS5 table (SQLITE_CORRUPT_VTAB) is the index's damage, not the register's.
     assert refused(cli, "search", "methane", "--db", db) == (
-        f"Error: the search index of {db} is missing or damaged — {REINDEX}"
+        f"Error: the search index of {db} is missing or damaged — {reindex(db)}"
     )
 
 
@@ -542,7 +548,7 @@ def test_init_makes_a_damaged_index_again(cli: CLI, tmp_path: Path) -> None:
         cli("db", "reindex", "--db", db)
         .err.strip()
         .splitlines()[-1]
-        .startswith("The search index was whole")
+        .startswith("The search index was intact")
     )
 
 
@@ -558,7 +564,7 @@ def test_a_dropped_postgres_column_is_named_and_made_again(
     engine.dispose()
     name = db.rsplit("/", 1)[1]
     assert refused(cli, "search", "methane", "--db", db) == (
-        f"Error: the search index of {name} is missing or damaged — {REINDEX}"
+        f"Error: the search index of {name} is missing or damaged — {reindex(db)}"
     )
     fixed = cli("db", "reindex", "--db", db)
     assert fixed.code == 0, fixed.err
@@ -755,7 +761,7 @@ def test_one_missing_table_is_named_for_any_query(cli: CLI, tmp_path: Path) -> N
     edited = cli("update", "cn-co2-peak-2030", "--title", "Okapi", "--reason", "t", "--db", db)
     assert edited.code == 0, edited.err
     assert refused(cli, "search", "okapi", "--db", db) == (
-        f"Error: the search index of {db} is missing or damaged — {REINDEX}"
+        f"Error: the search index of {db} is missing or damaged — {reindex(db)}"
     )
     assert cli("db", "reindex", "--db", db).code == 0
     assert keys(cli, db, "okapi") == {("pledges", "cn-co2-peak-2030")}
@@ -811,6 +817,32 @@ def test_the_unspaced_index_out_of_step_is_found(cli: CLI, tmp_path: Path) -> No
     assert again.code == 0, again.err
     assert (
         "Found: the search index search_unspaced does not match the register; the search index "
-        "is made again from the register."
+        "was rebuilt from the register."
     ) in again.err.replace("\n", " ")
     assert keys(cli, db, "不在登记册中") == set()
+
+
+def test_an_index_missing_records_is_named(cli: CLI, tmp_path: Path) -> None:
+    db = str(tmp_path / "register.db")
+    assert cli("init", "--db", db).code == 0
+    with sqlite3.connect(db) as connection:  # one source taken out of its index
+        connection.execute(
+            "INSERT INTO search_sources(search_sources, rowid, title, text) "
+            "SELECT 'delete', rowid, title, text FROM sources LIMIT 1"
+        )
+    assert refused(cli, "search", "China", "--in", "sources", "--db", db) == (
+        f"Error: the search index of {db} is missing or damaged — {reindex(db)}"
+    )
+    assert cli("db", "reindex", "--db", db).code == 0
+    assert of("sources", keys(cli, db, "China", "--in", "sources"))
+
+
+def test_what_was_searched_is_said_when_nothing_matches(cli: CLI, seeded: str) -> None:
+    done = cli("search", "China", "--status", "kept", "--in", "quotes", "--db", seeded)
+    assert (done.code, done.out) == (0, "")
+    assert done.err == "Nothing in the register matches 'China' in quotes with --status kept.\n"
+    assert refused(cli, "search", "China", "--in", "source", "--db", seeded) == (
+        "Error: --in 'source' is not allowed — did you mean sources? use sources, quotes or pledges"
+    )
+    quote = search(cli, seeded, "steadily", "--in", "quotes")[0]
+    assert quote["status"] is not None  # a quote's pledge's status, which --status filters by

@@ -102,8 +102,8 @@ def db_reindex(db: Db = None) -> None:
         tables.rebuild(session.connection())
     for problem in found:
         typer.echo(f"Found: {problem}.", err=True)
-    state = "was missing or damaged" if found else "was whole"
-    typer.echo(f"The search index {state}; it is made again from the register.", err=True)
+    state = "was missing or damaged" if found else "was intact"
+    typer.echo(f"The search index {state}; it was rebuilt from the register.", err=True)
 
 
 # "-1" must reach the command as a revision, not be read as an unknown option.

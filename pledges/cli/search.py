@@ -35,9 +35,10 @@ def search(
         ),
     ],
     in_: Annotated[
-        list[Where] | None,
+        list[str] | None,
         typer.Option(
             "--in",
+            metavar="WHAT",
             help="Search only these: sources (title and text), quotes, pledges (title and "
             "statement). Repeat for more than one. Default: all three.",
             show_default=False,
@@ -98,6 +99,23 @@ def search(
         )
     filters = Filters(actor=actor, kind=kind, status=status, source=source, since=first,
                       until=last)  # fmt: skip
-    kinds = [w.value for w in (in_ or list(Where))]
+    kinds = [_where(given) for given in in_] if in_ else [w.value for w in Where]
     hits = run_search(db, parsed, kinds, filters, limit)
-    render.hits(parsed, hits, format.value, limit=limit)
+    named = [f"--{n} {v}" for n, v in (("actor", actor), ("kind", kind), ("status", status),
+             ("source", source), ("since", since), ("until", until)) if v is not None]  # fmt: skip
+    scope = (f" in {' or '.join(dict.fromkeys(kinds))}" if in_ else "") + (
+        f" with {' '.join(named)}" if named else ""
+    )
+    render.hits(parsed, hits, format.value, limit=limit, scope=scope)
+
+
+def _where(given: str) -> str:
+    """What --in names, or one line saying what it allows."""
+    try:
+        return Where(given.strip().lower()).value
+    except ValueError:
+        from pledges.validation import suggesting
+
+        values = [w.value for w in Where]
+        hint = suggesting(given, values, "use sources, quotes or pledges")
+        raise InvalidInput(f"--in {given!r} is not allowed", hint) from None

@@ -212,4 +212,4 @@ def init_result(result: InitResult) -> None:
             f"{n.pledges} pledges, {n.evidence} quotes ({n.revisions} revisions)."
         )
     for problem in result.reindexed:
-        console.print(f"Found: {problem}; the search index is made again from the register.")
+        console.print(f"Found: {problem}; the search index was rebuilt from the register.")

@@ -55,14 +55,18 @@ def _passage(hit: Hit) -> Any:
     return text
 
 
-def hits(query: Query, found: Mapping[str, Sequence[Hit]], format: str, *, limit: int) -> None:
+def hits(
+    query: Query, found: Mapping[str, Sequence[Hit]], format: str, *, limit: int, scope: str = ""
+) -> None:
+    """The hits of each kind; `scope` says what was searched, as the note of no hit quotes it
+    (" in quotes with --status kept")."""
     shown = {kind: list(h[:limit]) for kind, h in found.items()}
     rows = [_row(hit) for kind_hits in shown.values() for hit in kind_hits]
     if write_rows(format, COLUMNS, rows):
         return
     cut = [kind for kind, h in found.items() if len(h) > limit]
     if not rows:
-        note(f"Nothing in the register matches {queries.shown(query.text.strip())!r}.")
+        note(f"Nothing in the register matches {queries.shown(query.text.strip())!r}{scope}.")
         return
     for kind, kind_hits in shown.items():
         if not kind_hits:

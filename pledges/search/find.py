@@ -24,7 +24,26 @@ from pledges.search.query import Query
 from pledges.search.snippets import Snippet, matcher, snippet
 
 Run = Callable[[str, dict[str, Any]], list[tuple[Any, ...]]]
-REINDEX = "run 'pledges db reindex' to make it again from the register"
+
+
+def damaged(where: str, db: str | None) -> PledgesError:
+    """The search index of a register is missing or damaged: the command that makes it again."""
+    named = ""
+    if db is not None:
+        import shlex
+
+        shown = db
+        if "://" in db:
+            from pledges.dburl import describe, resolve_url
+
+            shown = describe(resolve_url(db))
+        named = f" --db {shlex.quote(shown)}"
+    return PledgesError(
+        f"the search index of {where} is missing or damaged",
+        f"run 'pledges db reindex{named}' to make it again from the register",
+    )
+
+
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search%'"
 
 
@@ -58,10 +77,13 @@ def _hits(kind: Kind, rows: list[tuple[Any, ...]], order: list[Any], query: Quer
                             source=str(record_id), source_title=title,
                             date=_text(published)))  # fmt: skip
         elif kind.name == "quotes":
-            _, pledge, pledge_title, source, source_title, published, deprecated, quote = row
+            _, pledge, pledge_title, source, source_title, published, deprecated, quote, status = (
+                row
+            )
             hits.append(Hit(kind.name, str(record_id), pledge_title, snippet([quote], found),
                             source=source, source_title=source_title, date=_text(published),
-                            pledge=pledge, deprecated=deprecated is not None))  # fmt: skip
+                            pledge=pledge, status=status,
+                            deprecated=deprecated is not None))  # fmt: skip
         else:
             _, title, status, announced, head, body = row
             hits.append(Hit(kind.name, str(record_id), title, snippet([body, head], found),
@@ -90,10 +112,10 @@ def _sqlite_values(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
 
 
-def _sqlite_failure(path: Path, error: sqlite3.Error) -> PledgesError:
+def _sqlite_failure(path: Path, db: str | None, error: sqlite3.Error) -> PledgesError:
     name = str(getattr(error, "sqlite_errorname", ""))
     if name == "SQLITE_CORRUPT_VTAB" or "no such table: search_" in str(error):
-        return PledgesError(f"the search index of {path} is missing or damaged", REINDEX)
+        return damaged(str(path), db)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return Busy(
             "the register is busy",
@@ -106,7 +128,7 @@ def _sqlite_failure(path: Path, error: sqlite3.Error) -> PledgesError:
             "point --db / PLEDGES_DB at the register; 'pledges log verify' checks a damaged one",
         )
     if "fts5" in str(error).lower():
-        return PledgesError(f"the search index of {path} is missing or damaged", REINDEX)
+        return damaged(str(path), db)
     return PledgesError(
         f"cannot read the register {path}",
         "check that you may read the file and its folder; 'pledges log verify' checks a "
@@ -114,8 +136,21 @@ def _sqlite_failure(path: Path, error: sqlite3.Error) -> PledgesError:
     )
 
 
+def _whole(run: Run, kinds: Sequence[Kind]) -> bool:
+    """Whether the index's tables are there, and each kind searched has as many records in its
+    index as in the register (a cheap check: `pledges db reindex` reads the whole index)."""
+    tables = {str(row[0]) for row in run(_TABLES, {})}
+    if not {k.index for k in KINDS} | {UNSPACED_TABLE} <= tables:
+        return False
+    counts = " AND ".join(
+        f"(SELECT count(*) FROM {k.index}_docsize) = (SELECT count(*) FROM {k.table})"
+        for k in kinds
+    )
+    return not kinds or bool(run(f"SELECT {counts}", {})[0][0])
+
+
 @contextmanager
-def _sqlite(path: Path) -> Iterator[Run]:
+def _sqlite(path: Path, db: str | None, kinds: Sequence[Kind]) -> Iterator[Run]:
     check_path(path, create=False)
     with closing(sqlite3.connect(path, timeout=busy_seconds())) as connection:
         connection.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
@@ -127,12 +162,11 @@ def _sqlite(path: Path) -> Iterator[Run]:
             known = run("SELECT name FROM sqlite_master WHERE name = 'alembic_version'", {})
             revision = run("SELECT version_num FROM alembic_version", {}) if known else []
             check_revision(str(revision[0][0]) if revision else None, str(path))
-            tables = {str(row[0]) for row in run(_TABLES, {})}
-            if not {k.index for k in KINDS} | {UNSPACED_TABLE} <= tables:
-                raise PledgesError(f"the search index of {path} is missing or damaged", REINDEX)
+            if not _whole(run, kinds):
+                raise damaged(str(path), db)
             yield run
         except sqlite3.Error as error:
-            raise _sqlite_failure(path, error) from None
+            raise _sqlite_failure(path, db, error) from None
 
 
 @contextmanager
@@ -153,9 +187,7 @@ def _server(db: str | None) -> Iterator[tuple[Run, str]]:
             except ProgrammingError as error:
                 if "search_words" not in str(error):
                     raise
-                raise PledgesError(
-                    f"the search index of {engine.url.database} is missing or damaged", REINDEX
-                ) from None
+                raise damaged(str(engine.url.database), db) from None
 
         yield run, engine.dialect.name
 
@@ -200,7 +232,7 @@ def run_search(
     wanted = [k for k in KINDS if k.name in kinds]
     path = sqlite_path(db)
     if path is not None:
-        with _sqlite(path) as run:
+        with _sqlite(path, db, wanted) as run:
             return search(run, "sqlite", query, wanted, checked(run, filters), limit)
     with _server(db) as (run, dialect):
         return search(run, dialect, query, wanted, checked(run, filters), limit)

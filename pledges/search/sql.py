@@ -243,8 +243,8 @@ _DETAILS = {
     "sources": "SELECT r.id, r.title, r.published_on, r.title, r.text FROM sources r",
     "quotes": (
         "SELECT r.id, r.pledge_id, p.title, r.source_id, s.title, s.published_on, "
-        "r.deprecated_reason, r.quote FROM evidence r JOIN pledges p ON p.id = r.pledge_id "
-        "JOIN sources s ON s.id = r.source_id"
+        "r.deprecated_reason, r.quote, p.status FROM evidence r "
+        "JOIN pledges p ON p.id = r.pledge_id JOIN sources s ON s.id = r.source_id"
     ),
     "pledges": (
         "SELECT r.id, r.title, r.status, r.announced_on, r.title, r.statement FROM pledges r"
