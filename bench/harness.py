@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -497,6 +498,38 @@ def write_result(path: Path | None, benchmark: str, **result: object) -> None:
     result = {"benchmark": benchmark, "when": when, **result}
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"(JSON written to {path})", file=sys.stderr)
+
+
+def in_sh(commands: list[list[str]]) -> list[str]:
+    """One `sh` that runs the commands one after the other and stops at the first that fails.
+    A command's last two words may be '>' and a file, to send its output there."""
+    lines = []
+    for argv in commands:
+        if len(argv) > 2 and argv[-2] == ">":
+            lines.append(f"{shlex.join(argv[:-2])} > {shlex.quote(argv[-1])}")
+        else:
+            lines.append(shlex.join(argv))
+    return ["/bin/sh", "-c", "set -e\n" + "\n".join(lines)]
+
+
+def remove(path: Path) -> None:
+    """A folder, or a database with its -wal and -shm files."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        each.unlink(missing_ok=True)
+
+
+def finish(errors: Sequence[object], work: Path) -> int:
+    """A benchmark's exit code: 1, each error printed and its work kept, when it could not
+    measure; else 0, its work removed."""
+    if errors:
+        for error in errors:
+            print(f"\nError: {error}", file=sys.stderr)
+        print(f"(what it ran is kept in {work})", file=sys.stderr)
+        return 1
+    remove(work)
+    return 0
 
 
 def main(run: Callable[[], int]) -> NoReturn:

@@ -68,15 +68,25 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 from argparse import Namespace
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import harness
-from harness import BIN, PLEDGES, RESULTS, CannotMeasure, Measured, Register, ratio, shown, verdict
-from transfer import in_sh, remove
+from harness import (
+    BIN,
+    PLEDGES,
+    RESULTS,
+    CannotMeasure,
+    Measured,
+    Register,
+    in_sh,
+    ratio,
+    remove,
+    shown,
+    verdict,
+)
 
 SQLITE_UTILS = BIN / ("sqlite-utils.exe" if os.name == "nt" else "sqlite-utils")
 BUILD_LIMIT = 1.5  # the index build, at most this many times the peer's
@@ -494,13 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     if sizes:
         print(markdown(sizes, args, info))
-    if errors:
-        for error in errors:
-            print(f"\nError: {error}", file=sys.stderr)
-        print(f"(what it ran is kept in {WORK})", file=sys.stderr)
-        return 1
-    remove(WORK)
-    return 0
+    return harness.finish(errors, WORK)
 
 
 if __name__ == "__main__":

@@ -74,18 +74,28 @@ from __future__ import annotations
 
 import csv
 import os
-import shlex
 import shutil
 import sqlite3
 import subprocess
-import sys
 from argparse import Namespace
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import harness
-from harness import BIN, PLEDGES, RESULTS, CannotMeasure, Measured, Register, ratio, shown, verdict
+from harness import (
+    BIN,
+    PLEDGES,
+    RESULTS,
+    CannotMeasure,
+    Measured,
+    Register,
+    in_sh,
+    ratio,
+    remove,
+    shown,
+    verdict,
+)
 
 SQLITE_UTILS = BIN / ("sqlite-utils.exe" if os.name == "nt" else "sqlite-utils")
 TABLES = ("pledges", "evidence", "sources", "actors")  # in the order `pledges export` writes them
@@ -204,18 +214,6 @@ class Size:
 BESIDE = {"xlsx export": "export", "xlsx import": "import", "changed": "import"}
 
 
-def in_sh(commands: list[list[str]]) -> list[str]:
-    """One `sh` that runs the commands one after the other and stops at the first that fails.
-    A command's last two words may be '>' and a file, to send its output there."""
-    lines = []
-    for argv in commands:
-        if len(argv) > 2 and argv[-2] == ">":
-            lines.append(f"{shlex.join(argv[:-2])} > {shlex.quote(argv[-1])}")
-        else:
-            lines.append(shlex.join(argv))
-    return ["/bin/sh", "-c", "set -e\n" + "\n".join(lines)]
-
-
 def empty_register(env: dict[str, str]) -> Path:
     """A register with the schema and nothing in it, made once by `pledges init`."""
     seeds, template = WORK / "empty-seeds", WORK / "empty.db"
@@ -231,14 +229,6 @@ def empty_register(env: dict[str, str]) -> Path:
     if any(counts.values()):
         raise CannotMeasure(f"{shown(argv)} made a register that is not empty: {counts}")
     return template
-
-
-def remove(path: Path) -> None:
-    """A folder, or a database with its -wal and -shm files."""
-    if path.is_dir():
-        shutil.rmtree(path)
-    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        each.unlink(missing_ok=True)
 
 
 Side = tuple[Measured, Callable[[], None], Callable[[], None]]  # command, ready, check
@@ -573,13 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     if sizes:
         print(markdown(sizes, args.runs, info, importing))
-    if errors:
-        for error in errors:
-            print(f"\nError: {error}", file=sys.stderr)
-        print(f"(what it ran is kept in {WORK})", file=sys.stderr)
-        return 1
-    remove(WORK)
-    return 0
+    return harness.finish(errors, WORK)
 
 
 if __name__ == "__main__":

@@ -274,7 +274,6 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """
     bind = engine.execution_options(pledges_write=True) if write else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
-    sqlite = engine.dialect.name == "sqlite"
     try:
         if engine.dialect.name == "postgresql":
             # Bounded waits (SQLite's busy timeout does this there): behind another writer's
@@ -286,7 +285,7 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
                 # Writers queue for the head of the revision chain (SQLite's BEGIN IMMEDIATE does
                 # the same there); the lock is released when the transaction ends.
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
-        if write and sqlite:  # PostgreSQL keeps its search index itself
+        if write and engine.dialect.name == "sqlite":  # PostgreSQL keeps its search index itself
             search_follow.begin(session)
         yield session
         search_follow.catch_up(session)

@@ -6,13 +6,12 @@ database the URL names is pledges.db's.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from sqlalchemy import URL, make_url
 from sqlalchemy import exc as sa_exc
 
 from pledges.errors import InvalidInput
-from pledges.registerfile import given
+from pledges.registerfile import given, sqlite_path
 
 SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
 POSTGRESQL_DRIVERS = ("postgresql", "postgres", "postgresql+psycopg")
@@ -47,9 +46,10 @@ def resolve_url(db: str | None = None) -> URL:
     number from 1 to 65535, or an in-memory SQLite database (which would lose every change when
     the command ends) is refused with one line naming it.
     """
+    path = sqlite_path(db)
+    if path is not None:
+        return URL.create("sqlite", database=str(path))
     raw = given(db)
-    if "://" not in raw:
-        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
     try:
         url = make_url(raw)
     except (sa_exc.ArgumentError, ValueError):  # ValueError: SQLAlchemy's int() of the port

@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -255,11 +256,30 @@ def _build(cli: CLI, db: str, folder: Path) -> None:
     add_chinese(cli, db, folder)
 
 
+def _both(
+    cli: CLI, fresh_pg: FreshPostgres, folder: Path, build: Callable[[CLI, str, Path], None]
+) -> tuple[str, str]:
+    """The same register built on SQLite and on PostgreSQL: their URLs."""
+    lite, server = str(folder / "register.db"), fresh_pg.new()
+    build(cli, lite, folder)
+    build(cli, server, folder)
+    return lite, server
+
+
+def _one_source(cli: CLI, db: str, folder: Path, source_id: str, title: str, text: str) -> None:
+    """A register holding one English source and nothing else."""
+    assert cli("init", "--empty", "--db", db).code == 0
+    article = folder / f"{source_id}.txt"
+    article.write_text(text, encoding="utf-8")
+    added = cli("source", "add", str(article), "--id", source_id, "--title", title,
+                "--published", "2024-01-01", "--language", "en", "--reason", "t",
+                "--db", db)  # fmt: skip
+    assert added.code == 0, added.err
+
+
 @pytest.mark.postgres
 def test_both_databases_find_the_same(cli: CLI, fresh_pg: FreshPostgres, tmp_path: Path) -> None:
-    lite, server = str(tmp_path / "register.db"), fresh_pg.new()
-    _build(cli, lite, tmp_path)
-    _build(cli, server, tmp_path)
+    lite, server = _both(cli, fresh_pg, tmp_path, _build)
     for query in QUERIES:
         on_lite, on_server = search(cli, lite, query), search(cli, server, query)
         assert {(h["kind"], h["id"]) for h in on_lite} == {
@@ -273,9 +293,8 @@ def test_both_databases_find_the_same(cli: CLI, fresh_pg: FreshPostgres, tmp_pat
 def test_a_year_against_chinese_is_read_alike(
     cli: CLI, fresh_pg: FreshPostgres, tmp_path: Path
 ) -> None:
-    lite, server = str(tmp_path / "register.db"), fresh_pg.new()
-    _build(cli, lite, tmp_path)
-    _build(cli, server, tmp_path)
+    lite, server = _both(cli, fresh_pg, tmp_path, _build)
+    assert keys(cli, lite, "2060")  # the seed register's English texts hold the year
     for query in ("2060", "2030 -碳中和", "碳中和 2060"):
         assert keys(cli, lite, query) == keys(cli, server, query), query
 
@@ -293,22 +312,14 @@ ODD_MISSED = ["co2", "tokyo", "κοσμοσ", "stanbul"]
 
 
 def _odd(cli: CLI, db: str, folder: Path) -> None:
-    assert cli("init", "--empty", "--db", db).code == 0
-    article = folder / "odd.txt"
-    article.write_text(ODD_TEXT, encoding="utf-8")
-    added = cli("source", "add", str(article), "--id", "odd", "--title", "Odd letters ÉTÉ",
-                "--published", "2024-01-01", "--language", "en", "--reason", "t",
-                "--db", db)  # fmt: skip
-    assert added.code == 0, added.err
+    _one_source(cli, db, folder, "odd", "Odd letters ÉTÉ", ODD_TEXT)
 
 
 @pytest.mark.postgres
 def test_letters_beyond_ascii_are_read_alike(
     cli: CLI, fresh_pg: FreshPostgres, tmp_path: Path
 ) -> None:
-    lite, server = str(tmp_path / "register.db"), fresh_pg.new()
-    _odd(cli, lite, tmp_path)
-    _odd(cli, server, tmp_path)
+    lite, server = _both(cli, fresh_pg, tmp_path, _odd)
     for query in ODD_FOUND:
         for db in (lite, server):
             assert keys(cli, db, query) == {("sources", "odd")}, (query, db)
@@ -321,9 +332,7 @@ def test_letters_beyond_ascii_are_read_alike(
 def test_case_of_short_full_width_and_dotted_i(
     cli: CLI, fresh_pg: FreshPostgres, tmp_path: Path
 ) -> None:
-    lite, server = str(tmp_path / "register.db"), fresh_pg.new()
-    _odd(cli, lite, tmp_path)
-    _odd(cli, server, tmp_path)
+    lite, server = _both(cli, fresh_pg, tmp_path, _odd)
     # A Chinese/Japanese term of 1-2 characters ignores case beyond ASCII on both: "ｃｏ" finds
     # "ＣＯ２" (as the trigram index does for "ｃｏ２").
     assert keys(cli, lite, "ｃｏ") == keys(cli, server, "ｃｏ") == {("sources", "odd")}
@@ -717,14 +726,9 @@ def test_odd_texts_are_stored_and_read_alike(
 ) -> None:
     """A run of 2,100 letters (longer than PostgreSQL takes for a word) is stored on both, and
     the final sigma, fractions, enclosed digits and a decomposed accent are read alike."""
-    article = tmp_path / "edge.txt"
-    article.write_text(EDGE_TEXT, encoding="utf-8")
-    lite, server = str(tmp_path / "register.db"), fresh_pg.new()
-    for db in (lite, server):
-        assert cli("init", "--empty", "--db", db).code == 0
-        added = cli("source", "add", str(article), "--id", "edge", "--title", "Edge",
-                    "--language", "en", "--reason", "t", "--db", db)  # fmt: skip
-        assert added.code == 0, added.err
+    lite, server = _both(
+        cli, fresh_pg, tmp_path, lambda c, db, f: _one_source(c, db, f, "edge", "Edge", EDGE_TEXT)
+    )
     for query in ("καιρος", "καιρος*", "ΚΌΣΜΟΣ", "⅓", "①", "cafe\u0301", "ends here", "codes"):
         assert keys(cli, lite, query) == keys(cli, server, query) == {("sources", "edge")}, query
     # A word longer than any query may name is not held by PostgreSQL (only a prefix could

@@ -19,7 +19,7 @@ from typing import Any
 from pledges.errors import Busy, PledgesError
 from pledges.registerfile import BUSY_VAR, busy_seconds, check_path, check_revision, sqlite_path
 from pledges.search import sql
-from pledges.search.kinds import FOLD_FUNCTION, KINDS, UNSPACED_TABLE, Kind, fold
+from pledges.search.kinds import FOLD_FUNCTION, KINDS, LISTED, TABLES, Kind, fold, index_damage
 from pledges.search.query import Query
 from pledges.search.snippets import Snippet, matcher, snippet
 
@@ -42,9 +42,6 @@ def damaged(where: str, db: str | None) -> PledgesError:
         f"the search index of {where} is missing or damaged",
         f"run 'pledges db reindex{named}' to make it again from the register",
     )
-
-
-_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search%'"
 
 
 @dataclass(frozen=True)
@@ -114,7 +111,7 @@ def _sqlite_values(params: dict[str, Any]) -> dict[str, Any]:
 
 def _sqlite_failure(path: Path, db: str | None, error: sqlite3.Error) -> PledgesError:
     name = str(getattr(error, "sqlite_errorname", ""))
-    if name == "SQLITE_CORRUPT_VTAB" or "no such table: search_" in str(error):
+    if index_damage(error):
         return damaged(str(path), db)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return Busy(
@@ -139,8 +136,7 @@ def _sqlite_failure(path: Path, db: str | None, error: sqlite3.Error) -> Pledges
 def _whole(run: Run, kinds: Sequence[Kind]) -> bool:
     """Whether the index's tables are there, and each kind searched has as many records in its
     index as in the register (a cheap check: `pledges db reindex` reads the whole index)."""
-    tables = {str(row[0]) for row in run(_TABLES, {})}
-    if not {k.index for k in KINDS} | {UNSPACED_TABLE} <= tables:
+    if not set(TABLES) <= {str(row[0]) for row in run(LISTED, {})}:
         return False
     counts = " AND ".join(
         f"(SELECT count(*) FROM {k.index}_docsize) = (SELECT count(*) FROM {k.table})"

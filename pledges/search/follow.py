@@ -4,9 +4,10 @@ Every change to a record appends a revision, so the revisions a transaction appe
 record it touched: each one created is added to the index; each one whose title, text, quote or
 statement changed is taken out with the words it had when the transaction began (the first
 `before` its revisions give, its stored value otherwise: FTS5 takes a text out by being told it)
-and added again. pledges.db.transaction() calls `follow` before it commits, so the index and the
-register are written together or not at all, whichever command writes: an edit, an import, a
-revert or `init`. PostgreSQL keeps its index itself (pledges.search.tables).
+and added again. pledges.db.transaction() notes where the log stands as it begins (`begin`) and
+calls `catch_up` before it commits, so the index and the register are written together or not at
+all, whichever command writes: an edit, an import, a revert or `init`. PostgreSQL keeps its index
+itself (pledges.search.tables).
 """
 
 from __future__ import annotations
@@ -19,18 +20,12 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from pledges.search.kinds import BY_ENTITY, KINDS, UNSPACED_TABLE, Kind
+from pledges.search.kinds import BY_ENTITY, KINDS, UNSPACED_TABLE, Kind, index_damage
 from pledges.search.tables import register_functions, unspaced_rows
 from pledges.vocab import Action, Entity
 
 AT_ONCE = 500  # ids in one IN (...)
 SINCE = "pledges.search.since"  # in a session's info: the seq the index is in step with
-
-
-def damaged(error: DBAPIError) -> bool:
-    """Whether a database error says that a search table is missing or damaged."""
-    name = str(getattr(error.orig, "sqlite_errorname", ""))
-    return name == "SQLITE_CORRUPT_VTAB" or "no such table: search_" in str(error.orig)
 
 
 def _has(connection: Connection, table: str) -> bool:
@@ -161,7 +156,7 @@ def follow(connection: Connection, since: int) -> None:
                 _add(connection, kind, _created(kind),
                      {"since": since, "create": Action.CREATE.value})  # fmt: skip
     except DBAPIError as error:
-        if not damaged(error):
+        if error.orig is None or not index_damage(error.orig):
             raise
         # An index deleted or damaged behind the tool's back is not made worse, and does not
         # stop the change: `pledges search` names it, and `pledges db reindex` makes it again.

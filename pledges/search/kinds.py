@@ -12,9 +12,7 @@ from pledges.vocab import Entity
 WORDS_TOKENIZER = "unicode61 remove_diacritics 0"
 UNSPACED_TABLE = "search_unspaced"
 UNSPACED_FUNCTION = "pledges_unspaced"
-FOLD_FUNCTION = (
-    "pledges_fold"  # case folded as PostgreSQL's ILIKE folds it; SQLite's LIKE folds ASCII
-)
+FOLD_FUNCTION = "pledges_fold"  # a short unspaced term's case, folded as PostgreSQL's ILIKE does
 # UTF-8 lead bytes of the unspaced characters (pledges.search.query.UNSPACED: U+3000-U+9FFF,
 # U+F900-U+FAFF, U+FF00-U+FFEF); EF leads a little more (U+F000-U+FFFF), which only adds texts
 # that cannot match an unspaced term to the unspaced index.
@@ -61,6 +59,14 @@ QUOTES = Kind("quotes", Entity.EVIDENCE, "evidence", "id", None, "quote", 1)
 PLEDGES = Kind("pledges", Entity.PLEDGE, "pledges", "rowid", "title", "statement", 2)
 KINDS = (SOURCES, QUOTES, PLEDGES)
 BY_ENTITY = {kind.entity: kind for kind in KINDS}
+TABLES = (*(kind.index for kind in KINDS), UNSPACED_TABLE)  # SQLite's, each with shadow tables
+LISTED = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search%'"
+
+
+def index_damage(error: BaseException) -> bool:
+    """Whether SQLite's error (sqlite3's own) says that a search table is missing or damaged."""
+    name = str(getattr(error, "sqlite_errorname", ""))
+    return name == "SQLITE_CORRUPT_VTAB" or "no such table: search_" in str(error)
 
 
 def unspaced(value: bytes | None) -> bool:

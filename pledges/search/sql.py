@@ -182,42 +182,44 @@ def _dates(column: str, filters: Filters, value: _Values) -> list[str]:
     return conditions
 
 
+def _exists(related: str, conditions: list[str]) -> list[str]:
+    """A condition that a related row (`related`, a SELECT ending in its WHERE's join) meets
+    all `conditions`; none when there are none."""
+    return [f"EXISTS ({related} AND {' AND '.join(conditions)})"] if conditions else []
+
+
 def _filters(kind: Kind, filters: Filters, value: _Values) -> list[str]:
+    source = [] if filters.source is None else [value(filters.source)]
     if kind.name == "sources":
-        conditions = _dates("r.published_on", filters, value)
-        if filters.source is not None:
-            conditions.append(f"r.id = {value(filters.source)}")
-        cited = _pledge_filters("p", filters, value)
-        if cited:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM evidence e JOIN pledges p ON p.id = e.pledge_id "
-                f"WHERE e.source_id = r.id AND {' AND '.join(cited)})"
+        return (
+            _dates("r.published_on", filters, value)
+            + [f"r.id = {s}" for s in source]
+            + _exists(
+                "SELECT 1 FROM evidence e JOIN pledges p ON p.id = e.pledge_id "
+                "WHERE e.source_id = r.id",
+                _pledge_filters("p", filters, value),
             )
-        return conditions
-    if kind.name == "quotes":
-        conditions = []
-        if filters.source is not None:
-            conditions.append(f"r.source_id = {value(filters.source)}")
-        dated = _dates("s.published_on", filters, value)
-        if dated:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id AND "
-                f"{' AND '.join(dated)})"
-            )
-        of_pledge = _pledge_filters("p", filters, value)
-        if of_pledge:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM pledges p WHERE p.id = r.pledge_id AND "
-                f"{' AND '.join(of_pledge)})"
-            )
-        return conditions
-    conditions = _dates("r.announced_on", filters, value) + _pledge_filters("r", filters, value)
-    if filters.source is not None:
-        conditions.append(
-            "EXISTS (SELECT 1 FROM evidence e WHERE e.pledge_id = r.id AND "
-            f"e.source_id = {value(filters.source)})"
         )
-    return conditions
+    if kind.name == "quotes":
+        return (
+            [f"r.source_id = {s}" for s in source]
+            + _exists(
+                "SELECT 1 FROM sources s WHERE s.id = r.source_id",
+                _dates("s.published_on", filters, value),
+            )
+            + _exists(
+                "SELECT 1 FROM pledges p WHERE p.id = r.pledge_id",
+                _pledge_filters("p", filters, value),
+            )
+        )
+    return (
+        _dates("r.announced_on", filters, value)
+        + _pledge_filters("r", filters, value)
+        + _exists(
+            "SELECT 1 FROM evidence e WHERE e.pledge_id = r.id",
+            [f"e.source_id = {s}" for s in source],
+        )
+    )
 
 
 # --- the statements -----------------------------------------------------------------------------

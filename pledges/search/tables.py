@@ -26,9 +26,11 @@ from sqlalchemy.exc import DBAPIError
 from pledges.errors import PledgesError
 from pledges.search.kinds import (
     KINDS,
+    LISTED,
     MAX_WORD,
     PG_SEPARATORS,
     PG_WORD_CHARACTERS,
+    TABLES,
     UNSPACED_FUNCTION,
     UNSPACED_TABLE,
     WORDS_TOKENIZER,
@@ -82,15 +84,12 @@ def _sqlite_fill(connection: Connection) -> None:
 
 
 def _sqlite_tables(connection: Connection) -> set[str]:
-    rows = connection.execute(
-        text("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search\\_%' "
-             "ESCAPE '\\'")
-    )  # fmt: skip
-    return {str(name) for (name,) in rows}
+    """The index's tables and their shadow tables."""
+    return {str(name) for (name,) in connection.execute(text(LISTED))}
 
 
 def _sqlite_drop(connection: Connection) -> None:
-    for name in [k.index for k in KINDS] + [UNSPACED_TABLE]:
+    for name in TABLES:
         try:
             with connection.begin_nested():
                 connection.execute(text(f"DROP TABLE IF EXISTS {name}"))
@@ -114,12 +113,12 @@ def _forget(connection: Connection, name: str) -> None:
 
 def _sqlite_problems(connection: Connection) -> list[str]:
     present = _sqlite_tables(connection)
-    missing = [n for n in [k.index for k in KINDS] + [UNSPACED_TABLE] if n not in present]
+    missing = [n for n in TABLES if n not in present]
     if missing:
         return [f"the search index table{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing"]  # fmt: skip
     problems = []
-    for name in [k.index for k in KINDS] + [UNSPACED_TABLE]:
+    for name in TABLES:
         try:
             with connection.begin_nested():
                 connection.execute(text(f"INSERT INTO {name}({name}, rank) "
