@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pledges.transfer import check, evidence
 from pledges.transfer.rows import Row
 from tests.conftest import CLI, Result
+from tests.test_import_touched import both_ways
 
 Rows = list[list[str]]
 
@@ -48,24 +48,6 @@ def edit(path: Path, key: str, column: str, value: str) -> None:
 
 def dry_run(cli: CLI, url: str, folder: Path) -> Result:
     return cli("import", str(folder), "--db", url, "--dry-run", "--verbose")
-
-
-def read_everything(
-    session: object, table: str, rows: list[Row], **_: object
-) -> tuple[dict[str, int], list[Row]]:
-    """The shortcut turned off: every row is read and checked."""
-    return {}, rows
-
-
-def both_ways(cli: CLI, url: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
-    """The dry run's result, which must be the full check's, to the letter."""
-    shortcut = dry_run(cli, url, folder)
-    with monkeypatch.context() as patched:
-        for module in (check, evidence):
-            patched.setattr(module, "settle", read_everything)
-        full = dry_run(cli, url, folder)
-    assert shortcut == full
-    return shortcut
 
 
 def test_an_untouched_export_is_left_alone_unread(

@@ -151,15 +151,18 @@ def rows(
     *,
     escape: bool,
     excel: bool,
+    where: Any = None,
 ) -> Iterator[Sequence[Any]]:
     """The rows of cells of one table, in id order. `computed` and `derived`: the columns that
     a query expression makes, and those that a function makes from the row's id (a list: its
     items). `escape`: text gets the apostrophe of `tables.neutralise` (with `excel`, before a
-    formula too)."""
+    formula too). `where`: the records wanted, when not all are (an import compares only the
+    records its rows name)."""
     dialect = session.get_bind().dialect.name
     selected, fixes = _cells(table, row_type, computed, derived, escape=escape, excel=excel,
                              dialect=dialect)  # fmt: skip
-    found = read(session, select(*selected).order_by(row_type.id))
+    query = select(*selected).order_by(row_type.id)
+    found = read(session, query if where is None else query.where(where))
     if not fixes:
         yield from found
         return

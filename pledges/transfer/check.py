@@ -23,7 +23,9 @@ from pledges import repository as repo
 from pledges.actor_names import actor_names, alias_taken
 from pledges.editing import NEW_TEXT, unknown_reference
 from pledges.errors import Conflict, PledgesError
+from pledges.models import PledgeRow, SourceRow
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
+from pledges.transfer.held import actor_ids, held
 from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences, lost
 from pledges.transfer.rows import Files, Problem, Row, once, read_rows, record, shown
 from pledges.transfer.unchanged import settle
@@ -47,8 +49,12 @@ def check(session: Session, files: Files) -> tuple[Plan, list[Problem]]:
     ):
         rows = files.rows[table]
         if rows is not None:  # a file that is not there changes nothing
-            same, rows = settle(session, table, rows, folder=files.folder, packaged=files.packaged)
-            files.rows[table] = rows  # the rows left alone are needed no more
+            same = files.settled.get(table)  # sieved as the file was read, or else now
+            if same is None:
+                same, rows = settle(
+                    session, table, rows, folder=files.folder, packaged=files.packaged
+                )
+                files.rows[table] = rows  # the rows left alone are needed no more
             checking.plan.unchanged[table].extend(same)
             check_rows(read_rows(rows, checking.problems), dict(same))
     return checking.plan, checking.problems
@@ -69,11 +75,14 @@ class _Check:
         self.text_column = "text_path" if files.packaged else "text"  # where a source's text is
         self.plan = Plan(files.names, files.readings)
         self.problems: list[Problem] = []
-        self.stored_actors = {a.id: a for a in repo.list_actors(session)}
+        self.actor_ids = actor_ids(session)  # each actor's names are read only when needed
         self._rows: dict[str, Row] = {}  # the sources' rows, by id
 
     def actors(self, rows: list[Row], seen: dict[str, int]) -> None:
-        existing, problems = self.stored_actors, self.problems
+        if not rows:  # every row left alone: no actor is new or changed
+            return
+        # Every actor, for the names a new actor's aliases may not take.
+        existing, problems = {a.id: a for a in repo.list_actors(self.session)}, self.problems
         self.plan.actors = self._new(
             rows, "actors", existing, lambda row: record(row, ActorIn, row.values, problems), seen
         )
@@ -154,11 +163,12 @@ class _Check:
     def _superseded(self, new: list[SourceIn]) -> list[SourceIn]:
         """New sources, each after the new source it supersedes; a source superseding one that
         is neither the register's nor the import's is refused."""
-        known = {*repo.source_ids(self.session), *(s.id for s in new)}
         named = [(s.id, s.supersedes) for s in new]
         for correction in self.plan.corrections["sources"]:
             after = {name: value for name, _, value in correction.diff}
             named.append((correction.id, after.get("supersedes")))
+        others = {other for _, other in named if other is not None}
+        known = {*held(self.session, SourceRow, others), *(s.id for s in new)}
         for source_id, other in named:
             if other is not None and other not in known:
                 missing = f"the source {other!r} is not in the register or sources.csv"
@@ -247,7 +257,10 @@ class _Check:
             pledge: ExportedPledge | None = record(row, ExportedPledge, row.values, self.problems)
             if pledge is not None and once(row, pledge.id, seen, self.problems):
                 records.append((row, pledge))
-        stored = set(repo.pledge_ids(self.session))
+        # The pledges the rows name, of those the register holds: their own, and their parents
+        # and successors.
+        named = {i for _, p in records for i in (p.id, p.parent_id, p.superseded_by) if i}
+        stored = held(self.session, PledgeRow, named)
         existing = repo.get_pledges(self.session, [p.id for _, p in records if p.id in stored])
         new: dict[str, tuple[Row, ExportedPledge]] = {}
         changed: list[Update] = []
@@ -273,7 +286,7 @@ class _Check:
                 self.problems.append(row.problem("version", message, hint))
             else:
                 changed.append(Update(row, pledge, pledge.version, diff))
-        actors = {*self.stored_actors, *(a.id for a in self.plan.actors)}
+        actors = {*self.actor_ids, *(a.id for a in self.plan.actors)}
         added = _in_order(stored, new, actors, self.problems)
         if added and not self.problems:
             self.plan.pledges = added

@@ -15,9 +15,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from pledges import repository as repo
+from pledges.models import PledgeRow, SourceRow
 from pledges.schema import Evidence, EvidenceIn, ExportedEvidence, SourceIn
 from pledges.textmatch import fold
 from pledges.transfer.bulk import check_quotes, evidence_records
+from pledges.transfer.held import held as held_ids
 from pledges.transfer.plan import Deprecation, EvidencePlan, differences, lost
 from pledges.transfer.rows import Problem, Row, once, read_rows, record, shown
 from pledges.transfer.unchanged import settle
@@ -34,13 +36,19 @@ IN_PLACE_HINT = (
 def check_evidence(
     session: Session, rows: list[Row], *, sources: Sequence[SourceIn], pledges: Iterable[str],
     at: datetime, allow_unlocated: bool, folder: Path, packaged: bool,
+    settled: dict[str, int] | None = None,
 ) -> EvidencePlan:  # fmt: skip
     """Evidence rows checked as the commands check them, against the register as the import will
     have it when its evidence is written (with `sources` and `pledges`, ids, those it adds
     before), and the new ones made into records and revisions: everything but the writing. A
-    row the register holds exactly as written is left alone unread (transfer.unchanged)."""
+    row the register holds exactly as written is left alone unread (transfer.unchanged);
+    `settled`: those rows' ids with their row numbers, when they were found as the file was
+    read (`rows` are then the others)."""
     out = EvidencePlan()
-    same, rows = settle(session, "evidence", rows, folder=folder, packaged=packaged)
+    if settled is None:
+        same, rows = settle(session, "evidence", rows, folder=folder, packaged=packaged)
+    else:
+        same = settled
     out.unchanged.extend(same)
     records: list[tuple[Row, ExportedEvidence]] = []
     seen = dict(same)
@@ -56,10 +64,14 @@ def check_evidence(
     cited = {e.source_id for _, e in records if e.id not in stored}  # the texts new quotes need
     texts = repo.source_texts_of(session, cited)
     texts.update((s.id, s.text) for s in sources if s.id in cited)
-    held = set(repo.pledge_ids(session))
+    # The pledges and sources the rows cite, of those the register holds.
+    held = held_ids(session, PledgeRow, (e.pledge_id for _, e in records))
     known = {
         "pledge_id": {*held, *pledges},
-        "source_id": {*repo.source_ids(session), *(s.id for s in sources)},
+        "source_id": {
+            *held_ids(session, SourceRow, (e.source_id for _, e in records)),
+            *(s.id for s in sources),
+        },
     }
     new: list[tuple[Row, ExportedEvidence]] = []
     for row, evidence in records:

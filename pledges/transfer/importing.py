@@ -35,23 +35,25 @@ Every cell is read by the schema's input models, under the rules the commands' o
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from pledges import editing, history, parallel, progress
 from pledges import repository as repo
 from pledges.db import opened, transaction
-from pledges.errors import InvalidInput
+from pledges.errors import InvalidInput, PledgesError
 from pledges.search import follow as search_follow
 from pledges.transfer.apply import apply, apply_evidence
 from pledges.transfer.check import check, new_sources
 from pledges.transfer.evidence import check_evidence
 from pledges.transfer.plan import EvidencePlan, Plan
-from pledges.transfer.rows import BadRows, Files, read_files
+from pledges.transfer.rows import BadRows, Files, Sieves, read_files
+from pledges.transfer.unchanged import Settled
 from pledges.transfer.workbook import read_sheets
 
 Head = tuple[int, str | None]
@@ -103,23 +105,27 @@ def import_register(
     at = history.now()
     files = read_sheets(path)  # a workbook, or an --excel export: pledges.transfer.workbook
     child = None
+    seen: Head | None = None  # the register's head as the files were sieved
     try:
-        if files is None:
-            folder, packaged = locate(path)
-            if _worth_a_process(db, folder / "evidence.csv", parallel_from):
-                # Started before this process reads a file: the two share no rows (a row this
-                # process lets go of after the fork would otherwise be held by both).
-                work = partial(_evidence_apart, db, folder, packaged, at, allow_unlocated)
-                child = parallel.Child(work, name="pledges-import")
-            files = read_files(folder, packaged, leave="evidence" if child else None)
-        with opened(db) as engine:
+        with ExitStack() as stack:
+            if files is None:
+                folder, packaged = locate(path)
+                if _worth_a_process(db, folder / "evidence.csv", parallel_from):
+                    # Started before this process reads a file: the two share no rows (a row
+                    # this process lets go of after the fork would otherwise be held by both).
+                    work = partial(_evidence_apart, db, folder, packaged, at, allow_unlocated)
+                    child = parallel.Child(work, name="pledges-import")
+                leave = "evidence" if child else None
+                engine = _opened(stack, db, folder, packaged, leave)
+                with transaction(engine) as session:
+                    seen = history.head(session)
+                    sieves = _sieves(session, folder, packaged)
+                    files = read_files(folder, packaged, leave=leave, sieves=sieves)
+            else:
+                engine = stack.enter_context(opened(db))
             try:
                 with transaction(engine, write=True) as session:
-                    if engine.dialect.name == "sqlite":
-                        # Up to 256 MB of pages in memory for this connection (2 MB by default):
-                        # an index grown at random places is then written once, not rewritten.
-                        session.execute(text("PRAGMA cache_size=-262144"))
-                    plan = _import(session, files, who, at, allow_unlocated, child)
+                    plan = _import(session, files, who, at, allow_unlocated, child, seen)
                     if dry_run:
                         raise _RolledBack
             except _RolledBack:
@@ -130,16 +136,51 @@ def import_register(
     return plan
 
 
+def _opened(
+    stack: ExitStack, db: str | None, folder: Path, packaged: bool, leave: str | None
+) -> Engine:
+    """The register, opened for the length of `stack`. The files' own problems are told
+    before the register's (the files are read first): if it cannot be opened, they are read
+    to find them, and then its problem is raised."""
+    try:
+        return stack.enter_context(opened(db))
+    except PledgesError:
+        read_files(folder, packaged, leave=leave)
+        raise
+
+
+def _sieves(session: Session, folder: Path, packaged: bool) -> Sieves:
+    """Each file's rows sorted as they are read: those the register holds exactly as written
+    are let go of (only their ids are kept), so that an export brought back with a few rows
+    edited is not held whole."""
+
+    def sieve(table: str) -> Settled:
+        return Settled(session, table, folder=folder, packaged=packaged)
+
+    return sieve
+
+
 def _import(
     session: Session, files: Files, who: editing.Who, at: datetime, allow_unlocated: bool,
-    child: parallel.Child[tuple[Head, EvidencePlan]] | None,
+    child: parallel.Child[tuple[Head, EvidencePlan]] | None, seen: Head | None,
 ) -> Plan:  # fmt: skip
-    """The stages, in the import's transaction; raises BadRows with every problem found."""
+    """The stages, in the import's transaction; raises BadRows with every problem found.
+    `seen`: the register's head when the files were read and sieved against it; if it has
+    changed since, they are read and sieved again, against the register as it is now."""
     began = history.head(session)
+    if seen is not None and seen != began:
+        leave = next(iter(files.unread), None)
+        sieves = _sieves(session, files.folder, files.packaged)
+        files = read_files(files.folder, files.packaged, leave=leave, sieves=sieves)
     progress.stage("checking the rows")
     plan, problems = check(session, files)
     if not problems:
         progress.stage("writing the records")
+        if session.get_bind().dialect.name == "sqlite":
+            # Up to 256 MB of pages in memory for this connection (2 MB by default): an index
+            # grown at random places is then written once, not rewritten. Not before: the
+            # pages read to check the rows would fill it, and stay.
+            session.execute(text("PRAGMA cache_size=-262144"))
         problems = apply(session, plan, who, at=at)
     evidence = None
     if child is not None:
@@ -155,7 +196,8 @@ def _import(
         added = [p.id for p in plan.pledges]
         evidence = check_evidence(session, rows, sources=plan.sources, pledges=added, at=at,
                                   allow_unlocated=allow_unlocated, folder=files.folder,
-                                  packaged=files.packaged)  # fmt: skip
+                                  packaged=files.packaged,
+                                  settled=files.settled.get("evidence"))  # fmt: skip
     if evidence is not None:
         plan.evidence = evidence
         plan.unchanged["evidence"].extend(evidence.unchanged)

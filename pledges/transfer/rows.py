@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -145,6 +145,21 @@ def read_rows(rows: list[Row], problems: list[Problem]) -> list[Row]:
     return [row for row in rows if row.read(problems)]
 
 
+class Sieve(Protocol):
+    """What sorts a file's rows as they are read, a batch at a time in the order of the file:
+    the rows the register holds exactly as written (`same`, by id with their row numbers) are let
+    go of, the `other` rows kept (`pledges.transfer.unchanged.Settled`)."""
+
+    same: dict[str, int]
+    other: list[Row]
+
+    def add(self, rows: list[Row]) -> None: ...
+
+
+Sieves = Callable[[str], Sieve]  # the sieve of a table, by its name
+SIEVED = 2_000  # rows read before a batch is sieved
+
+
 @dataclass(frozen=True)
 class Files:
     """An export's files as read: the rows of each table, None for a file that is not there."""
@@ -155,6 +170,9 @@ class Files:
     unread: set[str] = field(default_factory=set)  # tables whose file is there, left to `rows_of`
     readings: dict[str, Reading] = field(default_factory=dict)  # by file: how each was read
     workbook: str | None = None  # the file's name, when the tables are the sheets of a workbook
+    # By table, when its rows were sieved as read: the ids of the rows the register holds
+    # exactly as written, with their row numbers (`rows` holds only the others).
+    settled: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -180,20 +198,26 @@ def _tables(packaged: bool) -> dict[str, Table]:
     return {table.name: table for table in tables}
 
 
-def read_files(folder: Path, packaged: bool, *, leave: str | None = None) -> Files:
+def read_files(
+    folder: Path, packaged: bool, *, leave: str | None = None, sieves: Sieves | None = None
+) -> Files:
     """Every file of the export, read; refused with every problem the files have. The table
     `leave` is left unread (for `Files.rows_of`), unless another file has a problem: then its
-    own are named too."""
+    own are named too. With `sieves`, each file's rows are sieved as they are read, and only
+    the other rows are held (`Files.settled`)."""
     tables = _tables(packaged)
     problems: list[Problem] = []
     unread = {leave} if leave and (folder / tables[leave].file).is_file() else set()
     readings: dict[str, Reading] = {}
-    rows = {
-        name: None
-        if name in unread
-        else _read_table(folder, t, problems, readings, escaped=not packaged)
-        for name, t in tables.items()
-    }
+    settled: dict[str, dict[str, int]] = {}
+    rows: dict[str, list[Row] | None] = {}
+    for name, t in tables.items():
+        sieve = None if sieves is None or name in unread else sieves(name)
+        rows[name] = None if name in unread else _read_table(
+            folder, t, problems, readings, escaped=not packaged, sieve=sieve
+        )  # fmt: skip
+        if sieve is not None and rows[name] is not None:
+            settled[name] = sieve.same
     if all(r is None for r in rows.values()) and not unread:
         raise InvalidInput(
             f"{folder} holds none of {', '.join(t.file for t in tables.values())}",
@@ -206,7 +230,7 @@ def read_files(folder: Path, packaged: bool, *, leave: str | None = None) -> Fil
         raise BadRows(problems)
     for name in unread:
         _how_read(folder, tables[name], readings, escaped=not packaged)
-    return Files(folder, packaged, rows, unread, readings)
+    return Files(folder, packaged, rows, unread, readings, settled=settled)
 
 
 def _read_table(
@@ -216,9 +240,10 @@ def _read_table(
     readings: dict[str, Reading],
     *,
     escaped: bool,
+    sieve: Sieve | None = None,
 ) -> list[Row] | None:
-    """The rows of one CSV file, or None when the file is not there. Its problems are added to
-    `problems`, and how it was read to `readings`."""
+    """The rows of one CSV file (those `sieve` keeps, if given), or None when the file is not
+    there. Its problems are added to `problems`, and how it was read to `readings`."""
     path = folder / table.file
     if not path.is_file():
         return None
@@ -238,7 +263,7 @@ def _read_table(
     single_byte = reading.encoding in SINGLE_BYTE_READINGS or content.isascii()
     with _cells_of_any_size():
         return _rows(content, table, problems, reading.delimiter, escaped=escaped,
-                     single_byte=single_byte)  # fmt: skip
+                     single_byte=single_byte, sieve=sieve)  # fmt: skip
 
 
 def _how_read(folder: Path, table: Table, readings: dict[str, Reading], *, escaped: bool) -> None:
@@ -311,8 +336,10 @@ def _header(cells: list[str], table: Table, problems: list[Problem]) -> list[str
 
 def _rows(
     content: str, table: Table, problems: list[Problem], delimiter: str, *, escaped: bool,
-    single_byte: bool = False,
+    single_byte: bool = False, sieve: Sieve | None = None,
 ) -> list[Row]:  # fmt: skip
+    """A file's rows, checked against its header; with `sieve`, those it keeps, each batch
+    sieved as it is read (the rows it lets go of are never all held at once)."""
     file = table.file
     found: list[Problem] = []  # this file's own
     lines = _numbered(content, file, found, delimiter)
@@ -336,8 +363,14 @@ def _rows(
                 found.append(Problem(file, number, None, message, hint))
                 continue
             rows.append(Row(file, number, cells, layout))
+            if sieve is not None and len(rows) == SIEVED:
+                sieve.add(rows)
+                rows = []
     problems.extend(found)
-    return rows
+    if sieve is None:
+        return rows
+    sieve.add(rows)
+    return sieve.other
 
 
 def _read(row: Row, problems: list[Problem]) -> bool:

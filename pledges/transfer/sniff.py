@@ -103,7 +103,11 @@ def known(header: str, delimiter: str, names: Iterable[str], clean: Callable[[st
 
 
 def _first_line(text: str) -> str:
-    return text.removeprefix("\ufeff").split("\n", 1)[0].rstrip("\r")
+    """The header line, without a byte-order mark: sliced out, not split off, as the text may
+    be a whole file of hundreds of megabytes (a split would copy the rest of it)."""
+    start = 1 if text.startswith("\ufeff") else 0
+    end = text.find("\n", start)
+    return text[start : len(text) if end < 0 else end].rstrip("\r")
 
 
 def delimiter_of(text: str, names: Iterable[str], clean: Callable[[str], str] = str) -> str | None:
@@ -124,7 +128,7 @@ def decode(
     text, encoding = _text(raw, columns, clean)
     if (reopened := _reopened(text)) is not None:
         text, encoding = reopened, REOPENED
-    if text.strip() == "":
+    if not text or text.isspace():  # (not strip(): a copy of the whole file)
         return text, Reading(encoding)
     delimiter = delimiter_of(text, columns, clean)
     if delimiter is None:
@@ -177,7 +181,8 @@ def _text(raw: bytes, columns: list[str], clean: Callable[[str], str]) -> tuple[
                 if encoding == "utf-8-sig":
                     message = _LOST
                 raise Unreadable(line, message, _SAVE) from None
-    if b"\x00" not in raw.split(b"\n", 1)[0]:  # UTF-16 without its mark: a NUL every other byte
+    first = raw.find(b"\n")  # UTF-16 without its mark: a NUL every other byte of the header
+    if b"\x00" not in raw[: len(raw) if first < 0 else first]:
         try:
             return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
