@@ -14,9 +14,10 @@ target_metadata = Base.metadata
 
 
 def derived(name: str | None, type_: str, parent_names: object) -> bool:
-    """Whether alembic's model check looks at this name: not at the search index, which is
-    derived from the register and named search_* (or pledges_words; pledges.search.tables)."""
-    return not (name or "").startswith(("search_", "pledges_"))
+    """Whether alembic's model check looks at this name: not at the search index nor at what
+    the audit stores, which are derived from the register and named search_* (or pledges_words;
+    pledges.search.tables) and audit_* (pledges.audit.store)."""
+    return not (name or "").startswith(("search_", "pledges_", "audit_"))
 
 
 def run(connection: Connection) -> None:

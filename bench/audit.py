@@ -10,7 +10,8 @@ on it, interleaved (their order rotates every round) and repeated:
 
     floor  python bench/audit_floor.py REGISTER   (normalise every article once, look each quote
                                                    up with `in`: nothing else)
-    audit  pledges audit --db REGISTER --format json --fail-on never
+    audit  pledges audit --fresh --db REGISTER --format json --fail-on never
+           (--fresh: every quote examined, whatever an earlier run stored)
 
 and, with --bare, a third:
 
@@ -56,7 +57,7 @@ from typing import Any
 import harness
 from harness import BENCH, PLEDGES, PYTHON, RESULTS, CannotMeasure, Measured, Register, verdict
 
-DEFAULT_AUDIT = f"{PLEDGES} audit --db {{db}} --format json --fail-on never"
+DEFAULT_AUDIT = f"{PLEDGES} audit --fresh --db {{db}} --format json --fail-on never"
 TIME_LIMIT = 2.0  # the audit's time, at most this many times the floor's
 MEMORY_LIMIT = 2.0  # its peak memory, likewise
 LINEAR_SLACK = 1.2  # growth within 1.2x the growth of the pledge count counts as linear
@@ -224,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--audit-cmd",
         default=DEFAULT_AUDIT,
-        help="the audit command line, with {db} for the register (default: pledges audit)",
+        help="the audit command line, with {db} for the register (default: pledges audit --fresh)",
     )
     parser.add_argument(
         "--bare",

@@ -11,94 +11,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, select
 
 from pledges.models import ActorRow, EvidenceRow, PledgeActorRow, PledgeRow, RevisionRow, SourceRow
+from pledges.recordtypes import ActorRecord as ActorRecord
+from pledges.recordtypes import EvidenceRecord as EvidenceRecord
+from pledges.recordtypes import LoggedRecord as LoggedRecord
+from pledges.recordtypes import PledgeRecord as PledgeRecord
+from pledges.recordtypes import SourceRecord as SourceRecord
 from pledges.timeline import TIMELINE_FIELDS
-from pledges.vocab import (
-    ActorKind,
-    Confidence,
-    Entity,
-    Formality,
-    PledgeKind,
-    Rank,
-    SourceKind,
-    Stance,
-    Status,
-)
-
-
-class ActorRecord(NamedTuple):
-    id: str
-    name: str
-    kind: ActorKind
-    aliases: list[str]
-
-
-class SourceRecord(NamedTuple):
-    id: str
-    title: str
-    publisher: str | None
-    kind: SourceKind
-    url: str | None
-    published_on: date | None
-    date_inferred: bool
-    date_note: str | None
-    retrieved_on: date | None
-    language: str
-    notes: str | None
-    text: str
-    sha256: str
-
-
-class EvidenceRecord(NamedTuple):
-    id: int
-    pledge_id: str
-    source_id: str
-    quote: str
-    stance: Stance
-    asserts_status: Status | None
-    rank: Rank
-    deprecated_reason: str | None
-    note: str | None
-    verified_on: date | None
-
-
-class PledgeRecord(NamedTuple):
-    id: str
-    title: str
-    statement: str | None
-    kind: PledgeKind
-    target_year: int | None
-    target_value: float | None
-    target_unit: str | None
-    baseline_year: int | None
-    gases: list[str]
-    formality: Formality
-    status: Status
-    confidence: Confidence
-    announced_on: date | None
-    parent_id: str | None
-    superseded_by: str | None
-    notes: str | None
-    version: int
-    actors: tuple[str, ...]  # in the order the pledge names them
-
-
-class LoggedRecord(NamedTuple):
-    """A revision of a pledge, with only what its timeline reads: `changes` holds the status
-    and formality changes alone (timeline() reads nothing else of them)."""
-
-    entity: Entity
-    entity_id: str
-    at: datetime
-    author: str
-    reason: str
-    changes: dict[str, dict[str, Any]]
-
+from pledges.vocab import Entity
 
 BATCH = 5_000  # rows fetched at a time by the readers that stream (and the export's cells)
 TEXTS_AT_ONCE = 500  # sources fetched at a time: each holds an article's whole text

@@ -15,7 +15,7 @@ DEFAULT_DB = "pledges.db"
 ENV_VAR = "PLEDGES_DB"
 # The alembic revision this code expects; tests/test_migrations.py pins it to alembic's head so
 # that opening a database never has to import alembic.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 BUSY_VAR = "PLEDGES_BUSY_SECONDS"
 BUSY_DEFAULT = 30.0
 BUSY_MIN, BUSY_MAX = 0.1, 3600.0

@@ -9,7 +9,6 @@ This module validates; it never touches the database.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
@@ -25,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pledges.fingerprint import text_sha256 as text_sha256
 from pledges.vocab import (
     MAX_ID,
     Action,
@@ -152,11 +152,6 @@ def _quote(value: str) -> str:
 
 
 Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_quote)]
-
-
-def text_sha256(text: str) -> str:
-    """The fingerprint of a source's text, taken when it is added and checked by the audit."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Record(BaseModel):

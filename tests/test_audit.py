@@ -744,7 +744,7 @@ def test_parallel_reading_gives_the_same_report(
             super().__init__(workers, **options)
 
     monkeypatch.setattr("pledges.parallel.ProcessPoolExecutor", Pool)
-    parallel = audit(url, today=TODAY, workers=2, parallel_from=1)
+    parallel = audit(url, today=TODAY, workers=2, parallel_from=1, fresh=True)
     assert pools == [2, 2]  # the first pass, and the search for quotes not found
     assert parallel.as_dict() == serial.as_dict()
     assert set(serial.summary()["by_code"]) >= {

@@ -158,8 +158,8 @@ def test_database_at_an_older_revision(cli: CLI, tmp_path: Path) -> None:
     result = cli("show", "cn-co2-peak-2030", "--db", str(path))
     assert result.code == 2
     assert one_line(result.err) == (
-        f"Error: the database at {path} is at schema revision 0004; this version of pledges "
-        "needs 0005 — run 'pledges db upgrade' (or 'pledges init') to bring it up to date"
+        f"Error: the database at {path} is at schema revision 0005; this version of pledges "
+        "needs 0006 — run 'pledges db upgrade' (or 'pledges init') to bring it up to date"
     )
     assert cli("db", "upgrade", "--db", str(path)).code == 0
     assert cli("show", "cn-co2-peak-2030", "--db", str(path)).code == 0

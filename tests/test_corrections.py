@@ -176,10 +176,10 @@ def test_a_downgrade_keeps_the_supersedes_it_would_drop(
                "--supersedes", SOURCE, *WHY, "--db", seeded).code == 0  # fmt: skip
     line = refused(cli, seeded, "db", "downgrade", "0002")
     assert (
-        "from schema revision 0005 to 0002 would drop sources.format (1 value), sources.encoding "
+        "from schema revision 0006 to 0002 would drop sources.format (1 value), sources.encoding "
         "(1 value) and sources.supersedes (1 value) — "
     ) in line
-    assert cli("db", "current", "--db", seeded).out == "database: 0005\ncode: 0005\n"
+    assert cli("db", "current", "--db", seeded).out == "database: 0006\ncode: 0006\n"
 
 
 # --- actor update -------------------------------------------------------------------------------

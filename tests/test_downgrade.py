@@ -77,7 +77,7 @@ def refusal(db: str, target: str, lost: str) -> str:
     ("target", "lost"),
     [
         pytest.param("base", DEPRECATED_ONE, id="to base"),
-        pytest.param("-4", "evidence.deprecated_reason (1 value)", id="four steps, a reason"),
+        pytest.param("-5", "evidence.deprecated_reason (1 value)", id="five steps, a reason"),
         pytest.param("0001", "evidence.deprecated_reason (1 value)", id="to 0001 by name"),
     ],
 )
@@ -89,10 +89,10 @@ def test_a_lossy_downgrade_is_refused_and_says_what_would_be_lost(
     result = cli("db", "downgrade", target, "--db", seeded)
     assert result.code == 2, result.err
     assert result.out == ""
-    named = "0001" if target == "-4" else target
+    named = "0001" if target == "-5" else target
     assert one_line(result.err) == refusal(seeded, named, lost)
     assert counts(seeded) == before
-    assert cli("db", "current", "--db", seeded).out == f"database: {HEAD_REVISION}\ncode: 0005\n"
+    assert cli("db", "current", "--db", seeded).out == f"database: {HEAD_REVISION}\ncode: 0006\n"
     assert intact(cli, seeded).startswith("The log is intact: 42 revisions")
     if resolve_url(seeded).drivername == "sqlite":
         assert not list(Path(resolve_url(seeded).database or "").parent.glob("*.bak"))
@@ -102,12 +102,12 @@ def test_downgrade_minus_one_works_as_the_help_says(cli: CLI, seeded: str) -> No
     """The seed register's sources record no format, encoding, extractor or fields from their
     metadata: the columns it drops hold nothing."""
     before = counts(seeded)
-    result = cli("db", "downgrade", "-2", "--db", seeded)
+    result = cli("db", "downgrade", "-3", "--db", seeded)
     assert result.code == 0, result.err
     assert result.err == "database now at revision 0003\n"
     assert counts(seeded) == before
     upgraded = cli("db", "upgrade", "--db", seeded)
-    assert (upgraded.code, upgraded.err) == (0, "database now at revision 0005\n")
+    assert (upgraded.code, upgraded.err) == (0, "database now at revision 0006\n")
     assert intact(cli, seeded).startswith("The log is intact: 41 revisions")
 
 
@@ -115,7 +115,7 @@ def test_an_empty_register_downgrades_freely(cli: CLI, db_url: str) -> None:
     assert cli("init", "--empty", "--db", db_url).code == 0
     result = cli("db", "downgrade", "base", "--db", db_url)
     assert (result.code, result.err) == (0, "database now at revision base\n")
-    assert cli("db", "current", "--db", db_url).out == "database: empty\ncode: 0005\n"
+    assert cli("db", "current", "--db", db_url).out == "database: empty\ncode: 0006\n"
     assert cli("db", "upgrade", "--db", db_url).code == 0
     assert intact(cli, db_url).startswith("The log is intact: 0 revisions")
 
@@ -183,16 +183,16 @@ def test_a_forced_sqlite_downgrade_writes_its_copy_where_asked(
 ) -> None:
     deprecate_one(cli, seeded_file)
     wanted = tmp_path / "kept" / "before.db"
-    missing = cli("db", "downgrade", "-4", "--force", "--backup", str(wanted), "--db", seeded_file)
+    missing = cli("db", "downgrade", "-5", "--force", "--backup", str(wanted), "--db", seeded_file)
     assert missing.code == 2
     assert one_line(missing.err) == (
         f"Error: the backup {wanted} could not be written whole; nothing was dropped — check "
         "that its folder exists and has room, or name another file with --backup"
     )
-    assert cli("db", "current", "--db", seeded_file).out.startswith("database: 0005\n")
+    assert cli("db", "current", "--db", seeded_file).out.startswith("database: 0006\n")
 
     wanted.parent.mkdir()
-    done = cli("db", "downgrade", "-4", "--force", "--backup", str(wanted), "--db", seeded_file)
+    done = cli("db", "downgrade", "-5", "--force", "--backup", str(wanted), "--db", seeded_file)
     assert done.code == 0, done.err
     assert done.err.splitlines() == [
         f"Saved a copy of the database before the downgrade: {wanted}",
@@ -230,7 +230,7 @@ def test_postgresql_asks_for_a_pg_dump_first(cli: CLI, fresh_pg: object, tmp_pat
     before = counts(db)
     expected = refusal(db, "0001", "evidence.deprecated_reason (1 value)")
     for args in ([], ["--force"]):
-        result = cli("db", "downgrade", "-4", *args, "--db", db)
+        result = cli("db", "downgrade", "-5", *args, "--db", db)
         assert result.code == 2
         assert one_line(result.err) == expected
     dump = f"{make_url(db).database}-before-0001.dump"
@@ -239,7 +239,7 @@ def test_postgresql_asks_for_a_pg_dump_first(cli: CLI, fresh_pg: object, tmp_pat
     for made, state in ((False, "does not exist"), (True, "is empty")):
         if made:
             Path(dump).touch()
-        result = cli("db", "downgrade", "-4", "--force", "--backup", dump, "--db", db)
+        result = cli("db", "downgrade", "-5", "--force", "--backup", dump, "--db", db)
         assert result.code == 2
         assert one_line(result.err) == (
             f"Error: the backup {dump} named by --backup {state}; nothing was dropped — make it "
@@ -252,7 +252,7 @@ def test_postgresql_asks_for_a_pg_dump_first(cli: CLI, fresh_pg: object, tmp_pat
     Path(dump).unlink()
     subprocess.run(shlex.split(command), check=True, timeout=120)
     assert Path(dump).read_bytes().startswith(b"PGDMP")
-    done = cli("db", "downgrade", "-4", "--force", "--backup", dump, "--db", db)
+    done = cli("db", "downgrade", "-5", "--force", "--backup", dump, "--db", db)
     assert done.code == 0, done.err
     assert done.err.splitlines() == [
         "Dropped evidence.deprecated_reason (1 value).",
@@ -291,7 +291,7 @@ def test_after_a_forced_downgrade_the_upgrade_takes_the_reasons_from_the_log(
         dump = tmp_path / "made-before.dump"
         dump.write_bytes(b"PGDMP stands in for the dump here")
         backup = ["--backup", str(dump)]
-    result = cli("db", "downgrade", "-4", "--force", *backup, "--db", seeded)
+    result = cli("db", "downgrade", "-5", "--force", *backup, "--db", seeded)
     assert result.code == 0, result.err
     assert cli("show", "cn-carbon-neutrality-2060", "--db", seeded).code == 2  # outdated schema
     assert cli("db", "upgrade", "--db", seeded).code == 0
@@ -307,7 +307,7 @@ def test_deprecated_evidence_the_log_has_no_reason_for_gets_a_placeholder(
     cli: CLI, seeded: str
 ) -> None:
     """Evidence deprecated at schema 0001 without pledges: nothing recorded its reason."""
-    assert cli("db", "downgrade", "-4", "--db", seeded).code == 0
+    assert cli("db", "downgrade", "-5", "--db", seeded).code == 0
     engine = make_engine(resolve_url(seeded))
     try:
         with engine.begin() as conn:
@@ -326,10 +326,10 @@ def test_deprecated_evidence_the_log_has_no_reason_for_gets_a_placeholder(
 
 # --- revisions that do not exist ----------------------------------------------------------------
 
-UPWARD = "give 0001, 0002, 0003, 0004, 0005, head (the default) or +N to go N revisions up"
+UPWARD = "give 0001, 0002, 0003, 0004, 0005, 0006, head (the default) or +N to go N revisions up"
 DOWNWARD = (
-    "give 0001, 0002, 0003, 0004, 0005, base (no tables at all) or -N to go N revisions down, "
-    "e.g. -1"
+    "give 0001, 0002, 0003, 0004, 0005, 0006, base (no tables at all) or -N to go N revisions "
+    "down, e.g. -1"
 )
 
 
@@ -343,10 +343,10 @@ DOWNWARD = (
         (["upgrade", "--revision", "base"],
          f"there is no schema revision 'base' to upgrade to — {UPWARD}"),
         (["upgrade", "--revision", "+1"],
-         f"+1 goes past head: the database is at schema revision 0005, 0 revision(s) below head "
+         f"+1 goes past head: the database is at schema revision 0006, 0 revision(s) below head "
          f"— {UPWARD}"),
         (["upgrade", "--revision", "0001"],
-         "the database is at schema revision 0005, above 0001 — to go down to it, run "
+         "the database is at schema revision 0006, above 0001 — to go down to it, run "
          "'pledges db downgrade 0001'"),
         (["downgrade", "0009"],
          f"there is no schema revision '0009' to downgrade to — {DOWNWARD}"),
@@ -355,9 +355,9 @@ DOWNWARD = (
         (["downgrade", "head"],
          f"there is no schema revision 'head' to downgrade to — {DOWNWARD}"),
         (["downgrade", "-0"], f"there is no schema revision '-0' to downgrade to — {DOWNWARD}"),
-        (["downgrade", "-6"],
-         f"-6 goes past base: the database is at schema revision 0005, 5 revision(s) above base "
-         f"— {DOWNWARD}"),
+        (["downgrade", "-7"],
+         f"-7 goes past base: the database is at schema revision 0006, 6 revision(s) above "
+         f"base — {DOWNWARD}"),
         (["downgrade", "--forse"],
          "no such option: --forse — see 'pledges db downgrade --help'"),
     ],
@@ -370,11 +370,11 @@ def test_a_revision_that_does_not_exist_is_one_line(
     assert result.code == 2, result.err
     assert one_line(result.err) == f"Error: {message}"
     assert counts(seeded) == before
-    assert cli("db", "current", "--db", seeded).out == "database: 0005\ncode: 0005\n"
+    assert cli("db", "current", "--db", seeded).out == "database: 0006\ncode: 0006\n"
 
 
 def test_going_up_from_below(cli: CLI, seeded_file: str) -> None:
-    assert cli("db", "downgrade", "-4", "--db", seeded_file).code == 0
+    assert cli("db", "downgrade", "-5", "--db", seeded_file).code == 0
     wrong_way = cli("db", "downgrade", "0002", "--db", seeded_file)
     assert wrong_way.code == 2
     assert one_line(wrong_way.err) == (

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
-from pledges.audit.facts import QuoteFact
 from pledges.audit.findings import Finding, Severity
 from pledges.confidence import grade
 from pledges.excerpt import excerpt
-from pledges.schema import text_sha256
+from pledges.fingerprint import text_sha256
 from pledges.vocab import Confidence, Rank, SourceKind, Stance, Status
 
 if TYPE_CHECKING:
+    from pledges.audit.facts import QuoteFact
     from pledges.records import PledgeRecord, SourceRecord
 
 Scope = Literal["quote", "pledge", "source", "register"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -38,7 +38,11 @@ class Finding:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "severity": self.severity.value}
+        return {
+            "code": self.code, "severity": self.severity.value, "message": self.message,
+            "hint": self.hint, "pledge_id": self.pledge_id, "source_id": self.source_id,
+            "evidence_id": self.evidence_id,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,16 @@ class Report:
     # Every finding about what was audited, when `findings` holds only those shown (codes,
     # severity); None: the findings are all of them. The summary counts these.
     audited: tuple[Finding, ...] | None = None
+    # How many quotes were examined in their articles by this audit: the others' facts were
+    # those an earlier audit stored (pledges.audit.store).
+    examined: int = 0
 
     @staticmethod
-    def of(findings: Iterable[Finding], *, pledges: int, quotes: int, sources: int) -> Report:
+    def of(
+        findings: Iterable[Finding], *, pledges: int, quotes: int, sources: int, examined: int = 0
+    ) -> Report:
         ordered = tuple(sorted(set(findings), key=Finding.sort_key))
-        return Report(ordered, pledges, quotes, sources)
+        return Report(ordered, pledges, quotes, sources, examined=examined)
 
     def shown(
         self, *, codes: Collection[str] = (), severity: Severity | None = None, **audited: Any

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pledges import records
 from pledges.audit.actors import ActorMatcher
@@ -41,12 +41,8 @@ def _elsewhere(connection: Connection, facts: list[QuoteFact]) -> list[QuoteFact
 
     from pledges.audit.run import Search  # only now: it brings the worker processes' modules
 
-    first, last = connection.execute(select(func.min(SourceRow.id), func.max(SourceRow.id))).one()
-    search = Search(connection.engine.url.render_as_string(hide_password=False), needles)
-    try:
-        found = search.scan(first, last)
-    finally:
-        search.engine.dispose()
+    every = list(connection.scalars(select(SourceRow.id).order_by(SourceRow.id)))
+    found = Search(connection.engine.url.render_as_string(hide_password=False), needles).scan(every)
     out = []
     for fact in facts:
         needle = fold(fact.cited.quote)

@@ -1,283 +1,49 @@
-"""Running the audit over a database: read each article once, then apply every check.
+"""Running the audit over a register: reuse what the last audit stored, examine what changed.
 
-The audit reads the register through pledges.records (named tuples, not ORM objects or pydantic
-models: a register of 100,000 pledges would spend most of its time building them), and keeps
-little:
+1. What the last audit stored is read (pledges.audit.store; nothing with --fresh, nothing when
+   the log no longer holds the revision it ended at, or the rules changed since), with every
+   source and actor (not their texts) and what the register checks read of every pledge.
+2. Every article is read to take its text's sha256; the sources whose recorded or actual text
+   changed, and those holding an alias changed since, are noted.
+3. The pledges that may have changed since are checked again: those the log names (they, or
+   their evidence), those citing a source noted above, those whose re-verification limit
+   passed, those with a quote not found while the sources changed. Each gets its key
+   (pledges.audit.inventory); one whose key is the stored one keeps its stored findings. The
+   others' quotes take their facts from the store where their keys are unchanged; the rest are
+   examined, each of their articles read once more.
+4. A quote not found where it is cited is looked for in the other sources: in those changed
+   since the last search, or, for a quote never searched for, in every source.
+5. The pledge checks run on the pledges checked again, the register and source checks on every
+   pledge and source; every other pledge's findings are as stored. What was learnt is stored.
 
-1. The sources are cut into chunks in id order. Each chunk's articles are read once, with the
-   quotes that cite them and those quotes' pledges, and the quote checks run there. What comes
-   back is small: the findings, the quotes not found in their source, and for each quote that
-   counts, the few fields the pledge checks need (checks.Support).
-2. A second pass over the articles looks for every quote not found in its source in all the other
-   sources at once (an Aho-Corasick automaton), so that the message can name the source that
-   holds it. The quote checks of those quotes run then.
-3. The pledge and register checks run over every pledge as it is read, a range at a time; the
-   source checks run last.
-
-On a large register both passes are shared between worker processes, one per core (started by
-pledges.parallel, which sees to it that they end with this process).
+With nothing stored (a new register, --fresh), steps 2 and 3 are one pass: every quote is
+examined as its article is read, shared between worker processes when there are many
+(pledges.audit.reading).
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date
-from itertools import tee
-from sys import intern
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Engine, func, select
-
-from pledges import parallel, progress, records
-from pledges.audit.actors import ActorMatcher
-from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
-from pledges.audit.facts import QuoteFact, examine
+from pledges import parallel, progress
+from pledges.audit import inventory, reading, store
+from pledges.audit.checks import CHECKS, Context, Support
 from pledges.audit.findings import Finding, Report
-from pledges.audit.selection import Selection
-from pledges.audit.speakers import Speech
-from pledges.db import open_engine, opened
-from pledges.models import EvidenceRow, PledgeRow, SourceRow
-from pledges.records import EvidenceRecord, PledgeRecord
-from pledges.textmatch import Article, fold
+from pledges.audit.inventory import fact_key, lowered
+from pledges.audit.reading import Examined, Job, Reader, Search, chunks, over, quote_findings
+from pledges.audit.register import Register, opened
 from pledges.vocab import REVERIFY_DAYS
 
-CHUNKS_PER_WORKER = 8  # small chunks keep each worker's memory small and the cores busy
-PLEDGES_AT_ONCE = 1_000  # pledges read at a time for the pledge and register checks
+if TYPE_CHECKING:
+    from pledges.audit.facts import QuoteFact
+    from pledges.audit.selection import Selection
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Examined:
-    """What reading one chunk of sources yields."""
-
-    findings: list[Finding]  # of the quote checks, for the quotes found in their source
-    missing: list[QuoteFact]  # quotes not found in their source: checked after the search
-    support: list[tuple[str, Support]]  # (pledge id, support) for each quote that counts
-    sources: list[SourceFacts]
-    quotes: int
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def _ranges(ids: Sequence[str], size: int) -> list[tuple[str, str]]:
-    """(first, last) of each run of `size` ids (sorted), in order."""
-    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-
-
-def _by_source(evidence: Iterable[EvidenceRecord]) -> dict[str, list[EvidenceRecord]]:
-    """The evidence, by the source it cites. A source's evidence shares one string for the
-    source's id, not one each: the findings and support sent back hold it, for every quote."""
-    by_source: dict[str, list[EvidenceRecord]] = {}
-    for item in evidence:
-        cited = by_source.get(item.source_id)
-        if cited is None:
-            by_source[item.source_id] = [item]
-        else:
-            cited.append(item._replace(source_id=cited[0].source_id))
-    return by_source
-
-
-def _every_pledge(engine: Engine) -> Iterator[PledgeRecord]:
-    """Every pledge, in id order, read PLEDGES_AT_ONCE at a time: a register's worth of them is
-    never held at once."""
-    with engine.connect() as conn:
-        ids = conn.scalars(select(PledgeRow.id).order_by(PledgeRow.id)).all()
-        progress.stage("checking the pledges", total=len(ids))
-        for first, last in _ranges(ids, PLEDGES_AT_ONCE):
-            yield from records.pledges(conn, PledgeRow.id.between(first, last))
-
-
-@dataclass
-class Checked:
-    """What the checks over every pledge leave: their findings, how many pledges there are, and
-    the pledges that the quote checks still to run need."""
-
-    findings: list[Finding]
-    count: int
-    kept: dict[str, PledgeRecord]
-
-
-def _pledge_checks(
-    engine: Engine,
-    support: dict[str, list[Support]],
-    context: Context,
-    wanted: set[str],
-    selected: set[str] | None = None,
-) -> Checked:
-    """The pledge and register checks over every pledge as it is read, keeping the pledges
-    `wanted`. Each register check sees every pledge once; they share one pass when there is one
-    (with more, `tee` keeps the pledges the later ones have not seen yet). With `selected`, only
-    those pledges are checked and counted, and only findings about them are kept."""
-    out = Checked([], 0, {})
-    by_pledge = [check for check in CHECKS if check.scope == "pledge"]
-    of_register = [check for check in CHECKS if check.scope == "register"]
-
-    def checked() -> Iterator[PledgeRecord]:
-        for pledge in _every_pledge(engine):
-            if selected is not None and pledge.id not in selected:
-                yield pledge  # seen by the register checks only
-                continue
-            out.count += 1
-            progress.advance()
-            for check in by_pledge:
-                out.findings.extend(check.run(pledge, support.get(pledge.id, ()), context))
-            if pledge.id in wanted:
-                out.kept[pledge.id] = pledge
-            yield pledge
-
-    passes = tee(checked(), max(1, len(of_register)))
-    for check, pledges in zip(of_register, passes, strict=False):
-        found = check.run(pledges, context)
-        out.findings.extend(f for f in found if selected is None or f.pledge_id in selected)
-    deque(passes[0], maxlen=0)  # to the end, whatever the register checks read
-    return out
-
-
-# --- the two passes, as run in each process -----------------------------------------------------
-
-
-class Reader:
-    """The first pass over a range of sources: one per process."""
-
-    def __init__(
-        self, url: str, today: date, reverify_days: int, only: Selection | None = None
-    ) -> None:
-        self.engine = open_engine(url)
-        self.today, self.reverify_days, self.only = today, reverify_days, only
-        with self.engine.connect() as conn:
-            self.matcher = ActorMatcher(records.actors(conn).values())
-
-    def examine(self, first: str, last: str) -> Examined:
-        """Read the sources from `first` to `last` once, examine every quote that cites them,
-        and run the quote checks on those found."""
-        cites: ColumnElement[bool] = EvidenceRow.source_id.between(first, last)
-        read: ColumnElement[bool] = SourceRow.id.between(first, last)
-        if self.only is not None:
-            cites = cites & self.only.pledge_ids(EvidenceRow.pledge_id)
-            read = read & self.only.source_ids(SourceRow.id)
-        facts: list[QuoteFact] = []
-        sources: list[SourceFacts] = []
-        with self.engine.connect() as conn:
-            cited = _by_source(records.evidence(conn, cites, by_source=True))
-            citing = PledgeRow.id.in_(select(EvidenceRow.pledge_id).where(cites))
-            pledges = {pledge.id: pledge for pledge in records.pledges(conn, citing)}
-            for source in records.sources(conn, read):
-                sources.append(SourceFacts.of(source))
-                article = Article(source.text)
-                speech = Speech(source.text, self.matcher)
-                facts.extend(
-                    examine(item, article, self.matcher, speech=speech,
-                            several=len(pledges[item.pledge_id].actors) > 1)
-                    for item in cited.get(source.id, ())
-                )  # fmt: skip
-        context = Context(self.today, self.reverify_days, {s.id: s for s in sources})
-        findings: list[Finding] = []
-        missing: list[QuoteFact] = []
-        support: list[tuple[str, Support]] = []
-        for fact in facts:
-            if not fact.located:
-                missing.append(fact)
-                continue
-            findings.extend(quote_findings(fact, pledges[fact.cited.pledge_id], context))
-            lent = Support.of(fact)
-            if lent is not None:
-                support.append((fact.cited.pledge_id, lent))
-        return Examined(findings, missing, support, sources, len(facts))
-
-
-class Search:
-    """The second pass: which sources hold any of the quotes not found where they are cited.
-
-    An automaton of whole quotes would cost about 3.7 KB a quote in each worker (73 MB for
-    20,000 quotes). This one holds the first KEY characters of each quote (ahocorasick-rs,
-    in Rust); where one stands, the quotes that begin so are compared in full."""
-
-    KEY = 48
-
-    def __init__(self, url: str, quotes: Iterable[str]) -> None:
-        import ahocorasick_rs
-
-        self.engine = open_engine(url)
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for quote in quotes:
-            by_key[quote[: self.KEY]].append(quote)
-        self.keys = list(by_key)
-        self.quotes = [by_key[key] for key in self.keys]
-        self.automaton = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
-
-    def scan(self, first: str, last: str) -> list[tuple[str, str]]:
-        """(folded quote, source id) for each quote standing in a source from `first` to `last`."""
-        found: set[tuple[str, str]] = set()
-        if self.automaton is None:
-            return []
-        with self.engine.connect() as conn:
-            for source in records.sources(conn, SourceRow.id.between(first, last)):
-                folded = fold(source.text)
-                matches = self.automaton.find_matches_as_indexes(folded, overlapping=True)
-                for key, start, _ in matches:
-                    for quote in self.quotes[key]:
-                        if folded.startswith(quote, start):
-                            found.add((quote, source.id))
-        return sorted(found)
-
-
-_worker: Reader | Search | None = None  # what a worker process (or this one) works with
-
-
-def _start(make: Callable[..., Reader | Search], *args: Any) -> None:
-    global _worker
-    _worker = make(*args)
-
-
-def _examine(first: str, last: str) -> Examined:
-    assert isinstance(_worker, Reader), "_start(Reader, ...) runs first"
-    return _worker.examine(first, last)
-
-
-def _scan(first: str, last: str) -> list[tuple[str, str]]:
-    assert isinstance(_worker, Search), "_start(Search, ...) runs first"
-    return _worker.scan(first, last)
-
-
-def _over(
-    ranges: Sequence[tuple[str, str]],
-    work: Callable[[str, str], T],
-    make: Callable[..., Reader | Search],
-    args: tuple[Any, ...],
-    parts: int,
-) -> Iterator[T]:
-    """`work` over each range, in order: in `parts` worker processes each set up with
-    `make(*args)`, or in this one."""
-    global _worker
-    if not ranges:
-        return
-    firsts, lasts = zip(*ranges, strict=True)
-    if parts > 1:
-        with parallel.pool(parts, _start, (make, *args)) as pool:
-            yield from pool.map(work, firsts, lasts)
-        return
-    _start(make, *args)
-    try:
-        yield from map(work, firsts, lasts)
-    finally:
-        if _worker is not None:
-            _worker.engine.dispose()
-        _worker = None
-
-
-# --- the audit ----------------------------------------------------------------------------------
-
-
-def quote_findings(fact: QuoteFact, pledge: PledgeRecord, context: Context) -> Iterator[Finding]:
-    """Every quote check on one quote, in registry order."""
-    for check in CHECKS:
-        if check.scope == "quote":
-            yield from check.run(fact, pledge, context)
+__all__ = ["Search", "audit", "quote_findings"]
 
 
 def audit(
@@ -288,70 +54,358 @@ def audit(
     workers: int | None = None,
     parallel_from: int = 20_000,
     only: Selection | None = None,
+    fresh: bool = False,
 ) -> Report:
     """Audit the register at `db` (a URL or path; None for the default), or `only` what that
-    selects. Its articles are read by `workers` processes (default: one per core, four at most)
-    when it holds `parallel_from` quotes or more: below that, starting them costs more than they
-    save."""
-    today = today or date.today()
-    with opened(db) as engine:
-        url = engine.url.render_as_string(hide_password=False)
-        with engine.connect() as conn:
-            every = list(conn.scalars(select(SourceRow.id).order_by(SourceRow.id)))
-            quoting = select(func.count()).select_from(EvidenceRow)
-            ids, selected = every, None
-            if only is not None:
-                ids, selected = only.read(conn)
-                quoting = quoting.where(only.pledge_ids(EvidenceRow.pledge_id))
-            quotes = conn.scalar(quoting) or 0
+    selects, reusing what earlier audits stored unless `fresh`. Articles are read by `workers`
+    processes (default: one per core, four at most) when there are `parallel_from` quotes or
+    more to examine: below that, starting them costs more than they save."""
+    with opened(db) as register:
         cores = workers or min(os.cpu_count() or 1, 4)
-        parts = cores if quotes >= parallel_from and cores > 1 and parallel.forking() else 1
-        chunks = parts * CHUNKS_PER_WORKER
-        ranges = _ranges(ids, -(-len(ids) // chunks)) if ids else []
-        # A quote not found where it is cited is looked for in every source, selected or not.
-        searched = _ranges(every, -(-len(every) // chunks)) if every and only else ranges
+        run = _Audit(register, today or date.today(), reverify_days, cores, parallel_from)
+        return run.run(only, fresh)
 
-        findings: list[Finding] = []
-        missing: list[QuoteFact] = []
-        support: dict[str, list[Support]] = defaultdict(list)
-        sources: list[SourceFacts] = []
-        examined = 0
-        progress.stage("reading the articles", total=len(ids))
-        for part in _over(ranges, _examine, Reader, (url, today, reverify_days, only), parts):
-            progress.advance(len(part.sources))
-            findings.extend(part.findings)
-            missing.extend(part.missing)
-            for pledge_id, lent in part.support:
-                support[intern(pledge_id)].append(lent)
-            sources.extend(part.sources)
-            examined += part.quotes
 
-        context = Context(today, reverify_days, {s.id: s for s in sources})
-        wanted: dict[str, list[int]] = defaultdict(list)
-        for index, fact in enumerate(missing):
-            if needle := fold(fact.cited.quote):
-                wanted[needle].append(index)
-        holders: dict[int, set[str]] = defaultdict(set)
-        progress.stage("looking for misplaced quotes in every article", total=len(searched))
-        for found in _over(searched, _scan, Search, (url, list(wanted)), parts) if wanted else ():
-            progress.advance()
-            for needle, source_id in found:
-                for index in wanted[needle]:
-                    if missing[index].cited.source_id != source_id:
-                        holders[index].add(source_id)
-        # Once the workers are done: while they run, this process holds little (measured: the
-        # checks run beside them saved 5 % of the time and cost a quarter more memory at peak).
-        checked = _pledge_checks(
-            engine, support, context, {f.cited.pledge_id for f in missing}, selected
+def _needle(fact: QuoteFact) -> str:
+    from pledges.textmatch import fold
+
+    return fold(fact.cited.quote)
+
+
+class _Audit:
+    """One audit: its phases share what they read."""
+
+    def __init__(
+        self, register: Register, today: date, days: int, cores: int, parallel_from: int
+    ) -> None:
+        self.register, self.today, self.days = register, today, days
+        self.cores, self.parallel_from = cores, parallel_from
+        self.examined = Examined()
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
+        self.kept: dict[str, store.Kept] = {}
+        self.dirty: list[str] = []  # checked again
+        self.holding: list[str] = []  # checked again, and their stored findings hold
+        self.candidates: set[str] | None = None  # those checked again; None: every one
+        self.holders: dict[str, list[str]] = {}
+
+    def _parts(self, quotes: int) -> int:
+        many = quotes >= self.parallel_from and self.cores > 1 and parallel.forking()
+        return self.cores if many else 1
+
+    # --- 1. what was stored, and what every audit reads
+
+    def _stored(self, fresh: bool) -> store.State | None:
+        """What the last audit stored, if it can still be used."""
+        state = None if fresh else store.state(self.register)
+        if state is None or state.rules != inventory.RULES_VERSION:
+            return None
+        if state.seq == 0:  # it audited an empty log
+            return state if not self.register.rows("SELECT 1 FROM revisions") else None
+        found = self.register.rows(
+            "SELECT hash FROM revisions WHERE seq = :seq", {"seq": state.seq}
+        )
+        return state if found and found[0][0] == state.hash else None
+
+    def _begin(self, only: Selection | None, fresh: bool) -> None:
+        reg = self.register
+        progress.stage("reading the register")
+        head = reg.rows("SELECT seq, hash FROM revisions ORDER BY seq DESC LIMIT 1")
+        self.head = (int(head[0][0]), str(head[0][1])) if head else (0, "")
+        self.state = self._stored(fresh)
+        self.sources = inventory.sources(reg)
+        self.actors = inventory.actors(reg)
+        self.entries = inventory.alias_entries(self.actors)
+        self.stamp = inventory.digest(sorted(self.entries))
+        self.selected = None if only is None else _selected(only, reg)
+        self.job = Job(reg.url, self.actors, self.today, self.days, stamp=self.stamp)
+
+    def _read(self, ids: list[str], what: str) -> dict[str, str]:
+        """Read these sources, examining the quotes of job.todo in them: each text's sha256."""
+        job, into = self.job, self.examined
+        parts = self._parts(sum(map(len, job.todo.values())))  # (hashing alone is quick)
+        progress.stage(what, total=len(ids))
+        texts: dict[str, str] = {}
+        cut = chunks(ids, parts)
+        for chunk, part in zip(cut, over(cut, reading.read, Reader, (job,), parts), strict=True):
+            progress.advance(len(chunk))
+            texts.update((i, sha) for i, sha, _ in part.states)
+            into.states += part.states
+            into.facts += part.facts
+            into.findings += part.findings
+            into.missing += part.missing
+            into.support += part.support
+        return texts
+
+    # --- 2 and 3, with nothing stored: every quote examined as its article is read
+
+    def _whole(self) -> None:
+        self.candidates = self.selected
+        self.read = inventory.pledges(self.register, self.candidates)
+        self.job.pledges = self.read.records
+        for items in self.read.evidence.values():
+            for item in items:
+                self.job.todo.setdefault(item.source_id, []).append(item)
+        self.texts = self._read(list(self.sources), "reading the articles")
+        self.stamps = dict.fromkeys(self.sources, self.stamp)
+        self.changed = set(self.sources)
+        self.dirty = list(self.read.records)
+        self.context = Context(
+            self.today, self.days, inventory.source_facts(self.sources, self.texts)
         )
 
-    findings.extend(checked.findings)
-    for index, fact in enumerate(missing):
-        if index in holders:
-            fact = replace(fact, elsewhere=tuple(sorted(holders[index])))
-        findings.extend(quote_findings(fact, checked.kept[fact.cited.pledge_id], context))
-    for check in CHECKS:
-        if check.scope == "source":
-            for source in sources:
-                findings.extend(check.run(source, context))
-    return Report.of(findings, pledges=checked.count, quotes=examined, sources=len(sources))
+    # --- 2 and 3, from what was stored
+
+    def _since(self, state: store.State, touched: set[str]) -> set[str]:
+        """The pledges whose findings may have changed since the last audit: named by the log
+        (they or their evidence), citing a source changed or holding an alias changed, or past
+        a re-verification limit (or before the day their findings were made for)."""
+        reg = self.register
+        logged = reg.rows(
+            "SELECT DISTINCT entity, entity_id FROM revisions WHERE seq > :seq", {"seq": state.seq}
+        )
+        pledges = {str(i) for entity, i in logged if entity == "pledge"}
+        evidence = {int(i) for entity, i in logged if entity == "evidence"}
+        sources = self.changed | touched | {str(i) for e, i in logged if e == "source"}
+        for column, among in (("id", evidence), ("source_id", sources)):
+            if among:
+                condition, params = inventory.among(reg, column, among)
+                rows = reg.rows(
+                    f"SELECT DISTINCT pledge_id FROM evidence WHERE {condition}", params
+                )
+                pledges |= {str(row[0]) for row in rows}
+        return pledges | set(store.expired(reg, self.today))
+
+    def _changes(self, state: store.State) -> None:
+        reg, job, before = self.register, self.job, state.sources
+        if self.entries != state.aliases:
+            job.renamed = sorted({lowered(name) for name, _ in self.entries ^ state.aliases})
+        self.texts = self._read(list(self.sources), "reading the articles")
+        touched = {i for i, _, hit in self.examined.states if hit}
+        self.changed = {
+            i for i, s in self.sources.items()
+            if before.get(i, ("", "", ""))[:2] != (s.sha256, self.texts[i])
+        }  # fmt: skip
+        self.stamps = {
+            i: self.stamp if i in self.changed or i in touched else before[i][2]
+            for i in self.sources
+        }
+        # Checked again: those that changed; and, if their stored findings no longer hold,
+        # those selected and those with a quote not found while the sources changed.
+        changed = set() if state.days != self.days else self._since(state, touched)
+        maybe = set(self.selected or ())
+        if self.changed or set(state.sources) != set(self.sources):
+            maybe |= set(store.placed_among(reg))
+        self.candidates = None if state.days != self.days else changed | maybe
+        self.read = inventory.pledges(reg, self.candidates)
+        job.pledges = self.read.records
+        self.kept = store.kept(reg, self.read.records)
+        placed = _placed(self.sources, self.texts)
+        for p in self.read.records:
+            held = self.kept.get(p)
+            if (self.candidates is None or p in changed or held is None
+                    or (held.placed is not None and held.placed != placed)):  # fmt: skip
+                self.dirty.append(p)
+            else:
+                self.holding.append(p)
+        self.context = Context(
+            self.today, self.days, inventory.source_facts(self.sources, self.texts)
+        )
+        self._facts()
+
+    def _facts(self) -> None:
+        """The facts of the quotes of the pledges checked again: stored, or examined now."""
+        read, job = self.read, self.job
+        wanted: dict[int, str] = {}
+        for p in self.dirty:
+            several = len(read.records[p].actors) > 1
+            for item in read.evidence.get(p, ()):
+                source = item.source_id
+                wanted[item.id] = fact_key(
+                    item.quote, self.texts[source], self.stamps[source], several
+                )
+        known = store.facts(self.register, wanted.values())
+        job.todo, job.keys, job.sources, job.renamed = {}, wanted, self.context.sources, []
+        for p in self.dirty:
+            for item in read.evidence.get(p, ()):
+                saved = known.get(wanted[item.id])
+                if saved is None:
+                    job.todo.setdefault(item.source_id, []).append(item)
+                else:
+                    fact = store.fact_of(saved, item)
+                    reading.sort_fact(fact, read.records[p], self.context, self.examined)
+        if job.todo:
+            self._read(sorted(job.todo), "examining the quotes changed")
+
+    # --- 4 and 5
+
+    def _place(self) -> None:
+        """The quote checks of the quotes not found, once the sources holding them are known."""
+        missing = self.examined.missing
+        needles = {_needle(f) for f in missing} - {""}
+        state = self.state
+        stored = {} if state is None or not needles else store.holders(self.register, needles)
+        self.holders = _elsewhere(
+            self.register.url, needles, list(self.sources), self.changed, stored,
+            None if state is None else state.placed, self._parts(len(needles) * 10),
+        )  # fmt: skip
+        for fact in missing:
+            found = self.holders.get(_needle(fact), ())
+            others = [s for s in found if s != fact.cited.source_id]
+            if others:
+                fact = replace(fact, elsewhere=tuple(others))
+            pledge = self.read.records[fact.cited.pledge_id]
+            self.findings[pledge.id].extend(quote_findings(fact, pledge, self.context))
+
+    def _check(self) -> None:
+        for finding in self.examined.findings:
+            self.findings[finding.pledge_id or ""].append(finding)
+        support: dict[str, list[Support]] = defaultdict(list)
+        for pledge_id, lent in self.examined.support:
+            support[pledge_id].append(lent)
+        for p in self.dirty:
+            pledge = self.read.records[p]
+            for check in CHECKS:
+                if check.scope == "pledge":
+                    self.findings[p].extend(check.run(pledge, support.get(p, ()), self.context))
+
+    def _report(self, only: Selection | None) -> Report:
+        every: list[Any] = (  # what the register checks read of every pledge
+            list(self.read.records.values())
+            if self.candidates is None
+            else inventory.every_pledge(self.register)
+        )
+        reported = self.selected if self.selected is not None else {p.id for p in every}
+        out = [f for p in self.dirty if p in reported for f in self.findings[p]]
+        out += [f for p in self.holding if p in reported
+                for f in store.findings_of(self.kept[p].findings)]  # fmt: skip
+        if self.state is not None and self.candidates is not None and self.selected is None:
+            out += store.reported(self.register, self.candidates)
+        audited = _audited_sources(self.selected, self.read, self.sources, only)
+        for check in CHECKS:
+            if check.scope == "register":
+                out += [f for f in check.run(every, self.context) if f.pledge_id in reported]
+            elif check.scope == "source":
+                for source_id in audited:
+                    out += check.run(self.context.sources[source_id], self.context)
+        quotes = (
+            sum(len(self.read.evidence.get(p, ())) for p in self.selected)
+            if self.selected is not None
+            else int(self.register.rows("SELECT count(*) FROM evidence")[0][0])
+        )
+        return Report.of(
+            out, pledges=len(reported), quotes=quotes, sources=len(audited),
+            examined=len(self.examined.facts),
+        )  # fmt: skip
+
+    def _keep(self) -> None:
+        """Store what was learnt; not after auditing a part of a register with nothing stored,
+        which would leave the rest unknown."""
+        state = self.state
+        if state is None and self.selected is not None:
+            return
+        placed = _placed(self.sources, self.texts)
+        gone = [] if self.candidates is None else sorted(self.candidates - set(self.read.records))
+        learnt = store.Learnt(
+            state={"seq": str(self.head[0]), "hash": self.head[1], "days": str(self.days),
+                   "rules": inventory.RULES_VERSION, "placed": placed,
+                   "aliases": json.dumps(sorted(self.entries), ensure_ascii=False)},
+            facts=dict(self.examined.facts),
+            gone=gone,
+            holders={needle: (placed, held) for needle, held in self.holders.items()},
+            sources={i: (s.sha256, self.texts[i], self.stamps[i]) for i, s in self.sources.items()
+                     if state is None or state.sources.get(i) != (s.sha256, self.texts[i],
+                                                                  self.stamps[i])},
+            sources_gone=[] if state is None else sorted(set(state.sources) - set(self.sources)),
+        )  # fmt: skip
+        has_missing = {f.cited.pledge_id for f in self.examined.missing}
+        for p in self.dirty:
+            since, until = store.window(self.read.evidence.get(p, ()), self.today, self.days)
+            learnt.pledges[p] = (
+                placed if p in has_missing else None,
+                None if since is None else since.isoformat(),
+                None if until is None else until.isoformat(),
+                store.findings_json(self.findings[p]),
+            )  # fmt: skip
+        store.save(self.register, learnt, whole=state is None)
+
+    def run(self, only: Selection | None, fresh: bool) -> Report:
+        self._begin(only, fresh)
+        if self.state is None:
+            self._whole()
+        else:
+            self._changes(self.state)
+        self._place()
+        self._check()
+        report = self._report(only)
+        self._keep()
+        return report
+
+
+def _elsewhere(
+    url: str,
+    needles: set[str],
+    every: list[str],
+    changed: set[str],
+    stored: dict[str, tuple[str, list[str]]],
+    placed: str | None,
+    parts: int,
+) -> dict[str, list[str]]:
+    """needle -> the sources holding it: as stored when it was sought among the sources as they
+    were at the last audit (`placed`), with the sources changed since sought again; else sought
+    in every source."""  # fmt: skip
+    out: dict[str, set[str]] = {}
+    again, anew = set(), set()
+    present = set(every)
+    for needle in needles:
+        kept = stored.get(needle)
+        if kept is not None and kept[0] == placed:
+            out[needle] = (set(kept[1]) - changed) & present
+            again.add(needle)
+        else:
+            out[needle] = set()
+            anew.add(needle)
+    for quotes, ids in ((anew, every), (again, sorted(changed & present))):
+        if not quotes or not ids:
+            continue
+        progress.stage("looking for misplaced quotes in the articles", total=len(ids))
+        cut = chunks(ids, parts)
+        found = over(cut, reading.scan, Search, (url, sorted(quotes)), parts)
+        for chunk, pairs in zip(cut, found, strict=True):
+            progress.advance(len(chunk))
+            for needle, source_id in pairs:
+                if needle in quotes:
+                    out[needle].add(source_id)
+    return {needle: sorted(held) for needle, held in out.items()}
+
+
+def _placed(found: dict[str, Any], texts: dict[str, str]) -> str:
+    """The digest of every source's id and texts: what a search for a quote was made among."""
+    return inventory.digest(sorted((i, s.sha256, texts.get(i)) for i, s in found.items()))
+
+
+def _selected(only: Selection, register: Register) -> set[str]:
+    """The pledges a selection names, or those citing its source, or both."""
+    chosen = set(only.pledges)
+    if only.source is not None:
+        rows = register.rows(
+            "SELECT DISTINCT pledge_id FROM evidence WHERE source_id = :s", {"s": only.source}
+        )
+        citing = {str(r[0]) for r in rows}
+        chosen = chosen & citing if only.pledges else citing
+    return chosen
+
+
+def _audited_sources(
+    selected: set[str] | None,
+    read: inventory.Pledges,
+    found: dict[str, Any],
+    only: Selection | None,
+) -> list[str]:
+    """The sources audited: every one, or those the selected pledges cite (and the source
+    named)."""  # fmt: skip
+    if selected is None or only is None:
+        return list(found)
+    cited = {e.source_id for p in selected for e in read.evidence.get(p, ())}
+    if only.source is not None:
+        cited.add(only.source)
+    return [s for s in found if s in cited]

@@ -80,25 +80,41 @@ def audit(
             parser=within("--workers", 1, WORKERS_MAX, "a number of processes"),
         ),
     ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Examine every quote again, ignoring what earlier audits stored (and store "
+            "anew). Without it, only what changed since is examined.",
+        ),
+    ] = False,
     db: Db = None,
 ) -> None:
     """Check every pledge (or those named) against the articles it cites: a summary, then the
     findings. Exits 1 per --fail-on: over the findings shown when --code or --severity is given,
     else over all of them."""
-    from pledges import progress, service
+    from pledges import progress
     from pledges.audit import Severity
     from pledges.audit import audit as run_audit
     from pledges.render import audit as render
     from pledges.render.pager import paged
 
     day = as_of(today)
-    codes = service.check_codes(code or [])
+    codes: list[str] = []
+    if code:
+        from pledges import service
+
+        codes = service.check_codes(code)
     only = None
     if pledge_id or source is not None:
+        from pledges import service
+
         with read(db) as session:
             only = service.audit_selection(session, pledge_id or [], source)
     with progress.task("Auditing"):
-        full = run_audit(db, today=day, reverify_days=reverify_days, workers=workers, only=only)
+        full = run_audit(
+            db, today=day, reverify_days=reverify_days, workers=workers, only=only, fresh=fresh
+        )
     chosen = None if severity is None else Severity(severity.value)
     report = full.shown(
         codes=codes,

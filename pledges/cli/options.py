@@ -206,10 +206,10 @@ ExpectVersion = Annotated[
 def as_of(today: str | None) -> date | None:
     """The day --today names (None: today), or a one-line error. It lies within the years a
     register's dates may take, so that counting days back from it stays within the calendar."""
-    from pledges.schema import YEAR_MAX, YEAR_MIN
-
     if today is None:
         return None
+    from pledges.schema import YEAR_MAX, YEAR_MIN
+
     try:
         day = date.fromisoformat(today)
     except ValueError:

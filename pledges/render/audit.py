@@ -52,9 +52,10 @@ def write_json(report: Report) -> None:
     write = sys.stdout.write
     summary = json.dumps(report.summary(), indent=2, ensure_ascii=False).replace("\n", "\n  ")
     write('{\n  "summary": ' + summary + ',\n  "findings": [')
+    value = json.JSONEncoder(ensure_ascii=False).encode  # (indent=2 would take the slow encoder)
     for index, finding in enumerate(report.findings):
-        item = json.dumps(finding.as_dict(), indent=2, ensure_ascii=False)
-        write(("," if index else "") + "\n    " + item.replace("\n", "\n    "))
+        fields = ",\n      ".join(f"{value(k)}: {value(v)}" for k, v in finding.as_dict().items())
+        write(("," if index else "") + "\n    {\n      " + fields + "\n    }")
     write("\n  ]\n}\n" if report.findings else "]\n}\n")
 
 

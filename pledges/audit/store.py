@@ -1,0 +1,338 @@
+"""What the audit keeps between runs: each quote's facts, each pledge's findings, and where each
+quote not found in its source stands instead, each under the key of what it depends on
+(pledges.audit.inventory). A cache: deleting it, or a change of the rules' version, costs time
+and nothing else; `log verify` never reads it.
+
+    audit_facts    key -> a quote's facts (facts.QuoteFact without its evidence), as JSON
+    audit_pledges  pledge id -> its findings as JSON, the days they hold for, and for a pledge
+                   with a quote not found, the sources its holders were sought among
+    audit_holders  a folded quote not found (its digest) -> the sources that hold it, and among
+                   which (`placed`: the digest of every source's id and texts' sha256)
+    audit_sources  source id -> its recorded sha256, its text's sha256 and its stamp, as last read
+    audit_state    the log's head, the aliases, the re-verification days and the rules' version
+                   of the last audit
+
+The tables are made by migration 0006 and named audit_*: derived from the register, left out of
+alembic's model check, and dropped by a downgrade without loss.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pledges.audit.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from pledges.audit.facts import QuoteFact
+    from pledges.audit.register import Params, Register
+    from pledges.records import EvidenceRecord
+
+TABLES = ("audit_facts", "audit_pledges", "audit_holders", "audit_sources", "audit_state")
+CREATE = (
+    "CREATE TABLE audit_facts (key VARCHAR(32) PRIMARY KEY, fact TEXT NOT NULL)",
+    "CREATE TABLE audit_pledges (pledge_id VARCHAR(80) PRIMARY KEY, placed VARCHAR(32), "
+    "valid_from VARCHAR(10), valid_until VARCHAR(10), findings TEXT NOT NULL)",
+    "CREATE TABLE audit_holders (needle VARCHAR(32) PRIMARY KEY, placed VARCHAR(32) NOT NULL, "
+    "holders TEXT NOT NULL)",
+    "CREATE TABLE audit_sources (source_id VARCHAR(80) PRIMARY KEY, "
+    "sha256 VARCHAR(64) NOT NULL, text_sha256 VARCHAR(64) NOT NULL, stamp VARCHAR(32) NOT NULL)",
+    "CREATE TABLE audit_state (name VARCHAR(40) PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+def create(connection: Any) -> None:
+    """Make the tables (a SQLAlchemy connection: the migration's)."""
+    from sqlalchemy import text
+
+    for statement in CREATE:
+        connection.execute(text(statement))
+
+
+def drop(connection: Any) -> None:
+    from sqlalchemy import text
+
+    for table in TABLES:
+        connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
+
+
+# --- facts and findings as JSON -----------------------------------------------------------------
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def fact_json(fact: QuoteFact) -> str:
+    """A quote's facts, without the evidence they are about (its key holds what they depend on)
+    and without the other sources holding it (audit_holders)."""
+    who = fact.speaker
+    elision = fact.elision
+    return _ENCODE(
+        [
+            None if fact.method is None else fact.method.value,
+            sorted(fact.named), list(fact.years), fact.length,
+            None if fact.near is None else list(fact.near), fact.in_characters,
+            None if who is None else [who.name, sorted(who.actors), who.outsider],
+            sorted(fact.parties), fact.joint,
+            None if elision is None
+            else [elision.code, elision.message, elision.hint, elision.dropped],
+        ]
+    )  # fmt: skip
+
+
+def fact_of(stored: str, cited: EvidenceRecord) -> QuoteFact:
+    """The facts stored for a quote, about this piece of evidence."""
+    from pledges.audit.facts import QuoteFact
+    from pledges.audit.naming import Speaker
+    from pledges.elisions import Dishonest
+    from pledges.textmatch import Method
+
+    method, named, years, size, near, wide, who, parties, joint, elision = json.loads(stored)
+    return QuoteFact(
+        cited, None if method is None else Method(method), frozenset(named), tuple(years), size,
+        None if near is None else (near[0], near[1]), (), wide,
+        None if who is None else Speaker(who[0], frozenset(who[1]), who[2]),
+        frozenset(parties), joint, None if elision is None else Dishonest(*elision),
+    )  # fmt: skip
+
+
+def findings_json(findings: Iterable[Finding]) -> str:
+    return _ENCODE(
+        [[f.code, f.severity.value, f.message, f.hint, f.pledge_id, f.source_id, f.evidence_id]
+         for f in findings]
+    )  # fmt: skip
+
+
+def findings_of(stored: str) -> list[Finding]:
+    severities = {s.value: s for s in Severity}
+    return [
+        Finding(code, severities[severity], message, hint, pledge, source, evidence)
+        for code, severity, message, hint, pledge, source, evidence in json.loads(stored)
+    ]
+
+
+def window(
+    evidence: Sequence[EvidenceRecord], today: date, days: int
+) -> tuple[date | None, date | None]:
+    """The days on which a pledge's findings stay as they are today: evidence not re-verified
+    within `days` is reported from the day after its limit (checks.not_reverified)."""
+    since = until = None
+    for item in evidence:
+        if item.verified_on is None:
+            continue
+        turns = item.verified_on + timedelta(days=days + 1)  # the first day it is reported
+        if turns <= today:
+            since = turns if since is None else max(since, turns)
+        else:
+            until = turns if until is None else min(until, turns)
+    return since, until
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A pledge's stored findings, with what decides whether they still hold."""
+
+    placed: str | None  # for a pledge with a quote not found: the sources sought among
+    findings: str  # JSON: read only when they hold
+
+
+@dataclass
+class State:
+    """What the last audit stored about the register as a whole."""
+
+    seq: int  # the log's head it audited
+    hash: str | None
+    days: int
+    rules: str
+    placed: str  # the digest of every source's id and recorded sha256
+    aliases: set[tuple[str, str]]  # (name, actor)
+    sources: dict[str, tuple[str, str, str]]  # id -> (recorded sha256, text's sha256, stamp)
+
+
+def _present(register: Register) -> bool:
+    if register.dialect == "sqlite":
+        found = register.rows(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit%'"
+        )
+    else:
+        found = register.rows(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'audit%' "
+            "AND table_schema = current_schema()"
+        )
+    return int(found[0][0]) == len(TABLES)
+
+
+def state(register: Register) -> State | None:
+    """What the last audit stored, or None when nothing was (or the tables are missing)."""
+    if not _present(register):
+        return None
+    values = dict(register.rows("SELECT name, value FROM audit_state"))
+    if "seq" not in values:
+        return None
+    sources = {
+        str(i): (str(recorded), str(sha), str(stamp))
+        for i, recorded, sha, stamp in register.rows(
+            "SELECT source_id, sha256, text_sha256, stamp FROM audit_sources"
+        )
+    }
+    return State(
+        int(values["seq"]), values.get("hash") or None, int(values["days"]), values["rules"],
+        values["placed"], {(str(n), str(a)) for n, a in json.loads(values["aliases"])}, sources,
+    )  # fmt: skip
+
+
+def _chunked(
+    register: Register, statement: str, column: str, values: Iterable[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """`statement` (its condition `{among}`: `column` is one of the values) over the values, a
+    batch at a time."""
+    from pledges.audit.inventory import among
+
+    wanted = sorted(set(values))
+    for start in range(0, len(wanted), 5000):
+        condition, params = among(register, column, wanted[start : start + 5000])
+        yield from register.rows(statement.replace("{among}", condition), params)
+
+
+def kept(register: Register, pledges: Iterable[str]) -> dict[str, Kept]:
+    """The stored findings of these pledges."""
+    return {
+        str(row[0]): Kept(*row[1:])
+        for row in _chunked(
+            register,
+            "SELECT pledge_id, placed, findings FROM audit_pledges WHERE {among}",
+            "pledge_id",
+            pledges,
+        )
+    }
+
+
+def reported(register: Register, leaving: set[str]) -> list[Finding]:
+    """Every stored finding, but those about the pledges `leaving` out."""
+    out: list[Finding] = []
+    for pledge_id, stored in register.stream(
+        "SELECT pledge_id, findings FROM audit_pledges WHERE findings <> '[]'"
+    ):
+        if pledge_id not in leaving:
+            out += findings_of(stored)
+    return out
+
+
+def expired(register: Register, today: date) -> list[str]:
+    """The pledges whose stored findings do not hold today (evidence re-verified too long ago
+    since, or a date before they were made)."""
+    day = today.isoformat()
+    return [
+        str(row[0])
+        for row in register.rows(
+            "SELECT pledge_id FROM audit_pledges WHERE valid_from > :day OR valid_until <= :day",
+            {"day": day},
+        )
+    ]
+
+
+def placed_among(register: Register) -> list[str]:
+    """The pledges with a quote not found where it is cited."""
+    return [
+        str(r[0])
+        for r in register.rows("SELECT pledge_id FROM audit_pledges WHERE placed IS NOT NULL")
+    ]
+
+
+def facts(register: Register, keys: Iterable[str]) -> dict[str, str]:
+    """The stored facts of these keys, as JSON."""
+    return {
+        str(key): str(fact)
+        for key, fact in _chunked(
+            register,
+            "SELECT key, fact FROM audit_facts WHERE {among}",
+            "key",
+            keys,
+        )
+    }
+
+
+def needle_key(needle: str) -> str:
+    from pledges.audit.inventory import digest
+
+    return digest(needle)
+
+
+def holders(register: Register, needles: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+    """needle -> (the sources sought among, those holding it), for the needles stored."""
+    keyed = {needle_key(n): n for n in needles}
+    return {
+        keyed[str(key)]: (str(where), json.loads(held))
+        for key, where, held in _chunked(
+            register,
+            "SELECT needle, placed, holders FROM audit_holders WHERE {among}",
+            "needle",
+            keyed,
+        )
+    }
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Learnt:
+    """What this audit found that the next one can reuse."""
+
+    state: dict[str, str]
+    facts: dict[str, str] = field(default_factory=dict)  # key -> JSON
+    # pledge id -> (placed, valid from, valid until, findings JSON)
+    pledges: dict[str, tuple[str | None, str | None, str | None, str]] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)  # pledges no longer in the register
+    holders: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    sources: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # as State.sources
+    sources_gone: list[str] = field(default_factory=list)
+
+
+def _upsert(table: str, columns: Sequence[str]) -> str:
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    others = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    return (
+        f"INSERT INTO {table} ({names}) VALUES ({values}) "
+        f"ON CONFLICT ({columns[0]}) DO UPDATE SET {others}"
+    )
+
+
+def _rows(columns: Sequence[str], items: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(zip(columns, (k, *v), strict=True)) for k, v in items.items()]
+
+
+PLEDGE_ROW = ("pledge_id", "placed", "valid_from", "valid_until", "findings")
+SOURCE_ROW = ("source_id", "sha256", "text_sha256", "stamp")
+
+
+def save(register: Register, learnt: Learnt, *, whole: bool) -> bool:
+    """Store what was learnt: True when stored. `whole`: everything in use was learnt now, and
+    what is stored from before goes. Nothing is stored where the tables are missing (dropped by
+    hand: `pledges db upgrade` cannot know to make them again, and the audit works without)."""
+    if not _present(register):
+        return False
+    writes: list[tuple[str, Sequence[Params]]] = []
+    if whole:
+        writes += [(f"DELETE FROM {table}", [{}]) for table in TABLES]
+    writes += [
+        ("DELETE FROM audit_pledges WHERE pledge_id = :p", [{"p": p} for p in learnt.gone]),
+        ("DELETE FROM audit_sources WHERE source_id = :s", [{"s": s} for s in learnt.sources_gone]),
+        (_upsert("audit_facts", ("key", "fact")),
+         [{"key": k, "fact": v} for k, v in learnt.facts.items()]),
+        (_upsert("audit_pledges", PLEDGE_ROW), _rows(PLEDGE_ROW, learnt.pledges)),
+        (_upsert("audit_holders", ("needle", "placed", "holders")),
+         [{"needle": needle_key(n), "placed": where, "holders": json.dumps(held)}
+          for n, (where, held) in learnt.holders.items()]),
+        (_upsert("audit_sources", SOURCE_ROW), _rows(SOURCE_ROW, learnt.sources)),
+        (_upsert("audit_state", ("name", "value")),
+         [{"name": n, "value": v} for n, v in learnt.state.items()]),
+    ]  # fmt: skip
+    return register.store([(statement, rows) for statement, rows in writes if rows])
