@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring  # a string as `canonical` writes it
 from typing import Any
@@ -26,6 +26,7 @@ from pledges.schema import Revision, text_sha256
 from pledges.vocab import Action, Entity
 
 Changes = dict[str, dict[str, Any]]
+Record = tuple[Entity, str]  # a record as the log names it: its entity and its id
 
 
 def now() -> datetime:
@@ -174,7 +175,7 @@ class StoredRevision:
     seq: int
     hash: str | None
     fields: dict[str, Any] | None
-    record: tuple[Entity, str] | None  # what it changed, when that much can be read
+    record: Record | None  # what it changed, when that much can be read
 
 
 def _describe(revision: StoredRevision) -> str:
@@ -189,11 +190,25 @@ def _describe(revision: StoredRevision) -> str:
 _UNKNOWN = object()  # a previous hash that cannot be read: the link to it cannot be checked
 
 
-def check_chain(revisions: Sequence[StoredRevision]) -> str | None:
-    """The first revision that breaks the chain, described; None when every link holds. A
-    revision that cannot be read is named elsewhere; the links around it are left unchecked."""
-    prev_hash: object = None
-    for expected, revision in enumerate(revisions, start=1):
+class ChainCheck:
+    """The hash chain checked one revision at a time, in seq order, keeping only the hash of the
+    revision before: `cut` describes the first revision that breaks it (None while every link
+    holds). A revision that cannot be read is named elsewhere; the links around it are left
+    unchecked."""
+
+    def __init__(self) -> None:
+        self.cut: str | None = None
+        self._expected = 1
+        self._prev_hash: object = None
+
+    def follow(self, revision: StoredRevision) -> None:
+        if self.cut is None:
+            self.cut = self._break(revision)
+        self._expected += 1
+        self._prev_hash = _UNKNOWN if revision.hash is None else revision.hash
+
+    def _break(self, revision: StoredRevision) -> str | None:
+        expected = self._expected
         if revision.seq != expected:
             return (
                 f"revision {expected} is missing: the log goes from {expected - 1} to "
@@ -201,7 +216,7 @@ def check_chain(revisions: Sequence[StoredRevision]) -> str | None:
             )
         fields = revision.fields
         if fields is not None:
-            if prev_hash is not _UNKNOWN and fields["prev_hash"] != prev_hash:
+            if self._prev_hash is not _UNKNOWN and fields["prev_hash"] != self._prev_hash:
                 return (
                     f"{_describe(revision)} does not follow revision {expected - 1}: "
                     "the chain is cut"
@@ -211,38 +226,51 @@ def check_chain(revisions: Sequence[StoredRevision]) -> str | None:
                     f"{_describe(revision)} was altered after it was written: it no longer "
                     "matches its hash"
                 )
-        prev_hash = _UNKNOWN if revision.hash is None else revision.hash
-    return None
+        return None
 
 
-def replay(revisions: Sequence[StoredRevision]) -> dict[tuple[Entity, str], dict[str, Any]]:
-    """Every record as the log says it should be now: creations, then each change applied."""
-    state: dict[tuple[Entity, str], dict[str, Any]] = {}
-    for revision in revisions:
-        if revision.fields is None:
-            continue
-        assert revision.record is not None  # read whole, so its entity was read too
-        record = state.setdefault(revision.record, {})
-        for name, change in revision.fields["changes"].items():
-            record[name] = change.get("after")
-    return state
+@dataclass
+class LogScan:
+    """What one pass over the log in seq order found, all that is kept of it: `hashes` holds
+    the hash of each revision an anchor names and of the last one (what `anchors.broken` needs),
+    `skipped` the records one of whose revisions cannot be read."""
+
+    revisions: int = 0
+    problems: list[str] = field(default_factory=list)
+    cut: str | None = None
+    hashes: dict[int, str | None] = field(default_factory=dict)
+    unreadable: set[int] = field(default_factory=set)  # the seqs of those revisions
+    skipped: set[Record] = field(default_factory=set)
 
 
-def read_log(session: Session) -> tuple[list[StoredRevision], list[str]]:
-    """The stored revisions in order, and a finding for each value that cannot be read."""
-    revisions = []
-    problems = []
+def scan_log(session: Session, anchored: Collection[int] = ()) -> LogScan:
+    """Read the log once in seq order: name each value that cannot be read, and check the chain."""
+    scan = LogScan()
+    chain = ChainCheck()
+    last: StoredRevision | None = None
     for row in integrity.read_rows(session, integrity.REVISIONS):
-        problems += [f"{integrity.name_of(row)}: {p} — its hash cannot be recomputed"
-                     for p in row.problems]  # fmt: skip
+        scan.problems += [f"{integrity.name_of(row)}: {p} — its hash cannot be recomputed"
+                          for p in row.problems]  # fmt: skip
         values = row.values
         fields = None if row.problems else {name: values[name] for name in _HASHED}
         record = None
         if values.get("entity") is not None and values.get("entity_id") is not None:
             record = (Entity(values["entity"]), values["entity_id"])
-        revisions.append(StoredRevision(int(row.key[0]), values.get("hash"), fields, record))
+        revision = StoredRevision(int(row.key[0]), values.get("hash"), fields, record)
+        if fields is None:
+            scan.unreadable.add(revision.seq)
+            if record is not None:
+                scan.skipped.add(record)
+        chain.follow(revision)
+        if revision.seq in anchored:
+            scan.hashes[revision.seq] = revision.hash
+        last = revision
+        scan.revisions += 1
         progress.advance()
-    return revisions, problems
+    if last is not None:
+        scan.hashes[last.seq] = last.hash
+    scan.cut = chain.cut
+    return scan
 
 
 def _unreadable_records(session: Session) -> tuple[dict[Entity, set[str]], list[str]]:
@@ -261,52 +289,116 @@ def _unreadable_records(session: Session) -> tuple[dict[Entity, set[str]], list[
     return records, problems
 
 
-def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
-    """Recompute the chain, check each anchor, replay the log against the register, and re-hash
-    every source text. Stored values are read as text first: one that cannot be read is named,
-    and its record is left out of the comparison rather than failing it.
-
-    The reads must see one state of the register: give a session whose transaction is a snapshot
-    (`db.snapshot`)."""
-    progress.stage("reading the log")
-    revisions, problems = read_log(session)
-    progress.stage("reading the records")
-    unreadable, found = _unreadable_records(session)
-    problems += found
-    progress.stage("checking the hash chain")
-    cut = check_chain(revisions)
-    if cut:
-        problems.append(cut)
-    problems += broken(anchors, {r.seq: r.hash for r in revisions})
-    logged = replay(revisions)
-    # Neither a record that cannot be read nor one whose revisions cannot all be read is
-    # compared: what the log says of it would be a guess.
-    skipped = {(entity, i) for entity, ids in unreadable.items() for i in ids}
-    skipped |= {r.record for r in revisions if r.fields is None and r.record is not None}
-    progress.stage("reading the register")
-    with integrity.leaving_out(session, unreadable):
-        stored = repo.all_records(session)
-        texts = repo.source_texts(session)
-    compared = sorted((set(logged) | set(stored)) - skipped)
-    progress.stage("comparing the records with the log", total=len(compared))
-    for key in compared:
+def replayed(
+    session: Session, unreadable: Collection[int]
+) -> Iterator[tuple[Record, dict[str, Any]]]:
+    """Each record the log names, as its revisions say it should be now (creation, then each
+    change applied), one record at a time: the log is read ordered by record and seq (the
+    revisions table's index on entity and entity_id). Revisions whose seq is in `unreadable`
+    are passed over: every other one was read whole by `scan_log`, in the same snapshot."""
+    order = ("entity", "entity_id", "seq")
+    rows = integrity.read_texts(session, integrity.REVISIONS, (*order, "changes"), order)
+    key: Record | None = None
+    state: dict[str, Any] = {}
+    for entity, entity_id, seq, changes in rows:
         progress.advance()
-        entity, entity_id = key
-        if key not in logged:
-            problems.append(f"{entity} {entity_id} has no revision: it was added without pledges")
-        elif key not in stored:
-            problems.append(f"{entity} {entity_id} is in the log but not in the register: deleted")
-        else:
-            for name, value in stored[key].items():
-                if logged[key].get(name) != value:
-                    problems.append(
-                        f"{entity} {entity_id}: {name} is {value!r} in the register but "
-                        f"{logged[key].get(name)!r} in the log: changed without a revision"
-                    )
-    for source_id, text, recorded in texts:
+        assert seq is not None and entity is not None and entity_id is not None
+        if int(seq) in unreadable:
+            continue
+        assert changes is not None  # read whole by scan_log
+        if key is None or entity_id != key[1] or entity != key[0]:
+            if key is not None:
+                yield key, state
+            key, state = (Entity(entity), entity_id), {}
+        for name, change in json.loads(changes).items():
+            state[name] = change["after"]
+    if key is not None:
+        yield key, state
+
+
+def _differences(key: Record, stored: dict[str, Any] | None, logged: dict[str, Any]) -> list[str]:
+    """What the register holds of a record that its log does not say (`stored` None: nothing)."""
+    entity, entity_id = key
+    if stored is None:
+        return [f"{entity} {entity_id} is in the log but not in the register: deleted"]
+    return [
+        f"{entity} {entity_id}: {name} is {value!r} in the register but "
+        f"{logged.get(name)!r} in the log: changed without a revision"
+        for name, value in stored.items()
+        if logged.get(name) != value
+    ]
+
+
+def compare_records(session: Session, scan: LogScan) -> list[str]:
+    """Replay the log record by record against the register, read a batch of ids at a time,
+    and name the register's records that no revision names. The findings come in the order of
+    the records' entity and id, as sorted text."""
+    found: list[tuple[Record, str]] = []
+    batch: list[tuple[Record, dict[str, Any]]] = []
+
+    def against_register() -> None:
+        entity = batch[0][0][0]
+        stored = repo.records_of(session, entity, [key[1] for key, _ in batch])
+        for key, logged in batch:
+            found.extend((key, line) for line in _differences(key, stored.get(key[1]), logged))
+        batch.clear()
+
+    for key, logged in replayed(session, scan.unreadable):
+        if key in scan.skipped:
+            continue
+        if batch and (batch[0][0][0] != key[0] or len(batch) == repo.NAMED_AT_ONCE):
+            against_register()
+        batch.append((key, logged))
+    if batch:
+        against_register()
+    for entity in Entity:
+        for entity_id in repo.records_without_revision(session, entity):
+            if (entity, entity_id) not in scan.skipped:
+                line = f"{entity} {entity_id} has no revision: it was added without pledges"
+                found.append(((entity, entity_id), line))
+    found.sort(key=lambda finding: finding[0])  # stable: a record's fields stay in their order
+    return [line for _, line in found]
+
+
+def check_texts(session: Session) -> tuple[int, list[str]]:
+    """Re-hash every source text, one at a time: how many, and a finding for each that changed."""
+    checked = 0
+    problems = []
+    for source_id, text, recorded in repo.source_texts(session):
+        checked += 1
         if text_sha256(text) != recorded:
             problems.append(
                 f"source {source_id}: its text no longer matches the sha256 recorded when it was "
                 "added: the article was changed in the database"
             )
-    return Verification(len(revisions), len(stored), len(texts), problems, len(anchors))
+    return checked, problems
+
+
+def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
+    """Recompute the chain, check each anchor, replay the log against the register, and re-hash
+    every source text. Stored values are read as text first: one that cannot be read is named,
+    and its record is left out of the comparison rather than failing it.
+
+    Nothing is held whole: the log is read twice (in seq order for the chain, then by record
+    for the replay), the register a batch of records at a time, the texts one at a time.
+
+    The reads must see one state of the register: give a session whose transaction is a snapshot
+    (`db.snapshot`)."""
+    progress.stage("reading the log and checking the hash chain")
+    scan = scan_log(session, {anchor.seq for anchor in anchors})
+    progress.stage("reading the records")
+    unreadable, found = _unreadable_records(session)
+    problems = scan.problems + found
+    if scan.cut:
+        problems.append(scan.cut)
+    problems += broken(anchors, scan.hashes)
+    # Neither a record that cannot be read nor one whose revisions cannot all be read is
+    # compared: what the log says of it would be a guess.
+    scan.skipped |= {(entity, i) for entity, ids in unreadable.items() for i in ids}
+    with integrity.leaving_out(session, unreadable):
+        progress.stage("comparing the records with the log", total=scan.revisions)
+        problems += compare_records(session, scan)
+        records = sum(repo.record_count(session, entity) for entity in Entity)
+        progress.stage("re-hashing the source texts")
+        sources, changed = check_texts(session)
+    return Verification(scan.revisions, records, sources, problems + changed, len(anchors))

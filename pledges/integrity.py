@@ -8,7 +8,7 @@ here raises on what the database holds, and nothing here writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -57,28 +57,58 @@ class _Unreadable(Exception):
     """A value that cannot be read; its message completes "<field> holds ..."."""
 
 
-def read_rows(session: Session, table: Table) -> Iterator[StoredRow]:
-    """Every row of `table`, in primary-key order, read as text and decoded here."""
+AT_ONCE = 1000  # rows fetched from the database at a time: a table is never held whole
+
+
+def read_rows(
+    session: Session,
+    table: Table,
+    columns: Sequence[str] | None = None,
+    order: Sequence[str] | None = None,
+) -> Iterator[StoredRow]:
+    """Every row of `table`, read as text and decoded here, streamed: only `columns` (all by
+    default; the primary key is always read), in the order of the columns `order` names (the
+    primary key's by default)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         # Dates and times as text in the one style decoded here, whatever the server's setting;
         # SET LOCAL ends with the transaction.
         session.execute(text("SET LOCAL DateStyle = 'ISO, YMD'"))
-    columns = list(table.columns)
-    # SQLite keeps whatever bytes it was given, even in a text column; PostgreSQL keeps text valid.
-    as_text = [cast(c, LargeBinary if dialect == "sqlite" else Text) for c in columns]
     keys = [c.name for c in table.primary_key.columns]
-    query = select(*as_text).select_from(table).order_by(*table.primary_key.columns)
-    for raw in session.execute(query):
+    named = keys + [name for name in columns or () if name not in keys]
+    read = list(table.columns) if columns is None else [table.c[name] for name in named]
+    # SQLite keeps whatever bytes it was given, even in a text column; PostgreSQL keeps text valid.
+    as_text = [cast(c, LargeBinary if dialect == "sqlite" else Text) for c in read]
+    ordered = table.primary_key.columns if order is None else [table.c[name] for name in order]
+    query = select(*as_text).select_from(table).order_by(*ordered)
+    decoders = [(c.name, _decoder(table.name, c)) for c in read]
+    at = [read.index(table.c[k]) for k in keys]
+    # Fetched a batch at a time (on PostgreSQL through a server-side cursor), not all at once.
+    for raw in session.execute(query.execution_options(yield_per=AT_ONCE)):
         values: dict[str, Any] = {}
         problems = []
-        for column, stored in zip(columns, raw, strict=True):
+        for (name, decode), stored in zip(decoders, raw, strict=True):
             try:
-                values[column.name] = _decode(table.name, column, stored)
+                values[name] = decode(stored)
             except _Unreadable as error:
-                problems.append(f"{column.name} holds {error}")
-        key = tuple(_shown_key(raw[columns.index(table.c[k])]) for k in keys)
+                problems.append(f"{name} holds {error}")
+        key = tuple(_shown_key(raw[i]) for i in at)
         yield StoredRow(table.name, key, values, tuple(problems))
+
+
+def read_texts(
+    session: Session, table: Table, columns: Sequence[str], order: Sequence[str]
+) -> Iterator[tuple[str | None, ...]]:
+    """The values of `columns` of every row, as stored text (NULL as None), in the order of the
+    columns `order` names, streamed; undecoded: for rows `read_rows` already found readable (any
+    byte that is not UTF-8 is replaced rather than raised)."""
+    dialect = session.get_bind().dialect.name
+    as_text = [
+        cast(table.c[name], LargeBinary if dialect == "sqlite" else Text) for name in columns
+    ]
+    query = select(*as_text).select_from(table).order_by(*[table.c[name] for name in order])
+    for raw in session.execute(query.execution_options(yield_per=AT_ONCE)):
+        yield tuple(v.decode("utf-8", errors="replace") if isinstance(v, bytes) else v for v in raw)
 
 
 def _type(column: Column[Any]) -> TypeEngine[Any]:
@@ -96,23 +126,35 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 60 else value[:59] + "…")
 
 
-def _decode(table: str, column: Column[Any], stored: Any) -> Any:
-    if stored is None:
-        return None
-    if isinstance(stored, bytes):
-        try:
-            stored = stored.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _Unreadable("bytes that are not UTF-8 text") from None
-    value = str(stored)
-    try:
-        decoded = _decoded(value, _type(column))
-    except (ValueError, OverflowError) as error:
-        raise _Unreadable(f"{_shown(value)}, which is not {error}") from None
+_CONVERTED = (JSON, DateTime, Date, Enum, Boolean, Integer, Float)  # the types `_decoded` reads
+
+
+def _decoder(table: str, column: Column[Any]) -> Callable[[Any], Any]:
+    """The decoding of one column's stored values (made once per read, not once per value)."""
+    kind = _type(column)
     shape = _SHAPES.get((table, column.name))
-    if shape is not None and not shape[0](decoded):
-        raise _Unreadable(f"JSON that is not {shape[1]}: {_shown(value)}")
-    return decoded
+    plain = shape is None and not isinstance(kind, _CONVERTED)
+
+    def decode(stored: Any) -> Any:
+        if stored is None:
+            return None
+        if isinstance(stored, bytes):
+            try:
+                stored = stored.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _Unreadable("bytes that are not UTF-8 text") from None
+        value = str(stored)
+        if plain:  # text: as it is
+            return value
+        try:
+            decoded = _decoded(value, kind)
+        except (ValueError, OverflowError) as error:
+            raise _Unreadable(f"{_shown(value)}, which is not {error}") from None
+        if shape is not None and not shape[0](decoded):
+            raise _Unreadable(f"JSON that is not {shape[1]}: {_shown(value)}")
+        return decoded
+
+    return decode
 
 
 T = TypeVar("T")
@@ -162,10 +204,16 @@ def _texts(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
+_BEFORE_AFTER = frozenset(("before", "after"))
+
+
 def _changes(value: Any) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(change, dict) and set(change) == {"before", "after"} for change in value.values()
-    )
+    if not isinstance(value, dict):
+        return False
+    for change in value.values():  # a loop, not all(...): every revision of the log comes here
+        if not isinstance(change, dict) or change.keys() != _BEFORE_AFTER:
+            return False
+    return True
 
 
 # JSON columns whose readers rely on a shape, with the shape in words.
