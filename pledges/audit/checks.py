@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from pledges.records import PledgeRecord, SourceRecord
 
 Scope = Literal["quote", "pledge", "source", "register"]
+# What a register check may read of each pledge (pledges.audit.inventory.Light): its findings
+# stay as they are while no pledge is added and none of these changes.
+REGISTER_READS = ("id", "kind", "target_year", "status", "actors")
 DELIVERY = frozenset(
     {Status.KEPT, Status.PARTIALLY_KEPT, Status.BROKEN, Status.STALLED, Status.IN_PROGRESS}
 )

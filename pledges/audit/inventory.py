@@ -109,8 +109,28 @@ class Pledges:
     evidence: dict[str, list[EvidenceRecord]]  # by pledge, in id order
 
 
-def pledges(register: Register, ids: Collection[str] | None) -> Pledges:
-    """These pledges (every one, for None) with their actors and evidence."""
+def evidence_record(row: tuple[Any, ...]) -> EvidenceRecord:
+    """A piece of evidence from its row (EVIDENCE_COLUMNS)."""
+    return EvidenceRecord(
+        row[0], row[1], row[2], row[3], _STANCES[row[4]],
+        None if row[5] is None else _STATUSES[row[5]], _RANKS[row[6]], row[7], row[8],
+        day(row[9]),
+    )  # fmt: skip
+
+
+def citing(register: Register, sources: Collection[str]) -> dict[str, list[EvidenceRecord]]:
+    """The evidence citing these sources, by source, in id order."""
+    condition, params = among(register, "source_id", sources)
+    out: dict[str, list[EvidenceRecord]] = defaultdict(list)
+    for row in register.stream(
+        f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE {condition} ORDER BY id", params
+    ):
+        out[row[2]].append(evidence_record(row))
+    return out
+
+
+def pledges(register: Register, ids: Collection[str] | None, *, evidence: bool = True) -> Pledges:
+    """These pledges (every one, for None) with their actors, and their evidence."""
     where, params = ("", {}) if ids is None else among(register, "pledge_id", ids)
     named = "" if ids is None else "WHERE " + among(register, "id", ids)[0]
     links: dict[str, list[str]] = defaultdict(list)
@@ -128,15 +148,10 @@ def pledges(register: Register, ids: Collection[str] | None) -> Pledges:
             _FORMALITIES[row[9]], _STATUSES[row[10]], _CONFIDENCES[row[11]], day(row[12]),
             row[13], row[14], row[15], row[16], actors,
         )  # fmt: skip
-    for row in register.stream(
-        f"SELECT {EVIDENCE_COLUMNS} FROM evidence {'WHERE ' + where if where else ''} ORDER BY id",
-        params,
-    ):
-        out.evidence[row[1]].append(EvidenceRecord(
-            row[0], row[1], row[2], row[3], _STANCES[row[4]],
-            None if row[5] is None else _STATUSES[row[5]], _RANKS[row[6]], row[7], row[8],
-            day(row[9]),
-        ))  # fmt: skip
+    if evidence:
+        query = f"SELECT {EVIDENCE_COLUMNS} FROM evidence {'WHERE ' + where if where else ''}"
+        for row in register.stream(query + " ORDER BY id", params):
+            out.evidence[row[1]].append(evidence_record(row))
     return out
 
 

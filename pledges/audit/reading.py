@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pledges import parallel
-from pledges.audit import store
+from pledges.audit import inventory, store
 from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
 from pledges.audit.findings import Finding
 from pledges.audit.inventory import fact_key, lowered
@@ -69,7 +69,10 @@ class Job:
     days: int
     renamed: list[str] = field(default_factory=list)  # aliases changed since (lowered)
     stamp: str = ""  # the stamp of a source read now for the first time (with every quote)
-    todo: dict[str, list[EvidenceRecord]] = field(default_factory=dict)  # by source
+    # The quotes to examine, by source; with `whole`, every quote citing each source read,
+    # read with it (and its pledge) by the process that reads it.
+    todo: dict[str, list[EvidenceRecord]] = field(default_factory=dict)
+    whole: bool = False
     keys: dict[int, str] = field(default_factory=dict)  # evidence id -> the key of its facts
     pledges: dict[str, PledgeRecord] = field(default_factory=dict)
     sources: Mapping[str, SourceFacts] = field(default_factory=dict)
@@ -138,10 +141,15 @@ class Reader:
 
         job, out = self.job, Examined()
         with opened(job.url) as register:
+            todo_by_source, pledges = job.todo, job.pledges
+            if job.whole:
+                todo_by_source = inventory.citing(register, ids)
+                citing = {e.pledge_id for items in todo_by_source.values() for e in items}
+                pledges = inventory.pledges(register, citing, evidence=False).records
             for source_id, text in texts(register, ids):
                 sha = text_sha256(text)
                 out.states.append((source_id, sha, job.touched(text)))
-                todo = job.todo.get(source_id)
+                todo = todo_by_source.get(source_id)
                 if not todo:
                     continue
                 from pledges.audit.speakers import Speech
@@ -150,7 +158,7 @@ class Reader:
                 article, matcher = Article(text), job.matcher()
                 speech = Speech(text, matcher)
                 for item in todo:
-                    pledge = job.pledges[item.pledge_id]
+                    pledge = pledges[item.pledge_id]
                     several = len(pledge.actors) > 1
                     fact = examine(item, article, matcher, speech=speech, several=several)
                     key = job.keys.get(item.id) or fact_key(item.quote, sha, job.stamp, several)

@@ -26,17 +26,19 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
+from contextlib import ExitStack, closing
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pledges import parallel, progress
 from pledges.audit import inventory, reading, store
-from pledges.audit.checks import CHECKS, Context, Support
+from pledges.audit.checks import CHECKS, REGISTER_READS, Context, Support
 from pledges.audit.findings import Finding, Report
 from pledges.audit.inventory import fact_key, lowered
 from pledges.audit.reading import Examined, Job, Reader, Search, chunks, over, quote_findings
 from pledges.audit.register import Register, opened
+from pledges.errors import PledgesError
 from pledges.vocab import REVERIFY_DAYS
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from pledges.audit.selection import Selection
 
 __all__ = ["Search", "audit", "quote_findings"]
+
+PLEDGES_AT_ONCE = 1_000  # pledges read at a time to be checked, when nothing was stored
 
 
 def audit(
@@ -60,10 +64,33 @@ def audit(
     selects, reusing what earlier audits stored unless `fresh`. Articles are read by `workers`
     processes (default: one per core, four at most) when there are `parallel_from` quotes or
     more to examine: below that, starting them costs more than they save."""
-    with opened(db) as register:
+    with opened(db) as register, closing(Keeper(register.url)) as keeper:
         cores = workers or min(os.cpu_count() or 1, 4)
-        run = _Audit(register, today or date.today(), reverify_days, cores, parallel_from)
+        run = _Audit(register, keeper, today or date.today(), reverify_days, cores, parallel_from)
         return run.run(only, fresh)
+
+
+class Keeper:
+    """Writes what the audit learns as it goes, through a connection of its own (the audit's
+    reads keep theirs); after the first write refused (a read-only or busy register), no more."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.on = url, True
+        self._stack = ExitStack()
+        self._register: Register | None = None
+
+    def __call__(self, writes: store.Writes) -> None:
+        if not self.on:
+            return
+        try:
+            if self._register is None:
+                self._register = self._stack.enter_context(opened(self.url))
+            self.on = store.write(self._register, writes)
+        except PledgesError:  # it cannot be opened again now (busy): the audit goes on
+            self.on = False
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 def _needle(fact: QuoteFact) -> str:
@@ -76,9 +103,10 @@ class _Audit:
     """One audit: its phases share what they read."""
 
     def __init__(
-        self, register: Register, today: date, days: int, cores: int, parallel_from: int
-    ) -> None:
-        self.register, self.today, self.days = register, today, days
+        self, register: Register, keep: Keeper, today: date, days: int, cores: int,
+        parallel_from: int,
+    ) -> None:  # fmt: skip
+        self.register, self.keep, self.today, self.days = register, keep, today, days
         self.cores, self.parallel_from = cores, parallel_from
         self.examined = Examined()
         self.findings: dict[str, list[Finding]] = defaultdict(list)
@@ -87,6 +115,8 @@ class _Audit:
         self.holding: list[str] = []  # checked again, and their stored findings hold
         self.candidates: set[str] | None = None  # those checked again; None: every one
         self.holders: dict[str, list[str]] = {}
+        self.rows: dict[str, tuple[str | None, str | None, str | None, str]] = {}  # to store
+        self.quotes_examined = 0
 
     def _parts(self, quotes: int) -> int:
         many = quotes >= self.parallel_from and self.cores > 1 and parallel.forking()
@@ -122,7 +152,8 @@ class _Audit:
     def _read(self, ids: list[str], what: str) -> dict[str, str]:
         """Read these sources, examining the quotes of job.todo in them: each text's sha256."""
         job, into = self.job, self.examined
-        parts = self._parts(sum(map(len, job.todo.values())))  # (hashing alone is quick)
+        todo = self.quotes if job.whole else sum(map(len, job.todo.values()))
+        parts = self._parts(todo)  # (hashing alone is quick)
         progress.stage(what, total=len(ids))
         texts: dict[str, str] = {}
         cut = chunks(ids, parts)
@@ -130,7 +161,11 @@ class _Audit:
             progress.advance(len(chunk))
             texts.update((i, sha) for i, sha, _ in part.states)
             into.states += part.states
-            into.facts += part.facts
+            self.quotes_examined += len(part.facts)
+            if job.whole:  # stored as they come, not held
+                self.keep(store.facts_written(part.facts))
+            else:
+                into.facts += part.facts
             into.findings += part.findings
             into.missing += part.missing
             into.support += part.support
@@ -139,16 +174,25 @@ class _Audit:
     # --- 2 and 3, with nothing stored: every quote examined as its article is read
 
     def _whole(self) -> None:
+        reg, job = self.register, self.job
         self.candidates = self.selected
-        self.read = inventory.pledges(self.register, self.candidates)
-        self.job.pledges = self.read.records
-        for items in self.read.evidence.values():
-            for item in items:
-                self.job.todo.setdefault(item.source_id, []).append(item)
+        if self.selected is not None:  # a part of a register with nothing stored: not kept
+            self.keep.on = False
+            self.read = inventory.pledges(reg, self.selected)
+            job.pledges = self.read.records
+            for items in self.read.evidence.values():
+                for item in items:
+                    job.todo.setdefault(item.source_id, []).append(item)
+            self.dirty = list(self.read.records)
+        else:  # each process reads the quotes citing the articles it reads, and their pledges
+            self.keep(store.cleared())
+            job.whole = True
+            self.read = inventory.Pledges({}, {})  # read a range at a time by _check
+            self.quotes = int(reg.rows("SELECT count(*) FROM evidence")[0][0])
+            self.dirty = [str(r[0]) for r in reg.rows("SELECT id FROM pledges ORDER BY id")]
         self.texts = self._read(list(self.sources), "reading the articles")
         self.stamps = dict.fromkeys(self.sources, self.stamp)
         self.changed = set(self.sources)
-        self.dirty = list(self.read.records)
         self.context = Context(
             self.today, self.days, inventory.source_facts(self.sources, self.texts)
         )
@@ -238,8 +282,9 @@ class _Audit:
 
     # --- 4 and 5
 
-    def _place(self) -> None:
-        """The quote checks of the quotes not found, once the sources holding them are known."""
+    def _place(self) -> dict[str, list[QuoteFact]]:
+        """The quotes not found where they are cited, by pledge, each with the other sources
+        that hold it."""
         missing = self.examined.missing
         needles = {_needle(f) for f in missing} - {""}
         state = self.state
@@ -248,85 +293,122 @@ class _Audit:
             self.register.url, needles, list(self.sources), self.changed, stored,
             None if state is None else state.placed, self._parts(len(needles) * 10),
         )  # fmt: skip
+        placed: dict[str, list[QuoteFact]] = defaultdict(list)
         for fact in missing:
             found = self.holders.get(_needle(fact), ())
             others = [s for s in found if s != fact.cited.source_id]
-            if others:
-                fact = replace(fact, elsewhere=tuple(others))
-            pledge = self.read.records[fact.cited.pledge_id]
-            self.findings[pledge.id].extend(quote_findings(fact, pledge, self.context))
+            placed[fact.cited.pledge_id].append(
+                replace(fact, elsewhere=tuple(others)) if others else fact
+            )
+        return placed
 
-    def _check(self) -> None:
+    def _check(self, missing: dict[str, list[QuoteFact]]) -> None:
+        """The quote checks of the quotes not found, and the pledge checks, on the pledges
+        checked again, a range of them at a time; and what they found, to store."""
         for finding in self.examined.findings:
             self.findings[finding.pledge_id or ""].append(finding)
         support: dict[str, list[Support]] = defaultdict(list)
         for pledge_id, lent in self.examined.support:
             support[pledge_id].append(lent)
-        for p in self.dirty:
-            pledge = self.read.records[p]
-            for check in CHECKS:
-                if check.scope == "pledge":
-                    self.findings[p].extend(check.run(pledge, support.get(p, ()), self.context))
+        placed = _placed(self.sources, self.texts)
+        progress.stage("checking the pledges", total=len(self.dirty))
+        for start in range(0, len(self.dirty), PLEDGES_AT_ONCE):
+            ids = self.dirty[start : start + PLEDGES_AT_ONCE]
+            read = self.read if self.read.records else inventory.pledges(self.register, ids)
+            rows: dict[str, tuple[str | None, str | None, str | None, str]] = {}
+            for p in ids:
+                progress.advance()
+                pledge, found = read.records[p], self.findings[p]
+                for fact in missing.get(p, ()):
+                    found.extend(quote_findings(fact, pledge, self.context))
+                for check in CHECKS:
+                    if check.scope == "pledge":
+                        found.extend(check.run(pledge, support.get(p, ()), self.context))
+                since, until = store.window(read.evidence.get(p, ()), self.today, self.days)
+                rows[p] = (
+                    placed if p in missing else None,
+                    None if since is None else since.isoformat(),
+                    None if until is None else until.isoformat(),
+                    store.findings_json(found),
+                )  # fmt: skip
+            if self.job.whole:  # stored as they come, not held
+                self.keep(store.pledges_written(rows))
+            else:
+                self.rows.update(rows)
 
-    def _report(self, only: Selection | None) -> Report:
+    def _register_holds(self) -> bool:
+        """Whether the register checks' stored findings still hold: no pledge was added since,
+        and none changed what those checks read."""
+        state = self.state
+        if state is None or self.candidates is None:
+            return False
+        for action, changes in self.register.rows(
+            "SELECT action, changes FROM revisions WHERE seq > :seq AND entity = 'pledge'",
+            {"seq": state.seq},
+        ):
+            changed = json.loads(changes) if isinstance(changes, str | bytes) else changes
+            if action != "update" or any(field in changed for field in REGISTER_READS):
+                return False
+        return True
+
+    def _register_checks(self) -> list[Finding]:
+        if self._register_holds():
+            assert self.state is not None
+            return store.findings_of(self.state.register)
         every: list[Any] = (  # what the register checks read of every pledge
             list(self.read.records.values())
-            if self.candidates is None
+            if self.candidates is None and not self.job.whole
             else inventory.every_pledge(self.register)
         )
-        reported = self.selected if self.selected is not None else {p.id for p in every}
-        out = [f for p in self.dirty if p in reported for f in self.findings[p]]
-        out += [f for p in self.holding if p in reported
+        return [f for c in CHECKS if c.scope == "register" for f in c.run(every, self.context)]
+
+    def _report(self, only: Selection | None) -> Report:
+        selected = self.selected
+        out = [f for p in self.dirty if selected is None or p in selected
+               for f in self.findings[p]]  # fmt: skip
+        out += [f for p in self.holding if selected is None or p in selected
                 for f in store.findings_of(self.kept[p].findings)]  # fmt: skip
-        if self.state is not None and self.candidates is not None and self.selected is None:
+        if self.state is not None and self.candidates is not None and selected is None:
             out += store.reported(self.register, self.candidates)
-        audited = _audited_sources(self.selected, self.read, self.sources, only)
+        self.register_findings = self._register_checks()
+        out += [f for f in self.register_findings if selected is None or f.pledge_id in selected]
+        audited = _audited_sources(selected, self.read, self.sources, only)
         for check in CHECKS:
-            if check.scope == "register":
-                out += [f for f in check.run(every, self.context) if f.pledge_id in reported]
-            elif check.scope == "source":
+            if check.scope == "source":
                 for source_id in audited:
                     out += check.run(self.context.sources[source_id], self.context)
-        quotes = (
-            sum(len(self.read.evidence.get(p, ())) for p in self.selected)
-            if self.selected is not None
-            else int(self.register.rows("SELECT count(*) FROM evidence")[0][0])
-        )
+        if selected is not None:
+            pledges = len(selected)
+            quotes = sum(len(self.read.evidence.get(p, ())) for p in selected)
+        else:
+            counted = "SELECT (SELECT count(*) FROM pledges), (SELECT count(*) FROM evidence)"
+            pledges, quotes = (int(n) for n in self.register.rows(counted)[0])
         return Report.of(
-            out, pledges=len(reported), quotes=quotes, sources=len(audited),
-            examined=len(self.examined.facts),
+            out, pledges=pledges, quotes=quotes, sources=len(audited),
+            examined=self.quotes_examined,
         )  # fmt: skip
 
     def _keep(self) -> None:
-        """Store what was learnt; not after auditing a part of a register with nothing stored,
-        which would leave the rest unknown."""
-        state = self.state
-        if state is None and self.selected is not None:
-            return
-        placed = _placed(self.sources, self.texts)
+        """Store the rest of what was learnt, the state last."""
+        state, found = self.state, self.sources
+        placed = _placed(found, self.texts)
         gone = [] if self.candidates is None else sorted(self.candidates - set(self.read.records))
-        learnt = store.Learnt(
-            state={"seq": str(self.head[0]), "hash": self.head[1], "days": str(self.days),
-                   "rules": inventory.RULES_VERSION, "placed": placed,
-                   "aliases": json.dumps(sorted(self.entries), ensure_ascii=False)},
-            facts=dict(self.examined.facts),
-            gone=gone,
-            holders={needle: (placed, held) for needle, held in self.holders.items()},
-            sources={i: (s.sha256, self.texts[i], self.stamps[i]) for i, s in self.sources.items()
-                     if state is None or state.sources.get(i) != (s.sha256, self.texts[i],
-                                                                  self.stamps[i])},
-            sources_gone=[] if state is None else sorted(set(state.sources) - set(self.sources)),
-        )  # fmt: skip
-        has_missing = {f.cited.pledge_id for f in self.examined.missing}
-        for p in self.dirty:
-            since, until = store.window(self.read.evidence.get(p, ()), self.today, self.days)
-            learnt.pledges[p] = (
-                placed if p in has_missing else None,
-                None if since is None else since.isoformat(),
-                None if until is None else until.isoformat(),
-                store.findings_json(self.findings[p]),
-            )  # fmt: skip
-        store.save(self.register, learnt, whole=state is None)
+        self.keep([
+            *store.facts_written(self.examined.facts),
+            *store.pledges_written(self.rows, gone),
+            *store.rest_written(
+                state={"seq": str(self.head[0]), "hash": self.head[1], "days": str(self.days),
+                       "rules": inventory.RULES_VERSION, "placed": placed,
+                       "aliases": json.dumps(sorted(self.entries), ensure_ascii=False),
+                       "register": store.findings_json(self.register_findings)},
+                holders={needle: (placed, held) for needle, held in self.holders.items()},
+                sources={i: (s.sha256, self.texts[i], self.stamps[i])
+                         for i, s in self.sources.items()
+                         if state is None
+                         or state.sources.get(i) != (s.sha256, self.texts[i], self.stamps[i])},
+                sources_gone=[] if state is None else sorted(set(state.sources) - set(found)),
+            ),
+        ])  # fmt: skip
 
     def run(self, only: Selection | None, fresh: bool) -> Report:
         self._begin(only, fresh)
@@ -334,8 +416,7 @@ class _Audit:
             self._whole()
         else:
             self._changes(self.state)
-        self._place()
-        self._check()
+        self._check(self._place())
         report = self._report(only)
         self._keep()
         return report

@@ -9,8 +9,8 @@ and nothing else; `log verify` never reads it.
     audit_holders  a folded quote not found (its digest) -> the sources that hold it, and among
                    which (`placed`: the digest of every source's id and texts' sha256)
     audit_sources  source id -> its recorded sha256, its text's sha256 and its stamp, as last read
-    audit_state    the log's head, the aliases, the re-verification days and the rules' version
-                   of the last audit
+    audit_state    the log's head, the aliases, the re-verification days, the rules' version and
+                   the register checks' findings of the last audit
 
 The tables are made by migration 0006 and named audit_*: derived from the register, left out of
 alembic's model check, and dropped by a downgrade without loss.
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +153,7 @@ class State:
     placed: str  # the digest of every source's id and recorded sha256
     aliases: set[tuple[str, str]]  # (name, actor)
     sources: dict[str, tuple[str, str, str]]  # id -> (recorded sha256, text's sha256, stamp)
+    register: str  # the findings of the register checks, as JSON
 
 
 def _present(register: Register) -> bool:
@@ -184,6 +185,7 @@ def state(register: Register) -> State | None:
     return State(
         int(values["seq"]), values.get("hash") or None, int(values["days"]), values["rules"],
         values["placed"], {(str(n), str(a)) for n, a in json.loads(values["aliases"])}, sources,
+        values.get("register", "[]"),
     )  # fmt: skip
 
 
@@ -279,20 +281,13 @@ def holders(register: Register, needles: Iterable[str]) -> dict[str, tuple[str, 
 
 
 # --- writing ------------------------------------------------------------------------------------
+#
+# What an audit learns is written as it goes, in short transactions of a connection of its own
+# (pledges.audit.run.Keeper): a fresh audit's facts a chunk of articles at a time, its pledges'
+# findings a range of pledges at a time, then the rest with audit_state last. Until audit_state
+# is written, what was written before it is not used: a fresh audit first empties every table.
 
-
-@dataclass
-class Learnt:
-    """What this audit found that the next one can reuse."""
-
-    state: dict[str, str]
-    facts: dict[str, str] = field(default_factory=dict)  # key -> JSON
-    # pledge id -> (placed, valid from, valid until, findings JSON)
-    pledges: dict[str, tuple[str | None, str | None, str | None, str]] = field(default_factory=dict)
-    gone: list[str] = field(default_factory=list)  # pledges no longer in the register
-    holders: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    sources: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # as State.sources
-    sources_gone: list[str] = field(default_factory=list)
+Writes = list[tuple[str, Sequence["Params"]]]
 
 
 def _upsert(table: str, columns: Sequence[str]) -> str:
@@ -305,34 +300,57 @@ def _upsert(table: str, columns: Sequence[str]) -> str:
     )
 
 
-def _rows(columns: Sequence[str], items: dict[str, Any]) -> list[dict[str, Any]]:
-    return [dict(zip(columns, (k, *v), strict=True)) for k, v in items.items()]
-
-
 PLEDGE_ROW = ("pledge_id", "placed", "valid_from", "valid_until", "findings")
 SOURCE_ROW = ("source_id", "sha256", "text_sha256", "stamp")
 
 
-def save(register: Register, learnt: Learnt, *, whole: bool) -> bool:
-    """Store what was learnt: True when stored. `whole`: everything in use was learnt now, and
-    what is stored from before goes. Nothing is stored where the tables are missing (dropped by
-    hand: `pledges db upgrade` cannot know to make them again, and the audit works without)."""
-    if not _present(register):
-        return False
-    writes: list[tuple[str, Sequence[Params]]] = []
-    if whole:
-        writes += [(f"DELETE FROM {table}", [{}]) for table in TABLES]
-    writes += [
-        ("DELETE FROM audit_pledges WHERE pledge_id = :p", [{"p": p} for p in learnt.gone]),
-        ("DELETE FROM audit_sources WHERE source_id = :s", [{"s": s} for s in learnt.sources_gone]),
-        (_upsert("audit_facts", ("key", "fact")),
-         [{"key": k, "fact": v} for k, v in learnt.facts.items()]),
-        (_upsert("audit_pledges", PLEDGE_ROW), _rows(PLEDGE_ROW, learnt.pledges)),
+def cleared() -> Writes:
+    """Every table emptied: the state first, so that nothing left is used."""
+    return [(f"DELETE FROM {table}", [{}]) for table in reversed(TABLES)]
+
+
+def facts_written(facts: Iterable[tuple[str, str]]) -> Writes:
+    return [(_upsert("audit_facts", ("key", "fact")), [{"key": k, "fact": v} for k, v in facts])]
+
+
+def pledges_written(
+    rows: dict[str, tuple[str | None, str | None, str | None, str]], gone: Iterable[str] = ()
+) -> Writes:
+    """Pledges' findings: pledge id -> (placed, valid from, valid until, findings JSON)."""
+    return [
+        ("DELETE FROM audit_pledges WHERE pledge_id = :p", [{"p": p} for p in gone]),
+        (_upsert("audit_pledges", PLEDGE_ROW),
+         [dict(zip(PLEDGE_ROW, (p, *row), strict=True)) for p, row in rows.items()]),
+    ]  # fmt: skip
+
+
+def rest_written(
+    state: dict[str, str],
+    holders: dict[str, tuple[str, list[str]]],
+    sources: dict[str, tuple[str, str, str]],
+    sources_gone: Iterable[str],
+) -> Writes:
+    """Where the quotes not found stand, the sources as read (id -> as State.sources), and the
+    state, last."""
+    return [
+        ("DELETE FROM audit_sources WHERE source_id = :s", [{"s": s} for s in sources_gone]),
         (_upsert("audit_holders", ("needle", "placed", "holders")),
          [{"needle": needle_key(n), "placed": where, "holders": json.dumps(held)}
-          for n, (where, held) in learnt.holders.items()]),
-        (_upsert("audit_sources", SOURCE_ROW), _rows(SOURCE_ROW, learnt.sources)),
+          for n, (where, held) in holders.items()]),
+        (_upsert("audit_sources", SOURCE_ROW),
+         [dict(zip(SOURCE_ROW, (i, *row), strict=True)) for i, row in sources.items()]),
         (_upsert("audit_state", ("name", "value")),
-         [{"name": n, "value": v} for n, v in learnt.state.items()]),
+         [{"name": n, "value": v} for n, v in state.items()]),
     ]  # fmt: skip
-    return register.store([(statement, rows) for statement, rows in writes if rows])
+
+
+def write(register: Register, writes: Writes) -> bool:
+    """Run the writes in one transaction: True when written, False when the register may not be
+    written now (read-only, busy), or its audit_* tables were dropped by hand (the audit works
+    without them; `pledges db upgrade` cannot know to make them again)."""
+    writes = [(statement, rows) for statement, rows in writes if rows]
+    if not writes:
+        return True
+    if not _present(register):
+        return False
+    return register.store(writes)
