@@ -657,3 +657,24 @@ def test_on_postgresql_a_stored_audit_reports_what_a_fresh_one_does(
         examined.append(kept.examined)
     assert len(curator.made) == 10, curator.made
     assert min(examined) == 0 and all(n < 12 for n in examined), examined
+
+
+def test_an_audit_stores_nothing_over_what_another_stored_since_it_read(
+    audited_small: Path, cli: CLI, tmp_path: Path
+) -> None:
+    from pledges.audit import register, store
+
+    curator = Curator(cli, copy_of(audited_small, tmp_path), tmp_path)
+    with register.opened(curator.db) as first:
+        read = store.state(first)  # what one audit read at its start
+    assert read is not None and read.writer is not None
+    curator.cite(1, 0, located=True, contradicts=False)
+    audit(curator.db, today=TODAY)  # another audit stores meanwhile, under its own token
+    with register.opened(curator.db) as late:
+        before = store.state(late)
+        late_state = {"seq": "0", "hash": "", "writer": "late"}
+        refused = store.write(late, store.rest_written(late_state, {}, {}, ()), expect=read.writer)
+    assert not refused
+    with register.opened(curator.db) as after:
+        assert store.state(after) == before  # the late audit's state was not stored
+    assert audit(curator.db, today=TODAY).examined == 0

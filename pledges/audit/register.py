@@ -34,6 +34,12 @@ STORE_WAIT = 0.5  # seconds the audit waits to store what it learnt before it gi
 STREAMED = 200  # rows fetched at a time by `stream` (each may hold an article's whole text)
 
 Params = Mapping[str, Any]
+Writes = Sequence[tuple[str, Sequence[Params]]]
+Guard = tuple[str, Any]  # a query, and the value its first row's first column must hold
+
+
+def _holds(rows: Sequence[Sequence[Any]], guard: Guard) -> bool:
+    return bool((rows[0][0] if rows else None) == guard[1])
 
 
 class Register:
@@ -48,9 +54,10 @@ class Register:
     def stream(self, statement: str, params: Params | None = None) -> Iterator[tuple[Any, ...]]:
         raise NotImplementedError
 
-    def store(self, writes: Sequence[tuple[str, Sequence[Params]]]) -> bool:
+    def store(self, writes: Writes, guard: Guard | None = None) -> bool:
         """Run each statement over its rows, in one transaction, after the reads: True when
-        stored, False when the register may not be written now (read-only, or busy)."""
+        stored, False when the register may not be written now (read-only, or busy), or when
+        the `guard`'s query, run first in the transaction, does not give its value."""
         raise NotImplementedError
 
 
@@ -84,13 +91,16 @@ class _File(Register):
         while batch := cursor.fetchmany(STREAMED):
             yield from batch
 
-    def store(self, writes: Sequence[tuple[str, Sequence[Params]]]) -> bool:
+    def store(self, writes: Writes, guard: Guard | None = None) -> bool:
         connection = self.connection
         if connection.in_transaction:
             connection.execute("COMMIT")
         connection.execute(f"PRAGMA busy_timeout = {round(STORE_WAIT * 1000)}")
         try:
             connection.execute("BEGIN IMMEDIATE")
+            if guard is not None and not _holds(connection.execute(guard[0]).fetchall(), guard):
+                connection.execute("ROLLBACK")
+                return False
             for statement, rows in writes:
                 connection.executemany(statement, rows)
             connection.execute("COMMIT")
@@ -125,18 +135,23 @@ class _Server(Register):
         ):
             yield tuple(row)
 
-    def store(self, writes: Sequence[tuple[str, Sequence[Params]]]) -> bool:
+    def store(self, writes: Writes, guard: Guard | None = None) -> bool:
         from sqlalchemy import text
         from sqlalchemy.exc import DBAPIError
 
         connection = self.connection
         connection.commit()
         try:
-            with connection.begin():
+            with connection.begin() as transaction:
                 if self.dialect == "postgresql":  # never queue behind anyone for long
                     connection.execute(
                         text(f"SET LOCAL lock_timeout = '{round(STORE_WAIT * 1000)}ms'")
                     )
+                if guard is not None:
+                    found = connection.execute(text(guard[0] + " FOR UPDATE")).all()
+                    if not _holds(found, guard):
+                        transaction.rollback()
+                        return False
                 for statement, rows in writes:
                     if rows:
                         connection.execute(text(statement), list(rows))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections import defaultdict
 from contextlib import ExitStack, closing
 from dataclasses import replace
@@ -76,6 +77,8 @@ class Keeper:
 
     def __init__(self, url: str) -> None:
         self.url, self.on = url, True
+        self.token = secrets.token_hex(8)  # what this audit writes under (store.write)
+        self.expect: object = store.UNGUARDED
         self._stack = ExitStack()
         self._register: Register | None = None
 
@@ -85,7 +88,7 @@ class Keeper:
         try:
             if self._register is None:
                 self._register = self._stack.enter_context(opened(self.url))
-            self.on = store.write(self._register, writes)
+            self.on = store.write(self._register, writes, self.expect)
         except PledgesError:  # it cannot be opened again now (busy): the audit goes on
             self.on = False
 
@@ -185,7 +188,8 @@ class _Audit:
                     job.todo.setdefault(item.source_id, []).append(item)
             self.dirty = list(self.read.records)
         else:  # each process reads the quotes citing the articles it reads, and their pledges
-            self.keep(store.cleared())
+            self.keep(store.cleared(self.keep.token))
+            self.keep.expect = self.keep.token
             job.whole = True
             self.read = inventory.Pledges({}, {})  # read a range at a time by _check
             self.quotes = int(reg.rows("SELECT count(*) FROM evidence")[0][0])
@@ -221,6 +225,7 @@ class _Audit:
 
     def _changes(self, state: store.State) -> None:
         reg, job, before = self.register, self.job, state.sources
+        self.keep.expect = state.writer  # no other audit stored since this one read
         if self.entries != state.aliases:
             job.renamed = sorted({lowered(name) for name, _ in self.entries ^ state.aliases})
         self.texts = self._read(list(self.sources), "reading the articles")
@@ -400,7 +405,8 @@ class _Audit:
                 state={"seq": str(self.head[0]), "hash": self.head[1], "days": str(self.days),
                        "rules": inventory.RULES_VERSION, "placed": placed,
                        "aliases": json.dumps(sorted(self.entries), ensure_ascii=False),
-                       "register": store.findings_json(self.register_findings)},
+                       "register": store.findings_json(self.register_findings),
+                       "writer": self.keep.token},
                 holders={needle: (placed, held) for needle, held in self.holders.items()},
                 sources={i: (s.sha256, self.texts[i], self.stamps[i])
                          for i, s in self.sources.items()

@@ -154,6 +154,7 @@ class State:
     aliases: set[tuple[str, str]]  # (name, actor)
     sources: dict[str, tuple[str, str, str]]  # id -> (recorded sha256, text's sha256, stamp)
     register: str  # the findings of the register checks, as JSON
+    writer: str | None  # the token of the audit that stored it (see `write`)
 
 
 def _present(register: Register) -> bool:
@@ -185,7 +186,7 @@ def state(register: Register) -> State | None:
     return State(
         int(values["seq"]), values.get("hash") or None, int(values["days"]), values["rules"],
         values["placed"], {(str(n), str(a)) for n, a in json.loads(values["aliases"])}, sources,
-        values.get("register", "[]"),
+        values.get("register", "[]"), values.get("writer"),
     )  # fmt: skip
 
 
@@ -287,7 +288,7 @@ def holders(register: Register, needles: Iterable[str]) -> dict[str, tuple[str, 
 # findings a range of pledges at a time, then the rest with audit_state last. Until audit_state
 # is written, what was written before it is not used: a fresh audit first empties every table.
 
-Writes = list[tuple[str, Sequence["Params"]]]
+Writes = list[tuple[str, Sequence["Params"]]]  # (as register.Writes)
 
 
 def _upsert(table: str, columns: Sequence[str]) -> str:
@@ -304,9 +305,13 @@ PLEDGE_ROW = ("pledge_id", "placed", "valid_from", "valid_until", "findings")
 SOURCE_ROW = ("source_id", "sha256", "text_sha256", "stamp")
 
 
-def cleared() -> Writes:
-    """Every table emptied: the state first, so that nothing left is used."""
-    return [(f"DELETE FROM {table}", [{}]) for table in reversed(TABLES)]
+def cleared(token: str) -> Writes:
+    """Every table emptied, the state first, so that nothing left is used; and the audit
+    writing from now on named (see `write`)."""
+    return [
+        *((f"DELETE FROM {table}", [{}]) for table in reversed(TABLES)),
+        ("INSERT INTO audit_state (name, value) VALUES ('writer', :token)", [{"token": token}]),
+    ]
 
 
 def facts_written(facts: Iterable[tuple[str, str]]) -> Writes:
@@ -344,13 +349,22 @@ def rest_written(
     ]  # fmt: skip
 
 
-def write(register: Register, writes: Writes) -> bool:
+WRITER = "SELECT value FROM audit_state WHERE name = 'writer'"
+UNGUARDED = object()
+
+
+def write(register: Register, writes: Writes, expect: object = UNGUARDED) -> bool:
     """Run the writes in one transaction: True when written, False when the register may not be
     written now (read-only, busy), or its audit_* tables were dropped by hand (the audit works
-    without them; `pledges db upgrade` cannot know to make them again)."""
+    without them; `pledges db upgrade` cannot know to make them again).
+
+    Audits run side by side must not mix what they store: each writes under a token of its own
+    (audit_state's `writer`), and writes only while the token stored is the one it `expect`s:
+    its own, once it emptied the tables; the one it read at its start, for its last write (which
+    then stores its own)."""
     writes = [(statement, rows) for statement, rows in writes if rows]
     if not writes:
         return True
     if not _present(register):
         return False
-    return register.store(writes)
+    return register.store(writes, None if expect is UNGUARDED else (WRITER, expect))
