@@ -352,7 +352,7 @@ def test_a_downgrade_names_the_reading_it_would_drop(
     cli: CLI, seeded: str, page: Path, offered: dict[str, Any]
 ) -> None:
     assert add_page(cli, seeded, page).code == 0
-    refused = cli("db", "downgrade", "-2", "--db", seeded)
+    refused = cli("db", "downgrade", "-3", "--db", seeded)
     assert refused.code == 2
     assert (
         "would drop sources.format (1 value), sources.encoding (1 value), sources.extractor "

@@ -1,7 +1,8 @@
-"""What the audit keeps between runs: each quote's facts, each pledge's findings, and where each
-quote not found in its source stands instead, each under the key of what it depends on
-(pledges.audit.inventory). A cache: deleting it, or a change of the rules' version, costs time
-and nothing else; `log verify` never reads it.
+"""What the audit keeps between runs: each quote's facts, under the key of what they depend on
+(pledges.audit.inventory); each pledge's findings, checked again when what they depend on
+changes (pledges.audit.run says when); and where each quote not found in its source stands
+instead. A cache: deleting it, or a change of the rules' version, costs time and nothing else;
+`log verify` never reads it.
 
     audit_facts    key -> a quote's facts (facts.QuoteFact without its evidence), as JSON
     audit_pledges  pledge id -> its findings as JSON, the days they hold for, and for a pledge
@@ -9,8 +10,8 @@ and nothing else; `log verify` never reads it.
     audit_holders  a folded quote not found (its digest) -> the sources that hold it, and among
                    which (`placed`: the digest of every source's id and texts' sha256)
     audit_sources  source id -> its recorded sha256, its text's sha256 and its stamp, as last read
-    audit_state    the log's head, the aliases, the re-verification days, the rules' version and
-                   the register checks' findings of the last audit
+    audit_state    the log's head, the aliases, the re-verification days, the rules' version,
+                   the register checks' findings of the last audit, and the token it wrote under
 
 The tables are made by migration 0006 and named audit_*: derived from the register, left out of
 alembic's model check, and dropped by a downgrade without loss.
