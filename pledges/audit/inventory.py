@@ -90,8 +90,15 @@ def lowered(text: str) -> str:
     return text.lower().replace("\u03c2", "\u03c3")  # final sigma, sigma
 
 
-def among(register: Register, column: str, ids: Collection[Any]) -> tuple[str, dict[str, Any]]:
-    """A condition that `column` is one of `ids`, and its parameters, on either database."""
+def among(
+    register: Register, column: str, ids: Collection[Any], *, span: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """A condition that `column` is one of `ids`, and its parameters, on either database. With
+    `span`, the ids (a sequence in the database's order) are every one from the first to the
+    last: a range the index reads in order."""
+    if span and ids:
+        ordered = list(ids)
+        return f"{column} BETWEEN :first AND :last", {"first": ordered[0], "last": ordered[-1]}
     values = sorted(ids)
     if register.dialect == "sqlite":
         return f"{column} IN (SELECT value FROM json_each(:among))", {"among": json.dumps(values)}
@@ -118,9 +125,12 @@ def evidence_record(row: tuple[Any, ...]) -> EvidenceRecord:
     )  # fmt: skip
 
 
-def citing(register: Register, sources: Collection[str]) -> dict[str, list[EvidenceRecord]]:
-    """The evidence citing these sources, by source, in id order."""
-    condition, params = among(register, "source_id", sources)
+def citing(
+    register: Register, sources: Collection[str], *, span: bool = False
+) -> dict[str, list[EvidenceRecord]]:
+    """The evidence citing these sources (`span`: every source from the first to the last), by
+    source, in id order."""
+    condition, params = among(register, "source_id", sources, span=span)
     out: dict[str, list[EvidenceRecord]] = defaultdict(list)
     for row in register.stream(
         f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE {condition} ORDER BY id", params
@@ -129,10 +139,13 @@ def citing(register: Register, sources: Collection[str]) -> dict[str, list[Evide
     return out
 
 
-def pledges(register: Register, ids: Collection[str] | None, *, evidence: bool = True) -> Pledges:
-    """These pledges (every one, for None) with their actors, and their evidence."""
-    where, params = ("", {}) if ids is None else among(register, "pledge_id", ids)
-    named = "" if ids is None else "WHERE " + among(register, "id", ids)[0]
+def pledges(
+    register: Register, ids: Collection[str] | None, *, evidence: bool = True, span: bool = False
+) -> Pledges:
+    """These pledges (every one, for None; `span`: every one from the first to the last) with
+    their actors, and their evidence."""
+    where, params = ("", {}) if ids is None else among(register, "pledge_id", ids, span=span)
+    named = "" if ids is None else "WHERE " + among(register, "id", ids, span=span)[0]
     links: dict[str, list[str]] = defaultdict(list)
     for pledge_id, actor_id in register.rows(
         "SELECT pledge_id, actor_id FROM pledge_actors "

@@ -40,20 +40,13 @@ def chunks(ids: Sequence[str], parts: int) -> list[list[str]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-def texts(register: Register, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(id, text) of these sources, in id order."""
-    if register.dialect == "sqlite":
-        import json
-
-        yield from register.stream(
-            "SELECT id, text FROM sources WHERE id IN (SELECT value FROM json_each(:ids)) "
-            "ORDER BY id",
-            {"ids": json.dumps(list(ids))},
-        )
-    else:
-        yield from register.stream(
-            "SELECT id, text FROM sources WHERE id = ANY(:ids) ORDER BY id", {"ids": list(ids)}
-        )
+def texts(register: Register, ids: Sequence[str], span: bool) -> Iterator[tuple[str, str]]:
+    """(id, text) of these sources (`span`: every one from the first to the last), in id
+    order."""
+    condition, params = inventory.among(register, "id", ids, span=span)
+    yield from register.stream(
+        f"SELECT id, text FROM sources WHERE {condition} ORDER BY id", params
+    )
 
 
 # --- what the worker processes do --------------------------------------------------------------
@@ -73,6 +66,7 @@ class Job:
     # read with it (and its pledge) by the process that reads it.
     todo: dict[str, list[EvidenceRecord]] = field(default_factory=dict)
     whole: bool = False
+    span: bool = True  # each chunk read is every source from its first to its last
     keys: dict[int, str] = field(default_factory=dict)  # evidence id -> the key of its facts
     pledges: dict[str, PledgeRecord] = field(default_factory=dict)
     sources: Mapping[str, SourceFacts] = field(default_factory=dict)
@@ -143,10 +137,10 @@ class Reader:
         with opened(job.url) as register:
             todo_by_source, pledges = job.todo, job.pledges
             if job.whole:
-                todo_by_source = inventory.citing(register, ids)
+                todo_by_source = inventory.citing(register, ids, span=job.span)
                 citing = {e.pledge_id for items in todo_by_source.values() for e in items}
                 pledges = inventory.pledges(register, citing, evidence=False).records
-            for source_id, text in texts(register, ids):
+            for source_id, text in texts(register, ids, job.span):
                 sha = text_sha256(text)
                 out.states.append((source_id, sha, job.touched(text)))
                 todo = todo_by_source.get(source_id)
@@ -176,10 +170,10 @@ class Search:
 
     KEY = 48
 
-    def __init__(self, url: str, quotes: Iterable[str]) -> None:
+    def __init__(self, url: str, quotes: Iterable[str], span: bool = False) -> None:
         import ahocorasick_rs
 
-        self.url = url
+        self.url, self.span = url, span
         by_key: dict[str, list[str]] = defaultdict(list)
         for quote in quotes:
             by_key[quote[: self.KEY]].append(quote)
@@ -195,7 +189,7 @@ class Search:
         if self.automaton is None:
             return []
         with opened(self.url) as register:
-            for source_id, text in texts(register, ids):
+            for source_id, text in texts(register, ids, self.span):
                 folded = fold(text)
                 matches = self.automaton.find_matches_as_indexes(folded, overlapping=True)
                 for key, start, _ in matches:

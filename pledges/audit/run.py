@@ -120,6 +120,9 @@ class _Audit:
         self.holders: dict[str, list[str]] = {}
         self.rows: dict[str, tuple[str | None, str | None, str | None, str]] = {}  # to store
         self.quotes_examined = 0
+        self.every: list[
+            inventory.Light
+        ] = []  # every pledge, when all are checked a range at a time
 
     def _parts(self, quotes: int) -> int:
         many = quotes >= self.parallel_from and self.cores > 1 and parallel.forking()
@@ -283,6 +286,7 @@ class _Audit:
                     fact = store.fact_of(saved, item)
                     reading.sort_fact(fact, read.records[p], self.context, self.examined)
         if job.todo:
+            job.span = False
             self._read(sorted(job.todo), "examining the quotes changed")
 
     # --- 4 and 5
@@ -319,7 +323,12 @@ class _Audit:
         progress.stage("checking the pledges", total=len(self.dirty))
         for start in range(0, len(self.dirty), PLEDGES_AT_ONCE):
             ids = self.dirty[start : start + PLEDGES_AT_ONCE]
-            read = self.read if self.read.records else inventory.pledges(self.register, ids)
+            read = (
+                self.read
+                if self.read.records
+                else inventory.pledges(self.register, ids, span=True)  # (every pledge, in order)
+            )
+            self.every += (_light(read.records[p]) for p in ids)
             rows: dict[str, tuple[str | None, str | None, str | None, str]] = {}
             for p in ids:
                 progress.advance()
@@ -361,8 +370,10 @@ class _Audit:
             assert self.state is not None
             return store.findings_of(self.state.register)
         every: list[Any] = (  # what the register checks read of every pledge
-            list(self.read.records.values())
-            if self.candidates is None and not self.job.whole
+            self.every
+            if self.job.whole
+            else list(self.read.records.values())
+            if self.candidates is None
             else inventory.every_pledge(self.register)
         )
         return [f for c in CHECKS if c.scope == "register" for f in c.run(every, self.context)]
@@ -456,13 +467,18 @@ def _elsewhere(
             continue
         progress.stage("looking for misplaced quotes in the articles", total=len(ids))
         cut = chunks(ids, parts)
-        found = over(cut, reading.scan, Search, (url, sorted(quotes)), parts)
+        found = over(cut, reading.scan, Search, (url, sorted(quotes), ids is every), parts)
         for chunk, pairs in zip(cut, found, strict=True):
             progress.advance(len(chunk))
             for needle, source_id in pairs:
                 if needle in quotes:
                     out[needle].add(source_id)
     return {needle: sorted(held) for needle, held in out.items()}
+
+
+def _light(pledge: Any) -> inventory.Light:
+    return inventory.Light((pledge.id, pledge.kind, pledge.target_year, pledge.status,
+                            pledge.actors))  # fmt: skip
 
 
 def _placed(found: dict[str, Any], texts: dict[str, str]) -> str:
