@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -165,6 +165,18 @@ def pledges(
         query = f"SELECT {EVIDENCE_COLUMNS} FROM evidence {'WHERE ' + where if where else ''}"
         for row in register.stream(query + " ORDER BY id", params):
             out.evidence[row[1]].append(evidence_record(row))
+    return out
+
+
+def verified(register: Register, ids: Sequence[str]) -> dict[str, list[date | None]]:
+    """When each piece of evidence of these pledges (every one from the first to the last, in
+    the database's order) was last verified, by pledge."""
+    condition, params = among(register, "pledge_id", ids, span=True)
+    out: dict[str, list[date | None]] = defaultdict(list)
+    for pledge_id, on in register.rows(
+        f"SELECT pledge_id, verified_on FROM evidence WHERE {condition}", params
+    ):
+        out[pledge_id].append(day(on))
     return out
 
 

@@ -97,7 +97,7 @@ class _File(Register):
             connection.execute("COMMIT")
         connection.execute(f"PRAGMA busy_timeout = {round(STORE_WAIT * 1000)}")
         connection.execute("PRAGMA synchronous = NORMAL")  # a cache: a power cut may lose it
-        connection.execute("PRAGMA cache_size = -131072")  # 128 MB for a fresh audit's facts
+        connection.execute("PRAGMA cache_size = -65536")  # 64 MB for a fresh audit's facts
         try:
             connection.execute("BEGIN IMMEDIATE")
             if guard is not None and not _holds(connection.execute(guard[0]).fetchall(), guard):

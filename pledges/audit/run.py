@@ -323,12 +323,13 @@ class _Audit:
         progress.stage("checking the pledges", total=len(self.dirty))
         for start in range(0, len(self.dirty), PLEDGES_AT_ONCE):
             ids = self.dirty[start : start + PLEDGES_AT_ONCE]
-            read = (
-                self.read
-                if self.read.records
-                else inventory.pledges(self.register, ids, span=True)  # (every pledge, in order)
-            )
-            self.every += (_light(read.records[p]) for p in ids)
+            if self.read.records:
+                read = self.read
+                verified = {p: [e.verified_on for e in read.evidence.get(p, ())] for p in ids}
+            else:  # every pledge, in order, a range at a time
+                read = inventory.pledges(self.register, ids, evidence=False, span=True)
+                verified = inventory.verified(self.register, ids)
+                self.every += (_light(read.records[p]) for p in ids)
             rows: dict[str, tuple[str | None, str | None, str | None, str]] = {}
             for p in ids:
                 progress.advance()
@@ -338,7 +339,7 @@ class _Audit:
                 for check in CHECKS:
                     if check.scope == "pledge":
                         found.extend(check.run(pledge, support.get(p, ()), self.context))
-                since, until = store.window(read.evidence.get(p, ()), self.today, self.days)
+                since, until = store.window(verified.get(p, ()), self.today, self.days)
                 rows[p] = (
                     placed if p in missing else None,
                     None if since is None else since.isoformat(),
@@ -354,7 +355,7 @@ class _Audit:
         """Whether the register checks' stored findings still hold: no pledge was added since,
         and none changed what those checks read."""
         state = self.state
-        if state is None or self.candidates is None:
+        if state is None or state.register is None or self.candidates is None:
             return False
         for action, changes in self.register.rows(
             "SELECT action, changes FROM revisions WHERE seq > :seq AND entity = 'pledge'",
@@ -367,7 +368,7 @@ class _Audit:
 
     def _register_checks(self) -> list[Finding]:
         if self._register_holds():
-            assert self.state is not None
+            assert self.state is not None and self.state.register is not None
             return store.findings_of(self.state.register)
         every: list[Any] = (  # what the register checks read of every pledge
             self.every

@@ -116,15 +116,16 @@ def findings_of(stored: str) -> list[Finding]:
 
 
 def window(
-    evidence: Sequence[EvidenceRecord], today: date, days: int
+    verified: Iterable[date | None], today: date, days: int
 ) -> tuple[date | None, date | None]:
-    """The days on which a pledge's findings stay as they are today: evidence not re-verified
-    within `days` is reported from the day after its limit (checks.not_reverified)."""
+    """The days on which a pledge's findings stay as they are today, given when each piece of
+    its evidence was verified: evidence not re-verified within `days` is reported from the day
+    after its limit (checks.not_reverified)."""
     since = until = None
-    for item in evidence:
-        if item.verified_on is None:
+    for day in verified:
+        if day is None:
             continue
-        turns = item.verified_on + timedelta(days=days + 1)  # the first day it is reported
+        turns = day + timedelta(days=days + 1)  # the first day it is reported
         if turns <= today:
             since = turns if since is None else max(since, turns)
         else:
@@ -154,7 +155,7 @@ class State:
     placed: str  # the digest of every source's id and recorded sha256
     aliases: set[tuple[str, str]]  # (name, actor)
     sources: dict[str, tuple[str, str, str]]  # id -> (recorded sha256, text's sha256, stamp)
-    register: str  # the findings of the register checks, as JSON
+    register: str | None  # the findings of the register checks, as JSON
     writer: str | None  # the token of the audit that stored it (see `write`)
 
 
@@ -187,7 +188,7 @@ def state(register: Register) -> State | None:
     return State(
         int(values["seq"]), values.get("hash") or None, int(values["days"]), values["rules"],
         values["placed"], {(str(n), str(a)) for n, a in json.loads(values["aliases"])}, sources,
-        values.get("register", "[]"), values.get("writer"),
+        values.get("register"), values.get("writer"),
     )  # fmt: skip
 
 
