@@ -678,3 +678,42 @@ def test_an_audit_stores_nothing_over_what_another_stored_since_it_read(
     with register.opened(curator.db) as after:
         assert store.state(after) == before  # the late audit's state was not stored
     assert audit(curator.db, today=TODAY).examined == 0
+
+
+SPEAKER_SPACED = """
+actors:
+  - {id: CN, name: China, kind: country, aliases: [Chinese, Beijing]}
+  - {id: US, name: United States, kind: country, aliases: [Washington]}
+sources:
+  - id: envoy-spaced
+    title: The envoy on the peak
+    publisher: Wire
+    published_on: 2023-11-10
+    text: "\\u201cChina will peak its emissions before 2030,\\u201d said climate envoy
+      Xie\\u00a0Zhenhua on Monday, and  Xie  Zhenhua said it again."
+pledges:
+  - id: cn-peak
+    title: China peaks emissions before 2030
+    actors: [CN]
+    kind: emissions_peak
+    target_year: 2030
+    evidence:
+      - {source: envoy-spaced, quote: China will peak its emissions before 2030}
+"""
+
+
+def test_an_alias_added_for_a_speaker_written_with_odd_spaces_is_seen(
+    cli: CLI, tmp_path: Path
+) -> None:
+    """A speaker's words are read with their spaces made one: an alias added for them must
+    examine again the quotes they speak, however the article spaces the name."""
+    url = empty(tmp_path / "spaced.db")
+    build(url, parse(SPEAKER_SPACED))
+    first = audit(url, today=TODAY)
+    assert "speaker-not-actor" in first.summary()["by_code"]
+    added = cli("actor", "update", "CN", "--add-alias", "Xie Zhenhua", "--reason", "envoy",
+                "--db", url)  # fmt: skip
+    assert added.code == 0, added.err
+    kept = same_as_fresh(url, snapshot(url, tmp_path))
+    assert "speaker-not-actor" not in kept.summary()["by_code"]
+    assert kept.examined == 1

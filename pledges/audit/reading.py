@@ -68,6 +68,7 @@ class Job:
     whole: bool = False
     span: bool = True  # each chunk read is every source from its first to its last
     keys: dict[int, str] = field(default_factory=dict)  # evidence id -> the key of its facts
+    texts: dict[str, str] = field(default_factory=dict)  # source id -> the sha256 keys assume
     pledges: dict[str, PledgeRecord] = field(default_factory=dict)
     sources: Mapping[str, SourceFacts] = field(default_factory=dict)
 
@@ -76,14 +77,20 @@ class Job:
         self._renamed: Any = None
 
     def touched(self, text: str) -> bool:
-        """Whether a text holds one of the aliases changed since the last audit."""
+        """Whether a text holds one of the aliases changed since the last audit: as it stands,
+        or with its runs of whitespace made one space, as a speaker's words are read
+        (pledges.audit.speakers)."""
         if not self.renamed:
             return False
         if self._renamed is None:
             import ahocorasick_rs
 
             self._renamed = ahocorasick_rs.AhoCorasick(self.renamed)
-        return bool(self._renamed.find_matches_as_indexes(lowered(text), overlapping=True))
+        low = lowered(text)
+        return any(
+            self._renamed.find_matches_as_indexes(variant, overlapping=True)
+            for variant in (low, " ".join(low.split()))
+        )
 
     def matcher(self) -> Any:
         if self._matcher is None:
@@ -156,7 +163,9 @@ class Reader:
                     several = len(pledge.actors) > 1
                     fact = examine(item, article, matcher, speech=speech, several=several)
                     key = job.keys.get(item.id) or fact_key(item.quote, sha, job.stamp, several)
-                    out.facts.append((key, store.fact_json(fact)))
+                    if item.id not in job.keys or job.texts.get(source_id) == sha:
+                        out.facts.append((key, store.fact_json(fact)))  # (not when the text
+                    # changed since its key was made: those facts are not the key's)
                     sort_fact(fact, pledge, self.context, out)
         return out
 

@@ -2,7 +2,7 @@
 
 1. What the last audit stored is read (pledges.audit.store; nothing with --fresh, nothing when
    the log no longer holds the revision it ended at, or the rules changed since), with every
-   source and actor (not their texts) and what the register checks read of every pledge.
+   source and actor (not their texts).
 2. Every article is read to take its text's sha256; the sources whose recorded or actual text
    changed, and those holding an alias changed since, are noted.
 3. The pledges that may have changed since are checked again: those the log names (they, or
@@ -13,8 +13,10 @@
    examined, each of their articles read once more.
 4. A quote not found where it is cited is looked for in the other sources: in those changed
    since the last search, or, for a quote never searched for, in every source.
-5. The pledge checks run on the pledges checked again, the register and source checks on every
-   pledge and source; every other pledge's findings are as stored. What was learnt is stored.
+5. The pledge checks run on the pledges checked again, the source checks on every source, the
+   register checks on every pledge when a pledge was added or changed what they read (else
+   their findings are as stored); every other pledge's findings are as stored. What was learnt
+   is stored.
 
 With nothing stored (a new register, --fresh), steps 2 and 3 are one pass: every quote is
 examined as its article is read, shared between worker processes when there are many
@@ -277,6 +279,7 @@ class _Audit:
                 )
         known = store.facts(self.register, wanted.values())
         job.todo, job.keys, job.sources, job.renamed = {}, wanted, self.context.sources, []
+        job.texts = self.texts
         for p in self.dirty:
             for item in read.evidence.get(p, ()):
                 saved = known.get(wanted[item.id])

@@ -152,7 +152,7 @@ class State:
     hash: str | None
     days: int
     rules: str
-    placed: str  # the digest of every source's id and recorded sha256
+    placed: str  # the digest of every source's id, recorded sha256 and text's sha256
     aliases: set[tuple[str, str]]  # (name, actor)
     sources: dict[str, tuple[str, str, str]]  # id -> (recorded sha256, text's sha256, stamp)
     register: str | None  # the findings of the register checks, as JSON
@@ -160,13 +160,14 @@ class State:
 
 
 def _present(register: Register) -> bool:
+    names = ", ".join(f"'{table}'" for table in TABLES)
     if register.dialect == "sqlite":
         found = register.rows(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit%'"
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({names})"
         )
     else:
         found = register.rows(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'audit%' "
+            f"SELECT count(*) FROM information_schema.tables WHERE table_name IN ({names}) "
             "AND table_schema = current_schema()"
         )
     return int(found[0][0]) == len(TABLES)

@@ -84,8 +84,8 @@ def audit(
         bool,
         typer.Option(
             "--fresh",
-            help="Examine every quote again, ignoring what earlier audits stored (and store "
-            "anew). Without it, only what changed since is examined.",
+            help="Examine every quote again, ignoring what earlier audits stored (and, auditing "
+            "the whole register, store anew). Without it, only what changed since is examined.",
         ),
     ] = False,
     db: Db = None,
