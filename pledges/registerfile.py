@@ -9,7 +9,14 @@ import math
 import os
 from pathlib import Path
 
-from pledges.errors import InvalidInput, NoDatabase, NotInitialised, OutdatedDatabase
+from pledges.errors import (
+    Busy,
+    InvalidInput,
+    NoDatabase,
+    NotInitialised,
+    OutdatedDatabase,
+    PledgesError,
+)
 
 DEFAULT_DB = "pledges.db"
 ENV_VAR = "PLEDGES_DB"
@@ -83,3 +90,25 @@ def busy_seconds() -> float:
             f"or unset it to wait {BUSY_DEFAULT:g} s",
         )
     return seconds
+
+
+def sqlite_failure(path: Path, error: BaseException) -> PledgesError:
+    """What a sqlite3 error met reading the register at `path` means to its user: busy, not a
+    register (or damaged), or not readable."""
+    name = str(getattr(error, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return Busy(
+            "the register is busy",
+            f"try again in a moment: another command is writing to it ({BUSY_VAR} sets how "
+            "long to wait)",
+        )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return PledgesError(
+            f"{path} is not a pledges register, or it is damaged",
+            "point --db / PLEDGES_DB at the register; 'pledges log verify' checks a damaged one",
+        )
+    return PledgesError(
+        f"cannot read the register {path}",
+        "check that you may read the file and its folder; 'pledges log verify' checks a "
+        "damaged one",
+    )

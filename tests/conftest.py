@@ -8,6 +8,9 @@ skipped with the reason.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -131,3 +134,30 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+# --- a register that cannot be written ----------------------------------------------------------
+
+DROP_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search",
+                 "--inh-caps=-dac_override,-dac_read_search"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """How to run a command that file permissions apply to: as it is for a normal user; for
+    root, under setpriv without the capabilities that override them."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root, and setpriv is not there to drop the permission override")
+    probe = tmp_path_factory.mktemp("probe") / "read-only"
+    probe.touch(mode=0o444)
+    tried = subprocess.run(
+        [setpriv, *DROP_OVERRIDE, "--", sys.executable, "-c", f"open({str(probe)!r}, 'a')"],
+        capture_output=True,
+        check=False,
+    )
+    if tried.returncode == 0 or b"PermissionError" not in tried.stderr:
+        pytest.skip("setpriv could not drop root's permission override here")
+    return [setpriv, *DROP_OVERRIDE, "--"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -41,7 +40,6 @@ from tests.conftest import CLI, ROOT, FreshPostgres, Result
 from tests.registers import TODAY, WHO, build, copy_of, empty, parse
 from tests.test_audit import SMALL
 from tests.test_cli import one_line
-from tests.test_operational import DROP_OVERRIDE
 
 DAYS = 365  # the default re-verification limit
 
@@ -428,27 +426,6 @@ def test_a_log_rewritten_below_the_stored_head_is_audited_in_full(
 
 
 # --- 4. a register the audit may not write ------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """How to run a command that file permissions apply to: as it is for a normal user; for
-    root, under setpriv without the capabilities that override them (as test_operational)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root, and setpriv is not there to drop the permission override")
-    probe = tmp_path_factory.mktemp("probe") / "read-only"
-    probe.touch(mode=0o444)
-    tried = subprocess.run(
-        [setpriv, *DROP_OVERRIDE, "--", sys.executable, "-c", f"open({str(probe)!r}, 'a')"],
-        capture_output=True,
-        check=False,
-    )
-    if tried.returncode == 0 or b"PermissionError" not in tried.stderr:
-        pytest.skip("setpriv could not drop root's permission override here")
-    return [setpriv, *DROP_OVERRIDE, "--"]
 
 
 def audit_as(prefix: list[str], db: str) -> Result:

@@ -20,13 +20,12 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from pledges.errors import Busy, PledgesError
 from pledges.registerfile import (
-    BUSY_VAR,
     busy_seconds,
     check_path,
     check_revision,
     given,
+    sqlite_failure,
     sqlite_path,
 )
 
@@ -170,26 +169,6 @@ class _Server(Register):
         return True
 
 
-def _file_failure(path: Path, error: sqlite3.Error) -> PledgesError:
-    name = str(getattr(error, "sqlite_errorname", ""))
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return Busy(
-            "the register is busy",
-            f"try again in a moment: another command is writing to it ({BUSY_VAR} sets how "
-            "long to wait)",
-        )
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return PledgesError(
-            f"{path} is not a pledges register, or it is damaged",
-            "point --db / PLEDGES_DB at the register; 'pledges log verify' checks a damaged one",
-        )
-    return PledgesError(
-        f"cannot read the register {path}",
-        "check that you may read the file and its folder; 'pledges log verify' checks a "
-        "damaged one",
-    )
-
-
 @contextmanager
 def opened(db: str | None) -> Iterator[Register]:
     """The register at `db` (a path or URL; None for the default), read in one transaction."""
@@ -213,7 +192,7 @@ def opened(db: str | None) -> Iterator[Register]:
     try:
         register = _File(path)
     except sqlite3.Error as error:
-        raise _file_failure(path, error) from None
+        raise sqlite_failure(path, error) from None
     with closing(register.connection):
         try:
             known = register.rows("SELECT name FROM sqlite_master WHERE name = 'alembic_version'")
@@ -221,4 +200,4 @@ def opened(db: str | None) -> Iterator[Register]:
             check_revision(str(revision[0][0]) if revision else None, str(path))
             yield register
         except sqlite3.Error as error:
-            raise _file_failure(path, error) from None
+            raise sqlite_failure(path, error) from None

@@ -16,8 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pledges.errors import Busy, PledgesError
-from pledges.registerfile import BUSY_VAR, busy_seconds, check_path, check_revision, sqlite_path
+from pledges.errors import PledgesError
+from pledges.registerfile import (
+    busy_seconds,
+    check_path,
+    check_revision,
+    sqlite_failure,
+    sqlite_path,
+)
 from pledges.search import sql
 from pledges.search.kinds import FOLD_FUNCTION, KINDS, LISTED, TABLES, Kind, fold, index_damage
 from pledges.search.query import Query
@@ -110,27 +116,12 @@ def _sqlite_values(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sqlite_failure(path: Path, db: str | None, error: sqlite3.Error) -> PledgesError:
+    """A damaged search index named as such; anything else as any reader of the file says it."""
     name = str(getattr(error, "sqlite_errorname", ""))
-    if index_damage(error):
+    generic = name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CORRUPT", "SQLITE_NOTADB"))
+    if index_damage(error) or (not generic and "fts5" in str(error).lower()):
         return damaged(str(path), db)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return Busy(
-            "the register is busy",
-            f"try again in a moment: another command is writing to it ({BUSY_VAR} sets how "
-            "long to wait)",
-        )
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return PledgesError(
-            f"{path} is not a pledges register, or it is damaged",
-            "point --db / PLEDGES_DB at the register; 'pledges log verify' checks a damaged one",
-        )
-    if "fts5" in str(error).lower():
-        return damaged(str(path), db)
-    return PledgesError(
-        f"cannot read the register {path}",
-        "check that you may read the file and its folder; 'pledges log verify' checks a "
-        "damaged one",
-    )
+    return sqlite_failure(path, error)
 
 
 def _whole(run: Run, kinds: Sequence[Kind]) -> bool:
