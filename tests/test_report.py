@@ -23,14 +23,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pledges import history, service
+from pledges import history, records, service
 from pledges import repository as repo
 from pledges.audit import Severity, audit
 from pledges.db import opened, transaction, unit_of_work
-from pledges.report import build, chart
+from pledges.report import build, chart, listing
 from pledges.report import site as report_site
 from pledges.report.passages import segments
 from pledges.textmatch import Article, find
+from pledges.transfer.export import export_csv, export_json
+from pledges.vocab import Status
 from tests.conftest import CLI, ROOT
 from tests.html_pages import Page
 from tests.registers import TODAY, copy_of, empty, parse, seeded_template
@@ -117,8 +119,13 @@ def test_every_pledge_and_source_has_a_page(url: str, site: Path) -> None:
     pledge_ids, source_ids = register_ids(url)
     assert sorted(p.name for p in (site / "pledges").iterdir()) == [f"{i}.html" for i in pledge_ids]
     assert sorted(p.name for p in (site / "sources").iterdir()) == [f"{i}.html" for i in source_ids]
-    for name in ("index.html", "audit.html", "assets/report.css", "assets/report.js"):
+    for name in ("index.html", "audit.html", "assets/report.css", "assets/report.js",
+                 "data/index.js", "data/search.js", "log-head.json"):  # fmt: skip
         assert (site / name).is_file(), name
+    assert sorted(p.name for p in (site / "downloads").iterdir()) == [
+        "actors.csv", "evidence.csv", "pledges.csv", "register.json", "sources.csv",
+    ]  # fmt: skip
+    assert not (site / "list").exists()  # 13 pledges fit on the index
     assert len(pledge_ids) == 13 and len(source_ids) == 6
 
 
@@ -165,7 +172,7 @@ def test_titles_and_text_are_escaped_not_run(site: Path, pages: dict[str, Page])
     assert pledge.one("h1").text() == "Stop <em>new</em> coal plants & more by 2030"
     # The only scripts are the report's own.
     scripts = [n.attrs.get("src") for p in pages.values() for n in p.all("script")]
-    assert set(scripts) == {"assets/report.js"}
+    assert set(scripts) == {"assets/report.js", "data/index.js"}
 
 
 def test_a_link_that_is_not_http_is_not_made_clickable(pages: dict[str, Page]) -> None:
@@ -184,7 +191,7 @@ def test_pages_have_a_language_one_h1_and_named_landmarks(pages: dict[str, Page]
         assert page.one("html").attrs.get("lang") == "en", name
         assert len(page.all("h1")) == 1, name
         assert page.one("main").attrs.get("id") == "main", name
-        assert page.one("nav").attrs.get("aria-label"), name
+        assert page.all("nav") and all(n.attrs.get("aria-label") for n in page.all("nav")), name
         assert page.one("head").one("title").text().strip(), name
         for svg in page.all("svg"):
             assert svg.attrs.get("role") == "img", name
@@ -223,54 +230,91 @@ def test_the_print_stylesheet_hides_the_filters_and_shows_link_urls(site: Path) 
 # --- the index ----------------------------------------------------------------------------------
 
 
-def test_index_rows_carry_what_the_filters_read(url: str, pages: dict[str, Page]) -> None:
+def script_data(path: Path, name: str) -> Any:
+    """What a data file of the report (data/index.js, data/search.js) gives its page."""
+    text = path.read_text(encoding="utf-8")
+    prefix = f"window.{name} = "
+    assert text.startswith(prefix) and text.endswith(";\n")
+    return json.loads(text[len(prefix) : -2])
+
+
+def test_the_index_data_holds_every_row_as_the_filters_read_it(url: str, site: Path) -> None:
     report = audit(url, today=TODAY)
     errors = Counter(f.pledge_id for f in report.findings if f.severity is Severity.ERROR)
     warnings = Counter(f.pledge_id for f in report.findings if f.severity is Severity.WARNING)
     with unit_of_work(url) as session:
         pledges = service.list_pledges(session)
+        actors = repo.list_actors(session)
+        light = {p.id: p for p in records.pledges(session.connection())}
+    data = script_data(site / "data" / "index.js", "PLEDGES_INDEX")
+    assert data["page"] == 100
+    values, labels = data["values"], data["labels"]
+    assert values["audit"] == ["clean", "warnings", "errors"]
+    assert values["status"] == [s.value for s in Status]
+    assert labels["status"] == [s.value.replace("_", " ") for s in Status]
+    assert [row[0] for row in data["rows"]] == [p.id for p in pledges]
+    for row, p in zip(data["rows"], pledges, strict=True):
+        expected = "errors" if errors[p.id] else "warnings" if warnings[p.id] else "clean"
+        id_, title, actor_ids, kind, status, formality, confidence, target, state, said, page = row
+        assert (id_, title, actor_ids) == (p.id, p.title, list(p.actors))
+        assert values["kind"][kind] == p.kind.value
+        assert values["status"][status] == p.status.value
+        assert values["formality"][formality] == p.formality.value
+        assert values["confidence"][confidence] == p.confidence.value
+        assert values["audit"][state] == expected
+        assert (
+            said == "clean"
+            if expected == "clean"
+            else said.endswith(("error", "errors", "warning", "warnings"))
+        )
+        assert page is None  # pledges/ID.html, the usual address
+        assert target == report_site.target(light[p.id])
+    states = Counter(values["audit"][row[8]] for row in data["rows"])
+    assert states["errors"] == 1 and states["clean"] == 12  # the snippet's pledge has errors
+    assert [a[:3] for a in data["actors"]] == [[a.id, a.name, list(a.aliases)] for a in actors]
+
+
+def test_the_index_page_shows_the_first_rows_without_its_script(
+    url: str, pages: dict[str, Page]
+) -> None:
+    with unit_of_work(url) as session:
+        pledges = service.list_pledges(session)
     rows = pages["index.html"].one("tbody").all("tr")
     assert [r.one("code").text() for r in rows] == [p.id for p in pledges]
     for row, p in zip(rows, pledges, strict=True):
-        expected = "errors" if errors[p.id] else "warnings" if warnings[p.id] else "clean"
-        assert row.attrs == {
-            "data-actor": " ".join(p.actors),
-            "data-kind": p.kind.value,
-            "data-status": p.status.value,
-            "data-formality": p.formality.value,
-            "data-confidence": p.confidence.value,
-            "data-audit": expected,
-            "data-search": row.attrs["data-search"],
-        }
-        assert p.title.lower() in row.attrs["data-search"]
-        assert row.one("a").attrs["href"] == f"pledges/{p.id}.html"
-    states = Counter(row.attrs["data-audit"] for row in rows)
-    assert states["errors"] == 1 and states["clean"] == 12  # the snippet's pledge has errors
+        links = [a.attrs["href"] for a in row.all("a")]
+        assert links == [f"pledges/{p.id}.html", *(f"actors/{a}.html" for a in p.actors)]
+        cells = [td.text() for td in row.all("td")]
+        assert cells[2:7] == [
+            p.kind.value.replace("_", " "), cells[3], p.status.value.replace("_", " "),
+            p.formality.value.replace("_", " "), p.confidence.value,
+        ]  # fmt: skip
     selects = {s.attrs["data-filter"]: s for s in pages["index.html"].all("select")}
-    assert [o.attrs["value"] for o in selects["actor"].all("option")] == [
-        "",
-        "CN",
-        "GREENPEACE",
-        "US",
-    ]
     assert [o.attrs["value"] for o in selects["audit"].all("option")] == [
         "", "clean", "warnings", "errors",
     ]  # fmt: skip
+    assert "actor" not in selects  # typed, from a list the script fills: see the browser tests
+    assert pages["index.html"].one("input", id="filter-actor").attrs["list"] == "actor-names"
+    assert pages["index.html"].one("p", id="shown").text() == "13 pledges"
 
 
-def _searched(index: Page) -> dict[str, str]:
-    """Each row's pledge id and the text the search box looks through (its data-search)."""
-    return {r.one("code").text(): r.attrs["data-search"] for r in index.one("tbody").all("tr")}
+def _searched(site: Path) -> dict[str, str]:
+    """Each pledge id and the text the search box looks through for it (data/search.js)."""
+    rows = script_data(site / "data" / "index.js", "PLEDGES_INDEX")["rows"]
+    texts = script_data(site / "data" / "search.js", "PLEDGES_SEARCH")
+    assert len(texts) == len(rows)
+    return {row[0]: text for row, text in zip(rows, texts, strict=True)}
 
 
-def test_index_rows_carry_the_words_of_their_quotes(url: str, pages: dict[str, Page]) -> None:
-    """Every word of a pledge's quotes is in its row's data-search, lower-cased, and only once
-    unless the pledge's own text repeats it; a word only quoted is found in the rows citing it."""
+def test_the_search_data_holds_the_words_of_the_quotes(url: str, site: Path) -> None:
+    """Every word of a pledge's quotes is in the text searched for it, lower-cased, and only once
+    unless the pledge's own text repeats it; a word only quoted is found in the pledges citing
+    it."""
     with unit_of_work(url) as session:
         pledges = service.list_pledges(session)
         quotes = {p.id: [e.quote for e in repo.evidence_for(session, p.id)] for p in pledges}
         names = {a.id: a.name for a in repo.list_actors(session)}
-    searched = _searched(pages["index.html"])
+    searched = _searched(site)
     assert list(searched) == [p.id for p in pledges]
     for p in pledges:
         own = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)}"
@@ -281,7 +325,7 @@ def test_index_rows_carry_the_words_of_their_quotes(url: str, pages: dict[str, P
             assert set(quote.lower().split()) <= set(words), (p.id, quote)
         repeated = {w for w, n in Counter(words).items() if n > 1}
         assert repeated <= set(own_words), p.id
-    # The snippet's quote with markup is searchable as text, and escaped in the page.
+    # The snippet's quote with markup is searchable as text; the page never runs it.
     assert "<b>whatever</b>" in searched["xx-coal-stop-2030"].split()
 
     def holding(word: str) -> list[str]:
@@ -293,6 +337,62 @@ def test_index_rows_carry_the_words_of_their_quotes(url: str, pages: dict[str, P
     # Xi Jinping's words on working "steadily" towards peak carbon back two seed pledges.
     citing = [i for i, qs in quotes.items() if any("steadily" in q.lower() for q in qs)]
     assert holding("steadily") == citing == ["cn-carbon-neutrality-2060", "cn-co2-peak-2030"]
+
+
+def test_the_downloads_are_the_export_of_the_same_revision(url: str, site: Path) -> None:
+    """downloads/ holds what `pledges export` writes, as CSV and as JSON, byte for byte."""
+    export_csv(url, site.parent / "csv")
+    export_json(url, site.parent / "json")
+    for name in ("pledges.csv", "evidence.csv", "sources.csv", "actors.csv"):
+        assert (site / "downloads" / name).read_bytes() == (site.parent / "csv" / name).read_bytes()
+    assert (site / "downloads" / "register.json").read_bytes() == (
+        site.parent / "json" / "register.json"
+    ).read_bytes()
+    assert (site / "log-head.json").read_bytes() == (
+        site.parent / "csv" / "log-head.json"
+    ).read_bytes()
+    index = Page.read(site / "index.html")
+    listed = [a.attrs["href"] for a in index.one("section", class_="downloads").all("a")]
+    assert listed == [
+        f"downloads/{n}"
+        for n in ("pledges.csv", "evidence.csv", "sources.csv", "actors.csv", "register.json")
+    ] + ["log-head.json"]
+
+
+def test_a_long_list_goes_on_in_pages_of_rows(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of five rows (a hundred in a report): the index holds the first, list/N.html the
+    others, each linking to the first, previous, next and last."""
+    monkeypatch.setattr(listing, "PAGE", 5)
+    build(url, tmp_path / "site", today=TODAY)
+    with unit_of_work(url) as session:
+        ids = repo.pledge_ids(session)
+    site = tmp_path / "site"
+    assert sorted(p.name for p in (site / "list").iterdir()) == ["2.html", "3.html"]
+    index = Page.read(site / "index.html")
+    assert [r.one("code").text() for r in index.one("tbody").all("tr")] == ids[:5]
+    assert index.one("p", id="shown").text() == "Pledges 1–5 of 13, by id"
+    pager = {a.text(): a.attrs["href"] for a in index.one("div", id="static-pager").all("a")}
+    assert pager == {"Next page": "list/2.html", "Last page (3)": "list/3.html"}
+    for number, expected in ((2, ids[5:10]), (3, ids[10:])):
+        page = Page.read(site / "list" / f"{number}.html")
+        assert page.problems == []
+        assert [r.one("code").text() for r in page.one("tbody").all("tr")] == expected
+        first = (number - 1) * 5 + 1
+        assert page.one("h1").text() == f"Pledges {first}–{first + len(expected) - 1} of 13"
+        links = {a.text(): a.attrs["href"] for a in page.one("nav", class_="pager").all("a")}
+        assert links["First page"] == "../index.html"
+        assert links["Previous page"] == ("../index.html" if number == 2 else "../list/2.html")
+        assert links.get("Next page") == ("../list/3.html" if number == 2 else None)
+        for row in page.one("tbody").all("tr"):
+            assert all(
+                (site / "list" / a.attrs["href"]).resolve().is_file()
+                for a in row.all("a")
+                if not a.attrs["href"].startswith("../actors/")
+            )
+    data = script_data(site / "data" / "index.js", "PLEDGES_INDEX")
+    assert data["page"] == 5 and len(data["rows"]) == 13
 
 
 REJOINED = """
@@ -324,7 +424,7 @@ def test_the_index_searches_deprecated_quotes_too(template: Path, tmp_path: Path
     url = copy_of(template, tmp_path)
     add_to(url, parse(REJOINED))
     build(url, tmp_path / "site", today=TODAY)
-    searched = _searched(Page.read(tmp_path / "site" / "index.html"))
+    searched = _searched(tmp_path / "site")
     for word in ("rejoined", "withdrawal"):  # in the quote kept, and in the deprecated one
         assert [i for i, text in searched.items() if word in text] == ["us-paris-agreement-again"]
     page = Page.read(tmp_path / "site" / "pledges" / "us-paris-agreement-again.html")

@@ -1,10 +1,13 @@
 """The report in a real browser: headless Chromium, driven by Selenium, opens the pages from disk.
 
 Filtering the index shows exactly the rows that match, for each filter, two together and the
-search box, with the count said aloud; each highlighted passage is its quote; no page logs an
-error to the console; print hides the filters and shows where links go; without JavaScript every
-row shows. Screenshots of the index and of a pledge's page are kept in tests/output/ (index.png,
-pledge.png).
+search box, with the count said aloud; the filters are read from the address and written back
+to it, so a shared address opens the same view; the actor is found by typing its name, alias or
+id; the download of what is shown holds exactly the rows that match; a long list is drawn a page
+at a time; each highlighted passage is its quote; no page logs an error to the console; print
+hides the filters and shows where links go; without JavaScript the first page of rows shows.
+Screenshots of the index, of an actor's page and of a pledge's page are kept in tests/output/
+(index.png, actor.png, pledge.png).
 
 Debian's /usr/bin/chromium and /usr/bin/chromedriver are used (`python3 tasks.py test` installs
 them under CI=true). Without them the tests are skipped, except under CI=true, where they fail.
@@ -40,6 +43,17 @@ return Array.from(document.querySelectorAll('#pledges tbody tr'))
   .filter(row => row.offsetParent !== null)
   .map(row => row.querySelector('code').textContent);
 """
+
+
+def shown_ids(driver: Any) -> list[str]:
+    """The ids of the rows shown, once the search's words (data/search.js, loaded when a reader
+    first searches) are read."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, 10).until(
+        lambda d: not any(e.text.startswith("Loading") for e in d.find_elements("id", "shown"))
+    )
+    return list(driver.execute_script(SHOWN))
 
 
 def _chromium_missing() -> None:
@@ -114,10 +128,16 @@ def console_errors(driver: Any) -> list[str]:
 
 
 def choose(driver: Any, name: str, value: str) -> None:
+    """Choose a filter's value as a reader does: pick it from its menu, or type the actor."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
 
-    Select(driver.find_element(By.ID, f"filter-{name}")).select_by_value(value)
+    control = driver.find_element(By.ID, f"filter-{name}")
+    if name == "actor":
+        control.clear()
+        control.send_keys(value)
+    else:
+        Select(control).select_by_value(value)
 
 
 def shown_count(driver: Any) -> str:
@@ -141,7 +161,7 @@ def test_the_index_loads_without_errors_and_shows_every_row(browser: Any, site: 
     open_page(browser, site / "index.html")
     assert console_errors(browser) == []
     assert browser.find_element(By.ID, "filters").is_displayed()  # the script shows them
-    assert len(browser.execute_script(SHOWN)) == 13
+    assert len(shown_ids(browser)) == 13
     assert shown_count(browser) == "All 13 pledges shown"
     OUTPUT.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(OUTPUT / "index.png"))
@@ -192,13 +212,13 @@ def test_filters_show_exactly_the_matching_rows(
     for name, value in wanted.items():
         choose(browser, name, value)
     expected = _expected(url, **wanted)
-    assert browser.execute_script(SHOWN) == expected
+    assert shown_ids(browser) == expected
     if len(expected) == 13:
         assert shown_count(browser) == "All 13 pledges shown"
     else:
         assert shown_count(browser) == f"{len(expected)} of 13 pledges shown"
     reset(browser)
-    assert len(browser.execute_script(SHOWN)) == 13
+    assert len(shown_ids(browser)) == 13
     assert console_errors(browser) == []
 
 
@@ -232,16 +252,16 @@ def test_the_search_box_shows_exactly_the_matching_rows(
     box = browser.find_element(By.ID, "filter-search")
     box.send_keys(typed)
     expected = _matching(url, typed)
-    assert browser.execute_script(SHOWN) == expected
+    assert shown_ids(browser) == expected
     assert shown_count(browser).startswith(
         f"{len(expected)} of 13" if len(expected) < 13 else "All"
     )
     choose(browser, "audit", "clean")  # the search and a filter together
     clean = _expected(url, audit="clean")
-    assert browser.execute_script(SHOWN) == [i for i in expected if i in clean]
+    assert shown_ids(browser) == [i for i in expected if i in clean]
     box.clear()
     reset(browser)
-    assert len(browser.execute_script(SHOWN)) == 13
+    assert len(shown_ids(browser)) == 13
     assert console_errors(browser) == []
 
 
@@ -271,7 +291,7 @@ def test_a_word_only_quoted_shows_the_pledges_citing_it(
     open_page(browser, site / "index.html")
     box = browser.find_element(By.ID, "filter-search")
     box.send_keys(typed)
-    assert browser.execute_script(SHOWN) == citing
+    assert shown_ids(browser) == citing
     assert shown_count(browser) == f"{len(citing)} of 13 pledges shown"
     box.clear()
     reset(browser)
@@ -309,6 +329,220 @@ def test_print_hides_the_filters_and_shows_where_links_go(browser: Any, site: Pa
         assert not browser.find_element(By.ID, "filters").is_displayed()
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+# --- the address, the actor typed, the download, pages of rows ----------------------------------
+
+
+def address(driver: Any) -> str:
+    """The query of the page's address, as the browser shows it."""
+    return str(driver.execute_script("return location.search"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["actor=US", "actor=CN&kind=renewable_energy", "status=kept", "audit=errors&actor=US",
+     "formality=declared&confidence=low", "q=coal&audit=clean"],
+)  # fmt: skip
+def test_a_shared_address_opens_with_its_filters_applied(
+    browser: Any, site: Path, url: str, query: str
+) -> None:
+    from urllib.parse import parse_qsl
+
+    from selenium.webdriver.common.by import By
+
+    wanted = dict(parse_qsl(query))
+    browser.get(f"{(site / 'index.html').as_uri()}?{query}")
+    typed = wanted.pop("q", None)
+    expected = _expected(url, **wanted)
+    if typed is not None:
+        expected = [i for i in expected if i in _matching(url, typed)]
+    assert shown_ids(browser) == expected
+    for name, value in wanted.items():
+        assert browser.find_element(By.ID, f"filter-{name}").get_attribute("value") == value
+    if typed is not None:
+        assert browser.find_element(By.ID, "filter-search").get_attribute("value") == typed
+    link = browser.find_element(By.ID, "view-link").get_attribute("href")
+    assert dict(parse_qsl(link.split("?", 1)[1])) == dict(parse_qsl(query))
+    assert console_errors(browser) == []
+
+
+def test_choosing_filters_writes_them_into_the_address(browser: Any, site: Path, url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, site / "index.html")
+    assert address(browser) == ""
+    choose(browser, "status", "not_yet_rated")
+    choose(browser, "actor", "US")
+    assert address(browser) == "?actor=US&status=not_yet_rated"
+    shared = browser.find_element(By.ID, "view-link").get_attribute("href")
+    expected = _expected(url, actor="US", status="not_yet_rated")
+    assert shown_ids(browser) == expected
+    browser.get("about:blank")
+    browser.get(shared)  # the address, opened again as a colleague would
+    assert shown_ids(browser) == expected
+    reset(browser)
+    assert address(browser) == ""
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["US", "us", "United States", "biden administration", "United States (US)"]
+)
+def test_the_actor_is_found_by_its_id_name_or_alias(
+    browser: Any, site: Path, url: str, typed: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    with unit_of_work(url) as session:
+        actor = next(a for a in repo.list_actors(session) if a.id == "US")
+    ways = [actor.id, actor.name, f"{actor.name} ({actor.id})", *actor.aliases]
+    assert typed.lower() in {way.lower() for way in ways}
+    open_page(browser, site / "index.html")
+    names = browser.find_elements(By.CSS_SELECTOR, "#actor-names option")
+    assert [o.get_attribute("value") for o in names] == ["CN", "GREENPEACE", "US"]
+    choose(browser, "actor", typed)
+    assert shown_ids(browser) == _expected(url, actor="US")
+    assert address(browser) == "?actor=US"
+    box = browser.find_element(By.ID, "filter-actor")
+    assert box.get_attribute("aria-invalid") is None
+    reset(browser)
+
+
+def test_an_actor_the_register_does_not_hold_is_said_and_not_applied(
+    browser: Any, site: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, site / "index.html")
+    choose(browser, "actor", "Atlantis")
+    box = browser.find_element(By.ID, "filter-actor")
+    assert box.get_attribute("aria-invalid") == "true"
+    assert browser.find_element(By.ID, "actor-help").text == (
+        "No actor is called “Atlantis”: choose one from the list"
+    )
+    assert len(shown_ids(browser)) == 13
+    browser.get(f"{(site / 'index.html').as_uri()}?actor=ATLANTIS&status=promised")
+    note = browser.find_element(By.ID, "view-note")
+    assert note.is_displayed()
+    assert note.text == (
+        "The address asks for actor “ATLANTIS” and status “promised”, which the register does "
+        "not hold; that filter is left open. Choose from the menus."
+    )
+    assert len(shown_ids(browser)) == 13
+    assert console_errors(browser) == []
+
+
+def _downloaded(browser: Any, folder: Path) -> Path:
+    """Click "Download what is shown" and wait for the file."""
+    import time
+
+    from selenium.webdriver.common.by import By
+
+    for old in folder.glob("*"):
+        old.unlink()
+    browser.find_element(By.ID, "download-shown").click()
+    for _ in range(100):
+        done = [p for p in folder.glob("*.csv")]
+        if done:
+            return done[0]
+        time.sleep(0.05)
+    raise AssertionError("no file was downloaded")
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [{}, {"actor": "US"}, {"status": "not_yet_rated", "kind": "coal"}, {"audit": "errors"}],
+)
+def test_the_download_holds_exactly_the_rows_shown(
+    browser: Any, site: Path, url: str, wanted: dict[str, str], tmp_path: Path
+) -> None:
+    import csv
+
+    from pledges.audit import Severity, audit
+
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    open_page(browser, site / "index.html")
+    for name, value in wanted.items():
+        choose(browser, name, value)
+    expected = _expected(url, **wanted)
+    raw = _downloaded(browser, tmp_path).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark: spreadsheets read UTF-8
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert [r["id"] for r in rows] == expected
+    report = audit(url, today=TODAY)
+    errors = {f.pledge_id for f in report.findings if f.severity is Severity.ERROR}
+    with unit_of_work(url) as session:
+        pledges = {p.id: p for p in service.list_pledges(session)}
+    for row in rows:
+        p = pledges[row["id"]]
+        assert row["title"].removeprefix("'") == p.title
+        assert row["actors"] == ";".join(p.actors)
+        assert (row["kind"], row["status"], row["formality"], row["confidence"]) == (
+            p.kind.value, p.status.value, p.formality.value, p.confidence.value
+        )  # fmt: skip
+        assert (row["audit"] == "errors") == (p.id in errors)
+    reset(browser)
+    assert console_errors(browser) == []
+
+
+@pytest.fixture(scope="module")
+def paged_site(url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The report with pages of five rows (a hundred in a real one)."""
+    from pledges.report import listing
+
+    out = tmp_path_factory.mktemp("browser-paged") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listing, "PAGE", 5)
+        build(url, out, today=TODAY)
+    yield out
+
+
+def test_a_long_list_is_drawn_a_page_at_a_time(browser: Any, paged_site: Path, url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    every = _expected(url)
+    open_page(browser, paged_site / "index.html")
+    assert shown_ids(browser) == every[:5]
+    assert shown_count(browser) == "All 13 pledges; rows 1–5 shown"
+    assert not browser.find_element(By.ID, "static-pager").is_displayed()
+    previous = browser.find_element(By.ID, "page-previous")
+    following = browser.find_element(By.ID, "page-next")
+    assert not previous.is_enabled() and following.is_enabled()
+    following.click()
+    assert shown_ids(browser) == every[5:10]
+    assert address(browser) == "?page=2"
+    following.click()
+    assert shown_ids(browser) == every[10:]
+    assert shown_count(browser) == "All 13 pledges; rows 11–13 shown"
+    assert not following.is_enabled()
+    choose(browser, "actor", "CN")  # a filter starts again from the first page
+    cn = _expected(url, actor="CN")
+    assert shown_ids(browser) == cn[:5]
+    assert shown_count(browser) == f"{len(cn)} of 13 pledges; rows 1–5 shown"
+    browser.get(f"{(paged_site / 'index.html').as_uri()}?actor=CN&page=2")
+    assert shown_ids(browser) == cn[5:10]
+    assert console_errors(browser) == []
+
+
+def test_without_javascript_the_list_goes_on_in_its_pages(
+    browser: Any, paged_site: Path, url: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    every = _expected(url)
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        open_page(browser, paged_site / "index.html")
+        assert shown_ids(browser) == every[:5]
+        browser.find_element(By.LINK_TEXT, "Next page").click()
+        assert shown_ids(browser) == every[5:10]
+        browser.find_element(By.LINK_TEXT, "Last page (3)").click()
+        assert shown_ids(browser) == every[10:]
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
 # --- highlights ---------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Building the report: every page of the site (README.md, "A report to open in a browser"),
-with assets/report.css and report.js, from one read of the register and one audit.
+with assets/report.css and report.js, the index's data files (listing.py) and the register's
+downloads (as `pledges export` writes them), from one read of the register and one audit.
 
-Pages are drawn while the audit runs (aside.py; on a large register a twin process draws most
-of the pledges' pages meanwhile): whole, except for what only the audit knows (a page's
-findings, the index's audit column and summary), left blank and filled once it is done; then
-every page is written, the index last. Every page's name is checked before any is written, and
-the pages are moved into place together once all are written (pledges.outfolder). No page
-queries the database: register.py reads the register in bulk, in one snapshot.
+The downloads are written in the read transaction of the pages. Pages are drawn while the audit
+runs (aside.py; on a large register a twin process draws most of the pledges' pages meanwhile):
+whole, except for what only the audit knows (a page's findings), left blank and filled once it
+is done; then every page is written; the index and its data, which show each pledge's audit
+result, once the audit is done, and the index last. Every page's name is checked before any is
+written, and the pages are moved into place together once all are written (pledges.outfolder).
+No page queries the database: register.py reads the register in bulk, in one snapshot.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from pledges.db import opened, snapshot, transaction
 from pledges.models import EvidenceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, head_json
 from pledges.records import PledgeRecord
-from pledges.report import pledge_page, source_page, summary
+from pledges.report import listing, pledge_page, source_page, summary
 from pledges.report.aside import Audit
 from pledges.report.register import read
 from pledges.report.site import ASSETS, STATIC, BuildInfo, Site, page
+from pledges.transfer.export import DOWNLOADS as EXPORTED
+from pledges.transfer.export import write_downloads
 from pledges.vocab import REVERIFY_DAYS
 
 
@@ -48,6 +52,8 @@ class Built:
 
 _TOP = ("index.html", "audit.html", HEAD_FILE)
 _STATIC = ("report.css", "report.js")
+_DATA = ("index.js", "search.js")
+DOWNLOADS = "downloads"  # the register as `pledges export` writes it: CSV files and JSON
 
 
 def build(
@@ -69,6 +75,8 @@ def build(
     with OutFolder(out) as folder:
         folder.plan("", _TOP)
         folder.plan(ASSETS, _STATIC)
+        folder.plan(listing.DATA, _DATA)
+        folder.plan(DOWNLOADS, EXPORTED)
         with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
             quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         large = quotes >= aside_from
@@ -78,9 +86,14 @@ def build(
             progress.stage("reading the register")
             with opened(db) as engine, transaction(snapshot(engine)) as session:
                 register = read(session)
-            folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
-            folder.plan("sources", {page(i): i for i in register.sources}, "source")
-            folder.create()
+                folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
+                folder.plan("sources", {page(i): i for i in register.sources}, "source")
+                pages = listing.pages(len(register.pledges))
+                if pages > 1:
+                    folder.plan(listing.LIST, [f"{n}.html" for n in range(2, pages + 1)])
+                folder.create()
+                progress.stage("writing the downloads")
+                write_downloads(session, folder, DOWNLOADS)
             site = Site(register, BuildInfo(built_at, today, register.head))
             site.locate()
             theirs: Sequence[PledgeRecord] = []
@@ -91,10 +104,10 @@ def build(
             progress.stage("drawing the pages")
             pledge_pages = list(pledge_page.pages(site, mine))
             source_pages = list(source_page.pages(site))
-            index = summary.index(site)
             for name in _STATIC:
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")
+            folder.write(listing.DATA, "search.js", listing.search_js(site), newline="\n")
             progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)
@@ -103,6 +116,10 @@ def build(
             site.write_pages("source", source_pages, by_source, folder)
             states = summary.audit_states(report, register.pledges)
             folder.write("", "audit.html", summary.audit_page(site, report, states), newline="\n")
+            listed = listing.rows(register.pledges, states)
+            folder.write(listing.DATA, "index.js", listing.index_js(site, listed), newline="\n")
+            for name, html in listing.list_pages(site, listed):
+                folder.write(listing.LIST, name, html, newline="\n")
             written = len(pledge_pages)
             if twin is not None:
                 progress.stage("writing the pages of the second process")
@@ -114,7 +131,7 @@ def build(
                     f"{written} pledge pages were written, for {len(register.pledges)}"
                 )
             folder.write("", HEAD_FILE, head_json(*register.head))
-            index = summary.fill_index(site, index, report, states)
+            index = summary.index(site, report, listed)
             folder.write("", "index.html", index, newline="\n")  # last: the way in
             folder.commit()
         finally:

@@ -1,87 +1,54 @@
-"""The pages of the whole register: the index (index.html, every pledge, with filters and a
-search box that assets/report.js drives) and the audit's page (audit.html, its summary and every
-finding); and how the audit is said of each pledge and of the register."""
+"""The pages of the whole register: the index (index.html: the audit's summary, the first page
+of pledges with the filters and search box that assets/report.js drives, and the downloads;
+listing.py gives its rows) and the audit's page (audit.html, its summary and every finding); and
+how the audit is said of each pledge and of the register."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
-
-from markupsafe import escape
+from collections.abc import Iterable, Sequence
 
 from pledges.audit import CHECKS, Report, Severity
 from pledges.records import PledgeRecord
-from pledges.report.site import Site, href, label, target
-from pledges.vocab import Confidence, Formality, PledgeKind, Status
+from pledges.report import listing
+from pledges.report.listing import Row, States
+from pledges.report.site import Site
 
-States = dict[str, tuple[str, str]]  # pledge id -> (audit state, how it is written)
 
-
-def index(site: Site) -> str:
-    """The index, drawn before the audit is done: each row's audit state, and the audit's
-    summary, are blanks that `fill_index` fills."""
-    blanks = site.blanks
-    actors = site.register.actors
-    evidence = site.register.evidence
-    rows = []
-    for p in site.register.pledges:
-        names = " ".join(actors[i].name for i in p.actors if i in actors)
-        quotes = [item.quote for item in evidence.get(p.id, ())]
-        search = search_text(
-            f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}", quotes
-        )
-        rows.append(
-            (
-                p.id, f"pledges/{href(p.id)}", p.title, " ".join(p.actors), "+".join(p.actors),
-                p.kind.value, label(p.kind), target(p), p.status.value, label(p.status),
-                p.formality.value, label(p.formality), p.confidence.value,
-                blanks.blank(f"state {p.id}"), blanks.blank(f"label {p.id}"),
-                search,
-            )
-        )  # fmt: skip
-    by_id = sorted(actors.values(), key=lambda a: a.id)
+def index(site: Site, report: Report, listed: Sequence[Row]) -> str:
+    """The index: the audit's summary, the counts, and the first page of `listed`."""
     filters = [
-        ("actor", "Actor", "Any actor", [(a.id, f"{a.name} ({a.id})") for a in by_id]),
-        ("kind", "Kind", "Any kind", _vocabulary(PledgeKind)),
-        ("status", "Status", "Any status", _vocabulary(Status)),
-        ("formality", "Formality", "Any formality", _vocabulary(Formality)),
-        ("confidence", "Confidence", "Any confidence", _vocabulary(Confidence)),
-        ("audit", "Audit", "Any audit result", [
-            ("clean", "clean"), ("warnings", "warnings only"), ("errors", "errors"),
-        ]),
-    ]  # fmt: skip
+        (name, name.capitalize(), f"Any {name}", options)
+        for name, options in listing.values().items()
+        if name != "audit"
+    ]
+    filters.append(("audit", "Audit", "Any audit result", list(listing.AUDIT)))
+    total = len(listed)
+    if total <= listing.PAGE:
+        shown = counted(total, "pledge")
+    else:
+        shown = f"Pledges 1–{listing.PAGE:,} of {total:,}, by id"
     main = site.env.get_template("index.html.j2").render(
-        rows=rows, filters=filters, audit_line=blanks.blank("summary"), build=site.info
+        rows=listed[: listing.PAGE],
+        filters=filters,
+        shown=shown,
+        page=listing.PAGE,
+        pager=listing.pager(1, listing.pages(total), ""),
+        audit_line=audit_line(report),
+        build=site.info,
+        downloads=DOWNLOADS,
     )
     return site.top.page("All pledges", main)
 
 
-def search_text(own: str, quotes: Iterable[str]) -> str:
-    """What the search box looks through for a pledge (a row's data-search), lower-cased as
-    report.js compares: its own words (id, title, statement, actors), whitespace collapsed, then
-    the words of its quotes that they do not hold already, each once.
-
-    Every quote counts, the deprecated ones too: the pledge's page still shows them (marked
-    deprecated), so a reader who searches for words read there finds the pledge that shows them.
-
-    The script splits what is typed into words (at whitespace) and looks for each within this
-    text, so a typed word is found only inside one of its words: leaving out the quotes' words
-    already there finds the same rows in a much smaller page (quotes mostly repeat the title
-    and statement, and each other)."""
-    words = own.lower().split()
-    quoted = dict.fromkeys(" ".join(quotes).lower().split())  # each once, in order
-    for word in words:
-        quoted.pop(word, None)
-    return " ".join((*words, *quoted))
-
-
-def fill_index(site: Site, index: str, report: Report, states: States) -> str:
-    values = {"summary": str(escape(audit_line(report)))}
-    for pledge_id, (state, text) in states.items():
-        values[f"state {pledge_id}"] = state
-        values[f"label {pledge_id}"] = text
-    return site.blanks.fill(index, values)
+# What the index says of each file of downloads/ (export.write_downloads).
+DOWNLOADS = (
+    ("pledges.csv", "every pledge, one a row"),
+    ("evidence.csv", "every quote cited, with its pledge and source"),
+    ("sources.csv", "every source, with its text"),
+    ("actors.csv", "every actor, with its aliases"),
+    ("register.json", "the four tables in one JSON file"),
+)
 
 
 def audit_page(site: Site, report: Report, states: States) -> str:
@@ -96,10 +63,6 @@ def audit_page(site: Site, report: Report, states: States) -> str:
         build=site.info,
     )
     return site.top.page("Audit summary", main)
-
-
-def _vocabulary(enum: Iterable[Any]) -> list[tuple[str, str]]:
-    return [(member.value, label(member)) for member in enum]
 
 
 def audit_states(report: Report, pledges: Iterable[PledgeRecord]) -> States:

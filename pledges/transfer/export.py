@@ -51,6 +51,8 @@ TEXTS = "texts"  # the folder of a data package that holds each source's text
 _GROUPS = (("evidence", "sources"), ("pledges", "actors"))
 _ALL = ("pledges", "evidence", "sources", "actors")
 _FILES = tuple(f"{name}.csv" for name in _ALL)
+JSON_FILE = "register.json"
+DOWNLOADS = (*_FILES, JSON_FILE)  # what write_downloads writes
 ATTEMPTS = 3  # exports begun again when the register changes between their reads
 
 
@@ -127,11 +129,11 @@ def _pages(session: Session) -> dict[int, int]:
 
 
 def _write_cells(
-    folder: OutFolder, table: Table, rows: Iterator[Sequence[Any]], excel: bool
+    folder: OutFolder, table: Table, rows: Iterator[Sequence[Any]], excel: bool, sub: str = ""
 ) -> int:
     numbers = itertools.count()
     encoding = "utf-8-sig" if excel else "utf-8"
-    with folder.open("", table.file, encoding=encoding, newline="") as stream:
+    with folder.open(sub, table.file, encoding=encoding, newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(table.names)
         writer.writerows(row for row, _ in zip(rows, numbers, strict=False))
@@ -312,7 +314,7 @@ def _json_value(value: Any, kind: Kind) -> Any:
 def export_json(db: str | None, out: Path) -> Exported:
     """register.json: the four tables as lists of objects, with each source's text; and
     log-head.json."""
-    name = "register.json"
+    name = JSON_FILE
     with OutFolder(out) as folder:
         folder.plan("", [name, HEAD_FILE])
         data: dict[str, list[dict[str, Any]]] = {}
@@ -325,6 +327,20 @@ def export_json(db: str | None, out: Path) -> Exported:
         folder.commit()
     counts = {table: len(rows) for table, rows in data.items()}
     return Exported(out, [name, HEAD_FILE], counts, (head, hash))
+
+
+def write_downloads(session: Session, folder: OutFolder, sub: str) -> dict[str, int]:
+    """The four CSV files and register.json, as `export` writes them, into the subfolder `sub`
+    of a folder another command writes (the report's downloads), read in that command's read
+    transaction, so that they show the register its pages show. Their names must be planned."""
+    counts = {}
+    data: dict[str, list[dict[str, Any]]] = {}
+    for query in _queries(session):
+        rows = cells.rows(session, *query, escape=True, excel=False)
+        counts[query[0].name] = _write_cells(folder, query[0], rows, False, sub)
+        data[query[0].name] = list(_values(session, *query))
+    folder.write(sub, JSON_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return counts
 
 
 def export_jsonl(db: str | None, out: Path) -> Exported:

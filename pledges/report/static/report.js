@@ -1,60 +1,316 @@
-/* Filters the index of pledges. Each row carries its values in data-* attributes (written by
-   `pledges report`); a row shows when it has the value chosen in every filter and every word
-   typed in the search box. Without this script every row shows and the filters stay hidden. */
+/* The index of pledges: its filters, its search box, its pages of rows, the address of what it
+   shows and the download of it. Its rows come from data/index.js (pledges/report/listing.py says
+   their form); the words the search box looks through from data/search.js, loaded once a reader
+   first searches. The filters are read from the address (index.html?actor=CN&status=kept), and
+   written back to it as they change, so that a view can be bookmarked and shared.
+
+   Without this script the index shows its first page of rows, the filters stay hidden, and the
+   list goes on in list/2.html. */
 (function () {
   "use strict";
-  var form = document.getElementById("filters");
-  var table = document.getElementById("pledges");
-  var shown = document.getElementById("shown");
-  if (!form || !table || !shown) {
+  const data = window.PLEDGES_INDEX;
+  const form = document.getElementById("filters");
+  const table = document.getElementById("pledges");
+  const shown = document.getElementById("shown");
+  if (!data || !form || !table || !shown) {
     return;
   }
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-  var search = document.getElementById("filter-search");
-  // Each typed word is looked for within the row's words (no typed word holds a space), so
-  // data-search may hold each word of the quotes only once (summary.search_text).
-  var texts = rows.map(function (row) {
-    return (row.getAttribute("data-search") || "").toLowerCase();
+  const SELECTS = ["kind", "status", "formality", "confidence", "audit"];
+  const COLUMN = { kind: 3, status: 4, formality: 5, confidence: 6, audit: 8 };
+  const PAGE = data.page;
+  const rows = data.rows;
+  const body = table.tBodies[0];
+  const actorBox = document.getElementById("filter-actor");
+  const actorHelp = document.getElementById("actor-help");
+  const helpText = actorHelp.textContent;
+  const search = document.getElementById("filter-search");
+  const note = document.getElementById("view-note");
+  const actions = document.getElementById("view-actions");
+  const viewLink = document.getElementById("view-link");
+  const pager = document.getElementById("script-pager");
+  const previous = document.getElementById("page-previous");
+  const next = document.getElementById("page-next");
+  const selects = {};
+  SELECTS.forEach(function (name) {
+    selects[name] = document.getElementById("filter-" + name);
   });
 
-  function has(row, name, wanted) {
-    // Values are words; a row may hold several (a joint pledge has several actors).
-    var values = " " + (row.getAttribute("data-" + name) || "") + " ";
-    return values.indexOf(" " + wanted + " ") !== -1;
-  }
-
-  function apply() {
-    var chosen = selects
-      .filter(function (select) { return select.value !== ""; })
-      .map(function (select) { return [select.getAttribute("data-filter"), select.value]; });
-    var words = search ? search.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
-    var count = 0;
-    rows.forEach(function (row, index) {
-      var match = chosen.every(function (pair) { return has(row, pair[0], pair[1]); }) &&
-        words.every(function (word) { return texts[index].indexOf(word) !== -1; });
-      row.hidden = !match;
-      if (match) {
-        count += 1;
+  // Actors: their pages, and every way a reader may type one (id, name, alias, "Name (ID)").
+  const actorPages = {};
+  const actorNamed = new Map();
+  const options = document.createDocumentFragment();
+  data.actors.forEach(function (actor) {
+    const id = actor[0];
+    actorPages[id] = actor[3] || "actors/" + id + ".html";
+    [id, actor[1], actor[1] + " (" + id + ")"].concat(actor[2]).forEach(function (name) {
+      const key = name.trim().toLowerCase();
+      if (!actorNamed.has(key)) {
+        actorNamed.set(key, id);
       }
     });
-    shown.textContent = count === rows.length
-      ? "All " + rows.length + " pledges shown"
-      : count + " of " + rows.length + " pledges shown";
+    const option = document.createElement("option");
+    option.value = id;
+    option.label = actor[1];
+    options.appendChild(option);
+  });
+  document.getElementById("actor-names").appendChild(options);
+
+  let texts = null; // data/search.js, once loaded
+  let loading = false;
+  let matches = [];
+  let start = 0;
+
+  function format(n) {
+    return n.toLocaleString("en-US");
   }
 
-  form.addEventListener("input", apply);
-  form.addEventListener("change", apply);
+  function actorWanted() {
+    const typed = actorBox.value.trim();
+    if (typed === "") {
+      actorBox.removeAttribute("aria-invalid");
+      actorHelp.textContent = helpText;
+      return null;
+    }
+    const id = actorNamed.get(typed.toLowerCase());
+    if (id === undefined) {
+      actorBox.setAttribute("aria-invalid", "true");
+      actorHelp.textContent = "No actor is called \u201c" + typed + "\u201d: choose one from the list";
+      return null;
+    }
+    actorBox.removeAttribute("aria-invalid");
+    actorHelp.textContent = helpText;
+    return id;
+  }
+
+  function loadSearch() {
+    if (loading) {
+      return;
+    }
+    loading = true;
+    const script = document.createElement("script");
+    script.src = "data/search.js";
+    script.onload = function () {
+      texts = window.PLEDGES_SEARCH;
+      apply(false);
+    };
+    script.onerror = function () {
+      shown.textContent = "The search could not read data/search.js; the filters still work.";
+    };
+    document.head.appendChild(script);
+  }
+
+  function apply(fromStart) {
+    const actor = actorWanted();
+    const chosen = SELECTS.filter(function (name) {
+      return selects[name].value !== "";
+    }).map(function (name) {
+      return [COLUMN[name], data.values[name].indexOf(selects[name].value)];
+    });
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length && texts === null) {
+      shown.textContent = "Loading the search\u2026";
+      loadSearch();
+      return;
+    }
+    matches = [];
+    for (let i = 0; i < rows.length; i += 1) {
+      const row = rows[i];
+      if (actor !== null && row[2].indexOf(actor) === -1) {
+        continue;
+      }
+      if (!chosen.every(function (pair) { return row[pair[0]] === pair[1]; })) {
+        continue;
+      }
+      if (!words.every(function (word) { return texts[i].indexOf(word) !== -1; })) {
+        continue;
+      }
+      matches.push(i);
+    }
+    if (fromStart || start >= matches.length) {
+      start = 0;
+    }
+    draw();
+  }
+
+  function cell(tr, text) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function link(parent, href, text) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    parent.appendChild(a);
+  }
+
+  function drawRow(row) {
+    const tr = document.createElement("tr");
+    const first = cell(tr, "");
+    link(first, row[10] || "pledges/" + row[0] + ".html", row[1]);
+    first.appendChild(document.createElement("br"));
+    const code = document.createElement("code");
+    code.textContent = row[0];
+    first.appendChild(code);
+    const actors = cell(tr, "");
+    row[2].forEach(function (id, n) {
+      if (n) {
+        actors.appendChild(document.createTextNode(" + "));
+      }
+      link(actors, actorPages[id] || "actors/" + id + ".html", id);
+    });
+    cell(tr, data.labels.kind[row[3]]);
+    cell(tr, row[7]);
+    cell(tr, data.labels.status[row[4]]);
+    cell(tr, data.labels.formality[row[5]]);
+    cell(tr, data.labels.confidence[row[6]]);
+    cell(tr, row[9]).className = "state " + data.values.audit[row[8]];
+    return tr;
+  }
+
+  function draw() {
+    const end = Math.min(start + PAGE, matches.length);
+    const drawn = document.createDocumentFragment();
+    for (let n = start; n < end; n += 1) {
+      drawn.appendChild(drawRow(rows[matches[n]]));
+    }
+    body.replaceChildren(drawn);
+    const of = matches.length === rows.length
+      ? "All " + format(rows.length) + " pledges"
+      : format(matches.length) + " of " + format(rows.length) + " pledges";
+    shown.textContent = matches.length > PAGE
+      ? of + "; rows " + format(start + 1) + "\u2013" + format(end) + " shown"
+      : of + " shown";
+    pager.hidden = matches.length <= PAGE;
+    previous.disabled = start === 0;
+    next.disabled = end >= matches.length;
+    remember();
+    table.setAttribute("data-drawn", "true");
+  }
+
+  // The address of the view: its filters, its search and its page, for a bookmark or a link.
+  function query() {
+    const params = new URLSearchParams();
+    const actor = actorWanted();
+    if (actor !== null) {
+      params.set("actor", actor);
+    }
+    SELECTS.forEach(function (name) {
+      if (selects[name].value !== "") {
+        params.set(name, selects[name].value);
+      }
+    });
+    if (search.value.trim() !== "") {
+      params.set("q", search.value.trim());
+    }
+    if (start > 0) {
+      params.set("page", String(start / PAGE + 1));
+    }
+    const text = params.toString();
+    return text ? "?" + text : "";
+  }
+
+  function remember() {
+    const address = query();
+    viewLink.href = "index.html" + address;
+    try {
+      history.replaceState(null, "", location.pathname + address);
+    } catch (error) {
+      // Some browsers refuse to change the address of a page opened from disk; the link above
+      // still gives it.
+    }
+  }
+
+  // The filters the address asks for; a value that is not one of a filter's is said, not kept.
+  function fromAddress() {
+    const params = new URLSearchParams(location.search);
+    const refused = [];
+    if (params.has("actor")) {
+      actorBox.value = params.get("actor");
+      if (actorWanted() === null && actorBox.value.trim() !== "") {
+        refused.push("actor \u201c" + actorBox.value + "\u201d");
+        actorBox.value = "";
+        actorWanted();
+      }
+    }
+    SELECTS.forEach(function (name) {
+      const wanted = params.get(name);
+      if (wanted === null || wanted === "") {
+        return;
+      }
+      if (data.values[name].indexOf(wanted) === -1) {
+        refused.push(name + " \u201c" + wanted + "\u201d");
+      } else {
+        selects[name].value = wanted;
+      }
+    });
+    search.value = params.get("q") || "";
+    const page = parseInt(params.get("page") || "1", 10);
+    start = page > 1 ? (page - 1) * PAGE : 0;
+    if (refused.length) {
+      note.textContent = "The address asks for " + refused.join(" and ") +
+        ", which the register does not hold; that filter is left open. Choose from the menus.";
+      note.hidden = false;
+    }
+  }
+
+  function csvCell(value) {
+    let text = String(value);
+    if (/^[=+\-@\t\r']/.test(text)) {
+      text = "'" + text; // as `pledges export --excel` writes it: no spreadsheet runs a formula
+    }
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function download() {
+    const lines = [["id", "title", "actors", "kind", "status", "formality", "confidence",
+      "target", "audit"].join(",")];
+    matches.forEach(function (i) {
+      const row = rows[i];
+      lines.push([row[0], row[1], row[2].join(";"), data.values.kind[row[3]],
+        data.values.status[row[4]], data.values.formality[row[5]],
+        data.values.confidence[row[6]], row[7], data.values.audit[row[8]]].map(csvCell).join(","));
+    });
+    // A byte-order mark, so that a spreadsheet reads the file as UTF-8.
+    const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "pledges-shown.csv";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+  }
+
+  form.addEventListener("input", function () { apply(true); });
+  form.addEventListener("change", function () { apply(true); });
   form.addEventListener("reset", function (event) {
     // Reset by hand, so that the rows follow at once (the event comes before the form resets).
     event.preventDefault();
-    selects.forEach(function (select) { select.value = ""; });
-    if (search) {
-      search.value = "";
-    }
-    apply();
+    actorBox.value = "";
+    SELECTS.forEach(function (name) { selects[name].value = ""; });
+    search.value = "";
+    note.hidden = true;
+    apply(true);
   });
-  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+  previous.addEventListener("click", function () {
+    start = Math.max(0, start - PAGE);
+    draw();
+    table.scrollIntoView();
+  });
+  next.addEventListener("click", function () {
+    start += PAGE;
+    draw();
+    table.scrollIntoView();
+  });
+  document.getElementById("download-shown").addEventListener("click", download);
+
+  fromAddress();
   form.hidden = false;
-  apply();
+  actions.hidden = false;
+  document.getElementById("static-pager").hidden = true;
+  apply(false);
 }());
