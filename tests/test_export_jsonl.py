@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pledges.transfer.export import json_document
 from tests.conftest import CLI
 
 
@@ -38,3 +43,26 @@ def test_a_jsonl_export_is_not_imported(cli: CLI, seeded_sqlite: str, tmp_path: 
         "the folder 'pledges export' wrote as CSV (the default) or as a data package; a JSON or "
         "JSON Lines export is for programs to read, and is not imported\n"
     )
+
+
+_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(), st.lists(st.text(), max_size=3),
+    st.floats(allow_nan=False, allow_infinity=False),
+)  # fmt: skip
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["pledges", "evidence", "sources", "actors"]),
+        st.lists(st.dictionaries(st.text(min_size=1, max_size=8), _VALUES, max_size=4), max_size=3),
+    )
+)
+def test_register_json_reads_back_as_the_tables_it_was_given(data: dict[str, Any]) -> None:
+    """register.json puts a record a line; it is still one JSON document holding every value."""
+    text = json_document(data)
+    assert json.loads(text) == data
+    assert text.endswith("}\n")
+    lines = [
+        line.strip().removesuffix(",") for line in text.split("\n") if line[:5] == " " * 4 + "{"
+    ]
+    assert [json.loads(line) for line in lines] == [r for rows in data.values() for r in rows]

@@ -19,6 +19,8 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from markupsafe import Markup, escape
+
 from pledges.records import PledgeRecord
 from pledges.report.site import Site, href, label, target
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
@@ -32,6 +34,8 @@ VOCABULARIES: tuple[tuple[str, Iterable[Any]], ...] = (
     ("confidence", Confidence),
 )  # fmt: skip
 AUDIT = (("clean", "clean"), ("warnings", "warnings only"), ("errors", "errors"))
+# How each vocabulary value is written in a row, escaped (the values are words and underscores).
+_LABELS = {m.value: str(escape(label(m))) for _, enum in VOCABULARIES for m in enum}
 
 States = dict[str, tuple[str, str]]  # pledge id -> (audit state, how it is written)
 
@@ -148,6 +152,25 @@ def search_text(own: str, quotes: Iterable[str]) -> str:
     return " ".join((*words, *quoted))
 
 
+def table_rows(listed: Iterable[Row], root: str) -> Markup:
+    """The rows of a table of pledges (pledge_rows.html.j2), drawn as report.js draws them; `root`
+    leads from the page to the top folder. Drawn here rather than by the template: a list of a
+    hundred thousand pledges is drawn three times faster so."""
+    drawn = []
+    for r in listed:
+        actors = " + ".join(
+            f'<a href="{root}{escape(actor_page(a))}">{escape(a)}</a>' for a in r.actors
+        )
+        drawn.append(
+            f'<tr><td><a href="{root}{escape(r.page)}">{escape(r.title)}</a><br>'
+            f"<code>{escape(r.id)}</code></td><td>{actors}</td><td>{_LABELS[r.kind]}</td><td>{escape(r.target)}"
+            f"</td><td>{_LABELS[r.status]}</td><td>{_LABELS[r.formality]}</td>"
+            f'<td>{_LABELS[r.confidence]}</td><td class="state {r.audit}">'
+            f"{escape(r.audit_label)}</td></tr>\n"
+        )
+    return Markup("".join(drawn))
+
+
 def list_pages(site: Site, listed: Sequence[Row]) -> Iterator[tuple[str, str]]:
     """list/N.html for N from 2: the rows after the index's, PAGE to a page, as (file, HTML)."""
     template = site.env.get_template("list.html.j2")
@@ -156,7 +179,7 @@ def list_pages(site: Site, listed: Sequence[Row]) -> Iterator[tuple[str, str]]:
         first = (number - 1) * PAGE
         shown = listed[first : first + PAGE]
         main = template.render(
-            rows=shown, root="../", number=number, pager=pager(number, count, "../"),
+            rows=table_rows(shown, "../"), number=number, pager=pager(number, count, "../"),
             first=first + 1, last=first + len(shown), total=len(listed),
         )  # fmt: skip
         title = f"Pledges {first + 1:,}–{first + len(shown):,} of {len(listed):,}"

@@ -29,7 +29,7 @@ def index(site: Site, report: Report, listed: Sequence[Row]) -> str:
     else:
         shown = f"Pledges 1–{listing.PAGE:,} of {total:,}, by id"
     main = site.env.get_template("index.html.j2").render(
-        rows=listed[: listing.PAGE],
+        rows=listing.table_rows(listed[: listing.PAGE], ""),
         filters=filters,
         shown=shown,
         page=listing.PAGE,
