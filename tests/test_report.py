@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import UTC, date, datetime
 from itertools import pairwise
@@ -678,6 +679,40 @@ def test_the_audit_run_aside_gives_the_same_report(url: str, tmp_path: Path) -> 
         assert inline.keys() == aside.keys()
         for name in inline:
             assert inline[name] == aside[name], (share, name)
+
+
+def test_a_change_while_the_downloads_are_written_aside_stops_the_report(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large register the downloads are read by a process of their own: when the register
+    changes between its read and the pages', the report says so and writes nothing."""
+    from pledges.errors import InvalidInput
+    from pledges.report import building
+    from pledges.report import downloads as aside
+
+    url = copy_of(template, tmp_path)
+    marker = tmp_path / "downloads-read"
+    written, read = aside._written, building.read
+
+    def written_then_marked(*args: Any) -> Any:
+        done = written(*args)
+        marker.touch()
+        return done
+
+    def read_after_a_change(session: Any) -> Any:
+        for _ in range(400):
+            if marker.exists():
+                break
+            time.sleep(0.025)
+        add_to(url, parse(REJOINED))  # a colleague's change, saved meanwhile
+        return read(session)
+
+    monkeypatch.setattr(aside, "_written", written_then_marked)
+    monkeypatch.setattr(building, "read", read_after_a_change)
+    with pytest.raises(InvalidInput, match="the register changed while the report was being"):
+        build(url, tmp_path / "site", today=TODAY, aside_from=0)
+    assert marker.exists()
+    assert not (tmp_path / "site").exists()
 
 
 def test_the_report_reads_postgresql_as_it_reads_sqlite(seeded: str, tmp_path: Path) -> None:

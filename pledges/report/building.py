@@ -2,7 +2,7 @@
 with assets/report.css and report.js, the index's data files (listing.py) and the register's
 downloads (as `pledges export` writes them), from one read of the register and one audit.
 
-The downloads are written in the read transaction of the pages. Pages are drawn while the audit
+The downloads are written as downloads.py says. Pages are drawn while the audit
 runs (aside.py; on a large register a twin process draws most of the pledges' pages meanwhile):
 whole, except for what only the audit knows (a page's findings), left blank and filled once it
 is done; then every page is written; the index and its data, which show each pledge's audit
@@ -28,12 +28,10 @@ from pledges.db import opened, snapshot, transaction
 from pledges.models import EvidenceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, head_json
 from pledges.records import PledgeRecord
-from pledges.report import listing, pledge_page, source_page, summary
+from pledges.report import downloads, listing, pledge_page, source_page, summary
 from pledges.report.aside import Audit
 from pledges.report.register import read
 from pledges.report.site import ASSETS, STATIC, BuildInfo, Site, page
-from pledges.transfer.export import DOWNLOADS as EXPORTED
-from pledges.transfer.export import write_downloads
 from pledges.vocab import REVERIFY_DAYS
 
 
@@ -53,7 +51,6 @@ class Built:
 _TOP = ("index.html", "audit.html", HEAD_FILE)
 _STATIC = ("report.css", "report.js")
 _DATA = ("index.js", "search.js")
-DOWNLOADS = "downloads"  # the register as `pledges export` writes it: CSV files and JSON
 
 
 def build(
@@ -76,11 +73,13 @@ def build(
         folder.plan("", _TOP)
         folder.plan(ASSETS, _STATIC)
         folder.plan(listing.DATA, _DATA)
-        folder.plan(DOWNLOADS, EXPORTED)
+        folder.plan(downloads.FOLDER, downloads.FILES)
         with opened(db) as engine, engine.connect() as conn:  # closed before the audit forks
             quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         large = quotes >= aside_from
+        folder.create()
         audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
+        exported = downloads.Downloads(db, folder, aside=large)
         twin: parallel.Child[tuple[int, list[tuple[str, str, str]]]] | None = None
         try:
             progress.stage("reading the register")
@@ -92,8 +91,7 @@ def build(
                 if pages > 1:
                     folder.plan(listing.LIST, [f"{n}.html" for n in range(2, pages + 1)])
                 folder.create()
-                progress.stage("writing the downloads")
-                write_downloads(session, folder, DOWNLOADS)
+                exported.write(session, folder)
             site = Site(register, BuildInfo(built_at, today, register.head))
             site.locate()
             theirs: Sequence[PledgeRecord] = []
@@ -130,6 +128,7 @@ def build(
                 raise RuntimeError(
                     f"{written} pledge pages were written, for {len(register.pledges)}"
                 )
+            exported.collect(folder, register.head)
             folder.write("", HEAD_FILE, head_json(*register.head))
             index = summary.index(site, report, listed)
             folder.write("", "index.html", index, newline="\n")  # last: the way in
@@ -137,6 +136,7 @@ def build(
         finally:
             if twin is not None:
                 twin.close()
+            exported.close()
             audit.close()
     return Built(out, written + len(source_pages) + 2, written, len(source_pages), report)
 
