@@ -28,7 +28,7 @@ from pledges.db import opened, snapshot, transaction
 from pledges.models import EvidenceRow
 from pledges.outfolder import HEAD_FILE, OutFolder, head_json
 from pledges.records import PledgeRecord
-from pledges.report import downloads, listing, pledge_page, source_page, summary
+from pledges.report import actor_page, downloads, listing, pledge_page, source_page, summary
 from pledges.report.aside import Audit
 from pledges.report.register import read
 from pledges.report.site import ASSETS, STATIC, BuildInfo, Site, page
@@ -87,6 +87,7 @@ def build(
                 register = read(session)
                 folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
                 folder.plan("sources", {page(i): i for i in register.sources}, "source")
+                actor_page.plan(register, folder)
                 pages = listing.pages(len(register.pledges))
                 if pages > 1:
                     folder.plan(listing.LIST, [f"{n}.html" for n in range(2, pages + 1)])
@@ -106,6 +107,7 @@ def build(
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")
             folder.write(listing.DATA, "search.js", listing.search_js(site), newline="\n")
+            actor_page.write(site, folder)  # needs no audit: drawn and written while it runs
             progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)

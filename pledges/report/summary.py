@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from pledges.audit import CHECKS, Report, Severity
 from pledges.records import PledgeRecord
-from pledges.report import listing
+from pledges.report import counts, listing
 from pledges.report.listing import Row, States
 from pledges.report.site import Site
 
@@ -37,6 +37,7 @@ def index(site: Site, report: Report, listed: Sequence[Row]) -> str:
         audit_line=audit_line(report),
         build=site.info,
         downloads=DOWNLOADS,
+        counts=counts.counts(site.register.pledges, "index.html"),
     )
     return site.top.page("All pledges", main)
 
