@@ -689,10 +689,11 @@ def test_a_change_while_the_downloads_are_written_aside_stops_the_report(
     from pledges.errors import InvalidInput
     from pledges.report import building
     from pledges.report import downloads as aside
+    from pledges.report import register
 
     url = copy_of(template, tmp_path)
     marker = tmp_path / "downloads-read"
-    written, read = aside._written, building.read
+    written = aside._written
 
     def written_then_marked(*args: Any) -> Any:
         done = written(*args)
@@ -705,7 +706,7 @@ def test_a_change_while_the_downloads_are_written_aside_stops_the_report(
                 break
             time.sleep(0.025)
         add_to(url, parse(REJOINED))  # a colleague's change, saved meanwhile
-        return read(session)
+        return register.read(session)
 
     monkeypatch.setattr(aside, "_written", written_then_marked)
     monkeypatch.setattr(building, "read", read_after_a_change)
