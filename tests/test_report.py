@@ -513,51 +513,248 @@ def test_a_clean_pledge_says_so(pages: dict[str, Page]) -> None:
     assert "found nothing" in audit_section.text()
 
 
+def _marks(svg: Page | Any) -> list[tuple[str, str, str | None, float, Any]]:
+    """The event marks of a drawn timeline, in drawing order: (event, date, evidence id, x,
+    node); x is the middle of the mark (a circle's cx, a square's x + 6, a path's first point)."""
+    marks = []
+    for node in svg.root.iter() if isinstance(svg, Page) else svg.iter():
+        if "data-event" not in node.attrs:
+            continue
+        if node.tag == "circle":
+            x = float(node.attrs["cx"])
+        elif node.tag == "rect":
+            x = float(node.attrs["x"]) + 6
+        else:
+            x = float(node.attrs["d"][1:].split()[0])
+        marks.append(
+            (node.attrs["data-event"], node.attrs["data-date"], node.attrs.get("data-evidence"), x,
+             node)
+        )  # fmt: skip
+    return marks
+
+
+def _linear(marks: list[tuple[str, str, str | None, float, Any]]) -> None:
+    """x is linear in the date: each mark stands where the first and the last put its day."""
+    days = [date.fromisoformat(m[1]).toordinal() for m in marks]
+    xs = [m[3] for m in marks]
+    if days[-1] == days[0]:
+        assert len(set(xs)) == 1
+        return
+    per_day = (xs[-1] - xs[0]) / (days[-1] - days[0])
+    for day, x in zip(days, xs, strict=True):
+        assert x == pytest.approx(xs[0] + (day - days[0]) * per_day, abs=0.15)
+
+
 def test_the_chart_and_its_table_show_revisions_and_dated_evidence(pages: dict[str, Page]) -> None:
+    """The timeline of the snippet's pledge: its evidence at its source's date (the deprecated
+    piece left out), the status one asserts, its target year; the log's changes stay in their
+    own table, off the chart."""
     page = pages["pledges/xx-coal-stop-2030.html"]
     svg = page.one("svg")
-    bars = [rect.attrs["class"] for rect in svg.all("rect")]
-    # Formality and status as recorded, then the status the evidence asserts.
-    assert bars == [
-        "bar v-declared",
-        "bar v-not_yet_rated",
-        "bar v-in_progress",
-        "bar v-in_progress",
-    ]
-    assert len(svg.all("path", class_="asserted")) == 1
+    assert svg.attrs["role"] == "img"
+    marks = _marks(svg)
+    assert [(m[0], m[1], m[2]) for m in marks] == [
+        ("asserted", "2024-03-01", "22"), ("evidence", "2024-03-01", "23"),
+        ("evidence", "2024-03-01", "24"), ("evidence", "2024-03-01", "25"),
+        ("target", "2030-01-01", None),
+    ]  # fmt: skip
+    _linear([marks[0], marks[-1]])
+    assert marks[0][4].attrs["class"] == "mark v-in_progress asserted"
+    assert "in progress" in [t.text() for t in svg.all("text", class_="value")]
     summary = svg.one("title", id="chart-title").text()
-    assert "status in progress since" in summary
-    assert (
-        "1 dated piece of evidence asserts a status, lately in progress as of 2024-03-01" in summary
+    assert summary == (
+        "Announcement not dated; 4 dated pieces of evidence, 2024-03-01 to 2024-03-01; lately "
+        "asserting in progress (2024-03-01); target year 2030. Now in progress, formality declared."
     )
-    changes, asserted = page.all("table", class_="timeline")
-    rows = [[td.text() for td in tr.all("td")] for tr in changes.one("tbody").all("tr")]
-    assert [r[1].split(";")[0] for r in rows] == [
+    assert page.one("figcaption").text().startswith(summary)
+    rows = [
+        [td.text() for td in tr.all("td")] for tr in page.one("table", class_="events").all("tr")
+    ]
+    assert rows[1:] == [
+        ["2024-03-01", "evidence asserting in progress", "evidence 22", "tricky-source"],
+        ["2024-03-01", "evidence", "evidence 23", "tricky-source"],
+        ["2024-03-01", "evidence", "evidence 24", "tricky-source"],
+        ["2024-03-01", "evidence", "evidence 25", "tricky-source"],
+        ["2030-01-01", "target year 2030", "", ""],
+    ]
+    changes = page.one("table", class_="timeline")
+    logged = [[td.text() for td in tr.all("td")] for tr in changes.one("tbody").all("tr")]
+    assert [r[1].split(";")[0] for r in logged] == [
         "status set to not yet rated", "formality set to declared",
         "status not yet rated → in progress",
     ]  # fmt: skip
-    assert rows[2][1].endswith("asserted by evidence 22")
-    assert [[td.text() for td in tr.all("td")] for tr in asserted.one("tbody").all("tr")] == [
-        ["2024-03-01", "in progress", "evidence 22 (tricky-source)"]
+    assert logged[2][1].endswith("asserted by evidence 22")
+    assert {m[1] for m in marks}.isdisjoint(r[0] for r in logged)  # typed, not events
+    # Each actor is a link to its page.
+    assert [(a.attrs["href"], a.text()) for a in page.one("dl", class_="facts").all("a")] == [
+        ("../actors/CN.html", "China (CN)")
     ]
 
 
-def test_the_chart_spans_every_event_whatever_day_the_report_is_dated() -> None:
-    """A report dated before the revisions (--today in the past) still draws their bars: each
-    runs to the end of the axis, which ends on the later of the report's and the last event's
-    day and begins with the first event."""
-    at = datetime(2026, 11, 23, 2, 14, tzinfo=UTC)
-    changes = [chart.Change("formality", at, "declared"), chart.Change("status", at, "kept")]
-    asserted = [chart.Assertion(7, "some-source", date(2026, 11, 20), "kept")]
-    for until in (date(2024, 6, 1), date(2026, 11, 23), date(2026, 12, 1)):
-        drawn = Page.parse(chart.draw(changes, asserted, until).svg)
-        axis_end = float(drawn.one("line", class_="axis").attrs["x2"])
-        for bar in drawn.all("rect"):
-            end = float(bar.attrs["x"]) + float(bar.attrs["width"])
-            assert float(bar.attrs["width"]) >= 2 and end == pytest.approx(axis_end, abs=0.2)
-        ticks = [t.text() for t in drawn.all("text", class_="tick")]
-        assert ticks == ["2026-11-20", max(until, at.date()).isoformat()]
-        assert len(drawn.all("path", class_="asserted")) == 1
+def test_the_chart_spans_every_event_whatever_day_the_report_is_dated(
+    url: str, tmp_path: Path
+) -> None:
+    """The timeline is the pledge's events, so the day the report is dated (--today in the past
+    or the future) changes nothing of it, and every mark stands inside its axis."""
+    drawn = set()
+    for day in (date(2020, 1, 1), TODAY, date(2031, 6, 1)):
+        build(url, tmp_path / str(day), today=day)
+        file = tmp_path / str(day) / "pledges" / "us-cn-cop28-success.html"
+        svg = Page.read(file).one("svg")
+        axis = svg.one("line", class_="axis")
+        for _, _, _, x, _ in _marks(svg):
+            assert float(axis.attrs["x1"]) < x < float(axis.attrs["x2"])
+        drawn.add(re.findall("<svg.*</svg>", file.read_text(encoding="utf-8"))[0])
+        assert len(_marks(svg)) == 4
+    assert len(drawn) == 1
+
+
+AT = date(2021, 6, 1)
+
+
+def test_evidence_before_the_announcement_is_marked_so() -> None:
+    events = [
+        chart.Event(AT, "announced"),
+        chart.Event(date(2020, 3, 2), "evidence", 3, "early-source", inferred=True, note="From a "
+                    "'Monday' <in> the text"),
+        chart.Event(date(2022, 1, 15), "asserted", 4, "later-source", "in_progress"),
+        chart.Event(date(2030, 1, 1), "target"),
+    ]  # fmt: skip
+    drawn = chart.draw(events, "in_progress", "in_law")
+    svg = Page.parse(drawn.svg)
+    marks = _marks(svg)
+    assert [(m[0], m[1]) for m in marks] == [
+        ("evidence", "2020-03-02"), ("announced", "2021-06-01"), ("asserted", "2022-01-15"),
+        ("target", "2030-01-01"),
+    ]  # fmt: skip
+    _linear(marks)
+    early = marks[0][4]
+    assert "early" in early.attrs["class"].split() and "inferred" in early.attrs["class"].split()
+    assert early.one("title").text() == (
+        "Evidence 3 (early-source), 2020-03-02 (inferred: From a 'Monday' <in> the text): "
+        "evidence, before the announcement"
+    )
+    assert "early" not in marks[2][4].attrs["class"]
+    guide = svg.one("line", class_="guide")
+    assert float(guide.attrs["x1"]) == pytest.approx(marks[1][3], abs=0.1)
+    rows = [[td.text() for td in tr.all("td")] for tr in Page.parse(drawn.table).root.all("tr")]
+    assert rows[0] == [
+        "2020-03-02 (inferred)",
+        "evidence, before the announcement",
+        "evidence 3",
+        "early-source",
+    ]
+    assert "2 dated pieces of evidence, 2020-03-02 to 2022-01-15, 1 before the announcement" in (
+        drawn.summary
+    )
+    assert drawn.summary.endswith("Now in progress, formality in law.")
+
+
+def test_a_status_asserted_with_no_date_is_listed_not_placed() -> None:
+    events = [
+        chart.Event(AT, "announced"),
+        chart.Event(None, "asserted", 9, "undated-source", "kept"),
+        chart.Event(None, "evidence", 10, "undated-source"),
+    ]
+    drawn = chart.draw(events, "kept", "declared")
+    assert [(m[0], m[2]) for m in _marks(Page.parse(drawn.svg))] == [("announced", None)]
+    assert drawn.undated == [("kept", 9, "undated-source")]
+    rows = [[td.text() for td in tr.all("td")] for tr in Page.parse(drawn.table).root.all("tr")]
+    assert rows == [
+        ["2021-06-01", "announced", "", ""],
+        ["not dated", "evidence asserting kept: asserted, not dated (its source has no date)",
+         "evidence 9", "undated-source"],
+        ["not dated", "evidence", "evidence 10", "undated-source"],
+    ]  # fmt: skip
+    assert "1 status asserted, not dated" in drawn.summary
+
+
+def test_a_pledge_with_no_dated_event_gets_a_sentence_not_a_chart(template: Path) -> None:
+    drawn = chart.draw(
+        [chart.Event(None, "asserted", 9, "undated-source", "kept")], "kept", "declared"
+    )
+    assert drawn.svg == "" and drawn.undated == [("kept", 9, "undated-source")]
+    assert drawn.summary == (
+        "Announcement not dated; no dated evidence; 1 status asserted, not dated; no target year. "
+        "Now kept, formality declared."
+    )
+    site = report_site.Site(
+        _register_with(), report_site.BuildInfo(datetime(2024, 6, 1, tzinfo=UTC), TODAY, (0, None))
+    )
+    from pledges.report import pledge_page
+
+    html = dict(pledge_page.pages(site, site.register.pledges))["xx-bare"]
+    page = Page.parse(html)
+    assert page.all("svg") == [] and page.problems == []
+    assert page.one("p", class_="no-chart").text().startswith("No event of this pledge is dated")
+    assert [[td.text() for td in tr.all("td")] for tr in page.one("table", class_="events").one(
+        "tbody").all("tr")] == [["No event of this pledge is recorded."]]  # fmt: skip
+
+
+def _register_with() -> Any:
+    """A register of one pledge with no date, no target and no evidence."""
+    from pledges.records import PledgeRecord
+    from pledges.report.register import Register
+    from pledges.vocab import Confidence, Formality, PledgeKind, Status
+
+    bare = PledgeRecord(
+        "xx-bare", "A pledge with nothing dated", None, PledgeKind.COOPERATION, None, None, None,
+        None, [], Formality.DECLARED, Status.NOT_YET_RATED, Confidence.LOW, None, None, None, None,
+        1, (),
+    )  # fmt: skip
+    return Register({}, {}, [bare], {}, {}, {}, (0, None))
+
+
+_days = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    announced=st.none() | _days,
+    evidence=st.lists(st.tuples(_days, st.booleans()), max_size=8),
+    target=st.none() | st.integers(1990, 2200),
+)
+def test_every_event_stands_in_the_axis_and_in_date_order(
+    announced: date | None, evidence: list[tuple[date, bool]], target: int | None
+) -> None:
+    events = [chart.Event(announced, "announced")] if announced else []
+    for n, (day, asserts) in enumerate(evidence, start=1):
+        events.append(
+            chart.Event(
+                day, "asserted" if asserts else "evidence", n, "s", "kept" if asserts else None
+            )
+        )
+    if target is not None:
+        events.append(chart.Event(date(target, 1, 1), "target"))
+    drawn = chart.draw(events, "kept", "declared")
+    if not events:
+        assert drawn.svg == ""
+        return
+    svg = Page.parse(drawn.svg)
+    marks = _marks(svg)
+    assert sorted(m[1] for m in marks) == sorted(e.on.isoformat() for e in events if e.on)
+    axis = svg.one("line", class_="axis")
+    low, high = float(axis.attrs["x1"]), float(axis.attrs["x2"])
+    for before, after in pairwise(marks):
+        assert before[1] <= after[1] and before[3] <= after[3]
+        assert before[1] != after[1] or before[3] == after[3]
+    assert all(low < m[3] < high for m in marks)
+    _linear(marks)
+    years = [t.text() for t in svg.all("text", class_="tick")]
+    assert 1 <= len(years) <= 8  # the years, or the ends' dates when no 1 January is on it
+
+
+def test_year_ticks_stay_readable() -> None:
+    def ticks(first: date, last: date) -> list[str]:
+        events = [chart.Event(first, "announced"), chart.Event(last, "target")]
+        return [t.text() for t in Page.parse(chart.draw(events, "kept", "declared").svg).all(
+            "text", class_="tick")]  # fmt: skip
+
+    assert ticks(date(2021, 3, 1), date(2025, 1, 1)) == ["2021", "2022", "2023", "2024", "2025"]
+    assert ticks(date(2015, 12, 12), date(2050, 1, 1)) == [
+        "2015", "2020", "2025", "2030", "2035", "2040", "2045", "2050"
+    ]  # fmt: skip
+    assert ticks(date(2023, 7, 19), date(2023, 11, 8)) == ["2023-06-29", "2023-11-28"]
 
 
 # --- a source's page ----------------------------------------------------------------------------
@@ -687,9 +884,8 @@ def test_a_change_while_the_downloads_are_written_aside_stops_the_report(
     """On a large register the downloads are read by a process of their own: when the register
     changes between its read and the pages', the report says so and writes nothing."""
     from pledges.errors import InvalidInput
-    from pledges.report import building
+    from pledges.report import building, register
     from pledges.report import downloads as aside
-    from pledges.report import register
 
     url = copy_of(template, tmp_path)
     marker = tmp_path / "downloads-read"

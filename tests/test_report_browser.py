@@ -624,12 +624,61 @@ def test_each_highlight_on_a_source_page_is_its_quote(browser: Any, site: Path, 
     assert highlighted == 25
 
 
-def test_the_chart_is_drawn(browser: Any, site: Path) -> None:
+# A seed pledge's status changed, with evidence dated by its source (2023-07-20): the pledge was
+# announced on 2023-11-08, so that evidence, and two quotes from an article of 2023-07-19, come
+# before the announcement.
+CHANGED = """
+seed_pledges:
+  - id: us-cn-cop28-success
+    status: in_progress
+    evidence:
+      - source: china-rejects-us-calls
+        quote: accelerate action during this critical decade and ahead of COP28 in Dubai
+        asserts_status: in_progress
+"""
+# Each event mark's date and the middle of its box on screen.
+EVENT_MARKS = """
+return Array.from(document.querySelectorAll('svg.chart [data-event]')).map(mark => {
+  const box = mark.getBoundingClientRect();
+  return [mark.dataset.event, mark.dataset.date, mark.dataset.evidence || null,
+          box.left + box.width / 2, box.width];
+});
+"""
+
+
+def test_the_timeline_of_a_seed_pledge_whose_status_was_changed_shows_its_events_at_their_dates(
+    browser: Any, tmp_path: Path
+) -> None:
+    from datetime import date
+
     from selenium.webdriver.common.by import By
 
-    open_page(browser, site / "pledges" / "xx-coal-stop-2030.html")
+    url = copy_of(seeded_template(tmp_path), tmp_path, "changed.db")
+    add_to(url, parse(CHANGED))
+    with unit_of_work(url) as session:
+        assert service.get_pledge(session, "us-cn-cop28-success").status == "in_progress"
+    build(url, tmp_path / "site", today=TODAY)
+    open_page(browser, tmp_path / "site" / "pledges" / "us-cn-cop28-success.html")
     chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
     assert chart.size["width"] > 300 and chart.size["height"] > 40
-    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
-    assert len(bars) == 4 and all(bar.size["width"] > 0 for bar in bars)
+    marks = browser.execute_script(EVENT_MARKS)
+    assert [(kind, day) for kind, day, *_ in marks] == [
+        ("evidence", "2023-07-19"), ("evidence", "2023-07-19"), ("asserted", "2023-07-20"),
+        ("announced", "2023-11-08"), ("evidence", "2023-11-09"),
+    ]  # fmt: skip
+    assert all(width > 0 for *_, width in marks)
+    days = [date.fromisoformat(day).toordinal() for _, day, *_ in marks]
+    xs = [x for *_, x, _ in marks]
+    per_day = (xs[-1] - xs[0]) / (days[-1] - days[0])
+    assert per_day > 1  # some four months over some 500 pixels
+    for day, x in zip(days, xs, strict=True):
+        assert abs(x - (xs[0] + (day - days[0]) * per_day)) <= 1.5, (day, x)
+    # The evidence dated before the announcement says so, on the chart and in the table.
+    early = browser.find_elements(By.CSS_SELECTOR, "svg.chart .mark.early title")
+    assert len(early) == 3
+    assert all("before the announcement" in t.get_attribute("textContent") for t in early)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr")
+    assert ["before the announcement" in row.text for row in rows] == [
+        True, True, True, False, False
+    ]  # fmt: skip
     assert console_errors(browser) == []

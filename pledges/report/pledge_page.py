@@ -1,6 +1,10 @@
-"""A pledge's page, pledges/ID.html: its facts, its findings (a blank the audit fills), the chart
-and tables of its status and formality over time, and each piece of its evidence, with the
-passage its quote stands in and the source it cites."""
+"""A pledge's page, pledges/ID.html: its facts (each actor a link to its page), its findings (a
+blank the audit fills), the timeline of its events (chart.py) with their table, the changes of
+its status and formality recorded in the register's log, and each piece of its evidence, with
+the passage its quote stands in and the source it cites.
+
+The timeline is drawn for each pledge: its marks name the pledge's evidence, so no two pledges
+share one, and drawing it costs less than a look-up keyed by its events would save."""
 
 from __future__ import annotations
 
@@ -8,73 +12,102 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from pledges.pages import shown
 from pledges.records import EvidenceRecord, PledgeRecord
 from pledges.report import chart
 from pledges.report.register import Register
 from pledges.report.site import Site, change, href, label, target
-from pledges.timeline import Step, timeline
-from pledges.vocab import Rank
+from pledges.timeline import timeline
+from pledges.vocab import Confidence, Formality, PledgeKind, Rank, Stance, Status
 
 
 def pages(site: Site, pledges: Iterable[PledgeRecord]) -> Iterator[tuple[str, str]]:
     """The pages of these pledges, as (pledge id, HTML), each with its findings' slot blank."""
     template = site.env.get_template("pledge.html.j2")
     register = site.register
-    charts: dict[tuple[Any, ...], chart.Chart] = {}
+    actors: dict[str, Markup] = {}  # each actor's link, written once
+    links: dict[str, str] = {}  # each source's page, named once
     for p in pledges:
         items = register.evidence.get(p.id, [])
-        steps, assertions = history(register, p, items)
+        asserting = [e for e in items if e.asserts_status is not None]
+        steps = timeline(register.logged.get(p.id, []), asserting)
         related = [
             (term, other, href(other))
             for term, other in (("Follows up", p.parent_id), ("Superseded by", p.superseded_by))
             if other
         ]
+        named = []
+        for actor_id in p.actors:
+            link = actors.get(actor_id)
+            if link is None:
+                link = actors[actor_id] = _actor(register, actor_id)
+            named.append(link)
         main = template.render(
             id=p.id,
             title=p.title,
             version=p.version,
             statement=p.statement,
-            actors=", ".join(
-                f"{register.actors[i].name} ({i})" if i in register.actors else i for i in p.actors
-            ),
-            kind=label(p.kind),
+            actors=Markup(", ").join(named),
+            kind=_LABELS[p.kind],
             target=target(p),
-            status=label(p.status),
-            formality=label(p.formality),
-            confidence=label(p.confidence),
+            status=_LABELS[p.status],
+            formality=_LABELS[p.formality],
+            confidence=_LABELS[p.confidence],
             announced=p.announced_on.isoformat() if p.announced_on else "not dated",
             related=related,
             notes=p.notes,
             slot=site.slot,
-            chart=draw_chart(charts, steps, assertions, site.info.today),
+            chart=chart.draw(events(register, p, items), p.status.value, p.formality.value),
             steps=[
                 (f"{s.at:%Y-%m-%d}", change(s), [e.id for e in s.evidence], s.author, s.reason)
                 for s in steps
             ],
-            assertions=[
-                (a.on.isoformat(), label(a.status), a.evidence_id, a.source_id) for a in assertions
-            ],
-            evidence=[cited(site, n, item) for n, item in enumerate(items, start=1)],
+            evidence=[cited(site, n, item, links) for n, item in enumerate(items, start=1)],
         )
         yield p.id, site.nested.page(p.title, main)
 
 
-def cited(site: Site, n: int, item: EvidenceRecord) -> tuple[Any, ...]:
+# Each vocabulary value as pages print it, looked up rather than written anew for every page.
+_LABELS = {
+    value: label(value)
+    for vocabulary in (PledgeKind, Status, Formality, Confidence, Stance, Rank)
+    for value in vocabulary
+}
+
+
+def _actor(register: Register, actor_id: str) -> Markup:
+    """An actor as its pledges name it: its name and id, a link to its page."""
+    actor = register.actors.get(actor_id)
+    if actor is None:  # not in the register: named by its id, with no page to link to
+        return escape(actor_id)
+    return Markup('<a href="../actors/{}">{} ({})</a>').format(href(actor_id), actor.name, actor_id)
+
+
+def cited(
+    site: Site, n: int, item: EvidenceRecord, links: dict[str, str] | None = None
+) -> tuple[Any, ...]:
     """A piece of evidence as its pledge's page shows it (see pledge.html.j2): its heading names
-    the source, and the page where the quote starts when the source's text has pages."""
+    the source, and the page where the quote starts when the source's text has pages. `links`
+    keeps each source's page once named."""
     source = site.register.sources[item.source_id]
     where = site.located.get(item.id)
-    facts = f"Evidence {item.id}: {label(item.stance)}, {label(item.rank)}"
+    facts = f"Evidence {item.id}: {_LABELS[item.stance]}, {_LABELS[item.rank]}"
     if item.asserts_status is not None:
-        facts += f", asserts {label(item.asserts_status)}"
+        facts += f", asserts {_LABELS[item.asserts_status]}"
     page = "" if where is None or where.page is None else f", {shown(where.page)}"
+    link = None if links is None else links.get(source.id)
+    if link is None:
+        link = f"../sources/{href(source.id)}"
+        if links is not None:
+            links[source.id] = link
     return (
         item.id,
         f"{n}. {source.title}{page}",
         facts,
         None if where is None else where.parts(source.text),
-        f"../sources/{href(source.id)}#evidence-{item.id}",
+        f"{link}#evidence-{item.id}",
         item.quote,
         item.note,
         (item.deprecated_reason or "no reason recorded") if item.rank is Rank.DEPRECATED else "",
@@ -82,35 +115,28 @@ def cited(site: Site, n: int, item: EvidenceRecord) -> tuple[Any, ...]:
     )
 
 
-def draw_chart(
-    charts: dict[tuple[Any, ...], chart.Chart],
-    steps: Sequence[Step],
-    assertions: Sequence[chart.Assertion],
-    today: date,
-) -> chart.Chart:
-    """The pledge's chart, drawn once for each distinct history (kept in `charts`): pledges
-    loaded or imported together share their revisions' times, and so their charts."""
-    changes = tuple(chart.Change(s.field, s.at, str(s.after)) for s in steps)
-    key = (changes, tuple(assertions))
-    drawn = charts.get(key)
-    if drawn is None:
-        drawn = charts[key] = chart.draw(changes, assertions, today)
-    return drawn
-
-
-def history(
+def events(
     register: Register, p: PledgeRecord, items: Sequence[EvidenceRecord]
-) -> tuple[list[Step], list[chart.Assertion]]:
-    """The pledge's status and formality steps (timeline() reads the light records as
-    they are), and the dated evidence that asserts a status, by its source's date."""
-    asserting = [e for e in items if e.asserts_status is not None and e.rank != Rank.DEPRECATED]
-    steps = timeline(register.logged.get(p.id, []), asserting)
-    assertions = sorted(
-        (
-            chart.Assertion(e.id, e.source_id, day, str(e.asserts_status))
-            for e in asserting
-            if (day := register.sources[e.source_id].published_on) is not None
-        ),
-        key=lambda a: (a.on, a.evidence_id),
-    )
-    return steps, assertions
+) -> list[chart.Event]:
+    """The pledge's events (chart.py): its announcement, each piece of its evidence that is not
+    deprecated, at its source's date (None when the source has none), and its target year."""
+    found = [chart.Event(p.announced_on, "announced")] if p.announced_on is not None else []
+    sources = register.sources
+    for e in items:
+        if e.rank is Rank.DEPRECATED:
+            continue
+        source = sources[e.source_id]
+        found.append(
+            chart.Event(
+                source.published_on,
+                "evidence" if e.asserts_status is None else "asserted",
+                e.id,
+                e.source_id,
+                None if e.asserts_status is None else e.asserts_status.value,
+                source.date_inferred,
+                source.date_note,
+            )
+        )
+    if p.target_year is not None:
+        found.append(chart.Event(date(p.target_year, 1, 1), "target"))
+    return found
