@@ -21,7 +21,7 @@ from pledges.audit.actors import ActorMatcher
 from pledges.db import unit_of_work
 from pledges.records import ActorRecord, PledgeRecord
 from pledges.report import build
-from pledges.report.counts import FIELDS, SIZE, Drawing, counted, counts, numbers
+from pledges.report.counts import FIELDS, SIZE, counted, counts, numbers
 from pledges.report.site import environment
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.html_pages import Page
@@ -327,22 +327,6 @@ def test_counts_from_the_top_folder_and_without_a_fixed_filter() -> None:
     assert counted([0] * SIZE, "index.html", status="kept").groups[0].counts[1].href == (
         "index.html?status=in_progress"
     )  # the counted filter wins over a fixed one of the same name
-
-
-@given(
-    st.lists(st.integers(min_value=0, max_value=10**6), min_size=SIZE, max_size=SIZE),
-    st.text(min_size=1, max_size=12),
-)
-@settings(max_examples=100, deadline=None)
-def test_the_drawing_filled_is_the_template_drawn(found: list[int], actor: str) -> None:
-    """counts.Drawing, drawn once and filled for each actor, gives what counts.html.j2 gives
-    drawn for that actor's counts."""
-    env = environment()
-    drawing = Drawing(env, "../index.html", "actor")
-    expected = counted(found, "../index.html", actor=actor)
-    all_href, html = drawing.html(found, actor)
-    assert html == env.get_template("counts.html.j2").render(counts=expected)
-    assert all_href == expected.all_href
 
 
 def test_counts_is_included_where_a_page_gives_it_as_counts(url: str) -> None:

@@ -81,6 +81,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.add_argument("--window-size=1280,1000")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    OUTPUT.mkdir(parents=True, exist_ok=True)
     driver = webdriver.Chrome(
         options=options, service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
     )
@@ -543,6 +544,51 @@ def test_without_javascript_the_list_goes_on_in_its_pages(
         assert shown_ids(browser) == every[10:]
     finally:
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+
+def _counts(browser: Any) -> list[tuple[str, int, dict[str, str]]]:
+    """Each count of the page: its link's words, its number and the filters its address asks."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from selenium.webdriver.common.by import By
+
+    found = []
+    for link in browser.find_elements(By.CSS_SELECTOR, "table.counts a"):
+        words = link.get_attribute("textContent")
+        href = link.get_attribute("href")
+        found.append((href, int(words.split()[0]), dict(parse_qsl(urlsplit(href).query))))
+    return found
+
+
+@pytest.mark.parametrize("page", ["index.html", "actors/US.html", "actors/CN.html"])
+def test_each_count_shows_as_many_rows_as_it_says(
+    browser: Any, site: Path, url: str, page: str
+) -> None:
+    """Every count of the index and of an actor's page, followed, shows that many rows: the
+    rows the register holds for its filters."""
+    open_page(browser, site / page)
+    assert console_errors(browser) == []
+    counts = _counts(browser)
+    assert len(counts) == 9 + 4 + 3  # every status, formality and confidence
+    assert sum(n for _, n, query in counts if "status" in query) == len(
+        _expected(url, **{k: v for k, v in counts[0][2].items() if k == "actor"})
+    )
+    if page.startswith("actors/"):
+        assert browser.save_screenshot(str(OUTPUT / "actor.png"))
+    for href, number, query in counts:
+        if number == 0 and query.get("status") not in ("kept", "not_yet_rated"):
+            continue  # a few zeros are enough
+        browser.get(href)
+        expected = _expected(url, **query)
+        assert len(expected) == number, (href, number)
+        assert shown_ids(browser) == expected, href
+        assert shown_count(browser) == (
+            "All 13 pledges shown" if number == 13 else f"{number} of 13 pledges shown"
+        )
+    assert console_errors(browser) == []
 
 
 # --- highlights ---------------------------------------------------------------------------------

@@ -13,9 +13,7 @@ the actor only in its text is not listed; the page says so.
 Drawing stays cheap on a register of thousands of actors: a pledge's row and a source's line
 are drawn once, whichever pages show them, as HTML escaped here (a template would escape each
 value again on every page, which costs more than all the rest; a link made by site.href needs
-no escaping, being a slug or quoted); the counts are drawn once and filled with each actor's
-numbers (counts.Drawing), and the page is drawn once for each of its few shapes and filled
-with each actor's values (`Pages`).
+no escaping, being a slug or quoted).
 """
 
 from __future__ import annotations
@@ -24,10 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from html import escape
 
+from markupsafe import Markup
+
 from pledges.audit.actors import ActorMatcher
 from pledges.outfolder import OutFolder
 from pledges.records import ActorRecord, PledgeRecord, SourceRecord
-from pledges.report.counts import Drawing, numbers
+from pledges.report.counts import counted, numbers
 from pledges.report.register import Register
 from pledges.report.site import Site, href, label, page, target
 from pledges.vocab import ActorKind, Confidence, Formality, Status
@@ -92,69 +92,27 @@ def sources_of(register: Register) -> dict[str, dict[str, str]]:
 def pages(site: Site) -> Iterator[tuple[str, str]]:
     """The page of every actor, as (actor id, HTML)."""
     register = site.register
+    template = site.env.get_template("actor.html.j2")
     theirs = pledges_of(register)
     rows = _rows(register)
     cited = sources_of(register)
     lines = {i: _line(s) for i, s in register.sources.items()}
-    counts = Drawing(site.env, "../index.html", "actor")
-    drawn = Pages(site)
     for a in register.actors.values():
         mine = theirs.get(a.id, ())
         listed = [
             f'{lines[source_id]} <span class="why">({why})</span></li>'
             for source_id, why in cited.get(a.id, {}).items()
         ]
-        all_href, counted = counts.html(numbers(mine), a.id)
-        html = drawn.page(
-            (bool(mine), bool(listed), bool(a.aliases)),
-            name=escape(a.name),
-            id=escape(a.id),
-            kind=_LABELS[a.kind],
-            aliases=escape(", ".join(a.aliases)),
-            total=str(len(mine)),
-            all_href=escape(all_href),
-            counts=counted,
-            pledges="\n".join(rows.get(a.id, ())),
-            sources="\n".join(listed),
-            sources_count=str(len(listed)),
+        main = template.render(
+            actor=a,
+            kind=label(a.kind),
+            total=len(mine),
+            counts=counted(numbers(mine), "../index.html", actor=a.id),
+            pledges=Markup("\n".join(rows.get(a.id, ()))),
+            sources=Markup("\n".join(listed)),
+            sources_count=len(listed),
         )
-        yield a.id, html
-
-
-class Pages:
-    """actor.html.j2 inside the nested layout, drawn once for each shape an actor's page takes
-    (whether it has pledges, sources, aliases), with marks in the other values' places; each
-    page fills its shape with its values, escaped already. As site.Layout saves drawing the
-    layout again for each page, this saves drawing the template again for each actor: a
-    template's cost is in each value it puts in place, and there are thousands of actors. The
-    marks, as site.Blanks makes them, become the fields of a format string (its other braces
-    doubled)."""
-
-    FIELDS = ("name", "id", "kind", "aliases", "total", "all_href", "counts", "pledges",
-              "sources", "sources_count")  # fmt: skip
-
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self.template = site.env.get_template("actor.html.j2")
-        self.shapes: dict[tuple[bool, bool, bool], str] = {}
-
-    def page(self, shape: tuple[bool, bool, bool], **values: str) -> str:
-        """The page of this shape (any pledges, any sources, any aliases) with these values."""
-        drawn = self.shapes.get(shape)
-        if drawn is None:
-            drawn = self.shapes[shape] = self._draw(*shape)
-        return drawn.format_map(values)
-
-    def _draw(self, any_pledges: bool, any_sources: bool, any_aliases: bool) -> str:
-        marks = {name: self.site.blanks.blank(name) for name in self.FIELDS}
-        main = self.template.render(
-            any_pledges=any_pledges, any_sources=any_sources, any_aliases=any_aliases, **marks
-        )
-        html = self.site.nested.page(marks["name"], main)
-        html = html.replace("{", "{{").replace("}", "}}")
-        for name, mark in marks.items():
-            html = html.replace(mark, f"{{{name}}}")
-        return html
+        yield a.id, site.nested.page(a.name, main)
 
 
 def _rows(register: Register) -> dict[str, list[str]]:

@@ -5,19 +5,15 @@ pledges (`index.html?actor=CN&status=kept`: the index's script reads its filters
 address); a zero links too, to a list that says it is empty, so that every count is reached
 the same way.
 
-counts.html.j2 draws them, given as `counts`: `{% include "counts.html.j2" %}`. `Drawing` draws
-them once for many sets of numbers with the same filters but one (an actor's pages).
+counts.html.j2 draws them, given as `counts`: `{% include "counts.html.j2" %}`.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import NamedTuple
-from urllib.parse import quote_plus, urlencode
-
-from jinja2 import Environment
+from urllib.parse import urlencode
 
 from pledges.records import PledgeRecord
 from pledges.report.site import label
@@ -115,35 +111,3 @@ def counted(found: Sequence[int], index_href: str, **fixed: str) -> Counts:
         groups.append(Group(field, heading, tuple(row)))
     everything = f"{index_href}?{urlencode(fixed)}" if fixed else index_href
     return Counts(sum(found[:_STATUSES]), everything, tuple(groups))
-
-
-class Drawing:
-    """counts.html.j2 drawn once, then filled with the numbers of each of many sets of pledges
-    that differ in one filter's value (`name`: each actor's pledges), as drawing it again for
-    each costs more than the rest of their pages. Every count is a link, so the drawing has the
-    same shape whatever the numbers. It is drawn with marks in the numbers' and the value's
-    places (numbers of one length that no other text of it holds; a word of random letters).
-    The numbers' marks become the fields of a format string (its other braces doubled), filled
-    once for each set of numbers met; the value is put in its mark's place as urlencode writes
-    it (letters, digits and '%_.-~+', which HTML escaping leaves as they are)."""
-
-    def __init__(self, env: Environment, index_href: str, name: str) -> None:
-        self.mark = "value" + secrets.token_hex(8)
-        base = 10**15 + secrets.randbelow(8 * 10**15)
-        drawn = counted([base + n for n in range(SIZE)], index_href, **{name: self.mark})
-        html = env.get_template("counts.html.j2").render(counts=drawn)
-        html = html.replace("{", "{{").replace("}", "}}")
-        for n in range(SIZE):
-            html = html.replace(str(base + n), f"{{{n}}}")
-        self.format = html
-        self.all_href = drawn.all_href
-        self.filled: dict[tuple[int, ...], str] = {}  # numbers -> the drawing, with the mark
-
-    def html(self, found: Sequence[int], value: str) -> tuple[str, str]:
-        """The link to the index filtered by `value` alone, and the counts `found` drawn."""
-        key = tuple(found)
-        filled = self.filled.get(key)
-        if filled is None:
-            filled = self.filled[key] = self.format.format(*key)
-        shown = quote_plus(value)
-        return self.all_href.replace(self.mark, shown), filled.replace(self.mark, shown)
