@@ -914,7 +914,7 @@ def test_a_change_while_the_downloads_are_written_aside_stops_the_report(
 
 def test_the_report_reads_postgresql_as_it_reads_sqlite(seeded: str, tmp_path: Path) -> None:
     built = build(seeded, tmp_path / "site", today=TODAY)
-    assert (built.pledges, built.sources, built.pages) == (12, 5, 19)
+    assert (built.pledges, built.sources, built.actors, built.pages) == (12, 5, 3, 23)
     page = Page.read(tmp_path / "site" / "pledges" / "cn-co2-peak-2030.html")
     assert page.problems == []
     assert len(page.all("mark")) == 2
@@ -929,12 +929,12 @@ def test_the_report_reads_postgresql_as_it_reads_sqlite(seeded: str, tmp_path: P
 def test_building_again_over_a_report_rewrites_it(url: str, tmp_path: Path) -> None:
     first = build(url, tmp_path / "site", today=TODAY)
     again = build(url, tmp_path / "site", today=TODAY)
-    assert first.pages == again.pages == 21
+    assert first.pages == again.pages == 13 + 6 + 3 + 3
 
 
 def test_an_empty_register_makes_a_report_too(tmp_path: Path) -> None:
     built = build(empty(tmp_path / "empty.db"), tmp_path / "site", today=TODAY)
-    assert (built.pledges, built.sources, built.pages) == (0, 0, 2)
+    assert (built.pledges, built.sources, built.actors, built.pages) == (0, 0, 0, 3)
     index = Page.read(tmp_path / "site" / "index.html")
     assert index.problems == []
     assert index.one("table", id="pledges").one("tbody").all("tr") == []
@@ -958,8 +958,9 @@ def test_report_command_writes_the_site(cli: CLI, url: str, tmp_path: Path) -> N
     assert result.code == 0, result.err
     assert result.out == ""
     assert one_line(result.err) == (
-        f"Wrote the report to {out}: 13 pledge pages, 6 source pages, the index and the audit "
-        f"summary (1 error, 4 warnings). Open {out / 'index.html'} in a browser."
+        f"Wrote the report to {out}: 13 pledge pages, 6 source pages, 3 actor pages, the index, "
+        f"the audit summary and the downloads (1 error, 4 warnings). Open {out / 'index.html'} in "
+        "a browser."
     )
     assert "audited as of 2024-06-01" in (out / "index.html").read_text("utf-8")
     with opened(url) as engine, transaction(engine) as session:

@@ -149,7 +149,16 @@ def report(
     with progress.task("Writing the report"), writing_into(folder):
         built = build(db, folder, today=as_of(today), reverify_days=reverify_days)
     summary = built.report.summary()
-    note(f"Wrote the report to {built.folder}: {counted(built.pledges, 'pledge page')}, "
-         f"{counted(built.sources, 'source page')}, the index and the audit summary "
-         f"({counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}). "
-         f"Open {built.index} in a browser.")  # fmt: skip
+    pages = ", ".join(
+        counted(n, f"{kind} page")
+        for n, kind in (
+            (built.pledges, "pledge"),
+            (built.sources, "source"),
+            (built.actors, "actor"),
+        )
+    )
+    found = f"{counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}"
+    note(
+        f"Wrote the report to {built.folder}: {pages}, the index, the audit summary and the "
+        f"downloads ({found}). Open {built.index} in a browser."
+    )

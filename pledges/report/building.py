@@ -41,6 +41,7 @@ class Built:
     pages: int
     pledges: int
     sources: int
+    actors: int
     report: Report
 
     @property
@@ -107,7 +108,7 @@ def build(
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")
             folder.write(listing.DATA, "search.js", listing.search_js(site), newline="\n")
-            actor_page.write(site, folder)  # needs no audit: drawn and written while it runs
+            actors = actor_page.write(site, folder)  # needs no audit: written while it runs
             progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)
@@ -140,7 +141,8 @@ def build(
                 twin.close()
             exported.close()
             audit.close()
-    return Built(out, written + len(source_pages) + 2, written, len(source_pages), report)
+    pages = written + len(source_pages) + actors + 3  # the index, actors.html, audit.html
+    return Built(out, pages, written, len(source_pages), actors, report)
 
 
 def _write_pledges(

@@ -18,7 +18,7 @@ import csv
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -303,20 +303,39 @@ def _values(
         }
 
 
-def json_document(data: dict[str, list[dict[str, Any]]]) -> str:
-    """register.json: an object of the tables, each a list of its records, one record a line.
-    (Indented throughout, it would be written by json's Python encoder, three times slower than
-    its C encoder, which writes each record here.)"""
+def json_parts(tables: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> Iterator[str]:
+    """register.json, piece by piece as its tables' records come: an object of the tables, each a
+    list of its records, one record a line. (Indented throughout, the document would be written
+    by json's Python encoder, three times slower than its C encoder, which writes each record.)"""
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    parts = ["{"]
-    for n, (name, rows) in enumerate(data.items()):
-        parts.append(f"{',' if n else ''}\n  {encode(name)}: [")
-        for m, row in enumerate(rows):
-            parts.append(f"{',' if m else ''}\n    ")
-            parts.append(encode(row))
-        parts.append("\n  ]" if rows else "]")
-    parts.append("\n}\n")
-    return "".join(parts)
+    yield "{"
+    for n, (name, rows) in enumerate(tables):
+        yield f"{',' if n else ''}\n  {encode(name)}: ["
+        first = True
+        for row in rows:
+            yield f"{'' if first else ','}\n    {encode(row)}"
+            first = False
+        yield "]" if first else "\n  ]"
+    yield "\n}\n"
+
+
+def _write_json(session: Session, folder: OutFolder, sub: str) -> dict[str, int]:
+    """register.json, written as the tables are read (one batch of rows at a time); gives the
+    records of each table."""
+    counts: dict[str, int] = {}
+
+    def records(
+        query: tuple[Table, Any, dict[str, Any], dict[str, Callable[[Any], Any]]],
+    ) -> Iterator[dict[str, Any]]:
+        name = query[0].name
+        counts[name] = 0
+        for row in _values(session, *query):
+            counts[name] += 1
+            yield row
+
+    with folder.open(sub, JSON_FILE) as stream:
+        stream.writelines(json_parts((q[0].name, records(q)) for q in _queries(session)))
+    return counts
 
 
 def _json_value(value: Any, kind: Kind) -> Any:
@@ -333,15 +352,11 @@ def export_json(db: str | None, out: Path) -> Exported:
     name = JSON_FILE
     with OutFolder(out) as folder:
         folder.plan("", [name, HEAD_FILE])
-        data: dict[str, list[dict[str, Any]]] = {}
         with opened(db) as engine, transaction(snapshot(engine)) as session:
             head, hash = history.head(session)
-            for query in _queries(session):
-                data[query[0].name] = list(_values(session, *query))
-        folder.write("", name, json_document(data))
+            counts = _write_json(session, folder, "")
         folder.write("", HEAD_FILE, head_json(head, hash))
         folder.commit()
-    counts = {table: len(rows) for table, rows in data.items()}
     return Exported(out, [name, HEAD_FILE], counts, (head, hash))
 
 
@@ -350,12 +365,10 @@ def write_downloads(session: Session, folder: OutFolder, sub: str) -> dict[str, 
     of a folder another command writes (the report's downloads), read in that command's read
     transaction, so that they show the register its pages show. Their names must be planned."""
     counts = {}
-    data: dict[str, list[dict[str, Any]]] = {}
     for query in _queries(session):
         rows = cells.rows(session, *query, escape=True, excel=False)
         counts[query[0].name] = _write_cells(folder, query[0], rows, False, sub)
-        data[query[0].name] = list(_values(session, *query))
-    folder.write(sub, JSON_FILE, json_document(data))
+    _write_json(session, folder, sub)
     return counts
 
 
