@@ -1,8 +1,7 @@
 """The one seam through which work runs in other processes: nothing else starts a process or pool.
 
     forking()                         whether this platform can fork (else callers work alone)
-    Child(work, name=..., readers=1)  one forked process doing `work()`; `result()` is its value
-    receive(end)                      a Child's value, read by another process it was handed to
+    Child(work, name=...)             one forked process doing `work()`; `result()` is its value
     pool(workers, start, args)        worker processes for `map`, each set up by `start(*args)`
 
 Callers pass their work and decide from their own thresholds whether it is worth a process; the
@@ -38,7 +37,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
@@ -173,19 +172,11 @@ def _send(sender: Connection, outcome: tuple[Any, ...]) -> None:
         sender.close()
 
 
-def _child_main(
-    parent: int, kept: Sequence[Connection], senders: Sequence[Connection], work: Callable[[], Any]
-) -> None:
+def _child_main(parent: int, sender: Connection, work: Callable[[], Any]) -> None:
     _forked()
     _die_with(parent)
-    _close_ends_but([*kept, *senders])
-    outcome = _outcome(work)
-    # To every reader at once: each takes it when it is ready, and none waits for another.
-    sending = [threading.Thread(target=_send, args=(s, outcome)) for s in senders]
-    for thread in sending:
-        thread.start()
-    for thread in sending:
-        thread.join()
+    _close_ends_but([sender])
+    _send(sender, _outcome(work))
 
 
 def _raise(outcome: tuple[Any, ...]) -> Any:
@@ -201,14 +192,13 @@ def _raise(outcome: tuple[Any, ...]) -> Any:
     raise outcome[1]
 
 
-def receive(receiver: Connection, ended: Callable[[], str] | None = None) -> Any:
-    """The value a Child sent to this end, or its failure raised here. `ended` says how the
-    child ended, when the reader is its parent."""
+def _receive(receiver: Connection, ended: Callable[[], str]) -> Any:
+    """The value a Child sent to this end, or its failure raised here; `ended` says how the
+    child ended."""
     try:
         outcome = receiver.recv()
     except (EOFError, OSError):
-        how = f" ({ended()})" if ended is not None else ""
-        raise ChildFailed(f"a second process ended without a result{how}") from None
+        raise ChildFailed(f"a second process ended without a result ({ended()})") from None
     except Exception as error:  # sent, but cannot be unpickled here
         raise ChildFailed(f"the result of a second process could not be read ({error})") from None
     finally:
@@ -225,24 +215,13 @@ def _ended(process: Any) -> str:
 
 
 class Child(Generic[T]):
-    """`work()` done by a forked child. Its value, or its failure, goes to `readers` processes:
-    this one (`result()`), and others it hands an end to (`hand_over()`, read with `receive`).
-    `give`: ends of other pipes the child takes over (this process closes its copies)."""
+    """`work()` done by a forked child; `result()` is its value, or raises its failure."""
 
-    def __init__(
-        self,
-        work: Callable[[], T],
-        *,
-        name: str,
-        readers: int = 1,
-        give: Sequence[Connection] = (),
-    ) -> None:
-        pipes = [pipe() for _ in range(readers)]
-        self._receivers = [receiver for receiver, _ in pipes]
-        senders = [sender for _, sender in pipes]
+    def __init__(self, work: Callable[[], T], *, name: str) -> None:
+        self._receiver, sender = pipe()
         _freeze()
         self._process = _context().Process(
-            target=_child_main, args=(os.getpid(), list(give), senders, work), name=name
+            target=_child_main, args=(os.getpid(), sender, work), name=name
         )
         try:
             self._process.start()
@@ -250,17 +229,12 @@ class Child(Generic[T]):
             _unfreeze()
             raise
         self._open = True
-        for end in (*senders, *give):
-            end.close()
+        sender.close()
 
     def result(self) -> T:
         """The work's value; what it raised is raised here (see the module's failure policy)."""
-        value: T = receive(self._receivers.pop(0), lambda: _ended(self._process))
+        value: T = _receive(self._receiver, lambda: _ended(self._process))
         return value
-
-    def hand_over(self) -> Connection:
-        """A reader's end, for another child (give it to that child): this one will not read it."""
-        return self._receivers.pop()
 
     def close(self) -> None:
         """Stop listening; kill the child if it still runs (its own children die with it), and
@@ -268,9 +242,7 @@ class Child(Generic[T]):
         if not self._open:
             return
         self._open = False
-        for receiver in self._receivers:
-            receiver.close()
-        self._receivers = []
+        self._receiver.close()
         if self._process.is_alive():
             self._process.kill()
         self._process.join()

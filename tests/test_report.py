@@ -683,7 +683,7 @@ def test_a_pledge_with_no_dated_event_gets_a_sentence_not_a_chart(template: Path
     )
     from pledges.report import pledge_page
 
-    html = dict(pledge_page.pages(site, site.register.pledges))["xx-bare"]
+    html = dict(pledge_page.pages(site, site.register.pledges, {}))["xx-bare"]
     page = Page.parse(html)
     assert page.all("svg") == [] and page.problems == []
     assert page.one("p", class_="no-chart").text().startswith("No event of this pledge is dated")
@@ -982,10 +982,9 @@ def test_a_report_that_fails_midway_leaves_the_folder_as_it_was(
     parent = os.getpid()
     write_pages = report_site.Site.write_pages
 
-    def full_in_the_twin(site: Any, kind: str, pages: Any, *args: Any) -> None:
+    def full_in_the_twin(site: Any, kind: str, pages: Any, *args: Any) -> int:
         if os.getpid() == parent:
-            write_pages(site, kind, pages, *args)
-            return
+            return write_pages(site, kind, pages, *args)
         write_pages(site, kind, list(pages)[:2], *args)
         raise OSError(28, "No space left on device")
 

@@ -2,19 +2,19 @@
 with assets/report.css and report.js, the index's data files (listing.py) and the register's
 downloads (as `pledges export` writes them), from one read of the register and one audit.
 
-The downloads are written as downloads.py says. Pages are drawn while the audit
-runs (aside.py; on a large register a twin process draws most of the pledges' pages meanwhile):
-whole, except for what only the audit knows (a page's findings), left blank and filled once it
-is done; then every page is written; the index and its data, which show each pledge's audit
-result, once the audit is done, and the index last. Every page's name is checked before any is
-written, and the pages are moved into place together once all are written (pledges.outfolder).
-No page queries the database: register.py reads the register in bulk, in one snapshot.
+The downloads are written as downloads.py says. The audit runs while the register is read and
+the actors' pages, which need none of its findings, are written (aside.py). Then each page is
+drawn with its findings and written at once, none held: on a large register a twin process
+draws and writes most of the pledges' pages meanwhile. The index, which shows each pledge's
+audit result, is written last. Every page's name is checked before any is written, and the
+pages are moved into place together once all are written (pledges.outfolder). No page queries
+the database: register.py reads the register in bulk, in one snapshot.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -64,10 +64,10 @@ def build(
     twin_share: float = 0.75,
 ) -> Built:
     """Write the report of the register at `db` into the folder `out`. When the register has
-    `aside_from` quotes or more, the audit runs aside, and a twin draws and writes `twin_share`
-    of the pledges' pages (this process draws the rest, the sources and the index: aside.py).
-    Below that, forking would cost more than it saves. Nothing is written unless every page can
-    be: its name is checked first."""
+    `aside_from` quotes or more, the audit and the downloads run aside, and a twin draws and
+    writes `twin_share` of the pledges' pages (this process draws the rest, the sources and the
+    index). Below that, forking would cost more than it saves. Nothing is written unless every
+    page can be: its name is checked first."""
     today = today or date.today()
     built_at = datetime.now(UTC)
     with OutFolder(out) as folder:
@@ -79,7 +79,7 @@ def build(
             quotes = conn.scalar(select(func.count()).select_from(EvidenceRow)) or 0
         large = quotes >= aside_from
         folder.create()
-        audit = Audit(db, today, reverify_days, aside=large, readers=2 if large else 1)
+        audit = Audit(db, today, reverify_days, aside=large)
         exported = downloads.Downloads(db, folder, aside=large)
         twin: parallel.Child[tuple[int, list[tuple[str, str, str]]]] | None = None
         try:
@@ -96,14 +96,6 @@ def build(
                 exported.write(session, folder)
             site = Site(register, BuildInfo(built_at, today, register.head))
             site.locate()
-            theirs: Sequence[PledgeRecord] = []
-            if audit.aside:
-                theirs = register.pledges[: int(len(register.pledges) * twin_share)]
-                twin = audit.twin(partial(_write_pledges, site, theirs, folder))
-            mine = register.pledges[len(theirs) :]
-            progress.stage("drawing the pages")
-            pledge_pages = list(pledge_page.pages(site, mine))
-            source_pages = list(source_page.pages(site))
             for name in _STATIC:
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")
@@ -112,16 +104,22 @@ def build(
             progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)
-            progress.stage("writing the pages", total=len(pledge_pages) + len(source_pages))
-            site.write_pages("pledge", pledge_pages, by_pledge, folder)
-            site.write_pages("source", source_pages, by_source, folder)
+            theirs: Sequence[PledgeRecord] = []
+            if large and parallel.forking():
+                theirs = register.pledges[: int(len(register.pledges) * twin_share)]
+                twin = parallel.Child(
+                    partial(_write_pledges, site, theirs, by_pledge, folder), name="pledges-twin"
+                )
+            mine = register.pledges[len(theirs) :]
+            progress.stage("writing the pages", total=len(mine) + len(register.sources))
+            written = site.write_pages("pledge", pledge_page.pages(site, mine, by_pledge), folder)
+            sources = site.write_pages("source", source_page.pages(site, by_source), folder)
             states = summary.audit_states(report, register.pledges)
             folder.write("", "audit.html", summary.audit_page(site, report, states), newline="\n")
             listed = listing.rows(register.pledges, states)
             folder.write(listing.DATA, "index.js", listing.index_js(site, listed), newline="\n")
             for name, html in listing.list_pages(site, listed):
                 folder.write(listing.LIST, name, html, newline="\n")
-            written = len(pledge_pages)
             if twin is not None:
                 progress.stage("writing the pages of the second process")
                 drawn, files = twin.result()
@@ -141,19 +139,21 @@ def build(
                 twin.close()
             exported.close()
             audit.close()
-    pages = written + len(source_pages) + actors + 3  # the index, actors.html, audit.html
-    return Built(out, pages, written, len(source_pages), actors, report)
+    pages = written + sources + actors + 3  # the index, actors.html, audit.html
+    return Built(out, pages, written, sources, actors, report)
 
 
 def _write_pledges(
-    site: Site, pledges: Sequence[PledgeRecord], folder: OutFolder, report: Callable[[], Report]
+    site: Site,
+    pledges: Sequence[PledgeRecord],
+    findings: Mapping[str, Sequence[Finding]],
+    folder: OutFolder,
 ) -> tuple[int, list[tuple[str, str, str]]]:
-    """The twin's work: draw these pledges' pages, then write them once the audit is done. It
-    gives their count, and the files written, for the report's process to move into place."""
+    """The twin's work: draw and write these pledges' pages. It gives their count, and the files
+    written, for the report's process to move into place."""
     before = len(folder.pending)
-    drawn = list(pledge_page.pages(site, pledges))
-    site.write_pages("pledge", drawn, _by_subject(report())[0], folder)
-    return len(drawn), folder.pending[before:]
+    written = site.write_pages("pledge", pledge_page.pages(site, pledges, findings), folder)
+    return written, folder.pending[before:]
 
 
 def _by_subject(report: Report) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:

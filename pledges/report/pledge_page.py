@@ -1,5 +1,5 @@
-"""A pledge's page, pledges/ID.html: its facts (each actor a link to its page), its findings (a
-blank the audit fills), the timeline of its events (chart.py) with their table, the changes of
+"""A pledge's page, pledges/ID.html: its facts (each actor a link to its page), the audit's
+findings about it, the timeline of its events (chart.py) with their table, the changes of
 its status and formality recorded in the register's log, and each piece of its evidence, with
 the passage its quote stands in and the source it cites.
 
@@ -8,12 +8,13 @@ share one, and drawing it costs less than a look-up keyed by its events would sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from pledges.audit import Finding
 from pledges.pages import shown
 from pledges.records import EvidenceRecord, PledgeRecord
 from pledges.report import chart
@@ -23,8 +24,11 @@ from pledges.timeline import timeline
 from pledges.vocab import Confidence, Formality, PledgeKind, Rank, Stance, Status
 
 
-def pages(site: Site, pledges: Iterable[PledgeRecord]) -> Iterator[tuple[str, str]]:
-    """The pages of these pledges, as (pledge id, HTML), each with its findings' slot blank."""
+def pages(
+    site: Site, pledges: Iterable[PledgeRecord], findings: Mapping[str, Sequence[Finding]]
+) -> Iterator[tuple[str, str]]:
+    """The pages of these pledges, as (pledge id, HTML), each with the audit's `findings` about
+    it."""
     template = site.env.get_template("pledge.html.j2")
     register = site.register
     actors: dict[str, Markup] = {}  # each actor's link, written once
@@ -58,7 +62,7 @@ def pages(site: Site, pledges: Iterable[PledgeRecord]) -> Iterator[tuple[str, st
             announced=p.announced_on.isoformat() if p.announced_on else "not dated",
             related=related,
             notes=p.notes,
-            slot=site.slot,
+            findings=site.findings(findings.get(p.id, ()), "pledge"),
             chart=chart.draw(events(register, p, items), p.status.value, p.formality.value),
             steps=[
                 (f"{s.at:%Y-%m-%d}", change(s), [e.id for e in s.evidence], s.author, s.reason)

@@ -1,13 +1,12 @@
 """What the report's pages share: the templates' environment and filters, the layout drawn once
-(`Layout`: each kind of page is one template put inside it), the build information, the blanks
-the audit fills (`Blanks`, and the findings' `slot`), and `Site`, the state every page reads.
+(`Layout`: each kind of page is one template put inside it), the build information, and `Site`,
+the state every page reads.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -147,22 +146,6 @@ class Layout:
         )
 
 
-class Blanks:
-    """Places left blank in pages drawn before the audit is done, and filled once it is. A blank
-    is a mark no text of the register holds (a NUL and a random token), so filling it cannot
-    touch anything else; what fills it is HTML, escaped already."""
-
-    def __init__(self) -> None:
-        self.token = secrets.token_hex(8)
-        self.pattern = re.compile(f"\x00{self.token}:([^\x00]*)\x00")
-
-    def blank(self, name: str) -> Markup:
-        return Markup(f"\x00{self.token}:{name}\x00")
-
-    def fill(self, html: str, values: Mapping[str, str]) -> str:
-        return self.pattern.sub(lambda found: values[found.group(1)], html)
-
-
 class Site:
     """The register, and what its pages are drawn with: the environment, the layouts of the top
     folder and of the folders below it, and where each quote stands in its article."""
@@ -170,13 +153,12 @@ class Site:
     def __init__(self, register: Register, info: BuildInfo) -> None:
         self.register = register
         self.info = info
-        self.blanks = Blanks()
-        self.slot = self.blanks.blank("findings")  # where a page's findings go
         self.env = environment()
         self.top = Layout(self.env, "", info, script=True)
         self.nested = Layout(self.env, "../", info, script=False)
         self.located: dict[int, Passage] = {}  # evidence id -> where its quote stands
         self.cites: dict[str, Markup] = {}  # source id -> the source as its citations show it
+        self.clean: dict[str, Markup] = {}  # what a page with no findings says, by its kind
 
     def locate(self) -> None:
         """Find every quote in its article, each article folded at most once."""
@@ -191,21 +173,22 @@ class Site:
         template = self.env.get_template("cite.html.j2")
         self.cites = {s.id: Markup(template.render(s=s)) for s in self.register.sources.values()}
 
-    def write_pages(
-        self,
-        kind: str,
-        pages: Iterable[tuple[str, str]],
-        findings: Mapping[str, Sequence[Finding]],
-        folder: OutFolder,
-    ) -> None:
-        """Write pages drawn before the audit was done, each with its findings in its slot."""
-        clean = self.findings([], kind)
+    def write_pages(self, kind: str, pages: Iterable[tuple[str, str]], folder: OutFolder) -> int:
+        """Write each page as it is drawn (none is held); gives how many were written."""
         sub = f"{kind}s"
+        written = 0
         for record_id, html in pages:
-            found = findings.get(record_id)
-            fragment = self.findings(found, kind) if found else clean
-            folder.write(sub, page(record_id), html.replace(self.slot, fragment, 1), newline="\n")
+            folder.write(sub, page(record_id), html, newline="\n")
             progress.advance()
+            written += 1
+        return written
 
-    def findings(self, findings: Sequence[Finding], subject: str) -> str:
-        return self.env.get_template("findings.html.j2").render(findings=findings, subject=subject)
+    def findings(self, found: Sequence[Finding], subject: str) -> Markup:
+        """What a page says of the audit's findings about its pledge or source (`subject`)."""
+        if not found and subject in self.clean:
+            return self.clean[subject]
+        template = self.env.get_template("findings.html.j2")
+        drawn = Markup(template.render(findings=found, subject=subject))
+        if not found:
+            self.clean[subject] = drawn
+        return drawn

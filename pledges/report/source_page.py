@@ -1,21 +1,23 @@
-"""A source's page, sources/ID.html: its facts, its findings (a blank the audit fills), the
+"""A source's page, sources/ID.html: its facts, the audit's findings about it, the
 quotes that cite it (each with the page it starts on, when the text has pages), and the article's
 whole text with every located quote highlighted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
+from pledges.audit import Finding
 from pledges.pages import PAGE_BREAK, shown
 from pledges.report.passages import segments
 from pledges.report.site import Site, href
 from pledges.vocab import Rank
 
 
-def pages(site: Site) -> Iterator[tuple[str, str]]:
-    """The page of every source, as (source id, HTML), each with its findings' slot blank."""
+def pages(site: Site, findings: Mapping[str, Sequence[Finding]]) -> Iterator[tuple[str, str]]:
+    """The page of every source, as (source id, HTML), each with the audit's `findings` about
+    it."""
     template = site.env.get_template("source.html.j2")
     register = site.register
     titles = {p.id: p.title for p in register.pledges}
@@ -38,7 +40,10 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
             for e in items
         ]
         main = template.render(
-            s=s, slot=site.slot, citing=citing, text=highlighted(s.text, located)
+            s=s,
+            findings=site.findings(findings.get(s.id, ()), "source"),
+            citing=citing,
+            text=highlighted(s.text, located),
         )
         yield s.id, site.nested.page(s.title, main)
 
