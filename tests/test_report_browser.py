@@ -51,7 +51,7 @@ def shown_ids(driver: Any) -> list[str]:
     from selenium.webdriver.support.wait import WebDriverWait
 
     WebDriverWait(driver, 10).until(
-        lambda d: not any(e.text.startswith("Loading") for e in d.find_elements("id", "shown"))
+        lambda d: not any("loading the search" in e.text for e in d.find_elements("id", "shown"))
     )
     return list(driver.execute_script(SHOWN))
 
@@ -428,9 +428,61 @@ def test_an_actor_the_register_does_not_hold_is_said_and_not_applied(
     assert note.is_displayed()
     assert note.text == (
         "The address asks for actor “ATLANTIS” and status “promised”, which the register does "
-        "not hold; that filter is left open. Choose from the menus."
+        "not hold; those filters are left open. Choose from the menus."
     )
     assert len(shown_ids(browser)) == 13
+    assert console_errors(browser) == []
+
+
+NAMESAKES = """
+actors:
+  - id: EUROPA2
+    name: Europa Network
+    kind: organisation
+    aliases: [Europa Group]
+  - id: EUROPA
+    name: Europa Group
+    kind: organisation
+    aliases: [EU, Europeans]
+  - id: EU
+    name: European Union
+    kind: bloc
+pledges:
+  - id: eu-net-zero-2050
+    title: The EU reaches net zero by 2050
+    actors: [EU]
+    kind: net_zero
+    target_year: 2050
+  - id: europa-coal-exit
+    title: Europa Group campaigns for a coal exit
+    actors: [EUROPA]
+    kind: coal
+"""
+
+
+def test_an_id_is_never_taken_for_another_actors_alias(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """EUROPA's alias "EU" is EU's id: typed, or in the address, "EU" is EU. A name two actors
+    share is refused with both ids, not given to either."""
+    from selenium.webdriver.common.by import By
+
+    folder = tmp_path_factory.mktemp("namesakes")
+    url = copy_of(seeded_template(folder), folder, "namesakes.db")
+    add_to(url, parse(NAMESAKES))
+    out = folder / "site"
+    build(url, out, today=TODAY)
+    browser.get(f"{(out / 'index.html').as_uri()}?actor=EU")
+    assert shown_ids(browser) == ["eu-net-zero-2050"]
+    for typed, shown in (("eu", ["eu-net-zero-2050"]), ("Europeans", ["europa-coal-exit"]),
+                         ("Europa Group (EUROPA)", ["europa-coal-exit"])):  # fmt: skip
+        choose(browser, "actor", typed)
+        assert shown_ids(browser) == shown, typed
+    choose(browser, "actor", "Europa Group")
+    assert browser.find_element(By.ID, "actor-help").text == (
+        "“Europa Group” names EUROPA and EUROPA2: type the id"
+    )
+    assert len(shown_ids(browser)) == 14  # no actor chosen: every pledge
     assert console_errors(browser) == []
 
 

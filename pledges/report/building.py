@@ -62,12 +62,15 @@ def build(
     reverify_days: int = REVERIFY_DAYS,
     aside_from: int = 2_000,
     twin_share: float = 0.75,
+    twin_below: int = 100_000,
 ) -> Built:
     """Write the report of the register at `db` into the folder `out`. When the register has
     `aside_from` quotes or more, the audit and the downloads run aside, and a twin draws and
     writes `twin_share` of the pledges' pages (this process draws the rest, the sources and the
-    index). Below that, forking would cost more than it saves. Nothing is written unless every
-    page can be: its name is checked first."""
+    index). Below that, forking would cost more than it saves. From `twin_below` quotes there is
+    no twin: it shares this process's memory, but each object it reads is copied on the page it
+    touches, and with 200,000 quotes the two would hold more than 1 GB. Nothing is written
+    unless every page can be: its name is checked first."""
     today = today or date.today()
     built_at = datetime.now(UTC)
     with OutFolder(out) as folder:
@@ -99,13 +102,14 @@ def build(
             for name in _STATIC:
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")
-            folder.write(listing.DATA, "search.js", listing.search_js(site), newline="\n")
+            with folder.open(listing.DATA, "search.js", newline="\n") as stream:
+                stream.writelines(listing.search_js(site))
             actors = actor_page.write(site, folder)  # needs no audit: written while it runs
             progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)
             theirs: Sequence[PledgeRecord] = []
-            if large and parallel.forking():
+            if large and quotes < twin_below and parallel.forking():
                 theirs = register.pledges[: int(len(register.pledges) * twin_share)]
                 twin = parallel.Child(
                     partial(_write_pledges, site, theirs, by_pledge, folder), name="pledges-twin"

@@ -116,21 +116,20 @@ def index_js(site: Site, listed: Sequence[Row]) -> str:
     return _script("PLEDGES_INDEX", data)
 
 
-def search_js(site: Site) -> str:
-    """data/search.js: for each row, in the order of data/index.js, what the search box looks
-    through (`search_text`)."""
+def search_js(site: Site) -> Iterator[str]:
+    """data/search.js, piece by piece (it is the largest file of the index: no more than a piece
+    is held): for each row, in the order of data/index.js, what the search box looks through
+    (`search_text`)."""
     actors = site.register.actors
     evidence = site.register.evidence
-    texts = []
-    for p in site.register.pledges:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    yield "window.PLEDGES_SEARCH = ["
+    for n, p in enumerate(site.register.pledges):
         names = " ".join(actors[i].name for i in p.actors if i in actors)
         quotes = [item.quote for item in evidence.get(p.id, ())]
-        texts.append(
-            search_text(
-                f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}", quotes
-            )
-        )
-    return _script("PLEDGES_SEARCH", texts)
+        own = f"{p.id} {p.title} {p.statement or ''} {' '.join(p.actors)} {names}"
+        yield f"{',' if n else ''}{encode(search_text(own, quotes))}"
+    yield "];\n"
 
 
 def search_text(own: str, quotes: Iterable[str]) -> str:

@@ -35,19 +35,26 @@
     selects[name] = document.getElementById("filter-" + name);
   });
 
-  // Actors: their pages, and every way a reader may type one (id, name, alias, "Name (ID)").
+  // Actors: their pages, and every way a reader may type one: its id, "Name (ID)", its name or
+  // one of its aliases, looked up in that order (an id is never taken for another's alias).
   const actorPages = {};
-  const actorNamed = new Map();
+  const byId = new Map();
+  const byName = new Map(); // a name or an alias -> the ids it names (two actors may share one)
   const options = document.createDocumentFragment();
+  function named(name, id) {
+    const key = name.trim().toLowerCase();
+    const ids = byName.get(key) || [];
+    if (ids.indexOf(id) === -1) {
+      ids.push(id);
+    }
+    byName.set(key, ids);
+  }
   data.actors.forEach(function (actor) {
     const id = actor[0];
     actorPages[id] = actor[3] || "actors/" + id + ".html";
-    [id, actor[1], actor[1] + " (" + id + ")"].concat(actor[2]).forEach(function (name) {
-      const key = name.trim().toLowerCase();
-      if (!actorNamed.has(key)) {
-        actorNamed.set(key, id);
-      }
-    });
+    byId.set(id.toLowerCase(), id);
+    named(actor[1], id);
+    actor[2].forEach(function (alias) { named(alias, id); });
     const option = document.createElement("option");
     option.value = id;
     option.label = actor[1];
@@ -57,6 +64,7 @@
 
   let texts = null; // data/search.js, once loaded
   let loading = false;
+  let unread = false; // data/search.js could not be read
   let matches = [];
   let start = 0;
 
@@ -64,21 +72,33 @@
     return n.toLocaleString("en-US");
   }
 
+  // The actor typed: its id, or null (and the reason said beside the box) when there is none.
   function actorWanted() {
     const typed = actorBox.value.trim();
-    if (typed === "") {
+    let id = null;
+    let problem = "";
+    if (typed !== "") {
+      const inParentheses = /\(([^()]*)\)$/.exec(typed);
+      const ids = byName.get(typed.toLowerCase()) || [];
+      if (byId.has(typed.toLowerCase())) {
+        id = byId.get(typed.toLowerCase());
+      } else if (inParentheses && byId.has(inParentheses[1].trim().toLowerCase())) {
+        id = byId.get(inParentheses[1].trim().toLowerCase());
+      } else if (ids.length === 1) {
+        id = ids[0];
+      } else if (ids.length > 1) {
+        problem = "\u201c" + typed + "\u201d names " + ids.join(" and ") + ": type the id";
+      } else {
+        problem = "No actor is called \u201c" + typed + "\u201d: choose one from the list";
+      }
+    }
+    if (problem) {
+      actorBox.setAttribute("aria-invalid", "true");
+      actorHelp.textContent = problem;
+    } else {
       actorBox.removeAttribute("aria-invalid");
       actorHelp.textContent = helpText;
-      return null;
     }
-    const id = actorNamed.get(typed.toLowerCase());
-    if (id === undefined) {
-      actorBox.setAttribute("aria-invalid", "true");
-      actorHelp.textContent = "No actor is called \u201c" + typed + "\u201d: choose one from the list";
-      return null;
-    }
-    actorBox.removeAttribute("aria-invalid");
-    actorHelp.textContent = helpText;
     return id;
   }
 
@@ -94,7 +114,8 @@
       apply(false);
     };
     script.onerror = function () {
-      shown.textContent = "The search could not read data/search.js; the filters still work.";
+      unread = true;
+      apply(false);
     };
     document.head.appendChild(script);
   }
@@ -106,11 +127,15 @@
     }).map(function (name) {
       return [COLUMN[name], data.values[name].indexOf(selects[name].value)];
     });
-    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let waiting = "";
     if (words.length && texts === null) {
-      shown.textContent = "Loading the search\u2026";
+      // Until its words are read, the other filters apply; then the search is applied too.
+      waiting = unread
+        ? "; the search could not read data/search.js, so its words are left out"
+        : "; loading the search\u2026";
+      words = [];
       loadSearch();
-      return;
     }
     matches = [];
     for (let i = 0; i < rows.length; i += 1) {
@@ -126,10 +151,13 @@
       }
       matches.push(i);
     }
-    if (fromStart || start >= matches.length) {
+    if (fromStart) {
       start = 0;
+    } else if (start >= matches.length) {
+      // A page past the end (an old address): the last page.
+      start = Math.max(0, Math.ceil(matches.length / PAGE) - 1) * PAGE;
     }
-    draw();
+    draw(waiting);
   }
 
   function cell(tr, text) {
@@ -170,7 +198,7 @@
     return tr;
   }
 
-  function draw() {
+  function draw(waiting) {
     const end = Math.min(start + PAGE, matches.length);
     const drawn = document.createDocumentFragment();
     for (let n = start; n < end; n += 1) {
@@ -180,9 +208,9 @@
     const of = matches.length === rows.length
       ? "All " + format(rows.length) + " pledges"
       : format(matches.length) + " of " + format(rows.length) + " pledges";
-    shown.textContent = matches.length > PAGE
+    shown.textContent = (matches.length > PAGE
       ? of + "; rows " + format(start + 1) + "\u2013" + format(end) + " shown"
-      : of + " shown";
+      : of + " shown") + (waiting || "");
     pager.hidden = matches.length <= PAGE;
     previous.disabled = start === 0;
     next.disabled = end >= matches.length;
@@ -251,7 +279,8 @@
     start = page > 1 ? (page - 1) * PAGE : 0;
     if (refused.length) {
       note.textContent = "The address asks for " + refused.join(" and ") +
-        ", which the register does not hold; that filter is left open. Choose from the menus.";
+        ", which the register does not hold; " + (refused.length > 1 ? "those filters are" :
+        "that filter is") + " left open. Choose from the menus.";
       note.hidden = false;
     }
   }
@@ -296,15 +325,17 @@
     apply(true);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+  // After a page is turned, the table has the focus (the button pressed may now be disabled).
+  table.tabIndex = -1;
   previous.addEventListener("click", function () {
     start = Math.max(0, start - PAGE);
-    draw();
-    table.scrollIntoView();
+    draw("");
+    table.focus();
   });
   next.addEventListener("click", function () {
     start += PAGE;
-    draw();
-    table.scrollIntoView();
+    draw("");
+    table.focus();
   });
   document.getElementById("download-shown").addEventListener("click", download);
 
