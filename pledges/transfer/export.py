@@ -361,13 +361,16 @@ def export_json(db: str | None, out: Path) -> Exported:
 
 
 def write_downloads(session: Session, folder: OutFolder, sub: str) -> dict[str, int]:
-    """The four CSV files and register.json, as `export` writes them, into the subfolder `sub`
-    of a folder another command writes (the report's downloads), read in that command's read
-    transaction, so that they show the register its pages show. Their names must be planned."""
+    """The four CSV files and register.json into the subfolder `sub` of a folder another command
+    writes (the report's downloads), read in that command's read transaction, so that they show
+    the register its pages show. Their names must be planned. The CSV files are for the readers
+    of a report, who open them in a spreadsheet: made as `export --excel` makes them (a
+    byte-order mark, formula-like cells behind an apostrophe), but each source's text in its
+    cell, since the files are downloaded one by one; `pledges import` reads them back."""
     counts = {}
     for query in _queries(session):
-        rows = cells.rows(session, *query, escape=True, excel=False)
-        counts[query[0].name] = _write_cells(folder, query[0], rows, False, sub)
+        rows = cells.rows(session, *query, escape=True, excel=True)
+        counts[query[0].name] = _write_cells(folder, query[0], rows, True, sub)
     _write_json(session, folder, sub)
     return counts
 
