@@ -3,9 +3,9 @@ with assets/report.css and report.js, the index's data files (listing.py) and th
 downloads (as `pledges export` writes them), from one read of the register and one audit.
 
 The downloads are written as downloads.py says. The audit runs while the register is read and
-the actors' pages, which need none of its findings, are written (aside.py). Then each page is
-drawn with its findings and written at once, none held: on a large register a twin process
-draws and writes most of the pledges' pages meanwhile. The index, which shows each pledge's
+its quotes are found in their articles (aside.py). Then each page is drawn with its findings
+and written at once, none held: on a large register a twin process draws and writes most of
+the pledges' pages meanwhile. The index, which shows each pledge's
 audit result, is written last. Every page's name is checked before any is written, and the
 pages are moved into place together once all are written (pledges.outfolder). No page queries
 the database: register.py reads the register in bulk, in one snapshot.
@@ -99,12 +99,6 @@ def build(
                 exported.write(session, folder)
             site = Site(register, BuildInfo(built_at, today, register.head))
             site.locate()
-            for name in _STATIC:
-                with (STATIC / name).open(encoding="utf-8", newline="") as asset:
-                    folder.write(ASSETS, name, asset.read(), newline="")
-            with folder.open(listing.DATA, "search.js", newline="\n") as stream:
-                stream.writelines(listing.search_js(site))
-            actors = actor_page.write(site, folder)  # needs no audit: written while it runs
             progress.stage("auditing")
             report = audit.report()
             by_pledge, by_source = _by_subject(report)
@@ -116,6 +110,12 @@ def build(
                 )
             mine = register.pledges[len(theirs) :]
             progress.stage("writing the pages", total=len(mine) + len(register.sources))
+            for name in _STATIC:
+                with (STATIC / name).open(encoding="utf-8", newline="") as asset:
+                    folder.write(ASSETS, name, asset.read(), newline="")
+            with folder.open(listing.DATA, "search.js", newline="\n") as stream:
+                stream.writelines(listing.search_js(site))
+            actors = actor_page.write(site, folder)
             written = site.write_pages("pledge", pledge_page.pages(site, mine, by_pledge), folder)
             sources = site.write_pages("source", source_page.pages(site, by_source), folder)
             states = summary.audit_states(report, register.pledges)
