@@ -1,11 +1,9 @@
-"""The audit of the report's register, run in a process of its own while the register is read.
+"""The audit of the report's register, run in a process of its own on a large register.
 
-On a large register (build's `aside_from` quotes or more) the audit starts before the report
-reads the register, in a child started by pledges.parallel while this process holds no database
-connection and runs no thread: reading the register, finding its quotes in their articles and
-drawing the actors' pages, which need no audit, then share the machine's cores with it. Once it
-is done, each page is drawn with its findings and written at once. A small register is audited
-in this process.
+On a large register (build's `aside_from` quotes or more) the audit runs in a child started by
+pledges.parallel while this process holds no database connection and runs no thread: the
+downloads' process works beside it, and the memory a first audit takes is given back when it is
+done, before the report reads the register. A small register is audited in this process.
 """
 
 from __future__ import annotations

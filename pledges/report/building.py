@@ -2,13 +2,13 @@
 with assets/report.css and report.js, the index's data files (listing.py) and the register's
 downloads (as `pledges export` writes them), from one read of the register and one audit.
 
-The downloads are written as downloads.py says. The audit runs while the register is read and
-its quotes are found in their articles (aside.py). Then each page is drawn with its findings
-and written at once, none held: on a large register a twin process draws and writes most of
-the pledges' pages meanwhile. The index, which shows each pledge's
-audit result, is written last. Every page's name is checked before any is written, and the
-pages are moved into place together once all are written (pledges.outfolder). No page queries
-the database: register.py reads the register in bulk, in one snapshot.
+The downloads are written as downloads.py says. The audit comes first (aside.py); then the
+register is read, and each page is drawn with its findings and written at once, none held: on a
+large register a twin process draws and writes most of the pledges' pages meanwhile. The index,
+which shows each pledge's audit result, is written last. Every page's name is checked before any
+is written, and the pages are moved into place together once all are written
+(pledges.outfolder). No page queries the database: register.py reads the register in bulk, in
+one snapshot.
 """
 
 from __future__ import annotations
@@ -86,6 +86,11 @@ def build(
         exported = downloads.Downloads(db, folder, aside=large)
         twin: parallel.Child[tuple[int, list[tuple[str, str, str]]]] | None = None
         try:
+            # The audit is done before the register is read: a first audit of a large register
+            # and the register read beside it would hold too much memory at once.
+            progress.stage("auditing")
+            report = audit.report()
+            by_pledge, by_source = _by_subject(report)
             progress.stage("reading the register")
             with opened(db) as engine, transaction(snapshot(engine)) as session:
                 register = read(session)
@@ -99,9 +104,6 @@ def build(
                 exported.write(session, folder)
             site = Site(register, BuildInfo(built_at, today, register.head))
             site.locate()
-            progress.stage("auditing")
-            report = audit.report()
-            by_pledge, by_source = _by_subject(report)
             theirs: Sequence[PledgeRecord] = []
             if large and quotes < twin_below and parallel.forking():
                 theirs = register.pledges[: int(len(register.pledges) * twin_share)]
