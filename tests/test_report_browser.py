@@ -400,6 +400,8 @@ def test_the_actor_is_found_by_its_id_name_or_alias(
     ways = [actor.id, actor.name, f"{actor.name} ({actor.id})", *actor.aliases]
     assert typed.lower() in {way.lower() for way in ways}
     open_page(browser, site / "index.html")
+    assert browser.find_elements(By.CSS_SELECTOR, "#actor-names option") == []  # until used
+    browser.find_element(By.ID, "filter-actor").click()
     names = browser.find_elements(By.CSS_SELECTOR, "#actor-names option")
     assert [o.get_attribute("value") for o in names] == ["CN", "GREENPEACE", "US"]
     choose(browser, "actor", typed)

@@ -40,7 +40,6 @@
   const actorPages = {};
   const byId = new Map();
   const byName = new Map(); // a name or an alias -> the ids it names (two actors may share one)
-  const options = document.createDocumentFragment();
   function named(name, id) {
     const key = name.trim().toLowerCase();
     const ids = byName.get(key) || [];
@@ -55,18 +54,28 @@
     byId.set(id.toLowerCase(), id);
     named(actor[1], id);
     actor[2].forEach(function (alias) { named(alias, id); });
-    const option = document.createElement("option");
-    option.value = id;
-    option.label = actor[1];
-    options.appendChild(option);
   });
-  document.getElementById("actor-names").appendChild(options);
+  // The list the actor box offers, made when the box is first used: thousands of options would
+  // slow the opening of the page for readers who never filter by actor.
+  function offerActors() {
+    actorBox.removeEventListener("focus", offerActors);
+    const options = document.createDocumentFragment();
+    data.actors.forEach(function (actor) {
+      const option = document.createElement("option");
+      option.value = actor[0];
+      option.label = actor[1];
+      options.appendChild(option);
+    });
+    document.getElementById("actor-names").appendChild(options);
+  }
+  actorBox.addEventListener("focus", offerActors);
 
   let texts = null; // data/search.js, once loaded
   let loading = false;
   let unread = false; // data/search.js could not be read
   let matches = [];
   let start = 0;
+  let firstView = true; // the rows in the page are those of the list's first page
 
   function format(n) {
     return n.toLocaleString("en-US");
@@ -200,11 +209,15 @@
 
   function draw(waiting) {
     const end = Math.min(start + PAGE, matches.length);
-    const drawn = document.createDocumentFragment();
-    for (let n = start; n < end; n += 1) {
-      drawn.appendChild(drawRow(rows[matches[n]]));
+    // The page holds the first rows of the list already: they are drawn only for another view.
+    if (!firstView || start !== 0 || matches.length !== rows.length) {
+      const drawn = document.createDocumentFragment();
+      for (let n = start; n < end; n += 1) {
+        drawn.appendChild(drawRow(rows[matches[n]]));
+      }
+      body.replaceChildren(drawn);
     }
-    body.replaceChildren(drawn);
+    firstView = false;
     const of = matches.length === rows.length
       ? "All " + format(rows.length) + " pledges"
       : format(matches.length) + " of " + format(rows.length) + " pledges";
