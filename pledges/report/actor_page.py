@@ -29,8 +29,7 @@ from pledges.outfolder import OutFolder
 from pledges.records import ActorRecord, PledgeRecord, SourceRecord
 from pledges.report.counts import counted, numbers
 from pledges.report.register import Register
-from pledges.report.site import Site, href, label, page, target
-from pledges.vocab import ActorKind, Confidence, Formality, Status
+from pledges.report.site import LABELS, Site, href, label, page, target
 
 FOLDER = "actors"
 LIST = "actors.html"
@@ -137,14 +136,9 @@ def _row(p: PledgeRecord) -> tuple[str, str]:
     return (
         f'<tr><td><a href="../pledges/{href(p.id)}">{escape(p.title)}</a>'
         f"<br><code>{escape(p.id)}</code>",
-        f"</td><td>{_LABELS[p.status]}</td><td>{_LABELS[p.formality]}</td>"
-        f"<td>{_LABELS[p.confidence]}</td><td>{escape(target(p))}</td></tr>",
+        f"</td><td>{LABELS[p.status]}</td><td>{LABELS[p.formality]}</td>"
+        f"<td>{LABELS[p.confidence]}</td><td>{escape(target(p))}</td></tr>",
     )
-
-
-_LABELS = {
-    v: escape(label(v)) for vocab in (Status, Formality, Confidence, ActorKind) for v in vocab
-}
 
 
 def _joint(actors: dict[str, ActorRecord], others: Sequence[str]) -> str:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup, escape
 
 from pledges.records import PledgeRecord
-from pledges.report.site import Site, href, label, target
+from pledges.report.site import LABELS, Site, href, label, target
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 
 PAGE = 100  # rows in index.html, in each list page, and drawn at a time by the script
@@ -34,8 +34,6 @@ VOCABULARIES: tuple[tuple[str, Iterable[Any]], ...] = (
     ("confidence", Confidence),
 )  # fmt: skip
 AUDIT = (("clean", "clean"), ("warnings", "warnings only"), ("errors", "errors"))
-# How each vocabulary value is written in a row, escaped (the values are words and underscores).
-_LABELS = {m.value: str(escape(label(m))) for _, enum in VOCABULARIES for m in enum}
 
 States = dict[str, tuple[str, str]]  # pledge id -> (audit state, how it is written)
 
@@ -162,9 +160,9 @@ def table_rows(listed: Iterable[Row], root: str) -> Markup:
         )
         drawn.append(
             f'<tr><td><a href="{root}{escape(r.page)}">{escape(r.title)}</a><br>'
-            f"<code>{escape(r.id)}</code></td><td>{actors}</td><td>{_LABELS[r.kind]}</td><td>{escape(r.target)}"
-            f"</td><td>{_LABELS[r.status]}</td><td>{_LABELS[r.formality]}</td>"
-            f'<td>{_LABELS[r.confidence]}</td><td class="state {r.audit}">'
+            f"<code>{escape(r.id)}</code></td><td>{actors}</td><td>{LABELS[r.kind]}</td><td>{escape(r.target)}"
+            f"</td><td>{LABELS[r.status]}</td><td>{LABELS[r.formality]}</td>"
+            f'<td>{LABELS[r.confidence]}</td><td class="state {r.audit}">'
             f"{escape(r.audit_label)}</td></tr>\n"
         )
     return Markup("".join(drawn))

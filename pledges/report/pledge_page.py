@@ -19,9 +19,9 @@ from pledges.pages import shown
 from pledges.records import EvidenceRecord, PledgeRecord
 from pledges.report import chart
 from pledges.report.register import Register
-from pledges.report.site import Site, change, href, label, target
+from pledges.report.site import LABELS, Site, change, href, target
 from pledges.timeline import timeline
-from pledges.vocab import Confidence, Formality, PledgeKind, Rank, Stance, Status
+from pledges.vocab import Rank
 
 
 def pages(
@@ -54,11 +54,11 @@ def pages(
             version=p.version,
             statement=p.statement,
             actors=Markup(", ").join(named),
-            kind=_LABELS[p.kind],
+            kind=LABELS[p.kind],
             target=target(p),
-            status=_LABELS[p.status],
-            formality=_LABELS[p.formality],
-            confidence=_LABELS[p.confidence],
+            status=LABELS[p.status],
+            formality=LABELS[p.formality],
+            confidence=LABELS[p.confidence],
             announced=p.announced_on.isoformat() if p.announced_on else "not dated",
             related=related,
             notes=p.notes,
@@ -71,14 +71,6 @@ def pages(
             evidence=[cited(site, n, item, links) for n, item in enumerate(items, start=1)],
         )
         yield p.id, site.nested.page(p.title, main)
-
-
-# Each vocabulary value as pages print it, looked up rather than written anew for every page.
-_LABELS = {
-    value: label(value)
-    for vocabulary in (PledgeKind, Status, Formality, Confidence, Stance, Rank)
-    for value in vocabulary
-}
 
 
 def _actor(register: Register, actor_id: str) -> Markup:
@@ -97,9 +89,9 @@ def cited(
     keeps each source's page once named."""
     source = site.register.sources[item.source_id]
     where = site.located.get(item.id)
-    facts = f"Evidence {item.id}: {_LABELS[item.stance]}, {_LABELS[item.rank]}"
+    facts = f"Evidence {item.id}: {LABELS[item.stance]}, {LABELS[item.rank]}"
     if item.asserts_status is not None:
-        facts += f", asserts {_LABELS[item.asserts_status]}"
+        facts += f", asserts {LABELS[item.asserts_status]}"
     page = "" if where is None or where.page is None else f", {shown(where.page)}"
     link = None if links is None else links.get(source.id)
     if link is None:

@@ -27,6 +27,7 @@ from pledges.report.register import Register
 from pledges.schema import SLUG_PATTERN
 from pledges.textmatch import Article
 from pledges.timeline import Step
+from pledges.vocab import ActorKind, Confidence, Formality, PledgeKind, Rank, Stance, Status
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -53,6 +54,15 @@ def href(record_id: str) -> str:
 
 def label(value: Any) -> str:
     return chart.label(str(value))
+
+
+# Each vocabulary value as pages print it, looked up rather than written anew for every page.
+# The values are words and underscores: their labels need no escaping in HTML.
+LABELS: dict[str, str] = {
+    value.value: label(value)
+    for vocabulary in (PledgeKind, Status, Formality, Confidence, Stance, Rank, ActorKind)
+    for value in vocabulary
+}
 
 
 def web(url: str | None) -> bool:
