@@ -781,6 +781,32 @@ def test_every_event_stands_in_the_axis_and_in_date_order(
     _linear(marks)
     years = [t.text() for t in svg.all("text", class_="tick")]
     assert 1 <= len(years) <= 8  # the years, or the ends' dates when no 1 January is on it
+    _apart(svg)
+
+
+def _apart(svg: Page) -> None:
+    """No two labels of the chart's values, in one lane, run into each other."""
+    lanes: dict[str, list[tuple[float, float]]] = {}
+    for text in svg.all("text", class_="value"):
+        x, width = float(text.attrs["x"]), len(text.text()) * chart.CHAR
+        anchor = text.attrs.get("text-anchor")
+        start = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+        lanes.setdefault(text.attrs["y"], []).append((start, start + width))
+    for spans in lanes.values():
+        for (_, end), (start, _) in pairwise(sorted(spans)):
+            assert end <= start, spans
+
+
+def test_an_announcement_and_a_target_in_one_year_keep_their_labels_apart() -> None:
+    drawn = chart.draw(
+        [chart.Event(date(2021, 1, 1), "announced"), chart.Event(date(2021, 1, 1), "target")],
+        "kept",
+        "declared",
+    )
+    svg = Page.parse(drawn.svg)
+    assert [t.text() for t in svg.all("text", class_="value")] == ["announced"]
+    _apart(svg)
+    assert "target year 2021" in drawn.table  # the table still says it
 
 
 def test_year_ticks_stay_readable() -> None:

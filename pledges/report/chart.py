@@ -120,6 +120,7 @@ def draw(events: Sequence[Event], status: str, formality: str) -> Chart:
         body.append(f'<line class="guide" x1="{guide:.1f}" y1="4" x2="{guide:.1f}" y2="{AXIS}"/>')
     seen: dict[int, int] = {}  # marks drawn on each day, to stack them
     room = 0.0  # where the last evidence label ends
+    said_room = 0.0  # where the last label of the pledge's lane ends
     evidence: list[str] = []  # the days of the dated evidence, for the summary
     early = 0
     latest: tuple[str, str] | None = None
@@ -132,20 +133,22 @@ def draw(events: Sequence[Event], status: str, formality: str) -> Chart:
         iso = on.isoformat()
         if kind == "announced":
             rows.append(f"<tr><td>{iso}</td><td>announced</td><td></td><td></td></tr>")
+            beside, said_room = _beside(x, "announced", said_room)
             body.append(
                 f'<path class="mark announced" data-date="{iso}" data-event="announced" '
                 f'd="M{x:.1f} {PLEDGE_Y + 7}l-7-12h14z"><title>Announced on {iso}</title></path>'
-                f"{_beside(x, 'announced')}"
+                f"{beside}"
             )
             continue
         if kind == "target":
             target = on.year
             rows.append(f"<tr><td>{iso}</td><td>target year {on.year}</td><td></td><td></td></tr>")
+            beside, said_room = _beside(x, f"target {on.year}", said_room)
             body.append(
                 f'<rect class="mark target" data-date="{iso}" data-event="target" '
                 f'x="{x - 6:.1f}" y="{PLEDGE_Y - 6}" width="12" height="12">'
                 f"<title>Target year {on.year} (drawn at 1 January)</title></rect>"
-                f"{_beside(x, f'target {on.year}')}"
+                f"{beside}"
             )
             continue
         level = seen.get(day, 0)
@@ -257,13 +260,25 @@ def _what(e: Event, announced: date | None) -> str:
     return what
 
 
-def _beside(x: float, text: str) -> str:
-    """A label beside a mark of the pledge's lane: on its right, or its left near the end."""
-    if x + 10 + len(text) * CHAR <= WIDTH:
-        return f'<text class="value" x="{x + 10:.1f}" y="{PLEDGE_Y + 4}">{text}</text>'
-    return (
-        f'<text class="value" x="{x - 10:.1f}" y="{PLEDGE_Y + 4}" text-anchor="end">{text}</text>'
-    )
+def _beside(x: float, text: str, room: float) -> tuple[str, float]:
+    """A label beside a mark of the pledge's lane: on its right, or its left near the end; left
+    out (the mark's title and the table still say it) where it would run into the label before,
+    which ends at `room`. Gives the label and where the lane's labels now end."""
+    width = len(text) * CHAR
+    if x + 10 + width <= WIDTH:
+        start, svg = (
+            x + 10,
+            f'<text class="value" x="{x + 10:.1f}" y="{PLEDGE_Y + 4}">{text}</text>',
+        )
+    else:
+        start = x - 10 - width
+        svg = (
+            f'<text class="value" x="{x - 10:.1f}" y="{PLEDGE_Y + 4}" text-anchor="end">{text}'
+            "</text>"
+        )
+    if start < room + 4:
+        return "", room
+    return svg, start + width
 
 
 # The lanes' names, the axis line and the legend: the same on every chart.
