@@ -21,7 +21,7 @@ from pledges.audit.actors import ActorMatcher
 from pledges.db import unit_of_work
 from pledges.records import ActorRecord, PledgeRecord
 from pledges.report import build
-from pledges.report.counts import FIELDS, SIZE, counted, counts, numbers
+from pledges.report.counts import FIELDS, counts
 from pledges.report.site import environment
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.html_pages import Page
@@ -324,7 +324,7 @@ def test_counts_from_the_top_folder_and_without_a_fixed_filter() -> None:
     assert found.all_href == "index.html"
     assert found.groups[0].counts[4].href == "index.html?status=kept"
     assert found.groups[0].counts[4].text == "0 kept"
-    assert counted([0] * SIZE, "index.html", status="kept").groups[0].counts[1].href == (
+    assert counts([], "index.html", status="kept").groups[0].counts[1].href == (
         "index.html?status=in_progress"
     )  # the counted filter wins over a fixed one of the same name
 
@@ -339,4 +339,4 @@ def test_counts_is_included_where_a_page_gives_it_as_counts(url: str) -> None:
     )
     assert 'href="index.html?status=not_yet_rated"' in page
     assert f">{sum(p.status is Status.KEPT for p in listed)}<" in page
-    assert numbers([]) == (0,) * SIZE
+    assert all(c.number == 0 for g in counts([], "index.html").groups for c in g.counts)

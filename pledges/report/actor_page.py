@@ -27,7 +27,7 @@ from markupsafe import Markup
 from pledges.audit.actors import ActorMatcher
 from pledges.outfolder import OutFolder
 from pledges.records import ActorRecord, PledgeRecord, SourceRecord
-from pledges.report.counts import counted, numbers
+from pledges.report.counts import counts
 from pledges.report.register import Register
 from pledges.report.site import LABELS, Site, href, label, page, target
 
@@ -48,11 +48,7 @@ def plan(register: Register, folder: OutFolder) -> None:
 def write(site: Site, folder: OutFolder) -> int:
     """Draw and write actors.html and every actor's page; gives the number of actors' pages."""
     folder.write("", LIST, actor_list(site), newline="\n")
-    written = 0
-    for actor_id, html in pages(site):
-        folder.write(FOLDER, page(actor_id), html, newline="\n")
-        written += 1
-    return written
+    return site.write_pages("actor", pages(site), folder)
 
 
 def pledges_of(register: Register) -> dict[str, list[PledgeRecord]]:
@@ -106,7 +102,7 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
             actor=a,
             kind=label(a.kind),
             total=len(mine),
-            counts=counted(numbers(mine), "../index.html", actor=a.id),
+            counts=counts(mine, "../index.html", actor=a.id),
             pledges=Markup("\n".join(rows.get(a.id, ()))),
             sources=Markup("\n".join(listed)),
             sources_count=len(listed),

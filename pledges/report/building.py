@@ -97,9 +97,7 @@ def build(
                 folder.plan("pledges", {page(p.id): p.id for p in register.pledges}, "pledge")
                 folder.plan("sources", {page(i): i for i in register.sources}, "source")
                 actor_page.plan(register, folder)
-                pages = listing.pages(len(register.pledges))
-                if pages > 1:
-                    folder.plan(listing.LIST, [f"{n}.html" for n in range(2, pages + 1)])
+                listing.plan(len(register.pledges), folder)
                 folder.create()
                 exported.write(session, folder)
             site = Site(register, BuildInfo(built_at, today, register.head))
@@ -111,7 +109,10 @@ def build(
                     partial(_write_pledges, site, theirs, by_pledge, folder), name="pledges-twin"
                 )
             mine = register.pledges[len(theirs) :]
-            progress.stage("writing the pages", total=len(mine) + len(register.sources))
+            progress.stage(
+                "writing the pages",
+                total=len(mine) + len(register.sources) + len(register.actors),
+            )
             for name in _STATIC:
                 with (STATIC / name).open(encoding="utf-8", newline="") as asset:
                     folder.write(ASSETS, name, asset.read(), newline="")

@@ -59,8 +59,6 @@ STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 MARGIN = 0.04  # of the span, on each side
 MIN_MARGIN = 20  # days
 
-KINDS = ("announced", "evidence", "asserted", "target")
-
 
 class Event(NamedTuple):
     """One event of a pledge. `on` is None for evidence whose source has no date. Evidence

@@ -10,7 +10,8 @@ counts.html.j2 draws them, given as `counts`: `{% include "counts.html.j2" %}`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -37,21 +38,6 @@ _VALUES = tuple(
 )  # fmt: skip
 
 
-def _places() -> tuple[dict[str, int], ...]:
-    """Where each value's count stands in `numbers`, for each field."""
-    places = []
-    start = 0
-    for _, _, vocabulary, _ in FIELDS:
-        places.append({m.value: start + n for n, m in enumerate(vocabulary)})
-        start += len(places[-1])
-    return tuple(places)
-
-
-_AT = _places()
-SIZE = sum(map(len, _AT))
-_STATUSES = len(Status)
-
-
 class Count(NamedTuple):
     value: str  # the vocabulary's value, as the index's filter takes it
     label: str  # as the report shows it
@@ -72,9 +58,13 @@ class Group(NamedTuple):
 
 
 class Counts(NamedTuple):
-    total: int
     all_href: str  # the index filtered by the fixed filters alone
     groups: tuple[Group, ...]
+
+    @property
+    def total(self) -> int:
+        """The pledges counted (each has one status)."""
+        return sum(c.number for c in self.groups[0].counts)
 
 
 def counts(pledges: Iterable[PledgeRecord], index_href: str, **fixed: str) -> Counts:
@@ -82,32 +72,19 @@ def counts(pledges: Iterable[PledgeRecord], index_href: str, **fixed: str) -> Co
     as the page that shows the counts reaches it ("index.html" from the top folder,
     "../index.html" from a subfolder); `fixed` holds the filters every link keeps (actor="CN").
     Each link's query holds the fixed filters, then the counted one (actor=CN&status=kept)."""
-    return counted(numbers(pledges), index_href, **fixed)
-
-
-def numbers(pledges: Iterable[PledgeRecord]) -> tuple[int, ...]:
-    """How many `pledges` have each value: the statuses, formalities and confidences, each in
-    the vocabulary's order (SIZE numbers)."""
-    found = [0] * SIZE
-    statuses, formalities, confidences = _AT
+    tallies = {field: Counter[str]() for field, _, _, _ in FIELDS}
     for p in pledges:
-        found[statuses[p.status]] += 1
-        found[formalities[p.formality]] += 1
-        found[confidences[p.confidence]] += 1
-    return tuple(found)
-
-
-def counted(found: Sequence[int], index_href: str, **fixed: str) -> Counts:
-    """Counts of these `numbers` (see `counts`)."""
+        for field, tally in tallies.items():
+            tally[getattr(p, field)] += 1
     groups = []
-    at = 0
     for field, heading, values in _VALUES:
         kept = urlencode({k: v for k, v in fixed.items() if k != field})
         before = f"{index_href}?{kept}&" if kept else f"{index_href}?"
-        row = []
-        for value, shown, after, query in values:
-            row.append(Count(value, shown, found[at], after, f"{before}{query}"))
-            at += 1
-        groups.append(Group(field, heading, tuple(row)))
+        tally = tallies[field]
+        row = tuple(
+            Count(value, shown, tally[value], after, f"{before}{query}")
+            for value, shown, after, query in values
+        )
+        groups.append(Group(field, heading, row))
     everything = f"{index_href}?{urlencode(fixed)}" if fixed else index_href
-    return Counts(sum(found[:_STATUSES]), everything, tuple(groups))
+    return Counts(everything, tuple(groups))

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
+from pledges.outfolder import OutFolder
 from pledges.records import PledgeRecord
 from pledges.report.site import LABELS, Site, href, label, target
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
@@ -160,8 +161,8 @@ def table_rows(listed: Iterable[Row], root: str) -> Markup:
         )
         drawn.append(
             f'<tr><td><a href="{root}{escape(r.page)}">{escape(r.title)}</a><br>'
-            f"<code>{escape(r.id)}</code></td><td>{actors}</td><td>{LABELS[r.kind]}</td><td>{escape(r.target)}"
-            f"</td><td>{LABELS[r.status]}</td><td>{LABELS[r.formality]}</td>"
+            f"<code>{escape(r.id)}</code></td><td>{actors}</td><td>{LABELS[r.kind]}</td>"
+            f"<td>{escape(r.target)}</td><td>{LABELS[r.status]}</td><td>{LABELS[r.formality]}</td>"
             f'<td>{LABELS[r.confidence]}</td><td class="state {r.audit}">'
             f"{escape(r.audit_label)}</td></tr>\n"
         )
@@ -187,20 +188,27 @@ def pages(rows: int) -> int:
     return max(1, -(-rows // PAGE))
 
 
+def plan(rows: int, folder: OutFolder) -> None:
+    """Check the names of the list's pages before any file is written (OutFolder.plan)."""
+    count = pages(rows)
+    if count > 1:
+        folder.plan(LIST, [f"{n}.html" for n in range(2, count + 1)])
+
+
 def list_page(number: int, root: str) -> str:
     """The address of page `number` of the list, from a page whose root is `root`."""
     return f"{root}index.html" if number == 1 else f"{root}{LIST}/{number}.html"
 
 
-def pager(number: int, count: int, root: str) -> list[tuple[str, str, bool]]:
+def pager(number: int, count: int, root: str) -> list[tuple[str, str, str]]:
     """Links to the first, previous, next and last pages of the list: (text, address, rel)."""
     links = []
     if number > 1:
-        links += [("First page", list_page(1, root), False),
-                  ("Previous page", list_page(number - 1, root), True)]  # fmt: skip
+        links += [("First page", list_page(1, root), ""),
+                  ("Previous page", list_page(number - 1, root), "prev")]  # fmt: skip
     if number < count:
-        links += [("Next page", list_page(number + 1, root), True),
-                  (f"Last page ({count:,})", list_page(count, root), False)]  # fmt: skip
+        links += [("Next page", list_page(number + 1, root), "next"),
+                  (f"Last page ({count:,})", list_page(count, root), "")]  # fmt: skip
     return links
 
 

@@ -32,7 +32,6 @@ def pages(
     template = site.env.get_template("pledge.html.j2")
     register = site.register
     actors: dict[str, Markup] = {}  # each actor's link, written once
-    links: dict[str, str] = {}  # each source's page, named once
     for p in pledges:
         items = register.evidence.get(p.id, [])
         asserting = [e for e in items if e.asserts_status is not None]
@@ -68,7 +67,7 @@ def pages(
                 (f"{s.at:%Y-%m-%d}", change(s), [e.id for e in s.evidence], s.author, s.reason)
                 for s in steps
             ],
-            evidence=[cited(site, n, item, links) for n, item in enumerate(items, start=1)],
+            evidence=[cited(site, n, item) for n, item in enumerate(items, start=1)],
         )
         yield p.id, site.nested.page(p.title, main)
 
@@ -81,29 +80,21 @@ def _actor(register: Register, actor_id: str) -> Markup:
     return Markup('<a href="../actors/{}">{} ({})</a>').format(href(actor_id), actor.name, actor_id)
 
 
-def cited(
-    site: Site, n: int, item: EvidenceRecord, links: dict[str, str] | None = None
-) -> tuple[Any, ...]:
+def cited(site: Site, n: int, item: EvidenceRecord) -> tuple[Any, ...]:
     """A piece of evidence as its pledge's page shows it (see pledge.html.j2): its heading names
-    the source, and the page where the quote starts when the source's text has pages. `links`
-    keeps each source's page once named."""
+    the source, and the page where the quote starts when the source's text has pages."""
     source = site.register.sources[item.source_id]
     where = site.located.get(item.id)
     facts = f"Evidence {item.id}: {LABELS[item.stance]}, {LABELS[item.rank]}"
     if item.asserts_status is not None:
         facts += f", asserts {LABELS[item.asserts_status]}"
     page = "" if where is None or where.page is None else f", {shown(where.page)}"
-    link = None if links is None else links.get(source.id)
-    if link is None:
-        link = f"../sources/{href(source.id)}"
-        if links is not None:
-            links[source.id] = link
     return (
         item.id,
         f"{n}. {source.title}{page}",
         facts,
         None if where is None else where.parts(source.text),
-        f"{link}#evidence-{item.id}",
+        f"../sources/{href(source.id)}#evidence-{item.id}",
         item.quote,
         item.note,
         (item.deprecated_reason or "no reason recorded") if item.rank is Rank.DEPRECATED else "",

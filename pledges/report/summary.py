@@ -18,11 +18,9 @@ from pledges.report.site import Site
 def index(site: Site, report: Report, listed: Sequence[Row]) -> str:
     """The index: the audit's summary, the counts, and the first page of `listed`."""
     filters = [
-        (name, name.capitalize(), f"Any {name}", options)
-        for name, options in listing.values().items()
-        if name != "audit"
+        (name, name.capitalize(), "Any audit result" if name == "audit" else f"Any {name}", shown)
+        for name, shown in listing.values().items()
     ]
-    filters.append(("audit", "Audit", "Any audit result", list(listing.AUDIT)))
     total = len(listed)
     if total <= listing.PAGE:
         shown = counted(total, "pledge")

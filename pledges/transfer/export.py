@@ -71,9 +71,14 @@ def text_path(source_id: str) -> str:
 # --- what each table's query reads ----------------------------------------------------------------
 
 
+# A table's query: the table, its ORM row type, the columns a query expression makes, and those
+# a function makes from the row's id.
+Query = tuple[Table, Any, dict[str, Any], dict[str, Callable[[Any], Any]]]
+
+
 def _queries(
     session: Session, *, packaged: bool = False, only: Sequence[str] = _ALL
-) -> Iterator[tuple[Table, Any, dict[str, Any], dict[str, Callable[[Any], Any]]]]:
+) -> Iterator[Query]:
     """Each table named in `only`, in the order of the files, with its ORM row type and the
     columns that are not stored under their name: those a query expression makes, and those a
     function makes from the row's id (a pledge's actors in order, the sources its evidence
@@ -319,14 +324,14 @@ def json_parts(tables: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> Iterat
     yield "\n}\n"
 
 
-def _write_json(session: Session, folder: OutFolder, sub: str) -> dict[str, int]:
-    """register.json, written as the tables are read (one batch of rows at a time); gives the
-    records of each table."""
+def _write_json(
+    session: Session, folder: OutFolder, sub: str, queries: Iterable[Query]
+) -> dict[str, int]:
+    """register.json, written as the tables are read (one batch of rows at a time) by these
+    `queries` (`_queries`); gives the records of each table."""
     counts: dict[str, int] = {}
 
-    def records(
-        query: tuple[Table, Any, dict[str, Any], dict[str, Callable[[Any], Any]]],
-    ) -> Iterator[dict[str, Any]]:
+    def records(query: Query) -> Iterator[dict[str, Any]]:
         name = query[0].name
         counts[name] = 0
         for row in _values(session, *query):
@@ -334,7 +339,7 @@ def _write_json(session: Session, folder: OutFolder, sub: str) -> dict[str, int]
             yield row
 
     with folder.open(sub, JSON_FILE) as stream:
-        stream.writelines(json_parts((q[0].name, records(q)) for q in _queries(session)))
+        stream.writelines(json_parts((q[0].name, records(q)) for q in queries))
     return counts
 
 
@@ -354,7 +359,7 @@ def export_json(db: str | None, out: Path) -> Exported:
         folder.plan("", [name, HEAD_FILE])
         with opened(db) as engine, transaction(snapshot(engine)) as session:
             head, hash = history.head(session)
-            counts = _write_json(session, folder, "")
+            counts = _write_json(session, folder, "", _queries(session))
         folder.write("", HEAD_FILE, head_json(head, hash))
         folder.commit()
     return Exported(out, [name, HEAD_FILE], counts, (head, hash))
@@ -368,10 +373,11 @@ def write_downloads(session: Session, folder: OutFolder, sub: str) -> dict[str, 
     byte-order mark, formula-like cells behind an apostrophe), but each source's text in its
     cell, since the files are downloaded one by one; `pledges import` reads them back."""
     counts = {}
-    for query in _queries(session):
+    queries = list(_queries(session))  # each table's query, its derived columns worked out once
+    for query in queries:
         rows = cells.rows(session, *query, escape=True, excel=True)
         counts[query[0].name] = _write_cells(folder, query[0], rows, True, sub)
-    _write_json(session, folder, sub)
+    _write_json(session, folder, sub, queries)
     return counts
 
 
