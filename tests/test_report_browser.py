@@ -497,12 +497,20 @@ def _downloaded(browser: Any, folder: Path) -> Path:
     for old in folder.glob("*"):
         old.unlink()
     browser.find_element(By.ID, "download-shown").click()
-    for _ in range(100):
-        done = [p for p in folder.glob("*.csv")]
-        if done:
-            return done[0]
+    # Chromium may make the file under its final name, empty, before it writes
+    # the bytes to a ".crdownload" beside it and renames that over it: the file
+    # is whole once no partial file is left and its size holds for a moment.
+    last = -1
+    for _ in range(200):
+        done = list(folder.glob("*.csv"))
+        partial = list(folder.glob("*.crdownload"))
+        if done and not partial:
+            size = done[0].stat().st_size
+            if size > 0 and size == last:
+                return done[0]
+            last = size
         time.sleep(0.05)
-    raise AssertionError("no file was downloaded")
+    raise AssertionError(f"no whole file was downloaded: {sorted(folder.iterdir())}")
 
 
 @pytest.mark.parametrize(
