@@ -15,6 +15,8 @@ the report); they name their files and write them. What it guarantees:
 - All or nothing: `commit()` moves the files into place once all are written. A failure before
   that removes every temporary file (forked children's too: they carry the folder's token) and
   the folders this command created, and leaves the files that were there.
+- A command may say that it owns the files of a subfolder whose names follow a pattern
+  (`retire`): those it did not write this time, left by an earlier run, are removed at commit.
 
 It needs descriptors of folders (POSIX: Linux, macOS).
 """
@@ -99,6 +101,7 @@ class OutFolder:
         self._created: list[str] = []  # folders this command made, deepest last
         self._count = 0
         self._committed = False
+        self._retired: dict[str, re.Pattern[str]] = {}  # subfolder: the names this command owns
         try:
             mode = os.stat(out).st_mode
         except FileNotFoundError:
@@ -201,6 +204,14 @@ class OutFolder:
         if not stat.S_ISDIR(mode):
             raise InvalidInput(f"{self.path / sub} is not a folder", _REPLACE_HINT)
 
+    def retire(self, sub: str, owned: re.Pattern[str]) -> None:
+        """Subfolder `sub`'s files whose whole names match `owned` are this command's: those it
+        does not write (an earlier run's, e.g. the list pages of a larger register) are removed by
+        `commit()`, after the new files are in place. Other files there are left alone."""
+        if sub not in self._planned:
+            raise ValueError(f"{sub} was not planned")  # a bug: a subfolder is planned first
+        self._retired[sub] = owned
+
     # --- writing ---------------------------------------------------------------------------
 
     def create(self) -> None:
@@ -267,6 +278,17 @@ class OutFolder:
                 raise self._cannot(self.path / sub / name, error) from None
         self.pending = []
         self._committed = True
+        for sub, owned in self._retired.items():
+            folder = self._fds[sub]
+            planned = self._planned[sub]
+            for name in os.listdir(folder):
+                if owned.fullmatch(name) and name.casefold() not in planned:
+                    try:
+                        os.unlink(name, dir_fd=folder)
+                    except FileNotFoundError:
+                        pass
+                    except OSError as error:
+                        raise self._cannot(self.path / sub / name, error) from None
 
     def rollback(self) -> None:
         """Remove the files written and not committed: this process's, and those of children

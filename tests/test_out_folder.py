@@ -428,3 +428,31 @@ def test_the_import_ignores_the_head_file(cli: CLI, url: str, tmp_path: Path, ki
     assert result.code == 0, result.err
     assert result.err.startswith("Nothing changed: every row of ")
     assert _head(url) == before
+
+
+def test_retired_files_go_only_when_the_new_ones_are_committed(tmp_path: Path) -> None:
+    """A command's own files left by an earlier run are removed at commit, never on a failure,
+    and files of other names are left alone."""
+    import re
+
+    from pledges.outfolder import OutFolder
+
+    out = tmp_path / "out"
+    (out / "list").mkdir(parents=True)
+    for name in ("2.html", "3.html", "notes.txt"):
+        (out / "list" / name).write_text("old\n", encoding="utf-8")
+    owned = re.compile(r"[0-9]+\.html")
+    with pytest.raises(RuntimeError), OutFolder(out) as folder:
+        folder.plan("list", ["2.html"])
+        folder.retire("list", owned)
+        folder.write("list", "2.html", "new\n")
+        raise RuntimeError("a failure before the commit")
+    assert sorted(p.name for p in (out / "list").iterdir()) == ["2.html", "3.html", "notes.txt"]
+    assert (out / "list" / "2.html").read_text(encoding="utf-8") == "old\n"
+    with OutFolder(out) as folder:
+        folder.plan("list", ["2.html"])
+        folder.retire("list", owned)
+        folder.write("list", "2.html", "new\n")
+        folder.commit()
+    assert sorted(p.name for p in (out / "list").iterdir()) == ["2.html", "notes.txt"]
+    assert (out / "list" / "2.html").read_text(encoding="utf-8") == "new\n"

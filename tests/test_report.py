@@ -435,6 +435,28 @@ def test_a_long_list_goes_on_in_pages_of_rows(
     assert data["page"] == 5 and len(data["rows"]) == 13
 
 
+def test_a_report_built_again_with_fewer_pages_leaves_none_of_the_old(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list pages of an earlier, longer report in the same folder are removed; a file of the
+    reader's own there is not."""
+    site = tmp_path / "site"
+    monkeypatch.setattr(listing, "PAGE", 4)
+    build(url, site, today=TODAY)
+    assert sorted(p.name for p in (site / "list").iterdir()) == ["2.html", "3.html", "4.html"]
+    (site / "list" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (site / "list" / "2.html.bak").write_text("mine too\n", encoding="utf-8")
+    monkeypatch.setattr(listing, "PAGE", 5)
+    build(url, site, today=TODAY)
+    left = ["2.html", "2.html.bak", "3.html", "notes.txt"]
+    assert sorted(p.name for p in (site / "list").iterdir()) == left
+    monkeypatch.setattr(listing, "PAGE", 100)
+    build(url, site, today=TODAY)
+    assert sorted(p.name for p in (site / "list").iterdir()) == ["2.html.bak", "notes.txt"]
+    assert [a.attrs["href"] for a in Page.read(site / "index.html").all("a")
+            if "list/" in a.attrs.get("href", "")] == []  # fmt: skip
+
+
 REJOINED = """
 sources:
   - id: paris-rejoined

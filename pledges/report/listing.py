@@ -16,6 +16,7 @@ is the pledge page's address when it is not pledges/ID.html (an id that is not a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -29,6 +30,7 @@ from pledges.vocab import Confidence, Formality, PledgeKind, Status
 PAGE = 100  # rows in index.html, in each list page, and drawn at a time by the script
 DATA = "data"
 LIST = "list"
+_LIST_PAGE = re.compile(r"[1-9][0-9]*\.html")
 # The filters of the index, and the values each may take, in the order the menus show them.
 VOCABULARIES: tuple[tuple[str, Iterable[Any]], ...] = (
     ("kind", PledgeKind), ("status", Status), ("formality", Formality),
@@ -191,8 +193,9 @@ def pages(rows: int) -> int:
 def plan(rows: int, folder: OutFolder) -> None:
     """Check the names of the list's pages before any file is written (OutFolder.plan)."""
     count = pages(rows)
-    if count > 1:
+    if count > 1 or (folder.path / LIST).is_dir():
         folder.plan(LIST, [f"{n}.html" for n in range(2, count + 1)])
+        folder.retire(LIST, _LIST_PAGE)  # the pages of a larger register built here before
 
 
 def list_page(number: int, root: str) -> str:
