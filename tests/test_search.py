@@ -748,12 +748,37 @@ def test_a_word_too_long_to_search_is_refused(cli: CLI, seeded: str) -> None:
     )
 
 
-def test_a_query_beginning_with_a_minus_follows_the_double_dash(cli: CLI, seeded: str) -> None:
-    assert keys(cli, seeded, "-methane climate", "--in", "pledges") == keys(
-        cli, seeded, "climate -methane", "--in", "pledges"
+def test_the_words_may_be_typed_unquoted_and_may_begin_with_a_minus(cli: CLI, seeded: str) -> None:
+    """`pledges search methane -coal` is the search 'methane -coal', as a reader types it: the
+    words are joined, -word is a word to leave out (not an option), with or without `--`."""
+
+    def typed(*words: str) -> set[tuple[str, str]]:
+        options = ("--format", "json", "--db", seeded)  # after "--" every word is searched for
+        args = (*options, *words) if "--" in words else (*words, *options)
+        result = cli("search", *args)
+        assert result.code == 0, result.err
+        return {(h["kind"], h["id"]) for h in json.loads(result.out)}
+
+    quoted = keys(cli, seeded, "climate -methane")
+    assert quoted and quoted != keys(cli, seeded, "climate")
+    assert typed("climate", "-methane") == typed("-methane", "climate") == quoted
+    assert typed("--", "-methane", "climate") == quoted
+    assert typed("peak", "-2030") == keys(cli, seeded, "peak -2030") != keys(cli, seeded, "peak")
+    assert typed("carbon", "neutrality") == keys(cli, seeded, "carbon neutrality")
+    assert typed('"carbon neutrality"', "-2050") == keys(cli, seeded, '"carbon neutrality" -2050')
+
+
+def test_a_mistyped_option_is_refused_not_searched_for(cli: CLI, seeded: str) -> None:
+    assert refused(cli, "search", "methane", "--acter", "CN", "--db", seeded) == (
+        "Error: --acter is not an option of pledges search — did you mean --actor? see "
+        "'pledges search --help'"
     )
-    assert refused(cli, "search", "-methane climate", "--db", seeded) == (
-        "Error: No such option: -m — see 'pledges search --help'"
+    assert refused(cli, "search", "--limt=3", "methane", "--db", seeded) == (
+        "Error: --limt is not an option of pledges search — did you mean --limit? see "
+        "'pledges search --help'"
+    )
+    assert refused(cli, "search", "methane", "--colour", "--db", seeded) == (
+        "Error: --colour is not an option of pledges search — see 'pledges search --help'"
     )
 
 

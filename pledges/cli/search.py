@@ -20,17 +20,19 @@ class Where(StrEnum):
     PLEDGES = "pledges"
 
 
-@app.command()
+# "-coal" must reach the search as a word to leave out, not be read as an unknown option; and
+# "-methane" must not be read as "-h" for help among unknown letters, so -h is taken below.
+@app.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 def search(
-    query: Annotated[
-        str,
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
         typer.Argument(
             metavar="QUERY",
             help='Words to find, all of them: "a phrase" in double quotes, -word to leave out '
             "what holds it, word* for the words that begin so. Chinese is found inside "
-            "unspaced text. Case does not matter. Quote a query of several words: "
-            "pledges search 'methane -coal'; one that begins with - follows --: "
-            "pledges search -- '-coal methane'.",
+            "unspaced text. Case does not matter. E.g. pledges search methane -coal, or "
+            "pledges search '\"carbon neutrality\" -2050'.",
             show_default=False,
         ),
     ],
@@ -91,6 +93,21 @@ def search(
     from pledges.search.query import parse
     from pledges.search.sql import Filters
 
+    if "-h" in words:  # help, as for every other command
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+    query = " ".join(words)
+    option = next((w for w in words if w.startswith("--") and w[2:3].isalpha()), None)
+    if option is not None:  # an option mistyped, passed on as a word by ignore_unknown_options
+        from pledges.validation import closest
+
+        name = option.split("=")[0]
+        known = [o[2:] for p in ctx.command.params for o in p.opts if o.startswith("--")]
+        near = closest(name[2:], known)
+        raise InvalidInput(
+            f"{name} is not an option of pledges search",
+            ("" if near is None else f"did you mean --{near}? ") + "see 'pledges search --help'",
+        )
     parsed = parse(query)
     first, last = day("--since", since), day("--until", until)
     if first is not None and last is not None and first > last:
