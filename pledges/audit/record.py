@@ -39,7 +39,7 @@ def _elsewhere(connection: Connection, facts: list[QuoteFact]) -> list[QuoteFact
         return facts
     from dataclasses import replace
 
-    from pledges.audit.run import Search  # only now: it brings the worker processes' modules
+    from pledges.audit.reading import Search  # only now: it brings the worker processes' modules
 
     every = list(connection.scalars(select(SourceRow.id).order_by(SourceRow.id)))
     found = Search(connection.engine.url.render_as_string(hide_password=False), needles).scan(every)

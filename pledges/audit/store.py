@@ -287,7 +287,7 @@ def holders(register: Register, needles: Iterable[str]) -> dict[str, tuple[str, 
 # --- writing ------------------------------------------------------------------------------------
 #
 # What an audit learns is written as it goes, in short transactions of a connection of its own
-# (pledges.audit.run.Keeper): a fresh audit's facts a chunk of articles at a time, its pledges'
+# (pledges.audit.keeper.Keeper): a fresh audit's facts a chunk of articles at a time, its pledges'
 # findings a range of pledges at a time, then the rest with audit_state last. Until audit_state
 # is written, what was written before it is not used: a fresh audit first empties every table.
 
