@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from pledges import history
+from pledges import history, revision_rows
 from pledges import repository as repo
 from pledges.actor_names import actor_names, alias_taken
 from pledges.editing import (
@@ -236,7 +236,7 @@ class Reverted:
 
 
 def _revision(session: Session, seq: int) -> RevisionRow:
-    found = repo.revision(session, seq)
+    found = revision_rows.revision(session, seq)
     if found is None:
         last, _ = history.head(session)
         if last == 0:
@@ -281,7 +281,7 @@ def _unchanged_since(session: Session, target: RevisionRow, fields: list[str]) -
     moved = [name for name in fields if now.get(name) != target.changes[name].get("after")]
     if not moved:
         return
-    later = [r for r in repo.revisions_since(session, target.seq, entity, record_id)
+    later = [r for r in revision_rows.revisions_since(session, target.seq, entity, record_id)
              if set(r.changes) & set(moved)]  # fmt: skip
     last = later[-1] if later else None
     if last is not None and last.reason.startswith(f"revert of revision {target.seq}: "):

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledges import integrity, progress
+from pledges import integrity, progress, stored_records
 from pledges import repository as repo
 from pledges.anchors import Anchor, broken
 from pledges.models import RevisionRow
@@ -338,7 +338,7 @@ def compare_records(session: Session, scan: LogScan) -> list[str]:
 
     def against_register() -> None:
         entity = batch[0][0][0]
-        stored = repo.records_of(session, entity, [key[1] for key, _ in batch])
+        stored = stored_records.records_of(session, entity, [key[1] for key, _ in batch])
         for key, logged in batch:
             found.extend((key, line) for line in _differences(key, stored.get(key[1]), logged))
         batch.clear()
@@ -352,7 +352,7 @@ def compare_records(session: Session, scan: LogScan) -> list[str]:
     if batch:
         against_register()
     for entity in Entity:
-        for entity_id in repo.records_without_revision(session, entity):
+        for entity_id in stored_records.records_without_revision(session, entity):
             if (entity, entity_id) not in scan.skipped:
                 line = f"{entity} {entity_id} has no revision: it was added without pledges"
                 found.append(((entity, entity_id), line))
@@ -398,7 +398,7 @@ def verify(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
     with integrity.leaving_out(session, unreadable):
         progress.stage("comparing the records with the log", total=scan.revisions)
         problems += compare_records(session, scan)
-        records = sum(repo.record_count(session, entity) for entity in Entity)
+        records = sum(stored_records.record_count(session, entity) for entity in Entity)
         progress.stage("re-hashing the source texts")
         sources, changed = check_texts(session)
     return Verification(scan.revisions, records, sources, problems + changed, len(anchors))

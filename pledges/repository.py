@@ -1,7 +1,7 @@
 """Reading and writing records through the ORM rows of models.py.
 
 Every function takes a session and may flush, never commit; what goes in and comes out are the
-pydantic shapes of schema.py, except `revisions`, whose rows pledges.history reads.
+pydantic shapes of schema.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Select, String, exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +22,6 @@ from pledges.models import (
     EvidenceRow,
     PledgeActorRow,
     PledgeRow,
-    RevisionRow,
     SourceRow,
 )
 from pledges.schema import (
@@ -36,7 +35,7 @@ from pledges.schema import (
     SourceIn,
     text_sha256,
 )
-from pledges.vocab import MAX_ID, Entity, Formality, PledgeKind, Status
+from pledges.vocab import MAX_ID, Formality, PledgeKind, Status
 
 # --- conversions --------------------------------------------------------------------------------
 
@@ -52,10 +51,11 @@ def _chunks(ids: Iterable[K]) -> Iterator[list[K]]:
         yield wanted[start : start + NAMED_AT_ONCE]
 
 
-def _fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
+def row_fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
     """Every field of `model` read from the row's column of the same name, except those that are
     not a plain column: an actor's aliases, a pledge's gases and a source's fields from its
-    document's metadata (stored as JSON lists), and a pledge's actors (rows of their own)."""
+    document's metadata (stored as JSON lists), and a pledge's actors (rows of their own); also
+    for stored_records.py."""
     derived: dict[str, Any] = {}
     if isinstance(row, ActorRow):
         derived = {"aliases": tuple(row.aliases)}
@@ -70,7 +70,7 @@ def _fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
 
 def _record(model: type[R], row: Base) -> R:
     """The pydantic record for an ORM row."""
-    return model.model_validate(_fields(model, row))
+    return model.model_validate(row_fields(model, row))
 
 
 def _added(session: Session, row: Base, model: type[R]) -> R:
@@ -166,6 +166,26 @@ def get_sources(session: Session, ids: Iterable[str]) -> dict[str, Source]:
 
 def source_ids(session: Session) -> list[str]:
     return list(session.scalars(select(SourceRow.id).order_by(SourceRow.id)))
+
+
+def source_texts_of(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """The text of each source named, by id: plain strings, not records."""
+    texts: dict[str, str] = {}
+    for named in _chunks(ids):
+        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(named))
+        texts.update((i, t) for i, t in session.execute(query))
+    return texts
+
+
+TEXTS_AT_ONCE = 50  # source texts fetched at a time when every one is read
+
+
+def source_texts(session: Session) -> Iterator[tuple[str, str, str]]:
+    """(id, text, recorded sha256) of every source, in id order, streamed: a few texts in memory
+    at a time (on PostgreSQL through a server-side cursor)."""
+    query = select(SourceRow.id, SourceRow.text, SourceRow.sha256).order_by(SourceRow.id)
+    rows = session.execute(query.execution_options(yield_per=TEXTS_AT_ONCE))
+    return ((i, t, s) for i, t, s in rows)
 
 
 # --- pledges ------------------------------------------------------------------------------------
@@ -343,175 +363,3 @@ def stale(pledge_id: str, expected: int, now: int | None) -> Conflict:
         f"(you had version {expected}{found}); nothing was written",
         f"run 'pledges show {pledge_id}' to see the latest version, then make your change again",
     )
-
-
-# --- revisions ----------------------------------------------------------------------------------
-
-
-def revisions_of(entity: Entity | None = None, key: str = "") -> Select[RevisionRow]:
-    """The query of the log (unordered); of one record: its own revisions, and for a pledge or
-    a source those of the evidence that cites it too."""
-    query = select(RevisionRow)
-    if entity is None:
-        return query
-    own = (RevisionRow.entity == entity) & (RevisionRow.entity_id == key)
-    if entity not in (Entity.PLEDGE, Entity.SOURCE):
-        return query.where(own)
-    column = EvidenceRow.pledge_id if entity is Entity.PLEDGE else EvidenceRow.source_id
-    evidence = select(func.cast(EvidenceRow.id, String)).where(column == key)
-    cited = (RevisionRow.entity == Entity.EVIDENCE) & RevisionRow.entity_id.in_(evidence)
-    return query.where(or_(own, cited))
-
-
-def revisions(session: Session, pledge_id: str) -> list[RevisionRow]:
-    """A pledge's revisions and those of its evidence, in order."""
-    query = revisions_of(Entity.PLEDGE, pledge_id).order_by(RevisionRow.seq)
-    return list(session.scalars(query))
-
-
-def revision(session: Session, seq: int) -> RevisionRow | None:
-    return session.get(RevisionRow, seq) if 1 <= seq <= MAX_ID else None
-
-
-def revisions_since(
-    session: Session, seq: int, entity: Entity, entity_id: str
-) -> list[RevisionRow]:
-    """The revisions of one record after revision `seq`, in order."""
-    query = (
-        select(RevisionRow)
-        .where(RevisionRow.seq > seq, RevisionRow.entity == entity)
-        .where(RevisionRow.entity_id == entity_id)
-        .order_by(RevisionRow.seq)
-    )
-    return list(session.scalars(query))
-
-
-# --- the register as the log describes it, for `log verify` -------------------------------------
-
-_RECORDS: dict[Entity, tuple[type[Base], type[BaseModel]]] = {
-    Entity.ACTOR: (ActorRow, Actor),
-    Entity.SOURCE: (SourceRow, Source),
-    Entity.PLEDGE: (PledgeRow, Pledge),
-    Entity.EVIDENCE: (EvidenceRow, Evidence),
-}
-_ROW_ID = (-(2**63), 2**63)  # the ids a database's integer column can hold, from .. to (excluded)
-
-
-def _logged(model: type[BaseModel], row: Base) -> dict[str, Any]:
-    """A record as the revision log describes it (JSON values; a source's text left out), as
-    `_record(...).model_dump(mode="json")` gives it, but unvalidated: a row edited behind the
-    tool's back may break the schema (a pledge without actors, a blank title), and `log verify`
-    must name such a row rather than fail on it."""
-    record = model.model_construct(**_fields(model, row))
-    return record.model_dump(mode="json", exclude={"text"}, warnings=False)
-
-
-def _rows_of(entity: Entity) -> Select[Any]:
-    row_type = _RECORDS[entity][0]
-    query = select(row_type)
-    if entity is Entity.PLEDGE:
-        query = query.options(selectinload(PledgeRow.actor_links))
-    return query
-
-
-def all_records(session: Session) -> dict[tuple[Entity, str], dict[str, Any]]:
-    """Every record as the revision log describes it (see `_logged`), by entity and id."""
-    out: dict[tuple[Entity, str], dict[str, Any]] = {}
-    for entity in _RECORDS:
-        model = _RECORDS[entity][1]
-        for row in session.scalars(_rows_of(entity)):
-            out[(entity, str(row.id))] = _logged(model, row)
-    return out
-
-
-def records_of(session: Session, entity: Entity, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The records of one entity named by `ids` (ids as the log writes them: text), by id, as
-    `all_records` gives them; an id that names no record is left out. Name at most
-    NAMED_AT_ONCE ids, each of a record whose values can all be read.
-
-    Read as plain rows rather than ORM objects, which cost more than the reading itself when
-    `log verify` reads every record: the same columns, converted by the same column types; a
-    pledge's actors by the query that `selectinload` makes of its links, in the same order."""
-    row_type, model = _RECORDS[entity]
-    table = Base.metadata.tables[row_type.__tablename__]
-    key = table.primary_key.columns.values()[0]
-    wanted: Sequence[str | int] = ids
-    if entity is Entity.EVIDENCE:  # an integer id: only the text of a number can name one
-        numbers = [int(i) for i in ids if _integer_text(i)]
-        wanted = [n for n in numbers if _ROW_ID[0] <= n < _ROW_ID[1]]
-    # Every field that is a column, but a source's text: `_logged` leaves it out.
-    columns = [table.c[name] for name in model.model_fields if name in table.c and name != "text"]
-    rows = session.execute(select(*columns).where(key.in_(wanted))).mappings().all()
-    actors = _actors_of(session, [row["id"] for row in rows]) if entity is Entity.PLEDGE else {}
-    out = {}
-    for row in rows:
-        fields = dict(row)
-        if entity is Entity.ACTOR:
-            fields["aliases"] = tuple(fields["aliases"])
-        elif entity is Entity.SOURCE:
-            taken = fields["from_metadata"]
-            fields["from_metadata"] = tuple(taken) if taken else None
-        elif entity is Entity.PLEDGE:
-            fields["actors"] = tuple(actors.get(fields["id"], ()))
-            fields["gases"] = tuple(fields["gases"])
-        record = model.model_construct(**fields)
-        out[str(fields["id"])] = record.model_dump(mode="json", exclude={"text"}, warnings=False)
-    return out
-
-
-def _actors_of(session: Session, pledge_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The actors of each pledge named, in the order of their positions."""
-    links = PledgeActorRow
-    query = (
-        select(links.pledge_id, links.actor_id, links.position)
-        .where(links.pledge_id.in_(pledge_ids))
-        .order_by(links.position)
-    )
-    found: dict[str, list[str]] = {}
-    for pledge_id, actor_id, _ in session.execute(query):
-        found.setdefault(pledge_id, []).append(actor_id)
-    return found
-
-
-def _integer_text(text: str) -> bool:
-    """Whether `text` is an integer as str() writes one: what an integer id is in the log."""
-    try:
-        return str(int(text)) == text
-    except ValueError:
-        return False
-
-
-def record_count(session: Session, entity: Entity) -> int:
-    """How many records of one entity the session's ORM reads see (`integrity.leaving_out`
-    narrows them)."""
-    return session.scalar(select(func.count()).select_from(_RECORDS[entity][0])) or 0
-
-
-def records_without_revision(session: Session, entity: Entity) -> list[str]:
-    """The ids of the records of one entity that no revision names, in no particular order."""
-    row_type = _RECORDS[entity][0]
-    key = Base.metadata.tables[row_type.__tablename__].primary_key.columns.values()[0]
-    named = key if entity is not Entity.EVIDENCE else func.cast(key, String)
-    logged = (RevisionRow.entity == entity) & (RevisionRow.entity_id == named)
-    query = select(key).where(~exists().where(logged))
-    return [str(i) for i in session.scalars(query)]
-
-
-def source_texts_of(session: Session, ids: Iterable[str]) -> dict[str, str]:
-    """The text of each source named, by id: plain strings, not records."""
-    texts: dict[str, str] = {}
-    for named in _chunks(ids):
-        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(named))
-        texts.update((i, t) for i, t in session.execute(query))
-    return texts
-
-
-TEXTS_AT_ONCE = 50  # source texts fetched at a time when every one is read
-
-
-def source_texts(session: Session) -> Iterator[tuple[str, str, str]]:
-    """(id, text, recorded sha256) of every source, in id order, streamed: a few texts in memory
-    at a time (on PostgreSQL through a server-side cursor)."""
-    query = select(SourceRow.id, SourceRow.text, SourceRow.sha256).order_by(SourceRow.id)
-    rows = session.execute(query.execution_options(yield_per=TEXTS_AT_ONCE))
-    return ((i, t, s) for i, t, s in rows)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledges import history, progress
+from pledges import history, progress, revision_rows
 from pledges import repository as repo
 from pledges.errors import InvalidInput, NotFound
 from pledges.models import ActorRow, EvidenceRow, PledgeRow, RevisionRow, SourceRow
@@ -226,7 +226,7 @@ def show_pledge(session: Session, pledge_id: str) -> PledgeView:
         pledge,
         [actors[a] for a in pledge.actors],
         [quoted(item, sources[item.source_id]) for item in evidence],
-        timeline(repo.revisions(session, pledge.id), evidence),
+        timeline(revision_rows.revisions(session, pledge.id), evidence),
     )
 
 
@@ -258,7 +258,7 @@ def revisions(
     from datetime import UTC, datetime, time, timedelta
 
     about = None if record_id is None else _about(session, record_id)
-    query = repo.revisions_of() if about is None else repo.revisions_of(*about)
+    query = revision_rows.revisions_of() if about is None else revision_rows.revisions_of(*about)
     if since is not None:
         query = query.where(RevisionRow.at >= datetime.combine(since, time(), UTC))
     if until is not None:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from pledges import repository as repo
+from pledges import stored_records
 from pledges.db import opened, transaction, unit_of_work
 from pledges.models import RevisionRow
 from pledges.registerfile import busy_seconds
@@ -88,7 +88,7 @@ def state(url: str) -> tuple[int, Any]:
     """The number of revisions and every record: what a refused command must leave alone."""
     with unit_of_work(url) as session:
         revisions = session.scalar(select(func.count()).select_from(RevisionRow))
-        return revisions or 0, repo.all_records(session)
+        return revisions or 0, stored_records.all_records(session)
 
 
 @pytest.mark.parametrize("command", sorted(WRITES))

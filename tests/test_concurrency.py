@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from pledges import history
-from pledges import repository as repo
+from pledges import history, revision_rows
 from pledges.db import unit_of_work
 from pledges.models import RevisionRow
 from pledges.service import get_pledge
@@ -109,7 +108,7 @@ def test_two_editors_either_land_or_are_refused(
             )
             assert logged == landed, pledge_id
         # No lost update: each one that landed was made from the version that was current.
-        rows = list(session.scalars(repo.revisions_of().order_by(RevisionRow.seq)))
+        rows = list(session.scalars(revision_rows.revisions_of().order_by(RevisionRow.seq)))
         logged_from = {
             row.changes["notes"]["after"]: row.changes["version"]["before"]
             for row in rows

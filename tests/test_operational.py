@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from pledges import repository as repo
-from pledges import service
+from pledges import service, stored_records
 from pledges.db import unit_of_work
 from pledges.models import RevisionRow
 from pledges.vocab import MAX_ID
@@ -40,7 +39,7 @@ def state(url: str) -> tuple[int, Any]:
     """The number of revisions and every record: what a refused command must leave alone."""
     with unit_of_work(url) as session:
         revisions = session.scalar(select(func.count()).select_from(RevisionRow))
-        return revisions or 0, repo.all_records(session)
+        return revisions or 0, stored_records.all_records(session)
 
 
 def refused(result: Result, line: str) -> None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from pledges import history, integrity
+from pledges import history, integrity, stored_records
 from pledges import repository as repo
 from pledges.anchors import Anchor, broken
 from pledges.cli import run
@@ -126,7 +126,7 @@ def whole_register_verify(session: Session, anchors: list[Anchor]) -> Whole:
     skipped = {(entity, i) for entity, ids in unreadable.items() for i in ids}
     skipped |= {r.record for r in revisions if r.fields is None and r.record is not None}
     with integrity.leaving_out(session, unreadable):
-        stored = repo.all_records(session)
+        stored = stored_records.all_records(session)
         texts = list(repo.source_texts(session))
     for key in sorted((set(logged) | set(stored)) - skipped):
         entity, entity_id = key
