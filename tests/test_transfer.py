@@ -24,7 +24,8 @@ from pledges.schema import PledgeIn
 from pledges.service import get_pledge
 from pledges.transfer import check, export, importing
 from pledges.transfer import evidence as evidence_check
-from pledges.transfer.rows import BadRows, Problem, read_files
+from pledges.transfer.problems import BadRows, Problem
+from pledges.transfer.rows import read_files
 from pledges.transfer.tables import EVIDENCE, PLEDGES, SOURCES, TABLES, join, split
 from pledges.vocab import Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI

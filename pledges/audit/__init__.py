@@ -17,14 +17,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pledges.audit.checks import CHECKS, Check
+    from pledges.audit.checks import CHECKS
     from pledges.audit.findings import Finding, Report, Severity
+    from pledges.audit.registry import Check
     from pledges.audit.run import audit
 
 __all__ = ["CHECKS", "Check", "Finding", "Report", "Severity", "audit"]
 
 _HOMES = {
-    "CHECKS": "checks", "Check": "checks",
+    "CHECKS": "checks", "Check": "registry",
     "Finding": "findings", "Report": "findings", "Severity": "findings",
     "audit": "run",
 }  # fmt: skip

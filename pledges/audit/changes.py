@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pledges.audit import inventory, reading, store
-from pledges.audit.checks import Context
 from pledges.audit.elsewhere import placed
 from pledges.audit.inventory import fact_key, lowered
+from pledges.audit.registry import Context
 
 if TYPE_CHECKING:
     from pledges.audit.run import Audit

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from pledges.audit.checks import SourceFacts
 from pledges.audit.register import Register
+from pledges.audit.registry import SourceFacts
 from pledges.recordtypes import ActorRecord, EvidenceRecord, PledgeRecord
 from pledges.vocab import (
     ActorKind,
@@ -181,7 +181,7 @@ def verified(register: Register, ids: Sequence[str]) -> dict[str, list[date | No
 
 
 class Light(tuple[str, PledgeKind, int | None, Status, tuple[str, ...]]):
-    """What the register checks read of every pledge (pledges.audit.checks.duplicates)."""
+    """What the register checks read of every pledge (pledges.audit.source_checks.duplicates)."""
 
     __slots__ = ()
 

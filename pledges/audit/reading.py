@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pledges import parallel
 from pledges.audit import inventory, store
-from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
+from pledges.audit.checks import CHECKS
 from pledges.audit.findings import Finding
 from pledges.audit.inventory import fact_key, lowered
 from pledges.audit.register import Register, opened
+from pledges.audit.registry import Context, SourceFacts, Support
 from pledges.fingerprint import text_sha256
 
 if TYPE_CHECKING:

@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from pledges import records
 from pledges.audit.actors import ActorMatcher
-from pledges.audit.checks import CHECKS, Context, SourceFacts, Support
+from pledges.audit.checks import CHECKS
 from pledges.audit.facts import QuoteFact, examine
 from pledges.audit.findings import Finding, Report
+from pledges.audit.registry import Context, SourceFacts, Support
 from pledges.audit.speakers import Speech
 from pledges.models import SourceRow
 from pledges.records import EvidenceRecord, PledgeRecord, SourceRecord

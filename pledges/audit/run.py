@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING
 from pledges import parallel, progress
 from pledges.audit import elsewhere, inventory, reading, store, verdicts
 from pledges.audit.changes import changes
-from pledges.audit.checks import Context
 from pledges.audit.findings import Finding, Report
 from pledges.audit.keeper import Keeper
 from pledges.audit.reading import Examined, Job, Reader, chunks, over
 from pledges.audit.register import Register, opened
+from pledges.audit.registry import Context
 from pledges.vocab import REVERIFY_DAYS
 
 if TYPE_CHECKING:

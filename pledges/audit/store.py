@@ -120,7 +120,7 @@ def window(
 ) -> tuple[date | None, date | None]:
     """The days on which a pledge's findings stay as they are today, given when each piece of
     its evidence was verified: evidence not re-verified within `days` is reported from the day
-    after its limit (checks.not_reverified)."""
+    after its limit (quote_checks.not_reverified)."""
     since = until = None
     for day in verified:
         if day is None:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from pledges import progress
 from pledges.audit import inventory, store
-from pledges.audit.checks import CHECKS, REGISTER_READS, Support
+from pledges.audit.checks import CHECKS
 from pledges.audit.elsewhere import placed
 from pledges.audit.findings import Finding, Report
 from pledges.audit.reading import quote_findings
+from pledges.audit.registry import REGISTER_READS, Support
 
 if TYPE_CHECKING:
     from pledges.audit.facts import QuoteFact

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pledges.excerpt import excerpt
 from pledges.render import note
-from pledges.transfer.rows import shown
+from pledges.transfer.problems import shown
 
 if TYPE_CHECKING:
     from pledges.transfer.plan import Difference, Plan

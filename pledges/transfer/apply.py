@@ -20,7 +20,7 @@ from pledges import corrections, editing
 from pledges.errors import Conflict, PledgesError
 from pledges.transfer.bulk import Batch
 from pledges.transfer.plan import Correction, EvidencePlan, Plan
-from pledges.transfer.rows import Problem
+from pledges.transfer.problems import Problem
 
 
 def apply(session: Session, plan: Plan, who: editing.Who, *, at: datetime) -> list[Problem]:

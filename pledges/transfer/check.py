@@ -27,8 +27,10 @@ from pledges.models import PledgeRow, SourceRow
 from pledges.schema import ActorIn, ExportedPledge, Pledge, PledgeIn, Source, SourceIn, text_sha256
 from pledges.transfer.held import actor_ids, held
 from pledges.transfer.plan import Correction, Plan, Update, as_exported, differences, lost
-from pledges.transfer.rows import Files, Problem, Row, once, read_rows, record, shown
+from pledges.transfer.problems import Problem, shown
+from pledges.transfer.rows import Files, Row, read_rows
 from pledges.transfer.unchanged import settle
+from pledges.transfer.values import once, record
 
 R = TypeVar("R", ActorIn, SourceIn)
 PLEDGE_FIELDS = set(PledgeIn.model_fields)

@@ -21,8 +21,10 @@ from pledges.textmatch import fold
 from pledges.transfer.bulk import check_quotes, evidence_records
 from pledges.transfer.held import held as held_ids
 from pledges.transfer.plan import Deprecation, EvidencePlan, differences, lost
-from pledges.transfer.rows import Problem, Row, once, read_rows, record, shown
+from pledges.transfer.problems import Problem, shown
+from pledges.transfer.rows import Row, read_rows
 from pledges.transfer.unchanged import settle
+from pledges.transfer.values import once, record
 from pledges.vocab import MAX_ID, Rank
 
 FIELDS = set(EvidenceIn.model_fields)

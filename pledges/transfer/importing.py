@@ -12,8 +12,9 @@ first for the actors, sources and pledges, then for the evidence. A large eviden
 against the register as the import began and the records it adds; if the register changed in
 between, or a row of the other files is refused, the evidence is checked again here.
 
-A bad row is named as file:row:column with what is allowed (pledges.transfer.rows.Problem); every
-refused row is listed at once (cite's rules with the others), and if any is, nothing is written.
+A bad row is named as file:row:column with what is allowed (pledges.transfer.problems.Problem);
+every refused row is listed at once (cite's rules with the others), and if any is, nothing is
+written.
 A row the register already holds is left alone: the same files imported twice change nothing the
 second time (a new evidence row too, when its pledge already cites its quote from its source).
 Every change is a revision with the import's reason, made as the commands make it (a quote is
@@ -52,7 +53,8 @@ from pledges.transfer.apply import apply, apply_evidence
 from pledges.transfer.check import check, new_sources
 from pledges.transfer.evidence import check_evidence
 from pledges.transfer.plan import EvidencePlan, Plan
-from pledges.transfer.rows import BadRows, Files, Sieves, read_files
+from pledges.transfer.problems import BadRows
+from pledges.transfer.rows import Files, Sieves, read_files
 from pledges.transfer.unchanged import Settled
 from pledges.transfer.workbook import read_sheets
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from pledges.schema import ActorIn, PledgeIn, SourceIn, text_sha256
 from pledges.transfer.bulk import NewEvidence
-from pledges.transfer.rows import Problem, Row
+from pledges.transfer.problems import Problem
+from pledges.transfer.rows import Row
 from pledges.transfer.sniff import Reading
 
 TABLES = ("actors", "sources", "pledges", "evidence")  # in the order an import applies them

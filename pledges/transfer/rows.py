@@ -1,32 +1,26 @@
-"""An export's files read into rows: each row knows its file and number, and each cell is read as
-the schema's input models read the commands' options. What is wrong with a row is a Problem.
+"""An export's files read into rows: each row knows its file and number, and its cells as written;
+they are read into values when the import needs them (`Row.read`, by pledges.transfer.values). What
+is wrong with a file or a row is a Problem (pledges.transfer.problems).
 
 A file may be saved as a spreadsheet saves it: in UTF-8, UTF-16 or Windows-1252, its cells
 separated by ',', ';' or a tab (`pledges.transfer.sniff` tells which; `Files.readings` keeps it).
-The header must name the export's columns. A cell is split into items when its column is a
-list, and an empty cell is a value not set; a date, boolean or whole number as a spreadsheet
-saves it is put back as the export wrote it (`pledges.transfer.saved`); nothing else is
-converted here (`record` leaves that to the schema, so that an import takes exactly what the
-commands take). A row's cells are read when the import needs its values (`Row.read`): a row the
-register holds exactly as written is left alone unread (`pledges.transfer.unchanged`).
+The header must name the export's columns. A row the register holds exactly as written is left
+alone unread (`pledges.transfer.unchanged`).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
-
 from pledges.errors import InvalidInput, PledgesError
-from pledges.excerpt import excerpt
-from pledges.transfer import saved
+from pledges.transfer.problems import BadRows, Problem
 from pledges.transfer.sniff import REOPENED, SINGLE_BYTE, Reading, Unreadable, decode
 from pledges.transfer.tables import (
     ACTORS,
@@ -37,11 +31,9 @@ from pledges.transfer.tables import (
     Column,
     Table,
     restore,
-    split,
 )
-from pledges.validation import explain
+from pledges.transfer.values import read_cells
 
-SHOWN_ERRORS = 20  # problems listed, then how many more
 SINGLE_BYTE_READINGS = (SINGLE_BYTE, REOPENED)  # a save in these may have lost characters
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 # A sources file may leave out its text column: a source the register holds keeps its text.
@@ -49,54 +41,6 @@ TEXT_COLUMNS = ("text", "text_path")
 # How a source's text was got: an export made before they were recorded lacks these columns, and
 # imports as it did then (a new source without them, a stored source keeping its values).
 SOURCE_READING_COLUMNS = ("format", "encoding", "extractor", "from_metadata")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """What is wrong with a row, where (as much as is known) and what to do, as the commands say
-    it. An import with any problem writes nothing, and ends with `BadRows`."""
-
-    file: str
-    row: int | None  # the header is row 1; None for the file as a whole
-    column: str | None
-    message: str
-    hint: str | None = None
-
-    @property
-    def place(self) -> str:
-        """file:row:column, as far as it is known."""
-        parts = [self.file, *(str(p) for p in (self.row, self.column) if p is not None)]
-        return ":".join(parts)
-
-
-class BadRows(InvalidInput):
-    """Rows that cannot be imported: one on one line; several each on its own line, up to
-    SHOWN_ERRORS, then how many more. 'Nothing was written' is said once, at the end."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        said = [(p.place, (p.hint or "").removesuffix("nothing was written").removesuffix("; "))
-                for p in problems]  # fmt: skip
-        if len(problems) == 1:
-            (place, hint), message = said[0], problems[0].message
-            hint = (hint + "; nothing was written") if hint else "nothing was written"
-            super().__init__(f"{place}: {message}", hint)
-            return
-        lines = [f"{len(problems):,} problems in the files:"]
-        for problem, (place, hint) in zip(problems[:SHOWN_ERRORS], said, strict=False):
-            lines.append(f"  {place}: {problem.message}" + (f" — {hint}" if hint else ""))
-        if len(problems) > SHOWN_ERRORS:
-            lines.append(f"  and {len(problems) - SHOWN_ERRORS:,} more")
-        lines.append("Nothing was written: mend them and import again.")
-        super().__init__("\n".join(lines))
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """A value as a one-line message shows it: a list by its items, 'empty' when there is none."""
-    if value is None or value == () or value == []:
-        return "empty"
-    if isinstance(value, list | tuple):
-        return excerpt(";".join(map(str, value)), limit)
-    return excerpt(str(getattr(value, "value", value)), limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +75,7 @@ class Row:
 
     def read(self, problems: list[Problem]) -> bool:
         """Whether its cells are read into its values (if not, a problem says why)."""
-        return bool(self.values) or _read(self, problems)
+        return bool(self.values) or read_cells(self, problems)
 
     def problem(self, column: str | None, message: str, hint: str | None = None) -> Problem:
         return Problem(self.file, self.number, column, message, hint)
@@ -371,70 +315,3 @@ def _rows(
         return rows
     sieve.add(rows)
     return sieve.other
-
-
-def _read(row: Row, problems: list[Problem]) -> bool:
-    """Whether a row's cells are read into its values (if not, a problem says why)."""
-    escaped = row.layout.escaped
-    for column, written in zip(row.layout.columns, row.cells, strict=True):
-        if column.derived and column.name not in ("version", "sha256"):
-            continue  # a row's version and a text's sha256 are checked, not stored
-        try:
-            row.values[column.name] = _read_cell(restore(written) if escaped else written, column)
-        except InvalidInput as error:  # a date in a local order, a decimal for a whole number
-            row.values.clear()
-            problems.append(row.refused(column.name, error))
-            return False
-        except ValueError as error:  # a lone backslash in a list
-            row.values.clear()
-            message = f"{column.name} holds a backslash that escapes nothing"
-            problems.append(row.problem(column.name, message, str(error)))
-            return False
-    return bool(row.values)
-
-
-def _read_cell(text: str, column: Column) -> Any:
-    """A cell's value for the schema's input model: a list split into its items, an empty cell
-    as a value not set, and any other cell as its text, put back as the export wrote it if a
-    spreadsheet rewrote it. Numbers, booleans and dates are read by the model, as the commands'
-    options are: int() or float() here would take '2_030', '+2030' or '٢٠٣٠', which the
-    commands refuse. Raises ValueError (a list) or InvalidInput (a cell) with what is allowed."""
-    if column.kind == "list":
-        return split(text)
-    return None if text == "" else saved.cell(text, column.kind, column.name)
-
-
-# --- rows as records ----------------------------------------------------------------------------
-
-
-def record(row: Row, model: type[BaseModel], data: dict[str, Any], problems: list[Problem]) -> Any:
-    """`data` (a row's values, or what is made of them) as the schema's record, or None and a
-    problem naming the column."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        column = str(first["loc"][0]) if first["loc"] else _named(str(first["msg"]), data)
-        problems.append(row.refused(column, explain(error)))
-        return None
-
-
-def _named(message: str, data: dict[str, Any]) -> str:
-    """The column a rule across fields is about: the first one its message names (as a word:
-    'id' is not named by 'evidence')."""
-    names = sorted(data, key=len, reverse=True)
-    found = [
-        (m.start(), name) for name in names if (m := re.search(rf"\b{re.escape(name)}\b", message))
-    ]
-    return min(found)[1] if found else next(iter(data), "")
-
-
-def once(row: Row, key: str, seen: dict[str, int], problems: list[Problem]) -> bool:
-    """Whether this is the first row of its file with this key (a second is refused)."""
-    if key in seen:
-        problems.append(
-            row.problem("id", f"{key} is also on row {seen[key]}", "keep one row per record")
-        )
-        return False
-    seen[key] = row.number
-    return True

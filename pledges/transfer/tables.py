@@ -11,7 +11,7 @@ are not read back as values by an import, which takes a file with them or withou
 pledge's `version` is read back as the version the row was exported at, so that a change made
 meanwhile is not overwritten.
 A column's kind says how a value is written; reading a cell back is the schema's work (see
-`pledges.transfer.rows`), so that an import takes exactly what the commands take.
+`pledges.transfer.values`), so that an import takes exactly what the commands take.
 """
 
 from __future__ import annotations

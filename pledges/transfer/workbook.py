@@ -40,7 +40,8 @@ from pledges.outfolder import OutFolder, file_name
 from pledges.transfer import cells
 from pledges.transfer.datapackage import allowed
 from pledges.transfer.export import TEXTS, Exported, _queries, _values
-from pledges.transfer.rows import BadRows, Files, Problem, Row, _read_table, _rows, _tables
+from pledges.transfer.problems import BadRows, Problem
+from pledges.transfer.rows import Files, Row, _read_table, _rows, _tables
 from pledges.transfer.sniff import Reading
 from pledges.transfer.tables import Table, join
 
