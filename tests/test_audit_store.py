@@ -532,11 +532,12 @@ def test_an_audit_stores_while_an_editor_holds_its_transaction(
         assert rows(url, "SELECT value FROM audit_state WHERE name = 'seq'") == [(str(head),)]
         committing = time.monotonic()
     assert time.monotonic() - committing < 1.0
-    assert took < 1.5, f"the audit took {took:.2f}s beside an open editor"
     assert during.quotes == 11
     after = audit(url, today=TODAY)
     assert after.quotes == 12 and after.examined == 1
-    assert after.as_dict() == audit(url, today=TODAY, fresh=True).as_dict()
+    fresh, alone = timed(url)
+    assert after.as_dict() == fresh.as_dict()
+    assert took < not_waiting(alone), f"the audit took {took:.2f}s beside an open editor"
 
 
 @pytest.mark.postgres
@@ -558,9 +559,10 @@ def test_an_audit_gives_up_storing_rather_than_wait(fresh_pg: FreshPostgres) -> 
             other.rollback()
     finally:
         engine.dispose()
-    assert took < 2.0, f"the audit took {took:.2f}s beside another audit storing"
     assert stored(url) == before
-    assert held.as_dict() == audit(url, today=TODAY, fresh=True).as_dict()
+    fresh, alone = timed(url)
+    assert held.as_dict() == fresh.as_dict()
+    assert took < not_waiting(alone), f"the audit took {took:.2f}s beside another audit storing"
 
 
 @pytest.mark.postgres
@@ -592,12 +594,29 @@ def test_audits_and_editors_side_by_side_never_wait_long(
     finally:
         done.set()
         worker.join()
+    # Every edit went through: one that had waited past PLEDGES_BUSY_SECONDS would have failed.
     assert len(edits) == 12 and len(audits) >= 2
-    assert max(edits) < 1.0, edits
-    assert max(audits) < 2.0, audits
     final = audit(url, today=TODAY)
     assert final.quotes == 22
-    assert final.as_dict() == audit(url, today=TODAY, fresh=True).as_dict()
+    fresh, alone = timed(url)
+    assert final.as_dict() == fresh.as_dict()
+    assert max(audits) < not_waiting(alone), (audits, alone)
+
+
+def timed(url: str) -> tuple[Report, float]:
+    """A fresh audit of `url` with nothing beside it, and how long it took."""
+    started = time.monotonic()
+    report = audit(url, today=TODAY, fresh=True)
+    return report, time.monotonic() - started
+
+
+def not_waiting(alone: float) -> float:
+    """The most an audit beside an editor or another audit may take, when a fresh audit alone
+    took `alone` seconds: twice that (the machine may be busy) and a second more, for the half
+    second the audit gives storing before it goes on without (STORE_WAIT). One that waited for
+    the other writer would wait as long as that one holds its rows: in two of these tests, until
+    after the audit returns."""
+    return 2 * alone + 1.0
 
 
 def rows(url: str, statement: str) -> list[tuple[Any, ...]]:
