@@ -6,7 +6,8 @@ starts, and gives each option the metavar people expect (TEXT, INTEGER, DATE, PA
 each argument its plain name (`ID`, `[ID]`, `EVIDENCE_ID...`), and the help of each option that
 takes a closed vocabulary the values it allows, read from pledges.vocab or from the option's own
 choices, so that the help never lists them by hand. A vocabulary option completes its values
-in the shell, and one typed as an enum refuses a value as the register's own checks do.
+in the shell, and one typed as an enum refuses a value as the register's own checks do. Each
+parameter of a plain type reads its value without typer's pydantic layer (pledges.cli.coercion).
 
 Run on every start, so it imports nothing heavy and looks at each parameter once.
 """
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, get_args
 from typer import BadParameter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from pledges.cli import coercion
 from pledges.errors import InvalidInput
 from pledges.vocab import (
     ActorKind,
@@ -170,6 +172,7 @@ def with_values(help: str | None, values: list[str]) -> str:
 def conventional(root: "Command") -> "Command":
     """`root` and every command below it, with the conventional metavars, argument names and
     vocabularies in their help (see the module's docstring). Returns `root`."""
+    coercion.install()
     for path, command in commands(root):
         for param in command.params:
             if isinstance(param, TyperArgument):
