@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from pledges import history, revision_rows
+from pledges import revision_rows
 from pledges.db import unit_of_work
 from pledges.models import RevisionRow
 from pledges.service import get_pledge
+from pledges.verification import verify
 from pledges.vocab import Action, Entity
 from tests.conftest import CLI, ROOT
 
@@ -114,7 +115,7 @@ def test_two_editors_either_land_or_are_refused(
             for row in rows
             if row.entity == Entity.PLEDGE and row.action == Action.UPDATE
         }
-        verification = history.verify(session)
+        verification = verify(session)
     made_from = {notes: version for r in reports for notes, version in r["made_from"].items()}
     assert logged_from == made_from, "an update landed on a version it had not read"
     assert verification.problems == []

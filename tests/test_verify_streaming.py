@@ -24,13 +24,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from pledges import history, integrity, stored_records
+from pledges import integrity, stored_records, verification
 from pledges import repository as repo
 from pledges.anchors import Anchor, broken
 from pledges.cli import run
 from pledges.db import make_engine
 from pledges.dburl import resolve_url
-from pledges.history import _HASHED, chain_hash, payload
+from pledges.history import HASHED, chain_hash, payload
 from pledges.schema import text_sha256
 from pledges.vocab import Entity
 from tests.conftest import CLI, FreshPostgres
@@ -97,7 +97,7 @@ def whole_register_verify(session: Session, anchors: list[Anchor]) -> Whole:
         problems += [f"{integrity.name_of(row)}: {p} — its hash cannot be recomputed"
                      for p in row.problems]  # fmt: skip
         values = row.values
-        fields = None if row.problems else {name: values[name] for name in _HASHED}
+        fields = None if row.problems else {name: values[name] for name in HASHED}
         record = None
         if values.get("entity") is not None and values.get("entity_id") is not None:
             record = (Entity(values["entity"]), values["entity_id"])
@@ -267,7 +267,7 @@ def both_ways(db: str, steps: list[Step], anchors: list[Anchor]) -> tuple[Whole,
             outer = conn.begin()
             tampered(conn, steps)
             with Session(bind=conn) as session:
-                streamed = history.verify(session, anchors)
+                streamed = verification.verify(session, anchors)
             with Session(bind=conn) as session:
                 whole = whole_register_verify(session, anchors)
             outer.rollback()
@@ -398,7 +398,7 @@ def test_the_replay_reads_the_log_through_its_index_on_sqlite(sqlite_template: P
             from sqlalchemy import event
 
             event.listen(engine, "before_cursor_execute", seen)
-            replayed = list(history.replayed(session, set()))
+            replayed = list(verification.replayed(session, set()))
             event.remove(engine, "before_cursor_execute", seen)
             (query,) = [s for s in statements if "FROM revisions" in s]
             plan = [row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {query}"))]

@@ -90,7 +90,7 @@ def verify(
 
     Exits 1 when anything was changed behind the tool's back, naming what.
     """
-    from pledges import anchors, history, pagecheck, progress
+    from pledges import anchors, pagecheck, progress, verification
     from pledges.db import opened, snapshot, transaction
     from pledges.render import log as render
 
@@ -100,10 +100,10 @@ def verify(
             progress.stage("checking the database's pages")
             pages = pagecheck.check_pages(engine)  # first: reading a damaged file proves nothing
         if pages is not None and pages.damaged:
-            result = history.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
+            result = verification.Verification(0, 0, 0, pages.problems, len(pins), pages.done, True)
         else:
             with opened(db) as engine, transaction(snapshot(engine)) as session:
-                result = history.verify(session, pins)
+                result = verification.verify(session, pins)
             found = pages.problems if pages else []
             result = replace(
                 result, problems=found + result.problems, database=pages.done if pages else ""

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from pledges.render import draw, note, out, titled_table, write_json, write_jsonl
 
 if TYPE_CHECKING:
-    from pledges.history import Verification
     from pledges.schema import Revision
+    from pledges.verification import Verification
 
 
 def _value(value: Any) -> str:
