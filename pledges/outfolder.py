@@ -101,7 +101,7 @@ class OutFolder:
         self._created: list[str] = []  # folders this command made, deepest last
         self._count = 0
         self._committed = False
-        self._retired: dict[str, re.Pattern[str]] = {}  # subfolder: the names this command owns
+        self._retired: dict[str, list[str]] = {}  # subfolder: an earlier run's files, to remove
         try:
             mode = os.stat(out).st_mode
         except FileNotFoundError:
@@ -206,11 +206,22 @@ class OutFolder:
 
     def retire(self, sub: str, owned: re.Pattern[str]) -> None:
         """Subfolder `sub`'s files whose whole names match `owned` are this command's: those it
-        does not write (an earlier run's, e.g. the list pages of a larger register) are removed by
-        `commit()`, after the new files are in place. Other files there are left alone."""
+        does not write this time (an earlier run's, e.g. the list pages of a larger register) are
+        removed by `commit()`, after the new files are in place. Other files there are left
+        alone; something other than a file at such a name is refused now, before any writing."""
         if sub not in self._planned:
             raise ValueError(f"{sub} was not planned")  # a bug: a subfolder is planned first
-        self._retired[sub] = owned
+        folder = self._existing(sub)
+        names = [] if folder is None else sorted(os.listdir(folder))
+        planned = self._planned[sub]
+        old = [n for n in names if owned.fullmatch(n) and n.casefold() not in planned]
+        for name in old:
+            mode = self._mode(folder, name, sub) if folder is not None else None
+            why = None if mode is None else _kind(mode)  # a link is removed, not followed
+            if why is not None:
+                raise InvalidInput(f"cannot remove the old {self.path / sub / name} ({why})",
+                                   _REPLACE_HINT)  # fmt: skip
+        self._retired[sub] = old
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -278,17 +289,22 @@ class OutFolder:
                 raise self._cannot(self.path / sub / name, error) from None
         self.pending = []
         self._committed = True
-        for sub, owned in self._retired.items():
-            folder = self._fds[sub]
-            planned = self._planned[sub]
-            for name in os.listdir(folder):
-                if owned.fullmatch(name) and name.casefold() not in planned:
-                    try:
-                        os.unlink(name, dir_fd=folder)
-                    except FileNotFoundError:
-                        pass
-                    except OSError as error:
-                        raise self._cannot(self.path / sub / name, error) from None
+        left = []
+        for sub, names in self._retired.items():
+            for name in names:
+                try:
+                    os.unlink(name, dir_fd=self._fds[sub])
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    left.append(f"{self.path / sub / name} ({error.strerror or error})")
+        if left:
+            more = f" and {len(left) - 1} more" if len(left) > 1 else ""
+            raise InvalidInput(
+                f"the new files are written, but an earlier run's {left[0]}{more} could not be "
+                "removed",
+                f"remove {'them' if more else 'it'} by hand",
+            )
 
     def rollback(self) -> None:
         """Remove the files written and not committed: this process's, and those of children

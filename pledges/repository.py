@@ -54,8 +54,8 @@ def _chunks(ids: Iterable[K]) -> Iterator[list[K]]:
 def row_fields(model: type[BaseModel], row: Base) -> dict[str, Any]:
     """Every field of `model` read from the row's column of the same name, except those that are
     not a plain column: an actor's aliases, a pledge's gases and a source's fields from its
-    document's metadata (stored as JSON lists), and a pledge's actors (rows of their own); also
-    for stored_records.py."""
+    document's metadata (stored as JSON lists), and a pledge's actors (rows of their own). The
+    records of log verify (pledges.stored_records) are read with it too."""
     derived: dict[str, Any] = {}
     if isinstance(row, ActorRow):
         derived = {"aliases": tuple(row.aliases)}

@@ -1,4 +1,5 @@
-"""Reading the revision log's rows: the log, one record's revisions, one revision by its seq.
+"""Reading the revision log's rows: the log, one record's revisions, one revision by its seq, and
+the revisions since one.
 
 The functions give the ORM rows of models.py (or, `revisions_of`, the query of them) and never
 flush; pledges.history appends revisions and turns a row into the `Revision` of schema.py.

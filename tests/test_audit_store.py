@@ -601,6 +601,7 @@ def test_audits_and_editors_side_by_side_never_wait_long(
     fresh, alone = timed(url)
     assert final.as_dict() == fresh.as_dict()
     assert max(audits) < not_waiting(alone), (audits, alone)
+    assert max(edits) < not_waiting(alone), (edits, alone)
 
 
 def timed(url: str) -> tuple[Report, float]:

@@ -29,6 +29,7 @@ from sqlalchemy import insert, select
 from pledges import history
 from pledges.db import opened, transaction, unit_of_work
 from pledges.editing import Who, update_pledge
+from pledges.errors import InvalidInput
 from pledges.models import PledgeRow, SourceRow
 from pledges.outfolder import HEAD_FILE, file_name
 from pledges.transfer import export
@@ -456,3 +457,48 @@ def test_retired_files_go_only_when_the_new_ones_are_committed(tmp_path: Path) -
         folder.commit()
     assert sorted(p.name for p in (out / "list").iterdir()) == ["2.html", "notes.txt"]
     assert (out / "list" / "2.html").read_text(encoding="utf-8") == "new\n"
+
+
+def test_what_stands_at_a_retired_name_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    import re
+
+    from pledges.outfolder import OutFolder
+
+    out = tmp_path / "out"
+    (out / "list" / "3.html").mkdir(parents=True)
+    (out / "list" / "4.html").write_text("old\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused, OutFolder(out) as folder:
+        folder.plan("list", ["2.html"])
+        folder.retire("list", re.compile(r"[0-9]+\.html"))
+    assert str(refused.value) == (
+        f"cannot remove the old {out / 'list' / '3.html'} (Is a directory) — remove or rename "
+        "it, or choose another folder with --out"
+    )
+    assert sorted(p.name for p in (out / "list").iterdir()) == ["3.html", "4.html"]
+
+
+def test_an_old_file_that_cannot_be_removed_is_named(tmp_path: Path) -> None:
+    """A folder put at an old page's name between the checks and the commit (another command at
+    work there) is named; the new files stay written."""
+    import re
+
+    from pledges.outfolder import OutFolder
+
+    out = tmp_path / "out"
+    (out / "list").mkdir(parents=True)
+    (out / "list" / "3.html").write_text("old\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused, OutFolder(out) as folder:
+        folder.plan("", ["index.html"])
+        folder.plan("list", [])
+        folder.retire("list", re.compile(r"[0-9]+\.html"))
+        folder.write("", "index.html", "new\n")
+        (out / "list" / "3.html").unlink()
+        (out / "list" / "3.html").mkdir()
+        folder.commit()
+    assert str(refused.value) == (
+        f"the new files are written, but an earlier run's {out / 'list' / '3.html'} (Is a "
+        "directory) could not be removed — remove it by hand"
+    )
+    assert (out / "index.html").read_text(encoding="utf-8") == "new\n"

@@ -446,15 +446,30 @@ def test_a_report_built_again_with_fewer_pages_leaves_none_of_the_old(
     assert sorted(p.name for p in (site / "list").iterdir()) == ["2.html", "3.html", "4.html"]
     (site / "list" / "notes.txt").write_text("mine\n", encoding="utf-8")
     (site / "list" / "2.html.bak").write_text("mine too\n", encoding="utf-8")
+    (site / "list" / "1.html").write_text("never a page of the list\n", encoding="utf-8")
     monkeypatch.setattr(listing, "PAGE", 5)
     build(url, site, today=TODAY)
-    left = ["2.html", "2.html.bak", "3.html", "notes.txt"]
+    left = ["1.html", "2.html", "2.html.bak", "3.html", "notes.txt"]
     assert sorted(p.name for p in (site / "list").iterdir()) == left
     monkeypatch.setattr(listing, "PAGE", 100)
     build(url, site, today=TODAY)
-    assert sorted(p.name for p in (site / "list").iterdir()) == ["2.html.bak", "notes.txt"]
+    mine = ["1.html", "2.html.bak", "notes.txt"]
+    assert sorted(p.name for p in (site / "list").iterdir()) == mine
     assert [a.attrs["href"] for a in Page.read(site / "index.html").all("a")
             if "list/" in a.attrs.get("href", "")] == []  # fmt: skip
+
+
+def test_a_short_report_leaves_a_linked_list_folder_alone(url: str, tmp_path: Path) -> None:
+    """With one page of rows there are no list pages: a `list` that is a link (the report never
+    writes through one) is neither followed nor refused."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "2.html").write_text("not the report's\n", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "list").symlink_to(elsewhere, target_is_directory=True)
+    build(url, site, today=TODAY)
+    assert (site / "list").is_symlink() and (elsewhere / "2.html").is_file()
 
 
 REJOINED = """

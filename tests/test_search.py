@@ -780,6 +780,21 @@ def test_a_mistyped_option_is_refused_not_searched_for(cli: CLI, seeded: str) ->
     assert refused(cli, "search", "methane", "--colour", "--db", seeded) == (
         "Error: --colour is not an option of pledges search — see 'pledges search --help'"
     )
+    # One dash, as people often type it: not searched for, and not the register ignored.
+    assert refused(cli, "search", "methane", "-db", seeded) == (
+        "Error: -db is written with one dash — write --db; to leave out the word 'db', quote "
+        "the whole search, e.g. pledges search 'methane -db'"
+    )
+    assert refused(cli, "search", "--db", seeded, "--", "-coal", "methane", "--limit", "3") == (
+        "Error: --limit is given after '--', where every word is searched for — give the "
+        "options first, e.g. pledges search --limit ... -- -coal methane"
+    )
+
+
+def test_search_dash_h_prints_the_help_as_dash_dash_help_does(cli: CLI) -> None:
+    short, long = cli("search", "-h"), cli("search", "--help")
+    assert short.code == long.code == 0
+    assert short.out == long.out and "Usage: pledges search [OPTIONS] QUERY..." in short.out
 
 
 def test_one_missing_table_is_named_for_any_query(cli: CLI, tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ commands that only read need no pydantic otherwise.
 The register's parameters are plain: text, a path, a choice from an enum, a flag, a value read by
 the parameter's own parser (whole numbers), or lists of these. `install` has typer give such a
 parameter (its own help options too) a reading that does what typer's does for it, with typer's
-own helpers for choices and paths (they need no pydantic); a value of another kind goes to typer's
-reading, built then. This is the one place that knows typer's coercion: with a typer that no
-longer has these helpers, `install` leaves typer as it is.
+own helpers for choices and paths (they need no pydantic); a value it would refuse, or of another
+kind, goes to typer's own reading, built then, which refuses it in its own words. This is the one
+place that knows typer's coercion: with a typer that no longer has these helpers, `install`
+leaves typer as it is.
 """
 
 from __future__ import annotations
@@ -91,23 +92,26 @@ class Light:
             return self.typer().coerce(value, param=param, ctx=ctx)
 
     def _one(self, value: Any, param: Any, ctx: Any) -> Any:
+        """The value read, as typer reads it; _Unknown for anything typer would refuse or read
+        otherwise, so that its own reading says so in its own words."""
         leaf, info = self.leaf, self.info
         if info.parser is not None:
             try:
                 return info.parser(value)
-            except ValueError as error:  # as typer has it; the parsers' own errors pass
-                raise BadParameter(str(error), ctx=ctx, param=param) from None
-        if leaf is str and isinstance(value, str):
+            except (ValueError, AssertionError):  # typer's refusal (others pass through)
+                raise _Unknown from None
+        if leaf in (str, bool) and type(value) is leaf:
             return value
-        if leaf is bool and isinstance(value, bool):
-            return value
-        if leaf is Path and isinstance(value, (str, Path)):
-            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+        if leaf is Path and (type(value) is str or isinstance(value, Path)):
+            try:
+                return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+            except BadParameter:
+                raise _Unknown from None
         if isinstance(leaf, type) and issubclass(leaf, Enum):
             try:
                 return coerce_cli_choice(
                     value, choices=list(leaf), case_sensitive=info.case_sensitive, ctx=ctx
                 )
-            except ValueError as error:
-                raise BadParameter(str(error), ctx=ctx, param=param) from None
+            except ValueError:
+                raise _Unknown from None
         raise _Unknown

@@ -1,5 +1,6 @@
 """`pledges search`: what the register holds on a subject, in its sources, quotes and pledges."""
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from pledges.errors import InvalidInput
 app = typer.Typer()
 
 DEFAULT_LIMIT = 20
+_OPTION_LIKE = re.compile(r"(--?)([A-Za-z][A-Za-z0-9-]*)(?:=.*)?", re.DOTALL)
 LIMIT_MAX = 10_000
 
 
@@ -96,18 +98,8 @@ def search(
     if "-h" in words:  # help, as for every other command
         typer.echo(ctx.get_help())
         raise typer.Exit()
+    _no_option_among(words, ctx)
     query = " ".join(words)
-    option = next((w for w in words if w.startswith("--") and w[2:3].isalpha()), None)
-    if option is not None:  # an option mistyped, passed on as a word by ignore_unknown_options
-        from pledges.validation import closest
-
-        name = option.split("=")[0]
-        known = [o[2:] for p in ctx.command.params for o in p.opts if o.startswith("--")]
-        near = closest(name[2:], known)
-        raise InvalidInput(
-            f"{name} is not an option of pledges search",
-            ("" if near is None else f"did you mean --{near}? ") + "see 'pledges search --help'",
-        )
     parsed = parse(query)
     first, last = day("--since", since), day("--until", until)
     if first is not None and last is not None and first > last:
@@ -124,6 +116,37 @@ def search(
         f" with {' '.join(named)}" if named else ""
     )
     render.hits(parsed, hits, format.value, limit=limit, scope=scope)
+
+
+def _no_option_among(words: list[str], ctx: typer.Context) -> None:
+    """Refuse a word that is one of the command's options, or looks like one mistyped: the
+    command line hands such words on as words to search for (so that -coal leaves coal out)."""
+    known = [o[2:] for p in ctx.command.params for o in p.opts if o.startswith("--")] + ["help"]
+    for word in words:
+        written = _OPTION_LIKE.fullmatch(word)
+        if written is None:
+            continue
+        dashes, name = written.group(1), written.group(2)
+        if name in known and dashes == "--":  # only "--" before it lets it through
+            raise InvalidInput(
+                f"{dashes}{name} is given after '--', where every word is searched for",
+                f"give the options first, e.g. pledges search --{name} ... -- -coal methane",
+            )
+        if name in known:
+            raise InvalidInput(
+                f"-{name} is written with one dash",
+                f"write --{name}; to leave out the word {name!r}, quote the whole search, e.g. "
+                f"pledges search 'methane -{name}'",
+            )
+        if dashes == "--":
+            from pledges.validation import closest
+
+            near = closest(name, known)
+            raise InvalidInput(
+                f"--{name} is not an option of pledges search",
+                ("" if near is None else f"did you mean --{near}? ")
+                + "see 'pledges search --help'",
+            )
 
 
 def _where(given: str) -> str:

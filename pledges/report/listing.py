@@ -30,7 +30,7 @@ from pledges.vocab import Confidence, Formality, PledgeKind, Status
 PAGE = 100  # rows in index.html, in each list page, and drawn at a time by the script
 DATA = "data"
 LIST = "list"
-_LIST_PAGE = re.compile(r"[1-9][0-9]*\.html")
+_LIST_PAGE = re.compile(r"(?:[2-9]|[1-9][0-9]+)\.html")  # list/2.html on: the list's own
 # The filters of the index, and the values each may take, in the order the menus show them.
 VOCABULARIES: tuple[tuple[str, Iterable[Any]], ...] = (
     ("kind", PledgeKind), ("status", Status), ("formality", Formality),
@@ -193,7 +193,8 @@ def pages(rows: int) -> int:
 def plan(rows: int, folder: OutFolder) -> None:
     """Check the names of the list's pages before any file is written (OutFolder.plan)."""
     count = pages(rows)
-    if count > 1 or (folder.path / LIST).is_dir():
+    here = folder.path / LIST
+    if count > 1 or (here.is_dir() and not here.is_symlink()):
         folder.plan(LIST, [f"{n}.html" for n in range(2, count + 1)])
         folder.retire(LIST, _LIST_PAGE)  # the pages of a larger register built here before
 
