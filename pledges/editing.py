@@ -21,9 +21,8 @@ from pledges import repository as repo
 from pledges.actor_names import actor_names, alias_taken
 from pledges.errors import AlreadyExists, InvalidInput, NotFound
 from pledges.excerpt import excerpt
+from pledges.fields import CONTROL_CHARS, LINE_BREAK
 from pledges.schema import (
-    CONTROL_CHARS,
-    LINE_BREAK,
     Actor,
     ActorIn,
     Evidence,

@@ -35,8 +35,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from pledges import models
+from pledges.fields import WHOLE_NUMBER
 from pledges.models import Base
-from pledges.schema import WHOLE_NUMBER
 from pledges.vocab import Entity
 
 # --- stored values, read without trusting them --------------------------------------------------

@@ -37,7 +37,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from pledges.errors import InvalidInput
-from pledges.schema import SLUG_PATTERN
+from pledges.fields import SLUG_PATTERN
 
 HEAD_FILE = "log-head.json"  # the revision of the log the files were read at
 NAME_MAX = 255  # bytes, where the file system does not say

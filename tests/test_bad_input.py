@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pledges import seeds, service
-from pledges.schema import ACTOR_ID_PATTERN, SLUG_PATTERN
+from pledges.fields import ACTOR_ID_PATTERN, SLUG_PATTERN
 from pledges.textmatch import locate
 from pledges.vocab import MAX_ID, Confidence, Formality, PledgeKind, Rank, Stance, Status
 from tests.conftest import CLI, ROOT

@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pledges.schema import WHOLE_NUMBER
+from pledges.fields import WHOLE_NUMBER
 from pledges.transfer.tables import TABLES, restore
 from pledges.vocab import MAX_ID, Confidence, Formality, PledgeKind, Status
 from tests.conftest import CLI

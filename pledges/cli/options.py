@@ -208,7 +208,7 @@ def as_of(today: str | None) -> date | None:
     register's dates may take, so that counting days back from it stays within the calendar."""
     if today is None:
         return None
-    from pledges.schema import YEAR_MAX, YEAR_MIN
+    from pledges.fields import YEAR_MAX, YEAR_MIN
 
     try:
         day = date.fromisoformat(today)
@@ -227,7 +227,7 @@ def day(option: str, value: str | None) -> date | None:
     is allowed: a date written YYYY-MM-DD, within the years a register's dates may take."""
     if value is None:
         return None
-    from pledges.schema import YEAR_MAX, YEAR_MIN
+    from pledges.fields import YEAR_MAX, YEAR_MIN
 
     try:
         found = date.fromisoformat(value)

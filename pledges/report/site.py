@@ -18,13 +18,13 @@ from markupsafe import Markup, escape
 
 from pledges import progress
 from pledges.audit import Finding
+from pledges.fields import SLUG_PATTERN
 from pledges.outfolder import OutFolder, file_name
 from pledges.pages import PAGE_BREAK
 from pledges.records import PledgeRecord, SourceRecord
 from pledges.report import chart
 from pledges.report.passages import Passage, passage
 from pledges.report.register import Register
-from pledges.schema import SLUG_PATTERN
 from pledges.textmatch import Article
 from pledges.timeline import Step
 from pledges.vocab import ActorKind, Confidence, Formality, PledgeKind, Rank, Stance, Status
