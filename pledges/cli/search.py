@@ -12,8 +12,9 @@ from pledges.errors import InvalidInput
 app = typer.Typer()
 
 DEFAULT_LIMIT = 20
-_OPTION_LIKE = re.compile(r"(--?)([A-Za-z][A-Za-z0-9-]*)(?:=.*)?", re.DOTALL)
 LIMIT_MAX = 10_000
+# A word written as an option is: -name, --name or --name=value (see _no_option_among).
+_OPTION_LIKE = re.compile(r"(--?)([A-Za-z][A-Za-z0-9-]*)(?:=.*)?", re.DOTALL)
 
 
 class Where(StrEnum):
